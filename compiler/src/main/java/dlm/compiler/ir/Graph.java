@@ -1,0 +1,68 @@
+package dlm.compiler.ir;
+
+import dlm.compiler.diag.SourceSpan;
+import dlm.compiler.ops.Op;
+import dlm.compiler.ops.OpRegistry;
+import dlm.compiler.ops.ShapeException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The typed computation graph: nodes in creation order (which is a topological order, since a
+ * node's inputs exist before it), and named outputs ({@code output}, {@code loss}). The one IR
+ * used by every stage: the checker builds it, autodiff extends it, passes rewrite it, the
+ * interpreter and the code generator consume it.
+ */
+public final class Graph {
+    private final List<Node> nodes = new ArrayList<>();
+    private final Map<String, Node> outputs = new LinkedHashMap<>();
+
+    /** Adds a node after checking its op's type rule; a rule violation becomes a located error. */
+    public Node add(String opName, List<Node> inputs, Attrs attrs, SourceSpan span) {
+        return add(OpRegistry.get(opName), inputs, attrs, span);
+    }
+
+    public Node add(Op op, List<Node> inputs, Attrs attrs, SourceSpan span) {
+        List<TensorType> types = new ArrayList<>(inputs.size());
+        for (Node in : inputs) types.add(in.type());
+        TensorType t;
+        try {
+            t = op.infer(types, attrs);
+        } catch (ShapeException e) {
+            throw new dlm.compiler.diag.DlmException(span, e.getMessage());
+        }
+        return addTyped(op, inputs, attrs, t, span, null);
+    }
+
+    /** Adds a node whose type is given (inputs, params, constants: ops without inputs to infer from). */
+    public Node addTyped(Op op, List<Node> inputs, Attrs attrs, TensorType type, SourceSpan span, String name) {
+        Node n = new Node(nodes.size(), op, inputs, attrs, type, span, name);
+        nodes.add(n);
+        return n;
+    }
+
+    public List<Node> nodes() { return Collections.unmodifiableList(nodes); }
+
+    public Node node(int id) { return nodes.get(id); }
+
+    public List<Node> nodesOf(String opName) {
+        return nodes.stream().filter(n -> n.is(opName)).toList();
+    }
+
+    /** Input nodes, in declaration order. */
+    public List<Node> inputs() { return nodesOf("input"); }
+
+    /** Param nodes, in creation order. */
+    public List<Node> params() { return nodesOf("param"); }
+
+    public void setOutput(String name, Node n) { outputs.put(name, n); }
+
+    public Map<String, Node> outputs() { return Collections.unmodifiableMap(outputs); }
+
+    public Node output(String name) { return outputs.get(name); }
+
+    public int size() { return nodes.size(); }
+}

@@ -1,0 +1,7 @@
+package dlm.compiler.ops;
+
+final class MatmulOps {
+    private MatmulOps() {}
+
+    static void register() {}
+}

@@ -1,0 +1,7 @@
+package dlm.compiler.ops;
+
+final class MovementOps {
+    private MovementOps() {}
+
+    static void register() {}
+}

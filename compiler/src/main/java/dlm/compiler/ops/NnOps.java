@@ -1,0 +1,7 @@
+package dlm.compiler.ops;
+
+final class NnOps {
+    private NnOps() {}
+
+    static void register() {}
+}

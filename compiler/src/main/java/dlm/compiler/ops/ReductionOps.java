@@ -1,0 +1,7 @@
+package dlm.compiler.ops;
+
+final class ReductionOps {
+    private ReductionOps() {}
+
+    static void register() {}
+}

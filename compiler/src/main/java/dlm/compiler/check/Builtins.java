@@ -1,0 +1,157 @@
+package dlm.compiler.check;
+
+import dlm.compiler.check.Signature.Param;
+import dlm.compiler.check.Value.*;
+import dlm.compiler.diag.DlmException;
+import dlm.compiler.diag.SourceSpan;
+import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
+import dlm.runtime.DType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * The prelude: functions every DLM file sees without an import. Most map one-to-one onto
+ * registry ops ({@link TensorBuiltins}); the rest build compile-time values — initializers,
+ * train-block configurations, constants — or print ({@link #register}).
+ */
+public final class Builtins {
+    private Builtins() {}
+
+    /** The body of a builtin. */
+    @FunctionalInterface
+    public interface Impl {
+        Value apply(Call call);
+    }
+
+    /** A builtin function: its name, its parameters and its body. */
+    public record Builtin(String name, Signature signature, Impl impl) {
+        Value call(Call c) { return impl.apply(c); }
+    }
+
+    /** One call of a builtin: the elaborator, the bound arguments and the call's location. */
+    public record Call(Elaborator el, Signature.Bound args, SourceSpan span, Elaborator.Frame frame) {
+        public Value arg(String name) { return args.get(name); }
+
+        public SourceSpan spanOf(String name) { return args.span(name); }
+
+        public Node tensor(String name) { return el.tensor(arg(name), spanOf(name)); }
+
+        public boolean given(String name) { return !(arg(name) instanceof UnitV); }
+
+        public long intArg(String name) { return Elaborator.intValue(arg(name), spanOf(name), "'" + name + "'"); }
+
+        public double numberArg(String name) {
+            if (arg(name) instanceof NumberV n) return n.value();
+            throw new DlmException(spanOf(name), "'" + name + "' must be a number, got " + arg(name).describe());
+        }
+
+        public boolean boolArg(String name) {
+            if (arg(name) instanceof BoolV b) return b.value();
+            throw new DlmException(spanOf(name), "'" + name + "' must be true or false, got " + arg(name).describe());
+        }
+
+        public DType dtypeArg(String name) {
+            if (arg(name) instanceof DTypeV d) return d.dtype();
+            throw new DlmException(spanOf(name), "'" + name + "' must be a dtype such as f32, got " + arg(name).describe());
+        }
+
+        public Node op(String op, Attrs attrs, Node... inputs) { return el.op(op, List.of(inputs), attrs, span); }
+    }
+
+    /** Marks an optional argument that was not given. */
+    static final Value ABSENT = new UnitV();
+
+    private static final Map<String, Value> PRELUDE = new LinkedHashMap<>();
+
+    static {
+        for (DType d : DType.values()) PRELUDE.put(d.dlmName(), new DTypeV(d));
+        PRELUDE.put("PI", new NumberV(Math.PI, false, null));
+        PRELUDE.put("E", new NumberV(Math.E, false, null));
+        TensorBuiltins.register();
+        register();
+    }
+
+    static void define(String name, Impl impl, Param... params) {
+        PRELUDE.put(name, new BuiltinFun(new Builtin(name, Signature.of(name, params), impl)));
+    }
+
+    /** A scope holding the prelude; each file's scope is a child of a fresh copy. */
+    public static Scope prelude() {
+        Scope s = new Scope(null);
+        PRELUDE.forEach(s::define);
+        return s;
+    }
+
+    static Param req(String n) { return Param.required(n); }
+
+    static Param opt(String n) { return Param.optional(n, ABSENT); }
+
+    static Param opt(String n, Value v) { return Param.optional(n, v); }
+
+    static Param rest(String n) { return Param.varargs(n); }
+
+    static NumberV num(double v) { return new NumberV(v, false, null); }
+
+    static NumberV integer(long v) { return new NumberV(v, true, null); }
+
+    // ---- printing, initializers, train configurations ------------------------------------------
+
+    private static void register() {
+        define("println", c -> { c.el().print(new PrintAction(List.copyOf(c.args().varargs()), true, c.span())); return new UnitV(); }, rest("values"));
+        define("print", c -> { c.el().print(new PrintAction(List.copyOf(c.args().varargs()), false, c.span())); return new UnitV(); }, rest("values"));
+
+        // Initializers for params (Keras's names and defaults); zeros/ones double as tensor constructors.
+        initializer("uniform", "minval", num(-0.05), "maxval", num(0.05));
+        initializer("normal", "mean", num(0), "stddev", num(0.05));
+        initializer("truncatedNormal", "mean", num(0), "stddev", num(0.05));
+        initializer("constant", "value", num(0));
+        for (String n : List.of("glorotUniform", "glorotNormal", "heNormal", "heUniform", "lecunNormal", "lecunUniform"))
+            initializer(n);
+
+        // Train-block configurations: datasets and optimizers (Keras defaults).
+        config("dataset", "mnist");
+        config("dataset", "fashionMnist");
+        config("optimizer", "sgd", "learningRate", num(0.01), "momentum", num(0.0), "nesterov", new BoolV(false));
+        config("optimizer", "adam", "learningRate", num(0.001), "beta1", num(0.9), "beta2", num(0.999), "epsilon", num(1e-7));
+        config("optimizer", "rmsprop", "learningRate", num(0.001), "rho", num(0.9), "momentum", num(0.0), "epsilon", num(1e-7));
+        config("optimizer", "adagrad", "learningRate", num(0.001), "initialAccumulatorValue", num(0.1), "epsilon", num(1e-7));
+    }
+
+    private static void initializer(String name, Object... paramsAndDefaults) {
+        List<Param> ps = new ArrayList<>();
+        for (int i = 0; i < paramsAndDefaults.length; i += 2) ps.add(opt((String) paramsAndDefaults[i], (Value) paramsAndDefaults[i + 1]));
+        define(name, c -> {
+            Map<String, Double> args = new LinkedHashMap<>();
+            for (Param p : ps) args.put(p.name(), c.numberArg(p.name()));
+            return new InitV(name, args);
+        }, ps.toArray(Param[]::new));
+    }
+
+    private static void config(String kind, String name, Object... paramsAndDefaults) {
+        List<Param> ps = new ArrayList<>();
+        for (int i = 0; i < paramsAndDefaults.length; i += 2) ps.add(opt((String) paramsAndDefaults[i], (Value) paramsAndDefaults[i + 1]));
+        define(name, c -> {
+            Map<String, Object> args = new LinkedHashMap<>();
+            for (Param p : ps) {
+                Value v = c.arg(p.name());
+                Object o = switch (v) {
+                    case NumberV n -> n.value();
+                    case BoolV b -> b.value();
+                    default -> throw new DlmException(c.spanOf(p.name()), "'" + p.name() + "' of " + name + "() must be a number or Bool, got " + v.describe());
+                };
+                if (o instanceof Double d && d < 0) throw new DlmException(c.spanOf(p.name()), "'" + p.name() + "' of " + name + "() must not be negative, got " + Show.number(d));
+                args.put(p.name(), o);
+            }
+            return new ConfigV(kind, name, args);
+        }, ps.toArray(Param[]::new));
+    }
+
+    /** Applies a double function to a compile-time number (math on literals stays compile-time). */
+    static Value mapNumber(NumberV n, DoubleUnaryOperator f, boolean keepsInt) {
+        return new NumberV(f.applyAsDouble(n.value()), keepsInt && n.isInt(), n.explicitType());
+    }
+}

@@ -1,0 +1,332 @@
+package dlm.compiler.check;
+
+import dlm.compiler.ast.Ast;
+import dlm.compiler.check.Value.*;
+import dlm.compiler.diag.DlmException;
+import dlm.compiler.diag.SourceSpan;
+import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Dim;
+import dlm.compiler.ir.Graph;
+import dlm.compiler.ir.Node;
+import dlm.compiler.ir.Shape;
+import dlm.compiler.ir.TensorType;
+import dlm.compiler.ops.OpRegistry;
+import dlm.runtime.DType;
+import dlm.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Elaborates statements and expressions into one graph. DLM is staged: numbers, dims, shapes,
+ * functions and initializers are computed here, at compile time; tensor expressions become
+ * typed graph nodes, each checked by its op's rule as it is added and located at its source.
+ * User functions are inlined at each call, so a function that declares params gets fresh ones
+ * per call site, named after the {@code val} that receives the call ({@code hidden.W}).
+ */
+public final class Elaborator {
+    private static final int MAX_CALL_DEPTH = 200;
+
+    final Graph graph;
+    private final List<PrintAction> prints;
+    private final Set<String> usedPaths = new HashSet<>();
+    private int depth;
+
+    /** One activation: a model body, a function call or the script. */
+    static final class Frame {
+        final String path;
+        final String kind; // "model", "function", "script", "lambda"
+        Value returned;
+
+        Frame(String path, String kind) {
+            this.path = path;
+            this.kind = kind;
+        }
+
+        String qualify(String name) { return path.isEmpty() ? name : path + "." + name; }
+    }
+
+    public Elaborator(Graph graph, List<PrintAction> prints) {
+        this.graph = graph;
+        this.prints = prints;
+    }
+
+    // ---- statements ----------------------------------------------------------------------------
+
+    void execBlock(List<Ast.Stmt> stmts, Scope scope, Frame frame) {
+        for (Ast.Stmt st : stmts) {
+            if (frame.returned != null)
+                throw new DlmException(st.span(), "unreachable code after return");
+            exec(st, scope, frame);
+        }
+    }
+
+    void exec(Ast.Stmt st, Scope scope, Frame frame) {
+        switch (st) {
+            case Ast.ValStmt v -> {
+                if (scope.definesLocally(v.name()))
+                    throw new DlmException(v.nameSpan(), "duplicate definition of '" + v.name() + "'");
+                Value val = evalNamed(v.value(), scope, frame, v.name());
+                if (v.type() != null) val = Types.conform(this, val, v.type(), scope, "'" + v.name() + "'", v.value().span(), false);
+                if (val instanceof TensorV t) t.node().nameIfUnnamed(frame.qualify(v.name()));
+                scope.define(v.name(), val);
+            }
+            case Ast.ParamStmt p -> declareParam(p, scope, frame);
+            case Ast.ReturnStmt r -> {
+                if (frame.kind.equals("script"))
+                    throw new DlmException(r.span(), "return is only allowed inside a fun or model");
+                frame.returned = evalNamed(r.value(), scope, frame, frame.kind.equals("model") ? "output" : null);
+            }
+            case Ast.AssignStmt a -> {
+                if (!frame.kind.equals("model") || !a.target().equals("loss"))
+                    throw new DlmException(a.targetSpan(), "cannot assign to '" + a.target() + "': vals are read-only"
+                            + (frame.kind.equals("model") ? "; a model may only assign 'loss'" : ""));
+                if (graph.output("loss") != null)
+                    throw new DlmException(a.targetSpan(), "loss is assigned twice");
+                Node loss = tensor(evalNamed(a.value(), scope, frame, "loss"), a.value().span());
+                if (!loss.type().dtype().isFloating())
+                    throw new DlmException(a.value().span(), "loss must be a floating-point tensor, got " + loss.type());
+                loss.nameIfUnnamed("loss");
+                graph.setOutput("loss", loss);
+            }
+            case Ast.ExprStmt e -> eval(e.expr(), scope, frame);
+        }
+    }
+
+    private void declareParam(Ast.ParamStmt p, Scope scope, Frame frame) {
+        if (frame.kind.equals("script") || frame.kind.equals("lambda"))
+            throw new DlmException(p.span(), "param is only allowed inside a fun or model");
+        if (scope.definesLocally(p.name()))
+            throw new DlmException(p.nameSpan(), "duplicate definition of '" + p.name() + "'");
+        if (!(p.type() instanceof Ast.TensorTypeRef tt))
+            throw new DlmException(p.type().span(), "a param needs a tensor type such as f32[784, 512]");
+        TensorType type = Types.resolveStatic(this, tt, scope);
+        if (!type.shape().isKnown())
+            throw new DlmException(tt.span(), "a param's shape must be known when the program is compiled, got " + type);
+        if (!type.dtype().isFloating())
+            throw new DlmException(tt.span(), "a param must have a floating-point dtype, got " + type.dtype());
+        InitV init;
+        if (p.init() == null) init = new InitV("zeros", Map.of());
+        else {
+            Value v = eval(p.init(), scope, frame);
+            init = switch (v) {
+                case InitV i -> i;
+                case NumberV n -> new InitV("constant", Map.of("value", n.value()));
+                default -> throw new DlmException(p.init().span(),
+                        "a param's initializer must be a number or an initializer such as uniform(-0.05, 0.05), got " + v.describe());
+            };
+        }
+        String name = uniqueParamName(frame.qualify(p.name()));
+        Node n = graph.addTyped(OpRegistry.get("param"), List.of(), Attrs.of("init", init), type, p.span(), name);
+        scope.define(p.name(), new TensorV(n));
+    }
+
+    private String uniqueParamName(String name) {
+        Set<String> taken = new HashSet<>();
+        for (Node n : graph.params()) taken.add(n.name());
+        if (!taken.contains(name)) return name;
+        for (int i = 1; ; i++) if (!taken.contains(name + "_" + i)) return name + "_" + i;
+    }
+
+    // ---- expressions ---------------------------------------------------------------------------
+
+    Value eval(Ast.Expr e, Scope scope, Frame frame) { return evalNamed(e, scope, frame, null); }
+
+    /** Evaluates e; when e is a call, {@code hint} names the call's frame (and so its params). */
+    Value evalNamed(Ast.Expr e, Scope scope, Frame frame, String hint) {
+        return switch (e) {
+            case Ast.IntLit i -> new NumberV(i.value(), true, null);
+            case Ast.FloatLit f -> new NumberV(f.value(), false, f.f32Suffix() ? DType.F32 : null);
+            case Ast.BoolLit b -> new BoolV(b.value());
+            case Ast.StringLit s -> new StringV(s.value());
+            case Ast.Name n -> lookup(n.id(), n.span(), scope);
+            case Ast.FunRef r -> {
+                Value v = lookup(r.name(), r.span(), scope);
+                if (!(v instanceof FunV)) throw new DlmException(r.span(), "'" + r.name() + "' is " + v.describe() + ", not a function");
+                yield v;
+            }
+            case Ast.Lambda l -> new LambdaFun(l, scope);
+            case Ast.Unary u -> Operators.unary(this, u.op(), eval(u.operand(), scope, frame), u.span());
+            case Ast.Binary b -> Operators.binary(this, b.op(), eval(b.left(), scope, frame), eval(b.right(), scope, frame), b.opSpan(), b.span());
+            case Ast.Call c -> evalCall(c, scope, frame, hint);
+            case Ast.Member m -> Properties.get(this, eval(m.target(), scope, frame), m.name(), m.nameSpan(), m.span());
+            case Ast.Index ix -> Indexing.index(this, eval(ix.target(), scope, frame), ix.items(), scope, frame, ix.span());
+            case Ast.ListLit l -> listLiteral(l, scope, frame);
+        };
+    }
+
+    Value lookup(String name, SourceSpan span, Scope scope) {
+        Value v = scope.lookup(name);
+        if (v == null) {
+            String hint = Suggest.closest(name, scope.visibleNames());
+            throw new DlmException(span, "unknown name '" + name + "'" + (hint != null ? "; did you mean '" + hint + "'?" : ""));
+        }
+        return v;
+    }
+
+    private Value listLiteral(Ast.ListLit l, Scope scope, Frame frame) {
+        List<Value> items = new ArrayList<>();
+        for (Ast.Expr it : l.items()) items.add(eval(it, scope, frame));
+        ListV list = new ListV(items);
+        if (TensorLiteral.isNumeric(list)) return new TensorV(constant(TensorLiteral.build(list, l.span()), l.span()));
+        return list;
+    }
+
+    private Value evalCall(Ast.Call c, Scope scope, Frame frame, String hint) {
+        FunV fn;
+        List<Signature.ArgValue> args = new ArrayList<>();
+        if (c.callee() instanceof Ast.Member m) {
+            // Method-call syntax: x.f(a) is f(x, a), for every function (uniform call syntax).
+            Value target = eval(m.target(), scope, frame);
+            Value f = scope.lookup(m.name());
+            if (!(f instanceof FunV fv)) {
+                String sugg = Suggest.closest(m.name(), scope.visibleNames());
+                throw new DlmException(m.nameSpan(), (f == null ? "unknown function '" + m.name() + "'" : "'" + m.name() + "' is " + f.describe() + ", not a function")
+                        + (f == null && sugg != null ? "; did you mean '" + sugg + "'?" : ""));
+            }
+            fn = fv;
+            args.add(new Signature.ArgValue(null, target, m.target().span()));
+        } else {
+            Value f = eval(c.callee(), scope, frame);
+            if (f instanceof ModelV mv)
+                throw new DlmException(c.callee().span(), "a model cannot be called like a function; train, evaluate or run " + mv.decl().name() + " with dlmc");
+            if (!(f instanceof FunV fv)) throw new DlmException(c.callee().span(), "cannot call " + f.describe() + ": it is not a function");
+            fn = fv;
+        }
+        for (Ast.Arg a : c.args()) args.add(new Signature.ArgValue(a.name(), eval(a.value(), scope, frame), a.span()));
+        return call(fn, args, c.span(), frame, hint);
+    }
+
+    /** Calls a function value with evaluated arguments. */
+    Value call(FunV fn, List<Signature.ArgValue> args, SourceSpan span, Frame frame, String hint) {
+        if (++depth > MAX_CALL_DEPTH) throw new DlmException(span, "calls nested too deeply (more than " + MAX_CALL_DEPTH + "): is " + fn.name() + " recursive?");
+        try {
+            return switch (fn) {
+                case BuiltinFun b -> b.impl().call(new Builtins.Call(this, b.impl().signature().bind(args, span), span, frame));
+                case UserFun u -> callUser(u, args, span, frame, hint);
+                case LambdaFun l -> callLambda(l, args, span, frame);
+            };
+        } finally {
+            depth--;
+        }
+    }
+
+    private Value callUser(UserFun u, List<Signature.ArgValue> args, SourceSpan span, Frame caller, String hint) {
+        Ast.FunDecl d = u.decl();
+        List<Signature.Param> ps = new ArrayList<>();
+        for (Ast.ParamDecl p : d.params())
+            ps.add(new Signature.Param(p.name(), p.defaultValue() == null ? null : new DefaultV(p.defaultValue()), false));
+        Signature.Bound bound = new Signature(d.name(), ps).bind(args, span);
+        Scope local = u.scope().child();
+        Frame frame = new Frame(callPath(caller, hint, d.name()), "function");
+        // Non-tensor parameters first: tensor types may mention them (f32[n, units]).
+        List<Ast.ParamDecl> ordered = new ArrayList<>();
+        for (Ast.ParamDecl p : d.params()) if (!(p.type() instanceof Ast.TensorTypeRef)) ordered.add(p);
+        for (Ast.ParamDecl p : d.params()) if (p.type() instanceof Ast.TensorTypeRef) ordered.add(p);
+        for (Ast.ParamDecl p : ordered) {
+            Value v = bound.get(p.name());
+            SourceSpan at = bound.span(p.name());
+            if (v instanceof DefaultV dv) { v = eval(dv.expr(), local, frame); at = dv.expr().span(); }
+            if (p.type() != null) v = Types.conform(this, v, p.type(), local, "argument '" + p.name() + "' of " + d.name(), at, true);
+            local.define(p.name(), v);
+        }
+        execBlock(d.body().stmts(), local, frame);
+        if (frame.returned == null)
+            throw new DlmException(span, "function " + d.name() + " returns no value (it has no return statement)");
+        Value r = frame.returned;
+        if (d.returnType() != null) r = Types.conform(this, r, d.returnType(), local, "the result of " + d.name(), span, false);
+        return r;
+    }
+
+    private Value callLambda(LambdaFun l, List<Signature.ArgValue> args, SourceSpan span, Frame caller) {
+        Ast.Lambda lam = l.lambda();
+        List<Signature.Param> ps = new ArrayList<>();
+        if (lam.params().isEmpty()) ps.add(new Signature.Param("it", new UnitV(), false));
+        for (Ast.ParamDecl p : lam.params()) ps.add(new Signature.Param(p.name(), p.defaultValue() == null ? null : new DefaultV(p.defaultValue()), false));
+        Signature.Bound bound = new Signature("lambda", ps).bind(args, span);
+        Scope local = l.scope().child();
+        Frame frame = new Frame(caller.path, "lambda");
+        for (Signature.Param p : ps) {
+            Value v = bound.get(p.name());
+            if (v instanceof DefaultV dv) v = eval(dv.expr(), local, frame);
+            local.define(p.name(), v);
+        }
+        List<Ast.Stmt> body = lam.body();
+        if (body.isEmpty()) throw new DlmException(lam.span(), "a lambda needs a body");
+        execBlock(body.subList(0, body.size() - 1), local, frame);
+        Ast.Stmt last = body.get(body.size() - 1);
+        if (last instanceof Ast.ExprStmt es) return eval(es.expr(), local, frame);
+        if (last instanceof Ast.ReturnStmt rs) return eval(rs.value(), local, frame);
+        exec(last, local, frame);
+        return new UnitV();
+    }
+
+    /** The frame path of a call: the receiving val's name, or the function's name numbered. */
+    private String callPath(Frame caller, String hint, String fname) {
+        String base = caller.qualify(hint != null ? hint : fname);
+        String p = base;
+        for (int i = 1; usedPaths.contains(p); i++) p = base + "_" + i;
+        usedPaths.add(p);
+        return p;
+    }
+
+    // ---- graph helpers -------------------------------------------------------------------------
+
+    /** Adds an op node, checked by the op's rule; a violated rule is an error at {@code span}. */
+    public Node op(String name, List<Node> inputs, Attrs attrs, SourceSpan span) {
+        return graph.add(name, inputs, attrs, span);
+    }
+
+    public Node op(String name, SourceSpan span, Node... inputs) { return op(name, List.of(inputs), Attrs.EMPTY, span); }
+
+    public Node constant(Tensor t, SourceSpan span) {
+        return graph.addTyped(OpRegistry.get("constant"), List.of(), Attrs.of("value", t), new TensorType(t.dtype(), Shape.of(t.shape())), span, null);
+    }
+
+    /** The value as a tensor node: numbers become constants of their default dtype. */
+    public Node tensor(Value v, SourceSpan span) {
+        return switch (v) {
+            case TensorV t -> t.node();
+            case NumberV n -> constant(Tensor.scalar(n.defaultDType(), n.value()), span);
+            case BoolV b -> constant(Tensor.scalar(DType.BOOL, b.value() ? 1 : 0), span);
+            case DimV d -> throw new DlmException(span, "the symbolic dimension " + d.dim() + " has no value until the program runs; it cannot be used as a tensor");
+            default -> throw new DlmException(span, "expected a tensor, got " + v.describe());
+        };
+    }
+
+    /** The value as a tensor of dtype {@code like} when it is a weakly typed number, else as is. */
+    public Node tensorLike(Value v, DType like, SourceSpan span) {
+        if (v instanceof NumberV n) {
+            if (!n.isInt() && !like.isFloating() && like != DType.BOOL)
+                throw new DlmException(span, "dtype mismatch: a Float number cannot be combined with an " + like + " tensor; convert the tensor with .toF32()");
+            if (like == DType.BOOL)
+                throw new DlmException(span, "a number cannot be combined with a bool tensor");
+            return constant(Tensor.scalar(like, n.value()), span);
+        }
+        return tensor(v, span);
+    }
+
+    /** A compile-time integer argument (an Int, or a known dim). */
+    public static long intValue(Value v, SourceSpan span, String what) {
+        if (v instanceof NumberV n && n.isInt()) return n.asLong();
+        if (v instanceof DimV d && d.dim().isKnown()) return d.dim().coefficient();
+        throw new DlmException(span, what + " must be an Int known at compile time, got " + v.describe());
+    }
+
+    /** A dim argument: an Int or a symbolic dim. */
+    public static Dim dimValue(Value v, SourceSpan span, String what) {
+        if (v instanceof DimV d) return d.dim();
+        if (v instanceof NumberV n && n.isInt()) {
+            if (n.asLong() < 0) throw new DlmException(span, what + " must not be negative, got " + n.asLong());
+            return Dim.of(n.asLong());
+        }
+        throw new DlmException(span, what + " must be an Int or a dimension, got " + v.describe());
+    }
+
+    void print(PrintAction p) {
+        if (prints == null) throw new DlmException(p.span(), "println is only allowed in top-level statements, not inside a model or fun");
+        prints.add(p);
+    }
+}

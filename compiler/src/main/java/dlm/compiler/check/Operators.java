@@ -1,0 +1,119 @@
+package dlm.compiler.check;
+
+import dlm.compiler.check.Value.*;
+import dlm.compiler.diag.DlmException;
+import dlm.compiler.diag.SourceSpan;
+import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Dim;
+import dlm.compiler.ir.Node;
+import dlm.runtime.DType;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The meaning of DLM's operators. Numbers, Bools and dims are folded at compile time; anything
+ * involving a tensor becomes the op of the same name in the registry, with numbers taking the
+ * tensor's dtype (weak typing).
+ */
+final class Operators {
+    private Operators() {}
+
+    static final Map<String, String> BINARY_OPS = Map.ofEntries(
+            Map.entry("+", "add"), Map.entry("-", "sub"), Map.entry("*", "mul"), Map.entry("/", "div"),
+            Map.entry("%", "mod"), Map.entry("@", "matmul"),
+            Map.entry("<", "less"), Map.entry("<=", "lessEqual"), Map.entry(">", "greater"), Map.entry(">=", "greaterEqual"),
+            Map.entry("==", "equal"), Map.entry("!=", "notEqual"), Map.entry("&&", "and"), Map.entry("||", "or"));
+
+    static Value unary(Elaborator el, String op, Value v, SourceSpan span) {
+        switch (op) {
+            case "+" -> {
+                if (v instanceof NumberV || v instanceof TensorV) return v;
+            }
+            case "-" -> {
+                if (v instanceof NumberV n) return new NumberV(-n.value(), n.isInt(), n.explicitType());
+                if (v instanceof TensorV t) return new TensorV(el.op("neg", span, t.node()));
+            }
+            case "!" -> {
+                if (v instanceof BoolV b) return new BoolV(!b.value());
+                if (v instanceof TensorV t) return new TensorV(el.op("not", span, t.node()));
+            }
+            default -> { }
+        }
+        throw new DlmException(span, "operator '" + op + "' cannot be applied to " + v.describe());
+    }
+
+    static Value binary(Elaborator el, String op, Value l, Value r, SourceSpan opSpan, SourceSpan span) {
+        if (l instanceof StringV || r instanceof StringV) {
+            if (op.equals("+")) return new StringV(Show.value(l) + Show.value(r));
+            if (op.equals("==") || op.equals("!=")) return new BoolV(l.equals(r) == op.equals("=="));
+        }
+        if (l instanceof NumberV a && r instanceof NumberV b) return numbers(op, a, b, opSpan);
+        if (l instanceof BoolV a && r instanceof BoolV b) {
+            switch (op) {
+                case "&&": return new BoolV(a.value() && b.value());
+                case "||": return new BoolV(a.value() || b.value());
+                case "==": return new BoolV(a.value() == b.value());
+                case "!=": return new BoolV(a.value() != b.value());
+                default: throw new DlmException(opSpan, "operator '" + op + "' cannot be applied to Bools");
+            }
+        }
+        if (isDim(l) && isDim(r) && (l instanceof DimV || r instanceof DimV)) return dims(op, l, r, opSpan);
+        if (!(l instanceof TensorV) && !(r instanceof TensorV))
+            throw new DlmException(opSpan, "operator '" + op + "' cannot be applied to " + l.describe() + " and " + r.describe());
+        String name = BINARY_OPS.get(op);
+        if (name == null) throw new DlmException(opSpan, "unknown operator '" + op + "'");
+        Node a = l instanceof TensorV t ? t.node() : el.tensorLike(l, ((TensorV) r).node().type().dtype(), opSpan);
+        Node b = r instanceof TensorV t ? t.node() : el.tensorLike(r, a.type().dtype(), opSpan);
+        return new TensorV(el.op(name, List.of(a, b), Attrs.EMPTY, opSpan));
+    }
+
+    private static boolean isDim(Value v) { return v instanceof DimV || (v instanceof NumberV n && n.isInt()); }
+
+    private static Value dims(String op, Value l, Value r, SourceSpan span) {
+        Dim a = Elaborator.dimValue(l, span, "the left operand");
+        Dim b = Elaborator.dimValue(r, span, "the right operand");
+        switch (op) {
+            case "*": return new DimV(a.times(b));
+            case "/": {
+                Dim q = a.dividedBy(b);
+                if (q == null) throw new DlmException(span, "the dimension " + a + " is not divisible by " + b);
+                return q.isKnown() ? new NumberV(q.coefficient(), true, null) : new DimV(q);
+            }
+            case "==": return new BoolV(a.equals(b));
+            case "!=": return new BoolV(!a.equals(b));
+            default: throw new DlmException(span, "symbolic dimensions can only be multiplied, divided and compared, not combined with '" + op + "'");
+        }
+    }
+
+    private static Value numbers(String op, NumberV a, NumberV b, SourceSpan span) {
+        boolean ints = a.isInt() && b.isInt();
+        DType t = a.explicitType() != null ? a.explicitType() : b.explicitType();
+        double x = a.value(), y = b.value();
+        switch (op) {
+            case "+": return num(x + y, ints, t);
+            case "-": return num(x - y, ints, t);
+            case "*": return num(x * y, ints, t);
+            case "/":
+                if (ints) {
+                    if (b.asLong() == 0) throw new DlmException(span, "division by zero");
+                    return num(a.asLong() / b.asLong(), true, t);
+                }
+                return num(x / y, false, t);
+            case "%":
+                if (ints) {
+                    if (b.asLong() == 0) throw new DlmException(span, "division by zero");
+                    return num(a.asLong() % b.asLong(), true, t);
+                }
+                return num(x % y, false, t);
+            case "<": return new BoolV(x < y);
+            case "<=": return new BoolV(x <= y);
+            case ">": return new BoolV(x > y);
+            case ">=": return new BoolV(x >= y);
+            case "==": return new BoolV(x == y);
+            case "!=": return new BoolV(x != y);
+            default: throw new DlmException(span, "operator '" + op + "' cannot be applied to numbers" + (op.equals("@") ? "; '@' is the tensor product" : ""));
+        }
+    }
+
+    private static NumberV num(double v, boolean isInt, DType t) { return new NumberV(v, isInt, t); }
+}

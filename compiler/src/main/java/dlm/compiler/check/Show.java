@@ -1,0 +1,30 @@
+package dlm.compiler.check;
+
+import dlm.compiler.check.Value.*;
+import java.util.stream.Collectors;
+
+/** How compile-time values print (println, string concatenation). Tensors print as NumPy arrays elsewhere. */
+public final class Show {
+    private Show() {}
+
+    public static String value(Value v) {
+        return switch (v) {
+            case NumberV n -> n.isInt() ? Long.toString(n.asLong()) : number(n.value());
+            case BoolV b -> Boolean.toString(b.value());
+            case StringV s -> s.value();
+            case DimV d -> d.dim().toString();
+            case ShapeV s -> s.shape().tuple();
+            case DTypeV d -> d.dtype().dlmName();
+            case ListV l -> l.items().stream().map(Show::value).collect(Collectors.joining(", ", "[", "]"));
+            case InitV i -> i.name() + "(" + i.args().entrySet().stream().map(e -> e.getKey() + " = " + number(e.getValue())).collect(Collectors.joining(", ")) + ")";
+            case ConfigV c -> c.name() + "(" + c.args().entrySet().stream().map(e -> e.getKey() + " = " + e.getValue()).collect(Collectors.joining(", ")) + ")";
+            default -> v.describe();
+        };
+    }
+
+    /** Shortest round-trip text, {@code 2.0} for integral values. */
+    public static String number(double d) {
+        if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e16) return Long.toString((long) d) + ".0";
+        return Double.toString(d);
+    }
+}

@@ -1,0 +1,35 @@
+package dlm.compiler.check;
+
+import java.util.Collection;
+
+/** "Did you mean" suggestions: the closest known name within a small edit distance. */
+final class Suggest {
+    private Suggest() {}
+
+    static String closest(String name, Collection<String> known) {
+        String best = null;
+        int bestD = Math.max(1, Math.min(2, name.length() / 3));
+        for (String k : known) {
+            int d = distance(name.toLowerCase(), k.toLowerCase());
+            if (d <= bestD && !k.equals(name)) {
+                if (best == null || d < distance(name.toLowerCase(), best.toLowerCase())) best = k;
+            }
+        }
+        return best;
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
+            }
+            int[] t = prev; prev = cur; cur = t;
+        }
+        return prev[b.length()];
+    }
+}

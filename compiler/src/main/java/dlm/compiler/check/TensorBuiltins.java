@@ -1,0 +1,304 @@
+package dlm.compiler.check;
+
+import static dlm.compiler.check.Builtins.define;
+import static dlm.compiler.check.Builtins.integer;
+import static dlm.compiler.check.Builtins.opt;
+import static dlm.compiler.check.Builtins.req;
+import static dlm.compiler.check.Builtins.rest;
+
+import dlm.compiler.check.Builtins.Call;
+import dlm.compiler.check.Value.*;
+import dlm.compiler.diag.DlmException;
+import dlm.compiler.diag.SourceSpan;
+import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Dim;
+import dlm.compiler.ir.Node;
+import dlm.compiler.ir.Shape;
+import dlm.runtime.DType;
+import dlm.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Prelude functions over tensors, each a thin front for a registry op: it turns DLM arguments
+ * (negative axes, varargs dims, {@code -1} in reshape) into the op's normalized attributes.
+ * Math functions applied to compile-time numbers are computed at compile time.
+ */
+final class TensorBuiltins {
+    private TensorBuiltins() {}
+
+    static void register() {
+        unary("abs", Math::abs, true);
+        unary("neg", x -> -x, true);
+        unary("square", x -> x * x, true);
+        unary("sign", Math::signum, true);
+        unary("relu", x -> Math.max(x, 0), true);
+        unary("exp", Math::exp, false);
+        unary("log", Math::log, false);
+        unary("sqrt", Math::sqrt, false);
+        unary("tanh", Math::tanh, false);
+        unary("sigmoid", x -> 1 / (1 + Math.exp(-x)), false);
+        unary("sin", Math::sin, false);
+        unary("cos", Math::cos, false);
+
+        binary("maximum");
+        binary("minimum");
+        binary("pow");
+        define("matmul", c -> binaryOp(c, "matmul"), req("a"), req("b"));
+        define("dot", c -> binaryOp(c, "matmul"), req("a"), req("b"));
+        define("where", c -> {
+            Node cond = c.tensor("condition");
+            Value a = c.arg("a"), b = c.arg("b");
+            Node na = a instanceof TensorV t ? t.node() : b instanceof TensorV u ? c.el().tensorLike(a, u.node().type().dtype(), c.spanOf("a")) : c.tensor("a");
+            Node nb = c.el().tensorLike(b, na.type().dtype(), c.spanOf("b"));
+            return new TensorV(c.el().op("where", List.of(cond, na, nb), Attrs.EMPTY, c.span()));
+        }, req("condition"), req("a"), req("b"));
+
+        // max/min: with a second positional operand they are element-wise, otherwise reductions.
+        for (String r : List.of("max", "min")) {
+            String elementwise = r.equals("max") ? "maximum" : "minimum";
+            define(r, c -> c.given("other") ? binaryOp(c, elementwise, "x", "other") : reduce(c, r),
+                    req("x"), opt("other"), opt("axis"), opt("keepdims", new BoolV(false)));
+        }
+        for (String r : List.of("sum", "mean")) define(r, c -> reduce(c, r), req("x"), opt("axis"), opt("keepdims", new BoolV(false)));
+        for (String r : List.of("argmax", "argmin")) define(r, c -> {
+            Node x = c.tensor("x");
+            Attrs a = Attrs.of("keepdims", c.boolArg("keepdims"));
+            if (c.given("axis")) a = a.with("axis", axis(c, "axis", x.type().rank(), false));
+            return new TensorV(c.op(r, a, x));
+        }, req("x"), opt("axis"), opt("keepdims", new BoolV(false)));
+
+        for (DType d : DType.values()) {
+            String name = "to" + Character.toUpperCase(d.dlmName().charAt(0)) + d.dlmName().substring(1);
+            define(name, c -> cast(c, c.tensor("x"), d), req("x"));
+        }
+        define("cast", c -> cast(c, c.tensor("x"), c.dtypeArg("dtype")), req("x"), req("dtype"));
+
+        define("reshape", TensorBuiltins::reshape, req("x"), rest("shape"));
+        define("transpose", c -> {
+            Node x = c.tensor("x");
+            int r = x.type().rank();
+            int[] perm = new int[r];
+            if (c.args().varargs().isEmpty()) for (int i = 0; i < r; i++) perm[i] = r - 1 - i;
+            else perm = axesList(c, r);
+            return new TensorV(c.op("transpose", Attrs.of("perm", perm), x));
+        }, req("x"), rest("axes"));
+        define("permute", c -> {
+            Node x = c.tensor("x");
+            return new TensorV(c.op("transpose", Attrs.of("perm", axesList(c, x.type().rank())), x));
+        }, req("x"), rest("axes"));
+        define("expandDims", c -> {
+            Node x = c.tensor("x");
+            return new TensorV(c.op("expandDims", Attrs.of("axis", axis(c, "axis", x.type().rank() + 1, false)), x));
+        }, req("x"), req("axis"));
+        define("squeeze", c -> {
+            Node x = c.tensor("x");
+            int[] axes;
+            if (c.given("axis")) axes = axes(c, "axis", x.type().rank());
+            else {
+                List<Integer> ones = new ArrayList<>();
+                for (int a = 0; a < x.type().rank(); a++) if (x.type().shape().dim(a).isOne()) ones.add(a);
+                axes = Indexing.ints(ones);
+            }
+            return new TensorV(c.op("squeeze", Attrs.of("axes", axes), x));
+        }, req("x"), opt("axis"));
+        define("tile", c -> {
+            Node x = c.tensor("x");
+            List<Long> reps = longs(c, c.args().varargs(), c.args().varargSpans(), "a repetition count");
+            return new TensorV(c.op("tile", Attrs.of("reps", reps.stream().mapToInt(Long::intValue).toArray()), x));
+        }, req("x"), rest("reps"));
+        define("broadcastTo", c -> {
+            Node x = c.tensor("x");
+            return new TensorV(c.op("broadcastTo", Attrs.of("shape", shapeArgs(c, false).shape()), x));
+        }, req("x"), rest("shape"));
+        define("concat", c -> {
+            List<Node> xs = new ArrayList<>();
+            for (int i = 0; i < c.args().varargs().size(); i++) xs.add(c.el().tensor(c.args().varargs().get(i), c.args().varargSpans().get(i)));
+            if (xs.isEmpty()) throw new DlmException(c.span(), "concat needs at least one tensor");
+            int a = (int) c.intArg("axis");
+            int r = xs.get(0).type().rank();
+            if (a < -r || a >= r) throw new DlmException(c.spanOf("axis"), "axis " + a + " is out of range for " + xs.get(0).type());
+            return new TensorV(c.el().op("concat", xs, Attrs.of("axis", a < 0 ? a + r : a), c.span()));
+        }, rest("tensors"), opt("axis", integer(0)));
+
+        for (String s : List.of("softmax", "logSoftmax")) define(s, c -> {
+            Node x = c.tensor("x");
+            return new TensorV(c.op(s, Attrs.of("axis", axis(c, "axis", x.type().rank(), false)), x));
+        }, req("x"), opt("axis", integer(-1)));
+        define("oneHot", c -> {
+            Node y = c.tensor("labels");
+            long depth = c.intArg("depth");
+            if (depth < 1) throw new DlmException(c.spanOf("depth"), "depth must be 1 or more, got " + depth);
+            return new TensorV(c.op("oneHot", Attrs.of("depth", (int) depth, "dtype", c.dtypeArg("dtype")), y));
+        }, req("labels"), req("depth"), opt("dtype", new DTypeV(DType.F32)));
+
+        // Constructors. zeros()/ones() with no shape are param initializers.
+        for (String k : List.of("zeros", "ones")) define(k, c -> {
+            if (c.args().varargs().isEmpty()) return new InitV(k, Map.of());
+            Shape s = shapeArgs(c, false).shape();
+            if (!s.isKnown()) throw new DlmException(c.span(), k + "() needs sizes known at compile time, got " + s);
+            Tensor t = Tensor.zeros(c.dtypeArg("dtype"), s.sizes());
+            if (k.equals("ones")) for (int i = 0; i < t.size(); i++) t.setDouble(i, 1);
+            return new TensorV(c.el().constant(t, c.span()));
+        }, rest("shape"), opt("dtype", new DTypeV(DType.F32)));
+        define("full", c -> {
+            Shape s = shapeArgs(c, false).shape();
+            if (!s.isKnown()) throw new DlmException(c.span(), "full() needs sizes known at compile time, got " + s);
+            Tensor t = Tensor.zeros(c.dtypeArg("dtype"), s.sizes());
+            double v = c.numberArg("value");
+            for (int i = 0; i < t.size(); i++) t.setDouble(i, v);
+            return new TensorV(c.el().constant(t, c.span()));
+        }, rest("shape"), req("value"), opt("dtype", new DTypeV(DType.F32)));
+        define("arange", c -> {
+            long n = c.intArg("n");
+            if (n < 0) throw new DlmException(c.spanOf("n"), "arange needs a count of 0 or more, got " + n);
+            Tensor t = Tensor.zeros(c.dtypeArg("dtype"), (int) n);
+            for (int i = 0; i < n; i++) t.setDouble(i, i);
+            return new TensorV(c.el().constant(t, c.span()));
+        }, req("n"), opt("dtype", new DTypeV(DType.I32)));
+        define("random", c -> {
+            Shape s = shapeArgs(c, false).shape();
+            if (!s.isKnown()) throw new DlmException(c.span(), "random() needs sizes known at compile time, got " + s);
+            Tensor t = Tensor.zeros(c.dtypeArg("dtype"), s.sizes());
+            dlm.runtime.random.Rng rng = new dlm.runtime.random.Rng(c.intArg("seed"));
+            for (int i = 0; i < t.size(); i++) t.setDouble(i, rng.nextDouble());
+            return new TensorV(c.el().constant(t, c.span()));
+        }, rest("shape"), opt("seed", integer(0)), opt("dtype", new DTypeV(DType.F32)));
+        define("tensor", c -> {
+            Node x = c.tensor("value");
+            return c.given("dtype") ? cast(c, x, c.dtypeArg("dtype")) : new TensorV(x);
+        }, req("value"), opt("dtype"));
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private static void unary(String name, DoubleUnaryOperator f, boolean keepsInt) {
+        define(name, c -> {
+            if (c.arg("x") instanceof NumberV n) return Builtins.mapNumber(n, f, keepsInt);
+            return new TensorV(c.op(name, Attrs.EMPTY, c.tensor("x")));
+        }, req("x"));
+    }
+
+    private static void binary(String name) {
+        define(name, c -> binaryOp(c, name, "a", "b"), req("a"), req("b"));
+    }
+
+    private static Value binaryOp(Call c, String op) { return binaryOp(c, op, "a", "b"); }
+
+    private static Value binaryOp(Call c, String op, String an, String bn) {
+        Value a = c.arg(an), b = c.arg(bn);
+        if (a instanceof NumberV x && b instanceof NumberV y && !op.equals("matmul")) {
+            double v = switch (op) {
+                case "maximum" -> Math.max(x.value(), y.value());
+                case "minimum" -> Math.min(x.value(), y.value());
+                default -> Math.pow(x.value(), y.value());
+            };
+            return new NumberV(v, x.isInt() && y.isInt(), null);
+        }
+        Node na = a instanceof TensorV t ? t.node() : b instanceof TensorV u ? c.el().tensorLike(a, u.node().type().dtype(), c.spanOf(an)) : c.tensor(an);
+        Node nb = c.el().tensorLike(b, na.type().dtype(), c.spanOf(bn));
+        return new TensorV(c.el().op(op, List.of(na, nb), Attrs.EMPTY, c.span()));
+    }
+
+    private static Value reduce(Call c, String op) {
+        Node x = c.tensor("x");
+        Attrs a = Attrs.of("keepdims", c.boolArg("keepdims"));
+        if (c.given("axis")) a = a.with("axes", axes(c, "axis", x.type().rank()));
+        return new TensorV(c.op(op, a, x));
+    }
+
+    private static Value cast(Call c, Node x, DType to) {
+        if (x.type().dtype() == to) return new TensorV(x);
+        return new TensorV(c.op("cast", Attrs.of("dtype", to), x));
+    }
+
+    /** One axis argument, negative counted from the end. */
+    static int axis(Call c, String name, int rank, boolean unused) {
+        long a = c.intArg(name);
+        if (a < -rank || a >= rank)
+            throw new DlmException(c.spanOf(name), "axis " + a + " is out of range for a tensor of rank " + rank);
+        return (int) (a < 0 ? a + rank : a);
+    }
+
+    /** An axis or a list of axes, normalized, sorted and distinct. */
+    static int[] axes(Call c, String name, int rank) {
+        Value v = c.arg(name);
+        List<Value> items = v instanceof ListV l ? l.items() : v instanceof TensorV t && t.node().is("constant") ? constInts(t.node()) : List.of(v);
+        TreeSet<Integer> out = new TreeSet<>();
+        for (Value it : items) {
+            long a = Elaborator.intValue(it, c.spanOf(name), "an axis");
+            if (a < -rank || a >= rank) throw new DlmException(c.spanOf(name), "axis " + a + " is out of range for a tensor of rank " + rank);
+            if (!out.add((int) (a < 0 ? a + rank : a))) throw new DlmException(c.spanOf(name), "axis " + a + " is repeated");
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static List<Value> constInts(Node n) {
+        Tensor t = n.attrs().getTensor("value");
+        List<Value> l = new ArrayList<>();
+        if (t.dtype().isInteger()) for (int i = 0; i < t.size(); i++) l.add(integer(t.getLong(i)));
+        return l;
+    }
+
+    /** A permutation given as varargs (or one list). */
+    private static int[] axesList(Call c, int rank) {
+        List<Value> vs = flatten(c.args().varargs());
+        int[] perm = new int[vs.size()];
+        for (int i = 0; i < perm.length; i++) {
+            long a = Elaborator.intValue(vs.get(i), c.span(), "an axis");
+            perm[i] = (int) (a < 0 ? a + rank : a);
+        }
+        return perm;
+    }
+
+    private static List<Value> flatten(List<Value> vs) {
+        if (vs.size() == 1 && vs.get(0) instanceof ListV l) return l.items();
+        if (vs.size() == 1 && vs.get(0) instanceof ShapeV s) {
+            List<Value> out = new ArrayList<>();
+            for (Dim d : s.shape().dims()) out.add(d.isKnown() ? integer(d.coefficient()) : new DimV(d));
+            return out;
+        }
+        if (vs.size() == 1 && vs.get(0) instanceof TensorV t && t.node().is("constant") && t.node().type().dtype().isInteger()
+                && t.node().type().rank() == 1) return constInts(t.node());
+        return vs;
+    }
+
+    private static List<Long> longs(Call c, List<Value> vs, List<SourceSpan> spans, String what) {
+        List<Value> flat = flatten(vs);
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < flat.size(); i++) out.add(Elaborator.intValue(flat.get(i), spans.isEmpty() ? c.span() : spans.get(Math.min(i, spans.size() - 1)), what));
+        return out;
+    }
+
+    /** Shape varargs: ints and dims (or one list / shape); with allowInfer, one -1. */
+    record ShapeArgs(Shape shape, int inferAxis) {}
+
+    static ShapeArgs shapeArgs(Call c, boolean allowInfer) {
+        List<Value> vs = flatten(c.args().varargs());
+        List<Dim> dims = new ArrayList<>();
+        int infer = -1;
+        for (int i = 0; i < vs.size(); i++) {
+            Value v = vs.get(i);
+            SourceSpan at = c.args().varargSpans().isEmpty() ? c.span() : c.args().varargSpans().get(Math.min(i, c.args().varargSpans().size() - 1));
+            if (allowInfer && v instanceof NumberV n && n.isInt() && n.asLong() == -1) {
+                if (infer >= 0) throw new DlmException(at, "only one dimension can be -1");
+                infer = i;
+                dims.add(Dim.of(1));
+                continue;
+            }
+            dims.add(Elaborator.dimValue(v, at, "a dimension"));
+        }
+        return new ShapeArgs(new Shape(dims), infer);
+    }
+
+    private static Value reshape(Call c) {
+        Node x = c.tensor("x");
+        ShapeArgs s = shapeArgs(c, true);
+        Attrs a = Attrs.of("shape", s.shape());
+        if (s.inferAxis() >= 0) a = a.with("inferAxis", s.inferAxis());
+        return new TensorV(c.op("reshape", a, x));
+    }
+}

@@ -1,0 +1,121 @@
+package dlm.compiler.check;
+
+import dlm.compiler.ast.Ast;
+import dlm.compiler.check.Value.*;
+import dlm.compiler.diag.DlmException;
+import dlm.compiler.diag.SourceSpan;
+import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Dim;
+import dlm.compiler.ir.Graph;
+import dlm.compiler.ir.Node;
+import dlm.compiler.ir.Shape;
+import dlm.compiler.ir.TensorType;
+import dlm.compiler.ops.OpRegistry;
+import dlm.runtime.DType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Checks a {@code train(Model) { … }} block: known settings with values of the right kind, a
+ * dataset whose batches fit the model's input, and a loss and metrics that apply to the model's
+ * output and the dataset's labels (checked by elaborating them on a scratch graph).
+ */
+final class TrainBlock {
+    private TrainBlock() {}
+
+    /** The settings a train block accepts, and what each must be. */
+    static final Map<String, String> SETTINGS = new TreeMap<>(Map.of(
+            "data", "a dataset such as mnist()",
+            "loss", "a loss function such as ::sparseCategoricalCrossentropy",
+            "optimizer", "an optimizer such as adam(learningRate = 1e-3)",
+            "metrics", "a list of metric functions such as [::accuracy]",
+            "epochs", "a positive Int",
+            "batchSize", "a positive Int",
+            "seed", "an Int",
+            "validationSplit", "a number in [0, 1)"));
+
+    /** What each dataset's batches look like: images and labels. */
+    static final Map<String, TensorType[]> DATASETS = Map.of(
+            "mnist", new TensorType[] {new TensorType(DType.U8, Shape.of(Dim.sym("batch"), Dim.of(28), Dim.of(28))), new TensorType(DType.U8, Shape.of(Dim.sym("batch")))},
+            "fashionMnist", new TensorType[] {new TensorType(DType.U8, Shape.of(Dim.sym("batch"), Dim.of(28), Dim.of(28))), new TensorType(DType.U8, Shape.of(Dim.sym("batch")))});
+
+    static TrainConfig check(Ast.TrainDecl t, Scope file, Map<String, CheckedModel> models) {
+        Value mv = file.lookup(t.model());
+        if (!(mv instanceof ModelV)) {
+            String s = Suggest.closest(t.model(), models.keySet());
+            throw new DlmException(t.modelSpan(), (mv == null ? "unknown model '" + t.model() + "'" : "'" + t.model() + "' is " + mv.describe() + ", not a model")
+                    + (s != null ? "; did you mean '" + s + "'?" : ""));
+        }
+        CheckedModel model = models.get(t.model());
+        Elaborator el = new Elaborator(new Graph(), null);
+        Elaborator.Frame frame = new Elaborator.Frame("", "script");
+        Map<String, Value> settings = new LinkedHashMap<>();
+        Map<String, Ast.Setting> where = new LinkedHashMap<>();
+        for (Ast.Setting s : t.settings()) {
+            if (!SETTINGS.containsKey(s.key())) {
+                String sugg = Suggest.closest(s.key(), SETTINGS.keySet());
+                throw new DlmException(s.keySpan(), "unknown train setting '" + s.key() + "'" + (sugg != null ? "; did you mean '" + sugg + "'?" : "")
+                        + " (settings: " + String.join(", ", SETTINGS.keySet()) + ")");
+            }
+            if (settings.containsKey(s.key())) throw new DlmException(s.keySpan(), "setting '" + s.key() + "' is given twice");
+            Value v = el.eval(s.value(), file, frame);
+            if (!fits(s.key(), v)) throw new DlmException(s.value().span(), "'" + s.key() + "' must be " + SETTINGS.get(s.key()) + ", got " + v.describe());
+            settings.put(s.key(), v);
+            where.put(s.key(), s);
+        }
+        for (String required : List.of("data", "loss", "optimizer"))
+            if (!settings.containsKey(required))
+                throw new DlmException(t.span(), "train(" + t.model() + ") needs a '" + required + "' setting: " + SETTINGS.get(required));
+        ConfigV data = (ConfigV) settings.get("data");
+        TensorType[] batch = DATASETS.get(data.name());
+        List<Node> inputs = model.graph().inputs();
+        if (inputs.size() != 1 || !fitsInput(inputs.get(0).type(), batch[0]))
+            throw new DlmException(where.get("data").value().span(), data.name() + "() gives batches of " + batch[0] + " images, but model " + t.model()
+                    + " takes " + inputs.stream().map(n -> n.name() + ": " + n.type()).toList());
+        Node output = model.graph().output("output");
+        if (output == null) throw new DlmException(t.modelSpan(), "model " + t.model() + " returns nothing to train on");
+        applyLoss(el, (FunV) settings.get("loss"), where.get("loss"), batch[1], output.type(), frame, true);
+        if (settings.get("metrics") instanceof ListV l) {
+            for (Value m : l.items()) applyLoss(el, (FunV) m, where.get("metrics"), batch[1], output.type(), frame, false);
+        }
+        return new TrainConfig(t, model, settings);
+    }
+
+    private static boolean fitsInput(TensorType model, TensorType data) {
+        if (model.dtype() != data.dtype() || model.rank() != data.rank()) return false;
+        for (int a = 1; a < model.rank(); a++) if (!model.shape().dim(a).equals(data.shape().dim(a))) return false;
+        return !model.shape().dim(0).isKnown();
+    }
+
+    /** Elaborates fn(yTrue, yPred) on fresh inputs: it must accept them and give a float scalar. */
+    private static void applyLoss(Elaborator el, FunV fn, Ast.Setting s, TensorType labels, TensorType predictions, Elaborator.Frame frame, boolean isLoss) {
+        Graph g = el.graph;
+        Node yTrue = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, labels, s.span(), "yTrue");
+        Node yPred = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, predictions, s.span(), "yPred");
+        Value r;
+        try {
+            r = el.call(fn, List.of(new Signature.ArgValue(null, new TensorV(yTrue), s.value().span()), new Signature.ArgValue(null, new TensorV(yPred), s.value().span())), s.value().span(), frame, null);
+        } catch (DlmException e) {
+            if (e.span().file() == s.span().file()) throw e;
+            throw new DlmException(s.value().span(), (isLoss ? "loss " : "metric ") + fn.name() + " cannot be applied to labels " + labels + " and predictions " + predictions + ": " + e.getMessage());
+        }
+        if (!(r instanceof TensorV tv) || tv.node().type().rank() != 0 || !tv.node().type().dtype().isFloating())
+            throw new DlmException(s.value().span(), (isLoss ? "loss " : "metric ") + fn.name() + " must give a floating-point scalar, got " + r.describe());
+    }
+
+    private static boolean fits(String key, Value v) {
+        return switch (key) {
+            case "data" -> v instanceof ConfigV c && c.kind().equals("dataset");
+            case "optimizer" -> v instanceof ConfigV c && c.kind().equals("optimizer");
+            case "loss" -> v instanceof FunV;
+            case "metrics" -> v instanceof ListV l && l.items().stream().allMatch(i -> i instanceof FunV);
+            case "epochs", "batchSize" -> v instanceof NumberV n && n.isInt() && n.value() >= 1;
+            case "seed" -> v instanceof NumberV n && n.isInt();
+            case "validationSplit" -> v instanceof NumberV n && n.value() >= 0 && n.value() < 1;
+            default -> false;
+        };
+    }
+
+}

@@ -1,0 +1,41 @@
+// std.nn — layers, losses and metrics for the chapter's models, written in DLM.
+// Every function here is inlined at its call site; a function that declares params
+// (dense) gets fresh ones per call, named after the val that receives it: hidden.W, hidden.b.
+
+/** The identity activation (Keras's "linear"). */
+fun linear(x: Tensor): Tensor = x
+
+/**
+ * A densely connected layer, Keras's Dense: activation(x @ W + b).
+ * The kernel starts Glorot-uniform and the bias at zero, as in Keras.
+ */
+fun dense(x: f32[n, i], units: Int, activation: (Tensor) -> Tensor = ::linear,
+          kernelInit: Initializer = glorotUniform(), biasInit: Initializer = zeros()): f32[n, units] {
+    param W: f32[i, units] = kernelInit
+    param b: f32[units] = biasInit
+    return activation(x @ W + b)
+}
+
+/**
+ * Crossentropy between integer labels and predicted probabilities, averaged over the batch.
+ * Like Keras, probabilities are clipped to [1e-7, 1 - 1e-7] before the log.
+ */
+fun sparseCategoricalCrossentropy(yTrue: Tensor, yPred: f32[n, k]): f32 {
+    val p = clip(yPred, 1e-7, 1 - 1e-7)
+    return -mean(sum(oneHot(yTrue, k) * log(p), axis = 1))
+}
+
+/** Crossentropy between one-hot (or soft) labels and predicted probabilities. */
+fun categoricalCrossentropy(yTrue: f32[n, k], yPred: f32[n, k]): f32 {
+    val p = clip(yPred, 1e-7, 1 - 1e-7)
+    return -mean(sum(yTrue * log(p), axis = 1))
+}
+
+/** Mean of squared differences. */
+fun meanSquaredError(yTrue: Tensor, yPred: Tensor): f32 = mean(square(yPred - yTrue))
+
+/** Mean of absolute differences. */
+fun meanAbsoluteError(yTrue: Tensor, yPred: Tensor): f32 = mean(abs(yPred - yTrue))
+
+/** The fraction of rows whose most probable class is the label (Keras's sparse accuracy). */
+fun accuracy(yTrue: Tensor, yPred: f32[n, k]): f32 = mean((argmax(yPred, axis = 1) == yTrue.toI32()).toF32())

@@ -1,7 +1,10 @@
 package dlm.compiler.ops;
 
+/** The tensor product: {@code matmul} ({@link MatmulOp}), DLM's {@code @}. */
 final class MatmulOps {
     private MatmulOps() {}
 
-    static void register() {}
+    static void register() {
+        OpRegistry.register(new MatmulOp());
+    }
 }

@@ -1,0 +1,81 @@
+package dlm.compiler.ops;
+
+import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Dim;
+import dlm.compiler.ir.Shape;
+import dlm.compiler.ir.TensorType;
+import dlm.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code slice(x)}: basic NumPy slicing {@code x[start:stop:step, ...]} with positive steps.
+ * Attrs {@code axes}, {@code starts}, {@code stops}, {@code steps} (int[] each, one entry per
+ * sliced axis). The checker has already normalized them: axes distinct and in range, negative
+ * indices resolved and clamped to 0..size, so {@code x[:, 7:-7]} arrives as {@code 7:21} on a
+ * 28-wide axis. A sliced axis needs a known size (to resolve its indices); the other axes are
+ * kept whole and may be symbolic. Each sliced axis has ceil((stop-start)/step) elements, 0 when
+ * stop ≤ start.
+ */
+final class SliceOp implements Op {
+
+    @Override
+    public String name() { return "slice"; }
+
+    /** One sliced axis. */
+    private record Range(int axis, int start, int stop, int step) {
+        int length() { return stop <= start ? 0 : (stop - start + step - 1) / step; }
+
+        @Override
+        public String toString() { return start + ":" + stop + (step == 1 ? "" : ":" + step); }
+    }
+
+    @Override
+    public TensorType infer(List<TensorType> inputs, Attrs attrs) {
+        MovementSupport.requireArity(name(), inputs, 1);
+        TensorType x = inputs.get(0);
+        List<Dim> dims = new ArrayList<>(x.shape().dims());
+        boolean[] seen = new boolean[x.rank()];
+        for (Range r : ranges(attrs)) {
+            if (!MovementSupport.inRange(r.axis, x.rank()))
+                throw new ShapeException("cannot slice axis " + r.axis + " of " + x + ": it has rank " + x.rank());
+            if (seen[r.axis]) throw new ShapeException("cannot slice axis " + r.axis + " of " + x + " twice");
+            seen[r.axis] = true;
+            if (r.step < 1) throw new ShapeException("slice " + r + " of " + x + ": the step must be 1 or more");
+            Dim d = x.shape().dim(r.axis);
+            if (!d.isKnown())
+                throw new ShapeException("cannot slice axis " + r.axis + " of " + x + ": its size " + d + " is not known statically");
+            if (r.start < 0 || r.start > d.size() || r.stop < 0 || r.stop > d.size())
+                throw new ShapeException("slice " + r + " is out of range for axis " + r.axis + " of " + x);
+            dims.set(r.axis, Dim.of(r.length()));
+        }
+        return x.withShape(new Shape(dims));
+    }
+
+    @Override
+    public Tensor eval(List<Tensor> inputs, Attrs attrs) {
+        int[] outShape = MovementSupport.outputSizes(this, inputs, attrs);
+        Tensor x = inputs.get(0);
+        // Per input axis, the first index read and the stride between reads (0 and 1: a whole axis).
+        int[] first = new int[x.rank()], stride = new int[x.rank()];
+        Arrays.fill(stride, 1);
+        for (Range r : ranges(attrs)) {
+            first[r.axis] = r.start;
+            stride[r.axis] = r.step;
+        }
+        return MovementSupport.gather(x, outShape, (out, in) -> {
+            for (int a = 0; a < in.length; a++) in[a] = first[a] + out[a] * stride[a];
+        });
+    }
+
+    private static List<Range> ranges(Attrs attrs) {
+        int[] axes = attrs.getInts("axes"), starts = attrs.getInts("starts"), stops = attrs.getInts("stops"), steps = attrs.getInts("steps");
+        if (starts.length != axes.length || stops.length != axes.length || steps.length != axes.length)
+            throw new ShapeException("slice needs one start, stop and step per axis, got " + axes.length + " axes, "
+                    + starts.length + " starts, " + stops.length + " stops and " + steps.length + " steps");
+        List<Range> rs = new ArrayList<>(axes.length);
+        for (int i = 0; i < axes.length; i++) rs.add(new Range(axes[i], starts[i], stops[i], steps[i]));
+        return rs;
+    }
+}

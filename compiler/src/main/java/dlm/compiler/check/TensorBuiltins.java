@@ -57,6 +57,13 @@ final class TensorBuiltins {
             return new TensorV(c.el().op("where", List.of(cond, na, nb), Attrs.EMPTY, c.span()));
         }, req("condition"), req("a"), req("b"));
 
+        define("clip", c -> {
+            Node x = c.tensor("x");
+            DType d = x.type().dtype();
+            Node lo = c.el().tensorLike(c.arg("lo"), d, c.spanOf("lo")), hi = c.el().tensorLike(c.arg("hi"), d, c.spanOf("hi"));
+            return new TensorV(c.op("minimum", Attrs.EMPTY, c.op("maximum", Attrs.EMPTY, x, lo), hi));
+        }, req("x"), req("lo"), req("hi"));
+
         // max/min: with a second positional operand they are element-wise, otherwise reductions.
         for (String r : List.of("max", "min")) {
             String elementwise = r.equals("max") ? "maximum" : "minimum";

@@ -1,0 +1,103 @@
+package dlm.compiler.cli;
+
+import dlm.compiler.diag.DlmException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.NoSuchFileException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/**
+ * The {@code dlmc} command line. Exit status: 0 on success, 1 for an error in the user's
+ * program (printed as {@code file:line:col: error: …} with the line and a caret), 2 for a
+ * usage error. A Java stack trace is printed only with {@code --debug}, and only for
+ * internal errors.
+ */
+public final class Dlmc {
+    public static final String VERSION = "0.1.0";
+
+    private final Map<String, Command> commands = new LinkedHashMap<>();
+    private final Console console;
+
+    public Dlmc(PrintStream out, PrintStream err) {
+        this.console = new Console(out, err);
+        for (Command c : List.of(new CheckCommand(), new GraphCommand(), new RunCommand())) commands.put(c.name(), c);
+    }
+
+    public int run(String... args) {
+        boolean debug = List.of(args).contains("--debug");
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            if (args.length > 1 && commands.containsKey(args[1])) return help(commands.get(args[1]), console.out());
+            printUsage(console.out());
+            return args.length == 0 ? 2 : 0;
+        }
+        if (args[0].equals("--version") || args[0].equals("-V")) {
+            console.out().println("dlmc " + VERSION);
+            return 0;
+        }
+        Command cmd = commands.get(args[0]);
+        if (cmd == null) {
+            console.err().println("dlmc: error: unknown command '" + args[0] + "'");
+            printUsage(console.err());
+            return 2;
+        }
+        Options opts = cmd.options();
+        opts.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
+        opts.addOption(Option.builder().longOpt("debug").desc("print Java stack traces for internal errors").get());
+        try {
+            CommandLine cl = new DefaultParser().parse(opts, java.util.Arrays.copyOfRange(args, 1, args.length));
+            if (cl.hasOption("help")) return help(cmd, console.out());
+            return cmd.run(cl, console);
+        } catch (ParseException | UsageException e) {
+            console.err().println("dlmc " + cmd.name() + ": error: " + e.getMessage());
+            console.err().println("usage: dlmc " + cmd.name() + " " + cmd.usage() + "   (dlmc " + cmd.name() + " --help for more)");
+            return 2;
+        } catch (DlmException e) {
+            console.err().println(e.render());
+            if (debug) e.printStackTrace(console.err());
+            return 1;
+        } catch (NoSuchFileException e) {
+            console.err().println("dlmc: error: no such file: " + e.getFile());
+            return 2;
+        } catch (java.io.IOException e) {
+            console.err().println("dlmc: error: " + e.getMessage());
+            return 2;
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+            console.err().println("dlmc: internal error: " + e + (debug ? "" : " (run with --debug for details)"));
+            if (debug) {
+                StringWriter sw = new StringWriter();
+                e.printStackTrace(new PrintWriter(sw));
+                console.err().print(sw);
+            }
+            return 3;
+        }
+    }
+
+    private int help(Command cmd, PrintStream out) {
+        PrintWriter pw = new PrintWriter(out);
+        Options opts = cmd.options();
+        opts.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
+        new HelpFormatter().printHelp(pw, 100, "dlmc " + cmd.name() + " " + cmd.usage(), cmd.summary(), opts, 2, 2, null);
+        pw.flush();
+        return 0;
+    }
+
+    private void printUsage(PrintStream out) {
+        out.println("usage: dlmc COMMAND FILE.dlm [options]");
+        out.println();
+        out.println("DLM compiler " + VERSION + ": check, inspect and run neural networks written in DLM.");
+        out.println();
+        out.println("commands:");
+        for (Command c : commands.values()) out.printf("  %-8s %s%n", c.name(), c.summary());
+        out.println();
+        out.println("dlmc COMMAND --help shows a command's options; dlmc --version prints the version.");
+    }
+}

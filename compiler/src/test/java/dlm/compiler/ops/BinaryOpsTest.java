@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dlm.compiler.ir.TensorType;
 import dlm.runtime.DType;
 import dlm.runtime.Tensor;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -44,7 +45,7 @@ class BinaryOpsTest {
     @ValueSource(ints = {0, 1, 2, 3, 4, 5})
     void everyRankFromScalarToFive(int rank) {
         int[] s = new int[rank];
-        java.util.Arrays.fill(s, 2);
+        Arrays.fill(s, 2);
         Tensor a = OpTestSupport.iota(DType.I32, s, 1);
         Tensor out = eval("mul", a, i32(shape(), 3));
         assertArrayEquals(s, out.shape());

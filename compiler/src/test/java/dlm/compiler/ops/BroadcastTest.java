@@ -12,12 +12,14 @@ import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
 import dlm.runtime.DType;
 import dlm.runtime.Tensor;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** NumPy broadcasting of static and concrete shapes, checked against an independent naive implementation. */
 class BroadcastTest {
@@ -72,7 +74,7 @@ class BroadcastTest {
 
     /** Every multi-index of a shape, by an odometer. */
     private static Iterable<int[]> allIndices(int[] shape) {
-        java.util.List<int[]> all = new java.util.ArrayList<>();
+        List<int[]> all = new ArrayList<>();
         if (Tensor.sizeOf(shape) == 0) return all;
         int[] idx = new int[shape.length];
         while (true) {

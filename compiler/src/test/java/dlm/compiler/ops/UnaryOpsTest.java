@@ -13,6 +13,7 @@ import static dlm.compiler.ops.OpTestSupport.t;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dlm.compiler.ir.Attrs;
 import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
@@ -190,7 +191,7 @@ class UnaryOpsTest {
         assertEquals(x.withDType(DType.F32), infer("cast", attrs(DType.F32), x));
     }
 
-    private static dlm.compiler.ir.Attrs attrs(DType to) { return dlm.compiler.ir.Attrs.of("dtype", to); }
+    private static Attrs attrs(DType to) { return Attrs.of("dtype", to); }
 
     @Test
     void closeValuesOnRankThree() {

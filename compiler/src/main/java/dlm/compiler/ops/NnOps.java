@@ -1,7 +1,12 @@
 package dlm.compiler.ops;
 
+/** The neural-network ops with no element-wise or reduction form: softmax, logSoftmax, oneHot. */
 final class NnOps {
     private NnOps() {}
 
-    static void register() {}
+    static void register() {
+        OpRegistry.register(new SoftmaxOp("softmax", false));
+        OpRegistry.register(new SoftmaxOp("logSoftmax", true));
+        OpRegistry.register(new OneHotOp());
+    }
 }

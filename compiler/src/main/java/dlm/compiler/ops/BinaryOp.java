@@ -1,0 +1,90 @@
+package dlm.compiler.ops;
+
+import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.TensorType;
+import dlm.runtime.DType;
+import dlm.runtime.Tensor;
+import java.util.List;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.LongBinaryOperator;
+
+/**
+ * A binary element-wise op with NumPy broadcasting. Operands must share a dtype; the result keeps
+ * it ({@link Kind#ARITHMETIC}) or is bool (comparisons, logic). Each entry gives the scalar
+ * function twice: on doubles for floating dtypes (rounded once when stored) and on longs for
+ * integer and bool dtypes, so that i64 and integer division stay exact.
+ */
+final class BinaryOp implements Op {
+
+    /** Which operand dtypes an op accepts and what dtype it produces. */
+    enum Kind {
+        ARITHMETIC, // numeric operands, same dtype out
+        ORDER,      // numeric operands, bool out
+        EQUALITY,   // any dtype, bool out
+        LOGIC       // bool operands, bool out
+    }
+
+    /** A predicate on two doubles (the JDK has none). */
+    interface DoubleTest { boolean test(double a, double b); }
+
+    /** A predicate on two longs. */
+    interface LongTest { boolean test(long a, long b); }
+
+    private final String name;
+    private final Kind kind;
+    private final DoubleBinaryOperator onFloats;
+    private final LongBinaryOperator onIntegers;
+
+    private BinaryOp(String name, Kind kind, DoubleBinaryOperator onFloats, LongBinaryOperator onIntegers) {
+        this.name = name;
+        this.kind = kind;
+        this.onFloats = onFloats;
+        this.onIntegers = onIntegers;
+    }
+
+    static BinaryOp arithmetic(String name, DoubleBinaryOperator onFloats, LongBinaryOperator onIntegers) {
+        return new BinaryOp(name, Kind.ARITHMETIC, onFloats, onIntegers);
+    }
+
+    static BinaryOp comparison(String name, Kind kind, DoubleTest onFloats, LongTest onIntegers) {
+        return new BinaryOp(name, kind, (a, b) -> onFloats.test(a, b) ? 1 : 0, (a, b) -> onIntegers.test(a, b) ? 1 : 0);
+    }
+
+    static BinaryOp logic(String name, LongTest op) {
+        return new BinaryOp(name, Kind.LOGIC, (a, b) -> { throw new AssertionError("bool operands only"); },
+                (a, b) -> op.test(a, b) ? 1 : 0);
+    }
+
+    @Override
+    public String name() { return name; }
+
+    @Override
+    public TensorType infer(List<TensorType> inputs, Attrs attrs) {
+        TypeRules.arity(name, inputs, 2);
+        TensorType a = inputs.get(0), b = inputs.get(1);
+        TypeRules.sameDType(a, b);
+        switch (kind) {
+            case ARITHMETIC, ORDER -> TypeRules.numericOperand(name, a);
+            case LOGIC -> TypeRules.boolOperand(name, a);
+            case EQUALITY -> {}
+        }
+        return new TensorType(resultDType(a.dtype()), Broadcast.shapes(a, b));
+    }
+
+    private DType resultDType(DType operands) { return kind == Kind.ARITHMETIC ? operands : DType.BOOL; }
+
+    @Override
+    public Tensor eval(List<Tensor> inputs, Attrs attrs) {
+        infer(TypeRules.typesOf(inputs), attrs); // the same checks as the checker, on concrete shapes
+        Tensor a = inputs.get(0), b = inputs.get(1);
+        int[] shape = Broadcast.sizes(inputs);
+        int[] ia = Broadcast.sourceIndices(a.shape(), shape), ib = Broadcast.sourceIndices(b.shape(), shape);
+        Tensor out = Tensor.zeros(resultDType(a.dtype()), shape);
+        boolean exact = TypeRules.exact(a.dtype());
+        for (int i = 0; i < out.size(); i++) {
+            if (exact) out.setLong(i, onIntegers.applyAsLong(a.getLong(ia[i]), b.getLong(ib[i])));
+            else out.setDouble(i, onFloats.applyAsDouble(a.getDouble(ia[i]), b.getDouble(ib[i])));
+        }
+        return out;
+    }
+}

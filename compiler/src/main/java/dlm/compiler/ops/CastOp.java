@@ -1,0 +1,39 @@
+package dlm.compiler.ops;
+
+import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.TensorType;
+import dlm.runtime.DType;
+import dlm.runtime.Tensor;
+import java.util.List;
+
+/**
+ * {@code cast} to attr {@code dtype} (the {@code .toF32()} family). Any dtype converts to any:
+ * floats to integers truncate toward zero and then wrap like a Java cast from long (u8 mod 256),
+ * integers to integers wrap exactly, anything to bool is {@code != 0} (NaN is true), bool is 0/1.
+ */
+final class CastOp implements Op {
+    @Override
+    public String name() { return "cast"; }
+
+    @Override
+    public TensorType infer(List<TensorType> inputs, Attrs attrs) {
+        TypeRules.arity("cast", inputs, 1);
+        return inputs.get(0).withDType(attrs.getDType("dtype"));
+    }
+
+    @Override
+    public Tensor eval(List<Tensor> inputs, Attrs attrs) {
+        infer(TypeRules.typesOf(inputs), attrs);
+        DType to = attrs.getDType("dtype");
+        Tensor x = inputs.get(0);
+        Tensor out = Tensor.zeros(to, x.shape());
+        // Integer-to-integer goes through long so that i64 values beyond 2^53 survive; everything
+        // else goes through double, which holds every float and every integer up to 2^53.
+        boolean exact = TypeRules.exact(x.dtype()) && TypeRules.exact(to);
+        for (int i = 0; i < out.size(); i++) {
+            if (exact) out.setLong(i, x.getLong(i));
+            else out.setDouble(i, x.getDouble(i));
+        }
+        return out;
+    }
+}

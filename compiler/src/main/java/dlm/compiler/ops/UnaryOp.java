@@ -1,0 +1,71 @@
+package dlm.compiler.ops;
+
+import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.TensorType;
+import dlm.runtime.Tensor;
+import java.util.List;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * A unary element-wise op that keeps its operand's dtype and shape. Numeric ops give the scalar
+ * function on doubles and on longs (so integers stay exact and wrap like Java casts); floating
+ * ops (exp, log, …) only on doubles; logical ops only on longs (bool as 0/1).
+ */
+final class UnaryOp implements Op {
+
+    /** Which operand dtypes an op accepts. */
+    enum Kind { NUMERIC, FLOATING, LOGIC }
+
+    private final String name;
+    private final Kind kind;
+    private final DoubleUnaryOperator onFloats;
+    private final LongUnaryOperator onIntegers;
+
+    private UnaryOp(String name, Kind kind, DoubleUnaryOperator onFloats, LongUnaryOperator onIntegers) {
+        this.name = name;
+        this.kind = kind;
+        this.onFloats = onFloats;
+        this.onIntegers = onIntegers;
+    }
+
+    static UnaryOp numeric(String name, DoubleUnaryOperator onFloats, LongUnaryOperator onIntegers) {
+        return new UnaryOp(name, Kind.NUMERIC, onFloats, onIntegers);
+    }
+
+    static UnaryOp floating(String name, DoubleUnaryOperator f) {
+        return new UnaryOp(name, Kind.FLOATING, f, x -> { throw new AssertionError("floating operands only"); });
+    }
+
+    static UnaryOp logic(String name, LongUnaryOperator f) {
+        return new UnaryOp(name, Kind.LOGIC, x -> { throw new AssertionError("bool operands only"); }, f);
+    }
+
+    @Override
+    public String name() { return name; }
+
+    @Override
+    public TensorType infer(List<TensorType> inputs, Attrs attrs) {
+        TypeRules.arity(name, inputs, 1);
+        TensorType x = inputs.get(0);
+        switch (kind) {
+            case NUMERIC -> TypeRules.numericTensor(name, x);
+            case FLOATING -> TypeRules.floating(name, x);
+            case LOGIC -> TypeRules.boolOperand(name, x);
+        }
+        return x;
+    }
+
+    @Override
+    public Tensor eval(List<Tensor> inputs, Attrs attrs) {
+        infer(TypeRules.typesOf(inputs), attrs); // the same checks as the checker, on concrete shapes
+        Tensor x = inputs.get(0);
+        Tensor out = Tensor.zeros(x.dtype(), x.shape());
+        boolean exact = TypeRules.exact(x.dtype());
+        for (int i = 0; i < out.size(); i++) {
+            if (exact) out.setLong(i, onIntegers.applyAsLong(x.getLong(i)));
+            else out.setDouble(i, onFloats.applyAsDouble(x.getDouble(i)));
+        }
+        return out;
+    }
+}

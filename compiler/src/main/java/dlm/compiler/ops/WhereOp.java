@@ -1,0 +1,41 @@
+package dlm.compiler.ops;
+
+import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.TensorType;
+import dlm.runtime.Tensor;
+import java.util.List;
+
+/**
+ * {@code where(cond, a, b)}: a's element where cond holds, else b's. All three broadcast together
+ * (NumPy); a and b share a dtype, which may be any, including bool. Elements are copied, never
+ * rounded.
+ */
+final class WhereOp implements Op {
+    @Override
+    public String name() { return "where"; }
+
+    @Override
+    public TensorType infer(List<TensorType> inputs, Attrs attrs) {
+        TypeRules.arity("where", inputs, 3);
+        TensorType cond = inputs.get(0), a = inputs.get(1), b = inputs.get(2);
+        if (!cond.dtype().isBool()) throw new ShapeException("'where' needs a bool condition, got " + cond);
+        TypeRules.sameDType(a, b);
+        return new TensorType(a.dtype(), Broadcast.shapes(inputs));
+    }
+
+    @Override
+    public Tensor eval(List<Tensor> inputs, Attrs attrs) {
+        infer(TypeRules.typesOf(inputs), attrs);
+        Tensor cond = inputs.get(0), a = inputs.get(1), b = inputs.get(2);
+        int[] shape = Broadcast.sizes(inputs);
+        int[] ic = Broadcast.sourceIndices(cond.shape(), shape);
+        int[] ia = Broadcast.sourceIndices(a.shape(), shape);
+        int[] ib = Broadcast.sourceIndices(b.shape(), shape);
+        Tensor out = Tensor.zeros(a.dtype(), shape);
+        for (int i = 0; i < out.size(); i++) {
+            if (cond.getLong(ic[i]) != 0) TypeRules.copyElement(a, ia[i], out, i);
+            else TypeRules.copyElement(b, ib[i], out, i);
+        }
+        return out;
+    }
+}

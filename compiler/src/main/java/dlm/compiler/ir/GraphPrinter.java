@@ -27,7 +27,7 @@ public final class GraphPrinter {
         int w2 = rows.stream().mapToInt(r -> r[2].length()).max().orElse(0);
         StringBuilder sb = new StringBuilder("graph ").append(title).append(" (").append(g.size()).append(" nodes)\n");
         for (String[] r : rows)
-            sb.append("  ").append(pad(r[0], w0)).append(" = ").append(pad(r[1], w1)).append("  : ").append(pad(r[2], w2)).append("  ").append(r[3]).stripTrailing().append('\n');
+            sb.append("  ").append(pad(r[0], w0)).append(" = ").append(pad(r[1], w1)).append("  : ").append(pad(r[2], w2)).append("  ").append(r[3]).append('\n');
         for (Map.Entry<String, Node> e : g.outputs().entrySet())
             sb.append("  ").append(e.getKey()).append(" -> ").append(e.getValue().label()).append('\n');
         return sb.toString();

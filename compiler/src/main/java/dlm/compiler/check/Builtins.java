@@ -7,6 +7,8 @@ import dlm.compiler.diag.SourceSpan;
 import dlm.compiler.ir.Attrs;
 import dlm.compiler.ir.Node;
 import dlm.runtime.DType;
+import dlm.runtime.init.InitializerSpec;
+import dlm.runtime.init.Initializers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,13 +106,14 @@ public final class Builtins {
         define("println", c -> { c.el().print(new PrintAction(List.copyOf(c.args().varargs()), true, c.span())); return new UnitV(); }, rest("values"));
         define("print", c -> { c.el().print(new PrintAction(List.copyOf(c.args().varargs()), false, c.span())); return new UnitV(); }, rest("values"));
 
-        // Initializers for params (Keras's names and defaults); zeros/ones double as tensor constructors.
-        initializer("uniform", "minval", num(-0.05), "maxval", num(0.05));
-        initializer("normal", "mean", num(0), "stddev", num(0.05));
-        initializer("truncatedNormal", "mean", num(0), "stddev", num(0.05));
-        initializer("constant", "value", num(0));
-        for (String n : List.of("glorotUniform", "glorotNormal", "heNormal", "heUniform", "lecunNormal", "lecunUniform"))
-            initializer(n);
+        // Initializers for params: the runtime's registry gives names, parameters and defaults.
+        // zeros()/ones() are defined with the tensor constructors, which they double as.
+        for (InitializerSpec spec : Initializers.specs()) {
+            if (spec.name().equals("zeros") || spec.name().equals("ones")) continue;
+            List<Object> pd = new ArrayList<>();
+            for (int i = 0; i < spec.paramNames().size(); i++) { pd.add(spec.paramNames().get(i)); pd.add(num(spec.defaults().get(i))); }
+            initializer(spec.name(), pd.toArray());
+        }
 
         // Train-block configurations: datasets and optimizers (Keras defaults).
         config("dataset", "mnist");

@@ -70,9 +70,9 @@ println((random(64, 3, 32, 10, seed = 10) @ random(10, seed = 11)).shape)      /
 println((random(64, 3, 32, 10, seed = 12) @ random(10, 5, seed = 13)).shape)   // (64, 3, 32, 5)
 
 // Tensor reshaping
-val r = [[0., 1.],
-         [2., 3.],
-         [4., 5.]]
+val r = [[0.0, 1.0],
+         [2.0, 3.0],
+         [4.0, 5.0]]
 println(r.shape)                                // (3, 2)
 println(r.reshape(6, 1))
 println(r.reshape(2, 3))
@@ -85,11 +85,11 @@ println(A + B)                                  // translation: array([1.5 , 1.2
 val theta = PI / 2
 val R = [[cos(theta), -sin(theta)],
          [sin(theta), cos(theta)]]
-println(R @ [1., 0.])                           // rotation by 90°: (1, 0) → (0, 1)
-val S = [[2., 0.],
-         [0., 0.5]]
+println(R @ [1.0, 0.0])                           // rotation by 90°: (1, 0) → (0, 1)
+val S = [[2.0, 0.0],
+         [0.0, 0.5]]
 println(S @ A)                                  // scaling: array([1. , 0.5])
-val W = [[1., 0.5],
-         [0., 1.]]
+val W = [[1.0, 0.5],
+         [0.0, 1.0]]
 println(W @ A + B)                              // affine: a linear map, then a translation
-println(relu(W @ A + B - 2f))                   // a dense layer is an affine map and an activation
+println(relu(W @ A + B - 1.5f))                   // a dense layer is an affine map and an activation

@@ -16,15 +16,23 @@ public final class Show {
             case ShapeV s -> s.shape().tuple();
             case DTypeV d -> d.dtype().dlmName();
             case ListV l -> l.items().stream().map(Show::value).collect(Collectors.joining(", ", "[", "]"));
+            case FunV f -> "::" + f.name();
             case InitV i -> i.name() + "(" + i.args().entrySet().stream().map(e -> e.getKey() + " = " + number(e.getValue())).collect(Collectors.joining(", ")) + ")";
             case ConfigV c -> c.name() + "(" + c.args().entrySet().stream().map(e -> e.getKey() + " = " + e.getValue()).collect(Collectors.joining(", ")) + ")";
             default -> v.describe();
         };
     }
 
-    /** Shortest round-trip text, {@code 2.0} for integral values. */
+    /** Shortest round-trip text as Python prints floats: {@code 2.0}, {@code 0.001}, {@code 1e-07}. */
     public static String number(double d) {
         if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e16) return Long.toString((long) d) + ".0";
-        return Double.toString(d);
+        String s = Double.toString(d);
+        int e = s.indexOf('E');
+        if (e < 0) return s;
+        String mantissa = s.substring(0, e);
+        if (mantissa.endsWith(".0")) mantissa = mantissa.substring(0, mantissa.length() - 2);
+        int exp = Integer.parseInt(s.substring(e + 1));
+        if (exp >= -4 && exp < 16) return new java.math.BigDecimal(s).toPlainString();
+        return mantissa + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
     }
 }

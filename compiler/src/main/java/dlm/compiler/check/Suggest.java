@@ -8,7 +8,9 @@ final class Suggest {
 
     static String closest(String name, Collection<String> known) {
         String best = null;
-        int bestD = Math.max(1, Math.min(2, name.length() / 3));
+        // Allow one edit per three characters, at most two: "vale" → "value", but "y" suggests nothing.
+        int bestD = Math.min(2, name.length() / 3);
+        if (bestD == 0) return null;
         for (String k : known) {
             int d = distance(name.toLowerCase(), k.toLowerCase());
             if (d <= bestD && !k.equals(name)) {

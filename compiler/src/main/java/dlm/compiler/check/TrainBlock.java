@@ -67,7 +67,7 @@ final class TrainBlock {
         }
         for (String required : List.of("data", "loss", "optimizer"))
             if (!settings.containsKey(required))
-                throw new DlmException(t.span(), "train(" + t.model() + ") needs a '" + required + "' setting: " + SETTINGS.get(required));
+                throw new DlmException(t.span(), "train(" + t.model() + ") needs " + (required.equals("optimizer") ? "an" : "a") + " '" + required + "' setting: " + SETTINGS.get(required));
         ConfigV data = (ConfigV) settings.get("data");
         TensorType[] batch = DATASETS.get(data.name());
         List<Node> inputs = model.graph().inputs();

@@ -88,6 +88,9 @@ public sealed interface Value {
     /** An initializer for a param: {@code uniform(-0.05, 0.05)}, {@code glorotUniform()}. */
     record InitV(String name, Map<String, Double> args) implements Value {
         public String describe() { return "the initializer " + name + "()"; }
+
+        @Override
+        public String toString() { return Show.value(this); }
     }
 
     /** A declared model. */

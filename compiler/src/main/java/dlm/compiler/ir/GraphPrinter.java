@@ -19,7 +19,7 @@ public final class GraphPrinter {
             String ins = n.inputs().stream().map(Node::label).collect(Collectors.joining(", "));
             String attrs = attrText(n);
             String rhs = n.opName() + (ins.isEmpty() && !n.is("constant") ? "" : "(" + ins + ")") + (attrs.isEmpty() ? "" : " " + attrs);
-            String where = n.span().isNone() ? "" : n.span().fileName() + ":" + n.span().line();
+            String where = n.span().isNone() ? "" : java.nio.file.Path.of(n.span().fileName()).getFileName() + ":" + n.span().line();
             rows.add(new String[] {n.label(), rhs, n.type().toString(), where});
         }
         int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);

@@ -112,7 +112,7 @@ class CliTest {
 
     @Test
     void runPrintsScriptValues() throws IOException {
-        Path f = write("s.dlm", "val a = [1., 2., 3.]\nprintln(\"sum:\", sum(a), a.shape)\nprintln(a * 2f)\n");
+        Path f = write("s.dlm", "val a = [1.0, 2.0, 3.0]\nprintln(\"sum:\", sum(a), a.shape)\nprintln(a * 2f)\n");
         CliRunner r = CliRunner.run("run", f.toString());
         assertEquals(0, r.status(), r.err());
         assertEquals("sum: array(6.) (3,)\narray([2., 4., 6.])\n", r.out());
@@ -120,7 +120,7 @@ class CliTest {
 
     @Test
     void runtimeShapeErrorsAreLocatedToo() throws IOException {
-        Path f = write("m.dlm", "model M(x: f32[3] = [1., 2., 3.]) {\n    return oneHot([12], 10)\n}\n");
+        Path f = write("m.dlm", "model M(x: f32[3] = [1.0, 2.0, 3.0]) {\n    return oneHot([12], 10)\n}\n");
         CliRunner r = CliRunner.run("run", f.toString());
         assertEquals(1, r.status(), r.out());
         assertTrue(r.err().startsWith(f + ":2:12: error: oneHot: label 12 is out of range for depth 10"), r.err());

@@ -10,4 +10,11 @@ import java.util.Map;
  * (a script), each model's graph, and its train blocks.
  */
 public record CheckedProgram(Ast.Program ast, Graph script, List<PrintAction> prints,
-                             Map<String, CheckedModel> models, List<TrainConfig> trains) {}
+                             Map<String, CheckedModel> models, List<TrainConfig> trains,
+                             Scope scope, ModuleLoader loader) {
+
+    /** The train block of a model, or null. */
+    public TrainConfig trainFor(String model) {
+        return trains.stream().filter(t -> t.model().name().equals(model)).findFirst().orElse(null);
+    }
+}

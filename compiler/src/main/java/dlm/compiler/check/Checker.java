@@ -52,7 +52,7 @@ public final class Checker {
         Elaborator el = new Elaborator(script, prints);
         Elaborator.Frame frame = new Elaborator.Frame("", "script");
         for (Ast.Decl d : prog.decls()) if (d instanceof Ast.TopLevelStmt s) el.exec(s.stmt(), file, frame);
-        return new CheckedProgram(prog, script, prints, models, trains);
+        return new CheckedProgram(prog, script, prints, models, trains, file, loader);
     }
 
     private static void declare(Map<String, SourceSpan> declared, String name, SourceSpan at) {
@@ -84,7 +84,16 @@ public final class Checker {
     /** Elaborates one model into a fresh graph. */
     static CheckedModel model(Ast.ModelDecl m, Scope file) {
         Graph g = new Graph();
-        Elaborator el = new Elaborator(g, null);
+        elaborateModel(new Elaborator(g, null), m, file);
+        return new CheckedModel(m, g);
+    }
+
+    /**
+     * Elaborates a model's inputs and body into the elaborator's graph, setting its outputs
+     * ({@code output}, {@code loss}). Training reuses this to build the train-step graph.
+     */
+    public static void elaborateModel(Elaborator el, Ast.ModelDecl m, Scope file) {
+        Graph g = el.graph;
         Scope scope = file.child();
         Elaborator.Frame frame = new Elaborator.Frame("", "model");
         for (Ast.ParamDecl p : m.params()) {
@@ -105,7 +114,6 @@ public final class Checker {
         }
         if (g.outputs().isEmpty())
             throw new DlmException(m.nameSpan(), "model " + m.name() + " computes nothing: add a return statement or assign loss");
-        return new CheckedModel(m, g);
     }
 
     private static Tensor defaultValue(Elaborator el, Ast.ParamDecl p, TensorType type, Scope scope, Elaborator.Frame frame) {

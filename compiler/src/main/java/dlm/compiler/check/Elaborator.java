@@ -29,24 +29,27 @@ import java.util.Set;
 public final class Elaborator {
     private static final int MAX_CALL_DEPTH = 200;
 
-    final Graph graph;
+    public final Graph graph;
     private final List<PrintAction> prints;
     private final Set<String> usedPaths = new HashSet<>();
     private int depth;
 
     /** One activation: a model body, a function call or the script. */
-    static final class Frame {
+    public static final class Frame {
         final String path;
         final String kind; // "model", "function", "script", "lambda"
         Value returned;
 
-        Frame(String path, String kind) {
+        public Frame(String path, String kind) {
             this.path = path;
             this.kind = kind;
         }
 
         String qualify(String name) { return path.isEmpty() ? name : path + "." + name; }
     }
+
+    /** An elaborator for graphs built outside a file's own elaboration (training, tests). */
+    public static Elaborator forGraph(Graph graph) { return new Elaborator(graph, null); }
 
     public Elaborator(Graph graph, List<PrintAction> prints) {
         this.graph = graph;
@@ -200,7 +203,7 @@ public final class Elaborator {
     }
 
     /** Calls a function value with evaluated arguments. */
-    Value call(FunV fn, List<Signature.ArgValue> args, SourceSpan span, Frame frame, String hint) {
+    public Value call(FunV fn, List<Signature.ArgValue> args, SourceSpan span, Frame frame, String hint) {
         if (++depth > MAX_CALL_DEPTH) throw new DlmException(span, "calls nested too deeply (more than " + MAX_CALL_DEPTH + "): is " + fn.name() + " recursive?");
         try {
             return switch (fn) {

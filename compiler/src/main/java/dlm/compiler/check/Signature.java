@@ -15,8 +15,13 @@ import java.util.stream.Collectors;
  */
 public record Signature(String function, List<Param> params) {
 
-    /** A parameter; {@code dflt} null means required; a vararg collects the remaining positionals. */
+    /**
+     * A parameter; {@code dflt} null means required; a vararg collects the remaining positionals;
+     * a parameter named {@code **} collects named arguments that match no other parameter.
+     */
     public record Param(String name, Value dflt, boolean vararg) {
+        public static final String KWARGS = "**";
+
         public static Param required(String name) { return new Param(name, null, false); }
 
         public static Param optional(String name, Value dflt) { return new Param(name, dflt, false); }
@@ -28,7 +33,8 @@ public record Signature(String function, List<Param> params) {
     public record ArgValue(String name, Value value, SourceSpan span) {}
 
     /** The bound arguments: each parameter's value and where it came from (the call when defaulted). */
-    public record Bound(Map<String, Value> values, Map<String, SourceSpan> spans, List<Value> varargs, List<SourceSpan> varargSpans) {
+    public record Bound(Map<String, Value> values, Map<String, SourceSpan> spans, List<Value> varargs, List<SourceSpan> varargSpans,
+                        Map<String, Value> kwargs) {
         public Value get(String name) { return values.get(name); }
 
         public SourceSpan span(String name) { return spans.get(name); }
@@ -40,7 +46,7 @@ public record Signature(String function, List<Param> params) {
 
     /** {@code dense(x, units, activation = …)} for messages. */
     public String display() {
-        return function + "(" + params.stream().map(p -> p.vararg ? p.name + "..." : p.name).collect(Collectors.joining(", ")) + ")";
+        return function + "(" + params.stream().map(p -> p.vararg ? p.name + "..." : p.name.equals(Param.KWARGS) ? "attribute = value..." : p.name).collect(Collectors.joining(", ")) + ")";
     }
 
     public Bound bind(List<ArgValue> args, SourceSpan callSpan) {
@@ -48,6 +54,8 @@ public record Signature(String function, List<Param> params) {
         Map<String, SourceSpan> spans = new LinkedHashMap<>();
         List<Value> varargs = new ArrayList<>();
         List<SourceSpan> varargSpans = new ArrayList<>();
+        Map<String, Value> kwargs = new LinkedHashMap<>();
+        boolean takesKwargs = find(Param.KWARGS) != null;
         int next = 0;
         boolean sawNamed = false;
         for (ArgValue a : args) {
@@ -66,6 +74,11 @@ public record Signature(String function, List<Param> params) {
             } else {
                 sawNamed = true;
                 Param p = find(a.name());
+                if (p == null && takesKwargs) {
+                    if (kwargs.put(a.name(), a.value()) != null)
+                        throw new DlmException(a.span(), "argument '" + a.name() + "' is given twice in a call of " + function);
+                    continue;
+                }
                 if (p == null)
                     throw new DlmException(a.span(), "unknown argument '" + a.name() + "' for " + display());
                 if (values.containsKey(p.name) || (p.vararg && !varargs.isEmpty()))
@@ -80,12 +93,12 @@ public record Signature(String function, List<Param> params) {
             }
         }
         for (Param p : params) {
-            if (p.vararg || values.containsKey(p.name)) continue;
+            if (p.vararg || p.name.equals(Param.KWARGS) || values.containsKey(p.name)) continue;
             if (p.dflt == null) throw new DlmException(callSpan, "missing argument '" + p.name + "' in a call of " + display());
             values.put(p.name, p.dflt);
             spans.put(p.name, callSpan);
         }
-        return new Bound(values, spans, varargs, varargSpans);
+        return new Bound(values, spans, varargs, varargSpans, kwargs);
     }
 
     private Param find(String name) {

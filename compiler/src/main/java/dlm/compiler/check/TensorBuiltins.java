@@ -174,6 +174,49 @@ final class TensorBuiltins {
             for (int i = 0; i < t.size(); i++) t.setDouble(i, rng.nextDouble());
             return new TensorV(c.el().constant(t, c.span()));
         }, rest("shape"), opt("seed", integer(0)), opt("dtype", new DTypeV(DType.F32)));
+        // grad(y, x1, x2, …): symbolic gradients are ordinary graph values (so they can be
+        // printed, evaluated and differentiated again).
+        define("grad", c -> {
+            Node y = c.tensor("y");
+            List<Node> wrt = new ArrayList<>();
+            for (int i = 0; i < c.args().varargs().size(); i++) wrt.add(c.el().tensor(c.args().varargs().get(i), c.args().varargSpans().get(i)));
+            if (wrt.isEmpty()) throw new DlmException(c.span(), "grad needs the values to differentiate with respect to: grad(loss, w, b)");
+            List<Node> gs = dlm.compiler.autodiff.Autodiff.grad(c.el().graph, y, wrt, c.span());
+            if (gs.size() == 1) return new TensorV(gs.get(0));
+            List<Value> out = new ArrayList<>();
+            for (Node g : gs) out.add(new TensorV(g));
+            return new ListV(out);
+        }, req("y"), rest("wrt"));
+
+        // primitive("op", inputs…, attr = value…): any registry op, by name. The DLM source printer
+        // writes ops without a surface syntax this way, so every graph can be written back as DLM.
+        define("primitive", c -> {
+            if (!(c.arg("op") instanceof StringV name))
+                throw new DlmException(c.spanOf("op"), "primitive needs an op name as a string, e.g. primitive(\"relu\", x)");
+            if (!dlm.compiler.ops.OpRegistry.has(name.value()) || List.of("input", "param", "constant").contains(name.value()))
+                throw new DlmException(c.spanOf("op"), "unknown op '" + name.value() + "'");
+            List<Node> ins = new ArrayList<>();
+            for (int i = 0; i < c.args().varargs().size(); i++) ins.add(c.el().tensor(c.args().varargs().get(i), c.args().varargSpans().get(i)));
+            Attrs attrs = Attrs.EMPTY;
+            for (var e : c.args().kwargs().entrySet()) attrs = attrs.with(e.getKey(), AttrCodec.decode(e.getKey(), e.getValue(), c.span()));
+            return new TensorV(c.el().op(name.value(), ins, attrs, c.span()));
+        }, req("op"), rest("inputs"), new dlm.compiler.check.Signature.Param(dlm.compiler.check.Signature.Param.KWARGS, Builtins.ABSENT, false));
+
+        // Compile-time choice (the language has no if-expression yet): select(c, a, b) is a when c.
+        define("select", c -> {
+            if (!(c.arg("condition") instanceof BoolV b))
+                throw new DlmException(c.spanOf("condition"), "select needs a Bool known at compile time; for a bool tensor use where(condition, a, b)");
+            return b.value() ? c.arg("a") : c.arg("b");
+        }, req("condition"), req("a"), req("b"));
+        for (String k : List.of("zerosLike", "onesLike")) define(k, c -> {
+            Node x = c.tensor("x");
+            return new TensorV(c.op("broadcastTo", Attrs.of("shape", x.type().shape()),
+                    c.el().constant(Tensor.scalar(x.type().dtype(), k.equals("onesLike") ? 1 : 0), c.span())));
+        }, req("x"));
+        define("fullLike", c -> {
+            Node x = c.tensor("x");
+            return new TensorV(c.op("broadcastTo", Attrs.of("shape", x.type().shape()), c.el().tensorLike(c.arg("value"), x.type().dtype(), c.spanOf("value"))));
+        }, req("x"), req("value"));
         define("tensor", c -> {
             Node x = c.tensor("value");
             return c.given("dtype") ? cast(c, x, c.dtypeArg("dtype")) : new TensorV(x);

@@ -15,6 +15,14 @@ final class Args {
         return Path.of(rest.get(0));
     }
 
+    static long longValue(CommandLine cl, String opt) {
+        try {
+            return Long.parseLong(cl.getOptionValue(opt));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + opt + " must be an integer, got '" + cl.getOptionValue(opt) + "'");
+        }
+    }
+
     static String choice(CommandLine cl, String opt, String dflt, String... allowed) {
         String v = cl.getOptionValue(opt, dflt);
         for (String a : allowed) if (a.equals(v)) return v;

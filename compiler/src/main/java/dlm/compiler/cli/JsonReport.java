@@ -1,0 +1,39 @@
+package dlm.compiler.cli;
+
+import dlm.runtime.train.EpochResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/** {@code --json PATH}: the training history and the test results, written atomically. */
+final class JsonReport {
+    private JsonReport() {}
+
+    static void write(Path path, List<EpochResult> history, List<String> metrics, double[] test) throws IOException {
+        StringBuilder sb = new StringBuilder("{\n  \"epochs\": [\n");
+        for (int i = 0; i < history.size(); i++) {
+            EpochResult r = history.get(i);
+            sb.append("    {\"epoch\": ").append(r.epoch()).append(", \"loss\": ").append(num(r.loss()));
+            for (int m = 0; m < metrics.size(); m++) sb.append(", \"").append(metrics.get(m)).append("\": ").append(num(r.metrics().get(m)));
+            sb.append(", \"seconds\": ").append(num(r.seconds())).append('}').append(i + 1 < history.size() ? "," : "").append('\n');
+        }
+        sb.append("  ],\n  \"test_loss\": ").append(num(test[0]));
+        for (int m = 0; m < metrics.size(); m++) sb.append(",\n  \"test_").append(TrainCommand.shortName(metrics.get(m))).append("\": ").append(num(test[m + 1]));
+        sb.append("\n}\n");
+        Path abs = path.toAbsolutePath();
+        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+        try {
+            Files.writeString(tmp, sb, StandardCharsets.UTF_8);
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static String num(double d) {
+        return Double.isFinite(d) ? Double.toString(d) : "null";
+    }
+}

@@ -1,0 +1,85 @@
+package dlm.compiler.cli;
+
+import dlm.compiler.diag.DlmException;
+import dlm.compiler.train.InterpretedTrainer;
+import dlm.runtime.Tensor;
+import dlm.runtime.data.Dataset;
+import dlm.runtime.train.EpochResult;
+import dlm.runtime.train.NonFiniteLossException;
+import dlm.runtime.train.ProgressBar;
+import dlm.runtime.train.TrainLoop;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code dlmc train FILE}: trains the model of the file's train block on its dataset, with a
+ * Keras-like progress line per epoch, then evaluates it on the test set.
+ */
+final class TrainCommand implements Command {
+    public String name() { return "train"; }
+
+    public String summary() { return "train the model of a train(Model) { … } block and evaluate it on the test set"; }
+
+    public String usage() { return "FILE.dlm [--epochs N] [--batch-size N] [--seed S] [--data DIR] [--save PATH] [--resume PATH] [--json PATH] [--limit N]"; }
+
+    public Options options() {
+        Options o = new Options()
+                .addOption(Option.builder().longOpt("epochs").hasArg().argName("N").desc("number of epochs (default: the train block's)").get())
+                .addOption(Option.builder().longOpt("batch-size").hasArg().argName("N").desc("batch size (default: the train block's, else 32)").get())
+                .addOption(Option.builder().longOpt("save").hasArg().argName("PATH").desc("write a checkpoint (.npz) after every epoch, atomically").get())
+                .addOption(Option.builder().longOpt("resume").hasArg().argName("PATH").desc("continue from a checkpoint written by --save").get())
+                .addOption(Option.builder().longOpt("json").hasArg().argName("PATH").desc("also write the history and test results as JSON").get())
+                .addOption(Option.builder().longOpt("limit").hasArg().argName("N").desc("train on the first N training images only").get());
+        TrainSetup.addOptions(o);
+        return o;
+    }
+
+    public int run(CommandLine cl, Console c) throws Exception {
+        TrainSetup setup = TrainSetup.load(cl);
+        int epochs = setup.intSetting(cl, "epochs", "epochs", 1);
+        int batchSize = setup.intSetting(cl, "batch-size", "batchSize", 32);
+        Dataset data = setup.dataset(cl);
+        Tensor images = data.trainImages(), labels = data.trainLabels();
+        if (cl.hasOption("limit")) {
+            long n = Args.longValue(cl, "limit");
+            if (n < 1) throw new UsageException("--limit must be 1 or more");
+            images = Rows.first(images, (int) Math.min(n, images.dim(0)));
+            labels = Rows.first(labels, (int) Math.min(n, labels.dim(0)));
+        }
+        InterpretedTrainer trainer = setup.trainer();
+        int firstEpoch = 1;
+        Checkpoints ckpt = new Checkpoints(setup);
+        if (cl.hasOption("resume")) firstEpoch = ckpt.resume(Path.of(cl.getOptionValue("resume")), trainer) + 1;
+        Path save = cl.hasOption("save") ? Path.of(cl.getOptionValue("save")) : null;
+        ProgressBar bar = new ProgressBar(c.out(), System.console() != null && c.out() == System.out);
+        List<EpochResult> history;
+        try {
+            final int first = firstEpoch;
+            history = TrainLoop.fit(trainer, images, labels, epochs, batchSize, setup.seed, firstEpoch, bar,
+                    r -> { if (save != null) ckpt.save(save, trainer, r.epoch()); });
+        } catch (NonFiniteLossException e) {
+            throw new DlmException(setup.config.decl().span(), e.getMessage());
+        }
+        double[] test = TrainLoop.evaluate(trainer, data.testImages(), data.testLabels(), batchSize);
+        List<String> names = trainer.metricNames();
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "test_loss: %.4f", test[0]));
+        for (int i = 0; i < names.size(); i++) line.append(String.format(Locale.ROOT, " - test_%s: %.4f", shortName(names.get(i)), test[i + 1]));
+        c.out().println(line);
+        if (cl.hasOption("json")) JsonReport.write(Path.of(cl.getOptionValue("json")), history, names, test);
+        return 0;
+    }
+
+    /** Keras reports accuracy as test_acc. */
+    static String shortName(String metric) { return metric.equals("accuracy") ? "acc" : metric; }
+
+    static List<Double> list(double[] a) {
+        List<Double> l = new ArrayList<>();
+        for (double d : a) l.add(d);
+        return l;
+    }
+}

@@ -1,0 +1,78 @@
+package dlm.compiler.cli;
+
+import dlm.compiler.Frontend;
+import dlm.compiler.check.CheckedProgram;
+import dlm.compiler.check.TrainConfig;
+import dlm.compiler.check.Value;
+import dlm.compiler.diag.DlmException;
+import dlm.compiler.interp.ParamStore;
+import dlm.compiler.train.InterpretedTrainer;
+import dlm.compiler.train.TrainGraph;
+import dlm.runtime.data.Dataset;
+import dlm.runtime.data.DatasetException;
+import dlm.runtime.data.DatasetOptions;
+import dlm.runtime.data.Datasets;
+import java.nio.file.Path;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** What train, eval and predict share: the file's train block, its data, and a trainer for it. */
+final class TrainSetup {
+    final CheckedProgram program;
+    final TrainConfig config;
+    final TrainGraph graph;
+    final long seed;
+
+    private TrainSetup(CheckedProgram program, TrainConfig config, long seed) {
+        this.program = program;
+        this.config = config;
+        this.graph = TrainGraph.build(program, config);
+        this.seed = seed;
+    }
+
+    static void addOptions(Options o) {
+        o.addOption(Option.builder().longOpt("data").hasArg().argName("DIR").desc("folder holding the dataset files (else $DLM_DATA, ~/.dlm/datasets, or download)").get());
+        o.addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("random seed for initial weights and shuffling (default: the train block's seed, else 0)").get());
+        o.addOption(Option.builder().longOpt("backend").hasArg().argName("interp").desc("how to run the model: interp (the reference interpreter)").get());
+    }
+
+    static TrainSetup load(CommandLine cl) throws java.io.IOException {
+        Path file = Args.file(cl);
+        CheckedProgram p = Frontend.load(file);
+        if (p.trains().isEmpty())
+            throw new UsageException(file + " has no train(Model) { … } block");
+        if (p.trains().size() > 1)
+            throw new UsageException(file + " has several train blocks; only one is supported");
+        Args.choice(cl, "backend", "interp", "interp");
+        TrainConfig t = p.trains().get(0);
+        long seed = cl.hasOption("seed") ? Args.longValue(cl, "seed") : t.settings().get("seed") instanceof Value.NumberV n ? n.asLong() : 0;
+        return new TrainSetup(p, t, seed);
+    }
+
+    InterpretedTrainer trainer() {
+        return new InterpretedTrainer(graph, ParamStore.initialize(graph.graph, seed));
+    }
+
+    Dataset dataset(CommandLine cl) {
+        String name = ((Value.ConfigV) config.settings().get("data")).name().equals("fashionMnist") ? "fashion-mnist" : "mnist";
+        DatasetOptions d = DatasetOptions.defaults();
+        if (cl.hasOption("data")) {
+            d = new DatasetOptions(Path.of(cl.getOptionValue("data")), d.env(), d.home(), d.cacheDir(), d.mirror(), d.timeout(), d.download(), d.verifyChecksums(), d.progress());
+        }
+        try {
+            return Datasets.load(name, d);
+        } catch (DatasetException e) {
+            throw new DlmException(config.decl().settings().stream().filter(s -> s.key().equals("data")).findFirst().orElseThrow().value().span(), e.getMessage());
+        }
+    }
+
+    int intSetting(CommandLine cl, String opt, String key, int dflt) {
+        if (cl.hasOption(opt)) {
+            long v = Args.longValue(cl, opt);
+            if (v < 1) throw new UsageException("--" + opt + " must be 1 or more");
+            return (int) v;
+        }
+        return config.settings().get(key) instanceof Value.NumberV n ? (int) n.asLong() : dflt;
+    }
+}

@@ -1,0 +1,122 @@
+package dlm.compiler.train;
+
+import dlm.compiler.check.Elaborator;
+import dlm.compiler.check.Signature;
+import dlm.compiler.check.Value;
+import dlm.compiler.interp.Interpreter;
+import dlm.compiler.interp.ParamStore;
+import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Graph;
+import dlm.compiler.ir.Node;
+import dlm.compiler.ops.OpRegistry;
+import dlm.runtime.DType;
+import dlm.runtime.Tensor;
+import dlm.runtime.train.Trainable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a {@link TrainGraph} on the reference interpreter: the golden model of training.
+ * Holds the params (a {@link ParamStore}), the optimizer slots and the step counter.
+ */
+public final class InterpretedTrainer implements Trainable {
+    private final TrainGraph tg;
+    private final ParamStore params;
+    private final Map<String, List<Tensor>> slots = new LinkedHashMap<>();
+    private final Interpreter interp;
+    private long step;
+
+    public InterpretedTrainer(TrainGraph tg, ParamStore params) {
+        this.tg = tg;
+        this.params = params;
+        this.interp = new Interpreter(tg.graph, params);
+        for (Node p : tg.params) slots.put(p.name(), initialSlots(p));
+    }
+
+    /** Slots start at zero, or at what std.optim's {@code <name>Init} gives. */
+    private List<Tensor> initialSlots(Node p) {
+        List<Tensor> out = new ArrayList<>();
+        if (tg.slotInit == null) {
+            for (int i = 0; i < tg.slotNames.size(); i++) out.add(Tensor.zeros(p.type().dtype(), p.type().shape().sizes()));
+            return out;
+        }
+        Graph g = new Graph();
+        Elaborator el = Elaborator.forGraph(g);
+        Node w = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, p.type(), p.span(), "w");
+        List<Signature.ArgValue> args = new ArrayList<>();
+        args.add(new Signature.ArgValue(null, new Value.TensorV(w), p.span()));
+        for (var e : tg.hyper.entrySet()) args.add(new Signature.ArgValue(e.getKey(), TrainGraph.hyperValue(e.getValue()), p.span()));
+        Value r = el.call(tg.slotInit, args, p.span(), new Elaborator.Frame("", "function"), null);
+        List<Node> nodes = new ArrayList<>();
+        for (Value v : ((Value.ListV) r).items()) nodes.add(el.tensor(v, p.span()));
+        Map<Node, Tensor> vals = new Interpreter(g, new ParamStore()).run(Map.of(w, params.get(p.name())), nodes);
+        for (Node n : nodes) out.add(vals.get(n));
+        return out;
+    }
+
+    public ParamStore params() { return params; }
+
+    public Map<String, List<Tensor>> slots() { return slots; }
+
+    public long step() { return step; }
+
+    /** Restores the optimizer state (from a checkpoint). */
+    public void restore(long step, Map<String, List<Tensor>> state) {
+        this.step = step;
+        slots.putAll(state);
+    }
+
+    @Override
+    public List<String> metricNames() { return tg.metricNames; }
+
+    @Override
+    public double[] trainStep(Tensor images, Tensor labels) {
+        step++;
+        Map<Node, Tensor> feeds = new HashMap<>();
+        feeds.put(tg.images, images);
+        feeds.put(tg.labels, labels);
+        feeds.put(tg.step, Tensor.scalar(DType.F32, step));
+        List<Node> targets = new ArrayList<>();
+        targets.add(tg.loss);
+        targets.addAll(tg.metrics);
+        for (Node p : tg.params) {
+            List<Node> ins = tg.slotInputs.get(p.name());
+            List<Tensor> vals = slots.get(p.name());
+            for (int i = 0; i < ins.size(); i++) feeds.put(ins.get(i), vals.get(i));
+            targets.add(tg.newParams.get(p.name()));
+            targets.addAll(tg.newSlots.get(p.name()));
+        }
+        Map<Node, Tensor> out = interp.run(feeds, targets);
+        double[] r = results(out);
+        for (Node p : tg.params) {
+            params.set(p.name(), out.get(tg.newParams.get(p.name())));
+            List<Tensor> s = new ArrayList<>();
+            for (Node n : tg.newSlots.get(p.name())) s.add(out.get(n));
+            slots.put(p.name(), s);
+        }
+        return r;
+    }
+
+    @Override
+    public double[] evalStep(Tensor images, Tensor labels) {
+        List<Node> targets = new ArrayList<>();
+        targets.add(tg.loss);
+        targets.addAll(tg.metrics);
+        return results(interp.run(Map.of(tg.images, images, tg.labels, labels), targets));
+    }
+
+    @Override
+    public Tensor predict(Tensor images) {
+        return interp.run(Map.of(tg.images, images), List.of(tg.output)).get(tg.output);
+    }
+
+    private double[] results(Map<Node, Tensor> out) {
+        double[] r = new double[1 + tg.metrics.size()];
+        r[0] = out.get(tg.loss).getDouble(0);
+        for (int i = 0; i < tg.metrics.size(); i++) r[i + 1] = out.get(tg.metrics.get(i)).getDouble(0);
+        return r;
+    }
+}

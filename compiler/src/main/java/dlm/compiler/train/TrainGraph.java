@@ -1,0 +1,136 @@
+package dlm.compiler.train;
+
+import dlm.compiler.ast.Ast;
+import dlm.compiler.autodiff.Autodiff;
+import dlm.compiler.check.CheckedProgram;
+import dlm.compiler.check.Checker;
+import dlm.compiler.check.Elaborator;
+import dlm.compiler.check.Scope;
+import dlm.compiler.check.Signature;
+import dlm.compiler.check.TrainConfig;
+import dlm.compiler.check.Value;
+import dlm.compiler.diag.DlmException;
+import dlm.compiler.diag.SourceSpan;
+import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Dim;
+import dlm.compiler.ir.Graph;
+import dlm.compiler.ir.Node;
+import dlm.compiler.ir.Shape;
+import dlm.compiler.ir.TensorType;
+import dlm.compiler.ops.OpRegistry;
+import dlm.runtime.DType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The train step of a {@code train(Model) { … }} block as ONE graph: the model's forward pass on
+ * an {@code images} input, the loss and metrics against a {@code labels} input, the backward pass
+ * (symbolic gradients of the loss w.r.t. every param) and the optimizer's update of every param,
+ * written in DLM ({@code std.optim}) and inlined per param. Optimizer slots are graph inputs and
+ * their new values graph outputs; the step counter is an input. The interpreter runs this graph
+ * as is; the code generator compiles the same graph.
+ */
+public final class TrainGraph {
+    public final Graph graph;
+    public final Node images, labels, step, output, loss;
+    public final List<Node> metrics = new ArrayList<>();
+    public final List<String> metricNames = new ArrayList<>();
+    public final List<Node> params;
+    public final List<Node> grads;
+    public final List<String> slotNames;
+    /** Per param (by name): its slot inputs, the new param value, the new slot values. */
+    public final Map<String, List<Node>> slotInputs = new LinkedHashMap<>();
+    public final Map<String, Node> newParams = new LinkedHashMap<>();
+    public final Map<String, List<Node>> newSlots = new LinkedHashMap<>();
+    public final String optimizerName;
+    public final Value.UserFun slotInit;
+    public final Map<String, Object> hyper;
+
+    private TrainGraph(CheckedProgram p, TrainConfig t) {
+        Ast.TrainDecl decl = t.decl();
+        SourceSpan at = decl.span();
+        graph = new Graph();
+        Elaborator el = Elaborator.forGraph(graph);
+        Checker.elaborateModel(el, t.model().decl(), p.scope());
+        images = graph.inputs().get(0);
+        output = graph.output("output");
+        Value.ConfigV data = (Value.ConfigV) t.settings().get("data");
+        TensorType labelType = new TensorType(DType.U8, Shape.of(images.type().shape().dim(0)));
+        labels = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, labelType, at, "labels");
+        Elaborator.Frame frame = new Elaborator.Frame("", "script");
+        loss = apply(el, (Value.FunV) t.settings().get("loss"), frame, "loss");
+        if (t.settings().get("metrics") instanceof Value.ListV l)
+            for (Value m : l.items()) {
+                Value.FunV f = (Value.FunV) m;
+                metrics.add(apply(el, f, frame, f.name()));
+                metricNames.add(f.name());
+            }
+        params = graph.params();
+        grads = Autodiff.grad(graph, loss, params, at);
+
+        // The optimizer: std.optim's <name>Update applied to every param.
+        Value.ConfigV opt = (Value.ConfigV) t.settings().get("optimizer");
+        optimizerName = opt.name();
+        hyper = opt.args();
+        Scope optim = p.loader().module(List.of("std", "optim"), at);
+        Value update = optim.lookup(opt.name() + "Update");
+        if (!(update instanceof Value.UserFun uf)) throw new DlmException(at, "std.optim has no update rule " + opt.name() + "Update");
+        slotInit = optim.lookup(opt.name() + "Init") instanceof Value.UserFun init ? init : null;
+        List<Ast.ParamDecl> ps = uf.decl().params();
+        int stepIndex = -1;
+        for (int i = 0; i < ps.size(); i++) if (ps.get(i).name().equals("step")) stepIndex = i;
+        slotNames = ps.subList(2, stepIndex).stream().map(Ast.ParamDecl::name).toList();
+        step = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, TensorType.scalar(DType.F32), at, "step");
+        for (int i = 0; i < params.size(); i++) {
+            Node w = params.get(i);
+            List<Signature.ArgValue> args = new ArrayList<>();
+            args.add(new Signature.ArgValue(null, new Value.TensorV(w), at));
+            args.add(new Signature.ArgValue(null, new Value.TensorV(grads.get(i)), at));
+            List<Node> slots = new ArrayList<>();
+            for (String s : slotNames) {
+                Node in = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, w.type(), w.span(), w.name() + "/" + s);
+                slots.add(in);
+                args.add(new Signature.ArgValue(null, new Value.TensorV(in), at));
+            }
+            args.add(new Signature.ArgValue(null, new Value.TensorV(step), at));
+            for (var e : hyper.entrySet()) args.add(new Signature.ArgValue(e.getKey(), hyperValue(e.getValue()), at));
+            Value r = el.call(uf, args, at, new Elaborator.Frame("", "function"), null);
+            if (!(r instanceof Value.ListV l) || l.items().size() != 1 + slotNames.size())
+                throw new DlmException(at, opt.name() + "Update must return [new param, new slots…]");
+            List<Node> outs = new ArrayList<>();
+            for (Value v : l.items()) {
+                Node n = el.tensor(v, at);
+                if (!n.type().equals(w.type()))
+                    throw new DlmException(at, opt.name() + "Update gives " + n.type() + " for param " + w.name() + " of type " + w.type());
+                outs.add(n);
+            }
+            slotInputs.put(w.name(), slots);
+            newParams.put(w.name(), outs.get(0));
+            newSlots.put(w.name(), outs.subList(1, outs.size()));
+            graph.setOutput("update:" + w.name(), outs.get(0));
+            for (int s = 0; s < slotNames.size(); s++) graph.setOutput("slot:" + w.name() + "/" + slotNames.get(s), outs.get(1 + s));
+        }
+        graph.setOutput("loss", loss);
+        for (int i = 0; i < metrics.size(); i++) graph.setOutput(metricNames.get(i), metrics.get(i));
+    }
+
+    public static TrainGraph build(CheckedProgram p, TrainConfig t) { return new TrainGraph(p, t); }
+
+    static Value hyperValue(Object o) {
+        if (o instanceof Boolean b) return new Value.BoolV(b);
+        return new Value.NumberV(((Number) o).doubleValue(), false, null);
+    }
+
+    private Node apply(Elaborator el, Value.FunV f, Elaborator.Frame frame, String name) {
+        SourceSpan at = labels.span();
+        Value r = el.call(f, List.of(new Signature.ArgValue(null, new Value.TensorV(labels), at), new Signature.ArgValue(null, new Value.TensorV(output), at)), at, frame, name);
+        Node n = el.tensor(r, at);
+        n.nameIfUnnamed(name);
+        return n;
+    }
+
+    /** The batch dim of the images input (symbolic). */
+    public Dim batchDim() { return images.type().shape().dim(0); }
+}

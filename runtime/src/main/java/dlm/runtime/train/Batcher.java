@@ -1,0 +1,53 @@
+package dlm.runtime.train;
+
+import dlm.runtime.Tensor;
+
+/**
+ * Gathers mini-batches from a dataset held in memory as it was loaded (u8 images stay u8): rows
+ * are copied, in the order of an index permutation, into two buffers allocated once — one for
+ * full batches and one for the last, shorter batch. No per-epoch copy of the dataset.
+ */
+public final class Batcher {
+    private final Tensor images, labels;
+    private final int n, batchSize, rowBytes;
+    private final Tensor fullImages, fullLabels, lastImages, lastLabels;
+
+    public Batcher(Tensor images, Tensor labels, int batchSize) {
+        if (images.dim(0) != labels.dim(0))
+            throw new IllegalArgumentException(images.dim(0) + " images but " + labels.dim(0) + " labels");
+        if (batchSize < 1) throw new IllegalArgumentException("batch size must be 1 or more, got " + batchSize);
+        this.images = images;
+        this.labels = labels;
+        this.n = images.dim(0);
+        this.batchSize = Math.min(batchSize, Math.max(1, n));
+        this.rowBytes = n == 0 ? 0 : images.size() / n;
+        int[] shape = images.shape();
+        shape[0] = this.batchSize;
+        fullImages = Tensor.zeros(images.dtype(), shape);
+        fullLabels = Tensor.zeros(labels.dtype(), this.batchSize);
+        int last = n % this.batchSize;
+        shape[0] = last;
+        lastImages = last == 0 ? null : Tensor.zeros(images.dtype(), shape);
+        lastLabels = last == 0 ? null : Tensor.zeros(labels.dtype(), last);
+    }
+
+    public int size() { return n; }
+
+    /** Number of batches per epoch (the last may be shorter). */
+    public int batches() { return (n + batchSize - 1) / batchSize; }
+
+    /** Batch {@code b} of the epoch whose row order is {@code order}: images and labels (shared buffers). */
+    public Tensor[] batch(int[] order, int b) {
+        int start = b * batchSize;
+        int len = Math.min(batchSize, n - start);
+        Tensor bi = len == batchSize ? fullImages : lastImages;
+        Tensor bl = len == batchSize ? fullLabels : lastLabels;
+        Object src = images.storage(), dst = bi.storage();
+        for (int i = 0; i < len; i++) {
+            int row = order == null ? start + i : order[start + i];
+            System.arraycopy(src, row * rowBytes, dst, i * rowBytes, rowBytes);
+            bl.setLong(i, labels.getLong(row));
+        }
+        return new Tensor[] {bi, bl};
+    }
+}

@@ -1,0 +1,76 @@
+package dlm.runtime.train;
+
+import dlm.runtime.Tensor;
+import dlm.runtime.random.Rng;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keras's {@code fit} and {@code evaluate}: shuffles every epoch with a seeded generator (so the
+ * same seed gives the same batches), runs one train step per batch, keeps running means weighted
+ * by batch size, shows progress, and stops on a non-finite loss.
+ */
+public final class TrainLoop {
+    private TrainLoop() {}
+
+    /** Called after every epoch (checkpoints, JSON reports). */
+    public interface EpochListener {
+        void epochEnded(EpochResult r);
+    }
+
+    public static List<EpochResult> fit(Trainable model, Tensor images, Tensor labels, int epochs, int batchSize, long seed,
+                                        int firstEpoch, ProgressBar progress, EpochListener listener) {
+        Batcher batcher = new Batcher(images, labels, batchSize);
+        int steps = batcher.batches();
+        List<String> names = model.metricNames();
+        List<EpochResult> history = new ArrayList<>();
+        Rng shuffle = new Rng(seed).split("shuffle");
+        int[] order = new int[batcher.size()];
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            for (int i = 0; i < order.length; i++) order[i] = i;
+            // Each epoch's order depends only on the seed and the epoch number, so a resumed run
+            // sees the same batches as an uninterrupted one.
+            shuffle.split("epoch " + (firstEpoch + epoch - 1)).shuffle(order);
+            double[] sums = new double[names.size() + 1];
+            double[] means = new double[sums.length];
+            long seen = 0;
+            long start = System.nanoTime();
+            for (int s = 0; s < steps; s++) {
+                Tensor[] b = batcher.batch(order, s);
+                double[] r = model.trainStep(b[0], b[1]);
+                if (!Double.isFinite(r[0])) throw new NonFiniteLossException(firstEpoch + epoch - 1, s + 1, r[0]);
+                int n = b[1].size();
+                seen += n;
+                for (int i = 0; i < sums.length; i++) {
+                    sums[i] += r[i] * n;
+                    means[i] = sums[i] / seen;
+                }
+                if (progress != null) progress.update(firstEpoch + epoch - 1, firstEpoch + epochs - 1, s + 1, steps, (System.nanoTime() - start) / 1e9, names, means);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (progress != null) progress.finish(firstEpoch + epoch - 1, firstEpoch + epochs - 1, steps, seconds, names, means);
+            List<Double> metrics = new ArrayList<>();
+            for (int i = 1; i < means.length; i++) metrics.add(means[i]);
+            EpochResult er = new EpochResult(firstEpoch + epoch - 1, means[0], metrics, seconds);
+            history.add(er);
+            if (listener != null) listener.epochEnded(er);
+        }
+        return history;
+    }
+
+    /** Mean loss and metrics over a whole dataset, in batches, without updates: {@code [loss, metric…]}. */
+    public static double[] evaluate(Trainable model, Tensor images, Tensor labels, int batchSize) {
+        Batcher batcher = new Batcher(images, labels, batchSize);
+        double[] sums = new double[model.metricNames().size() + 1];
+        long seen = 0;
+        for (int s = 0; s < batcher.batches(); s++) {
+            Tensor[] b = batcher.batch(null, s);
+            double[] r = model.evalStep(b[0], b[1]);
+            int n = b[1].size();
+            seen += n;
+            for (int i = 0; i < sums.length; i++) sums[i] += r[i] * n;
+        }
+        for (int i = 0; i < sums.length; i++) sums[i] /= Math.max(1, seen);
+        return sums;
+    }
+}

@@ -1,0 +1,26 @@
+package dlm.runtime.train;
+
+import dlm.runtime.Tensor;
+import java.util.List;
+
+/**
+ * What the training loop drives: a compiled (or interpreted) model with its loss, metrics and
+ * optimizer. Implementations own their params and optimizer state; the loop owns the data.
+ */
+public interface Trainable {
+
+    /** The metric names, in the order their values follow the loss in step results. */
+    List<String> metricNames();
+
+    /**
+     * One optimizer step on a batch. Returns {@code [loss, metric…]}, each the mean over the batch.
+     * The arrays may be reused by the caller only until the next call.
+     */
+    double[] trainStep(Tensor images, Tensor labels);
+
+    /** Loss and metrics on a batch, without updating anything. */
+    double[] evalStep(Tensor images, Tensor labels);
+
+    /** The model's output (e.g. class probabilities) for a batch. */
+    Tensor predict(Tensor images);
+}

@@ -178,7 +178,10 @@ indexItems
     : indexItem (COMMA indexItem)* COMMA?
     ;
 
-/** `x[i]`, `x[a:b]`, `x[a:b:c]`, `x[:]`, `x[::2]` (where `::` is one token). */
+/**
+ * `x[i]`, `x[a:b]`, `x[a:b:c]`, `x[:]`, `x[::2]` (where `::` is one token). `x[::f]` is a slice
+ * with step f, not an index by the function reference ::f (the slice alternatives come first).
+ */
 indexItem
     : lower=expression? COLON upper=expression? (COLON step=expression?)?    # sliceItem
     | lower=expression? COLONCOLON step=expression?                         # sliceStepItem

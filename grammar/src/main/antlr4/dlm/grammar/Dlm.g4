@@ -286,7 +286,8 @@ RBRACE     : '}' ;
 /** A line break; see the newline notes at the top. (A lone CR is turned into LF beforehand.) */
 NL : '\r'? '\n' ;
 
-WS : [ \t\f\r]+ -> skip ;
+/** Blanks; a byte-order mark (some editors put one at the start of the file) counts as one. */
+WS : [ \t\f\r\uFEFF]+ -> skip ;
 
 LINE_COMMENT : '//' ~[\r\n]* -> skip ;
 

@@ -264,7 +264,9 @@ final class SyntaxErrors extends DefaultErrorStrategy {
         String text = t.getText();
         int start = spans.startOffset(t);
         return switch (t.getType()) {
-            case ERROR_CHAR -> new DlmException(spans.of(t), "unexpected character '" + printable(text) + "'");
+            case ERROR_CHAR -> new DlmException(spans.of(t), text.equals("'")
+                    ? "unexpected character \"'\" (strings are written in double quotes)"
+                    : "unexpected character '" + printable(text) + "'");
             case UNTERMINATED_STRING -> new DlmException(spans.of(t), "unterminated string");
             case UNTERMINATED_COMMENT -> new DlmException(spans.span(start, start + 2), "unterminated comment");
             default -> {   // BAD_ESCAPE_STRING: the token ends with the bad escape

@@ -63,6 +63,10 @@ class ParseErrorTest {
                 "bad.dlm:1:11: error: unexpected character '&'",
                 "val x = a & b",
                 "          ^");
+        assertError("val s = 'a'",
+                "bad.dlm:1:9: error: unexpected character \"'\" (strings are written in double quotes)",
+                "val s = 'a'",
+                "        ^");
         assertError("x\u0007",
                 "bad.dlm:1:2: error: unexpected character '\\u0007'",
                 "x\u0007",

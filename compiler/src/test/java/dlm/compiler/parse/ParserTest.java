@@ -442,6 +442,7 @@ class ParserTest {
             List<Stmt> s = stmts("\n\n// c\nval a = 1 // c\n\n/* c\n c */\n\r\nval b = 2\r\n");
             assertEquals(List.of("val a = 1", "val b = 2"), s.stream().map(ParserTest::show).toList());
             assertEquals(List.of("a", "b"), stmts("a\rb").stream().map(ParserTest::show).toList());
+            assertEquals(List.of("a"), stmts("\uFEFFa").stream().map(ParserTest::show).toList());   // byte-order mark
         }
 
         @Test

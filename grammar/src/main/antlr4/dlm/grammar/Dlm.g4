@@ -178,7 +178,10 @@ indexItems
     : indexItem (COMMA indexItem)* COMMA?
     ;
 
-/** `x[i]`, `x[a:b]`, `x[a:b:c]`, `x[:]`, `x[::2]` (where `::` is one token). */
+/**
+ * `x[i]`, `x[a:b]`, `x[a:b:c]`, `x[:]`, `x[::2]` (where `::` is one token). `x[::f]` is a slice
+ * with step f, not an index by the function reference ::f (the slice alternatives come first).
+ */
 indexItem
     : lower=expression? COLON upper=expression? (COLON step=expression?)?    # sliceItem
     | lower=expression? COLONCOLON step=expression?                         # sliceStepItem
@@ -283,7 +286,8 @@ RBRACE     : '}' ;
 /** A line break; see the newline notes at the top. (A lone CR is turned into LF beforehand.) */
 NL : '\r'? '\n' ;
 
-WS : [ \t\f\r]+ -> skip ;
+/** Blanks; a byte-order mark (some editors put one at the start of the file) counts as one. */
+WS : [ \t\f\r\uFEFF]+ -> skip ;
 
 LINE_COMMENT : '//' ~[\r\n]* -> skip ;
 

@@ -59,8 +59,11 @@ final class Expectations {
             Map.entry(DlmParser.RULE_postfixExpr, EXPRESSION),
             Map.entry(DlmParser.RULE_primary, EXPRESSION));
 
-    /** Named rules and token types that could come next, each in the order first found. */
-    record Result(Set<String> names, Set<Integer> tokens) {}
+    /**
+     * What could come next: named rules and the token types outside them, each in the order first
+     * found; and every token type that could come next, named rules expanded.
+     */
+    record Result(Set<String> names, Set<Integer> tokens, Set<Integer> allTokens) {}
 
     private Expectations() {}
 
@@ -78,7 +81,7 @@ final class Expectations {
         Frame stack = null;
         for (int i = returns.size() - 1; i >= 0; i--) stack = new Frame(returns.get(i), stack);
 
-        Result result = new Result(new LinkedHashSet<>(), new LinkedHashSet<>());
+        Result result = new Result(new LinkedHashSet<>(), new LinkedHashSet<>(), new LinkedHashSet<>());
         Set<Config> seeds = Set.of(new Config(atn.states.get(state), stack));
         for (Token t : lookahead) {
             Set<Config> moved = new HashSet<>();
@@ -91,15 +94,20 @@ final class Expectations {
             }
             seeds = moved;
         }
-        for (Config c : closure(seeds, result)) {
+        addTokens(closure(seeds, result), result.tokens());
+        addTokens(closure(seeds, null), result.allTokens());
+        return result;
+    }
+
+    private static void addTokens(Set<Config> configs, Set<Integer> into) {
+        for (Config c : configs) {
             for (Transition tr : c.state().getTransitions()) {
                 if (!consumes(tr) || tr instanceof NotSetTransition || tr instanceof WildcardTransition) continue;
                 for (Interval iv : tr.label().getIntervals()) {
-                    for (int type = iv.a; type <= iv.b; type++) result.tokens().add(type);
+                    for (int type = iv.a; type <= iv.b; type++) into.add(type);
                 }
             }
         }
-        return result;
     }
 
     /**

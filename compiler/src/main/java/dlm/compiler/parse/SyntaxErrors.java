@@ -38,6 +38,7 @@ final class SyntaxErrors extends DefaultErrorStrategy {
     /** Tokens that can start an expression or statement; subsumed by "an expression"/"a statement". */
     private static final BitSet STARTS = bits(INT, FLOAT, TRUE, FALSE, STRING, IDENT, COLONCOLON, LPAREN, LBRACKET,
             LBRACE, MINUS, PLUS, BANG, VAL, PARAM, RETURN, FUN, MODEL, TRAIN, IMPORT);
+    private static final BitSet KEYWORDS = bits(IMPORT, FUN, MODEL, TRAIN, VAL, PARAM, RETURN, TRUE, FALSE);
     /** Tokens that are words the user writes, not punctuation: "missing" one reads badly. */
     private static final BitSet CONTENT = bits(IDENT, INT, FLOAT, STRING);
     /** Lexer error tokens. */
@@ -80,11 +81,8 @@ final class SyntaxErrors extends DefaultErrorStrategy {
 
     @Override
     protected void reportUnwantedToken(Parser parser) {
-        // ANTLR also calls this at a loop's end without checking that dropping the token would
-        // help; only call the token extraneous when the one after it is indeed expected.
         Token t = parser.getCurrentToken();
-        boolean droppable = getExpectedTokens(parser).contains(parser.getInputStream().LA(2));
-        throw error(parser, droppable ? Kind.EXTRANEOUS : Kind.MISMATCHED, t, t, parser.getState(), parser.getContext());
+        throw error(parser, Kind.EXTRANEOUS, t, t, parser.getState(), parser.getContext());
     }
 
     @Override
@@ -123,12 +121,11 @@ final class SyntaxErrors extends DefaultErrorStrategy {
             state = syncState;
             ctx = syncContext;
         }
-        Expectations.Result expected = namedContext(ctx, offending);
-        if (expected == null) {
-            List<Token> lookahead = new ArrayList<>();
-            for (int i = start.getTokenIndex(); i < offending.getTokenIndex(); i++) lookahead.add(tokens.get(i));
-            expected = Expectations.at(parser, state, ctx, lookahead);
-        }
+        List<Token> lookahead = new ArrayList<>();
+        for (int i = start.getTokenIndex(); i < offending.getTokenIndex(); i++) lookahead.add(tokens.get(i));
+        Expectations.Result expected = Expectations.at(parser, state, ctx, lookahead);
+        String named = namedContext(ctx, offending);
+        if (named != null) expected = new Expectations.Result(Set.of(named), Set.of(), expected.allTokens());
 
         // An unclosed bracket whose closer would fit here, at the end of the file or at another closer.
         if (open != null && (type == Token.EOF || isCloser(type)) && type != closerOf(open)
@@ -137,9 +134,20 @@ final class SyntaxErrors extends DefaultErrorStrategy {
         }
 
         String wanted = describe(expected);
-        if (kind == Kind.MISSING && expected.names().isEmpty()
-                && expected.tokens().stream().noneMatch(t -> in(CONTENT, t)) && wanted != null) {
+        // "missing ':' at 'f32'" reads well for one piece of punctuation; for a name, or a choice
+        // of several tokens, "mismatched input 'f32'; expected ..." says it better.
+        if (kind == Kind.MISSING && expected.names().isEmpty() && expected.tokens().size() == 1
+                && !in(CONTENT, expected.tokens().iterator().next())) {
             return new DlmException(at, "missing " + wanted + " at " + describe(offending));
+        }
+        if (kind != Kind.MISSING) {
+            // ANTLR calls a token extraneous at the end of a loop without checking that dropping it
+            // would help, and calls it mismatched where dropping it would; decide here instead. A
+            // keyword is never extraneous: it usually starts what comes after an incomplete line.
+            Token after = tokens.LT(offending.getTokenIndex() - tokens.index() + 2);
+            boolean droppable = type != Token.EOF && type != NL && !in(KEYWORDS, type)
+                    && after != null && expected.allTokens().contains(after.getType());
+            kind = droppable ? Kind.EXTRANEOUS : Kind.MISMATCHED;
         }
         String message;
         if (type == Token.EOF || type == NL) {
@@ -156,14 +164,14 @@ final class SyntaxErrors extends DefaultErrorStrategy {
      * If the parser had just entered named rules (an expression, a type...) and consumed nothing
      * of them, the outermost one is what was expected: "a type" rather than "a name or '('".
      */
-    private static Expectations.Result namedContext(RuleContext ctx, Token offending) {
+    private static String namedContext(RuleContext ctx, Token offending) {
         String name = null;
         for (RuleContext c = ctx; c instanceof ParserRuleContext p && p.start != null
                 && p.start.getTokenIndex() == offending.getTokenIndex(); c = c.parent) {
             String n = Expectations.RULE_NAMES.get(c.getRuleIndex());
             if (n != null) name = n;
         }
-        return name == null ? null : new Expectations.Result(Set.of(name), Set.of());
+        return name;
     }
 
     /** "an expression", "',' or ')'", "a statement or '}'"; null when nothing useful can be said. */
@@ -256,7 +264,9 @@ final class SyntaxErrors extends DefaultErrorStrategy {
         String text = t.getText();
         int start = spans.startOffset(t);
         return switch (t.getType()) {
-            case ERROR_CHAR -> new DlmException(spans.of(t), "unexpected character '" + printable(text) + "'");
+            case ERROR_CHAR -> new DlmException(spans.of(t), text.equals("'")
+                    ? "unexpected character \"'\" (strings are written in double quotes)"
+                    : "unexpected character '" + printable(text) + "'");
             case UNTERMINATED_STRING -> new DlmException(spans.of(t), "unterminated string");
             case UNTERMINATED_COMMENT -> new DlmException(spans.span(start, start + 2), "unterminated comment");
             default -> {   // BAD_ESCAPE_STRING: the token ends with the bad escape

@@ -64,36 +64,6 @@ final class Downloader implements AutoCloseable {
      * @return the verified file
      */
     Path download(URI uri, DataFile file, Path dir, String label) throws Failure {
-        Path tmp;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + file.fileName() + ".", ".part");
-        } catch (IOException e) {
-            throw new Failure("cannot write to " + dir + ": " + describe(e), e);
-        }
-        boolean done = false;
-        try {
-            fetch(uri, file, tmp, label);
-            Path target = dir.resolve(file.fileName());
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            done = true;
-            progress.downloaded(label);
-            return target;
-        } catch (IOException e) {
-            throw new Failure("cannot write to " + dir + ": " + describe(e), e);
-        } finally {
-            if (!done) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // Nothing more we can do; the name ends in .part so it is never loaded.
-                }
-            }
-        }
-    }
-
-    /** Streams the body into {@code tmp}, checking the status, length and checksums. */
-    private void fetch(URI uri, DataFile file, Path tmp, String label) throws Failure, IOException {
         HttpResponse<InputStream> response = send(uri);
         try (InputStream body = response.body()) {
             int status = response.statusCode();
@@ -102,37 +72,78 @@ final class Downloader implements AutoCloseable {
             if (announced.isPresent() && announced.getAsLong() != file.size())
                 throw new Failure(uri + ": the server announced " + announced.getAsLong() + " bytes, expected " + file.size()
                         + " (not the official file)");
-            progress.downloading(label, file.size(), uri);
-
-            Checksums sums = new Checksums();
-            long received = 0;
-            byte[] buf = new byte[1 << 16];
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                 IdleWatchdog watchdog = new IdleWatchdog(timeout, body)) {
-                try {
-                    for (int n; (n = body.read(buf)) != -1; ) {
-                        watchdog.touch();
-                        received += n;
-                        // Stop early rather than fill the disk with something that cannot be the file.
-                        if (received > file.size())
-                            throw new Failure(uri + ": the server sent more than the expected " + file.size() + " bytes (not the official file)");
-                        sums.update(buf, 0, n);
-                        ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-                        while (bb.hasRemaining()) out.write(bb);
-                        progress.received(label, received, file.size());
-                    }
-                } catch (IOException e) {
-                    if (!watchdog.fired()) throw new Failure(uri + ": the connection broke after " + received + " of " + file.size() + " bytes (" + describe(e) + ")", e);
-                }
-                if (received < file.size())
-                    throw new Failure(watchdog.fired()
-                            ? uri + ": no data received for " + seconds(timeout) + " after " + received + " of " + file.size() + " bytes"
-                            : uri + ": the connection closed after " + received + " of " + file.size() + " bytes");
-                String mismatch = sums.mismatch(file);
-                if (mismatch != null) throw new Failure(uri + ": corrupt download: " + mismatch);
-                // Durable before it becomes visible: a crash must not leave a renamed but unwritten file.
-                out.force(true);
+            // Only now touch the disk, so a failed request leaves not even an empty folder behind.
+            Path tmp = createTemp(dir, file);
+            boolean done = false;
+            try {
+                progress.downloading(label, file.size(), uri);
+                receive(uri, body, file, tmp, label);
+                Path target = dir.resolve(file.fileName());
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                done = true;
+                progress.downloaded(label);
+                return target;
+            } finally {
+                if (!done) deleteQuietly(tmp);
             }
+        } catch (IOException e) {
+            // Only local I/O gets here: network errors become Failures where they happen.
+            throw new Failure("cannot write to " + dir + ": " + describe(e), e);
+        }
+    }
+
+    private static Path createTemp(Path dir, DataFile file) throws IOException {
+        Files.createDirectories(dir);
+        // Hidden and ending in .part: never mistaken for the file itself, even if the JVM dies.
+        return Files.createTempFile(dir, "." + file.fileName() + ".", ".part");
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+            // Nothing more we can do; the name ends in .part so it is never loaded.
+        }
+    }
+
+    /**
+     * Streams the body into {@code tmp}, checking its length and checksums, then syncs it.
+     * Network errors become {@link Failure}s; an IOException thrown from here is a local write error.
+     */
+    private void receive(URI uri, InputStream body, DataFile file, Path tmp, String label) throws Failure, IOException {
+        Checksums sums = new Checksums();
+        long received = 0;
+        byte[] buf = new byte[1 << 16];
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+             IdleWatchdog watchdog = new IdleWatchdog(timeout, body)) {
+            while (true) {
+                int n;
+                try {
+                    n = body.read(buf);
+                } catch (IOException e) {
+                    if (watchdog.fired()) break;   // we closed the stream ourselves: reported below
+                    throw new Failure(uri + ": the connection broke after " + received + " of " + file.size() + " bytes ("
+                            + describe(e) + ")", e);
+                }
+                if (n < 0) break;
+                watchdog.touch();
+                received += n;
+                // Stop early rather than fill the disk with something that cannot be the file.
+                if (received > file.size())
+                    throw new Failure(uri + ": the server sent more than the expected " + file.size() + " bytes (not the official file)");
+                sums.update(buf, 0, n);
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                while (bb.hasRemaining()) out.write(bb);
+                progress.received(label, received, file.size());
+            }
+            if (received < file.size())
+                throw new Failure(watchdog.fired()
+                        ? uri + ": no data received for " + seconds(timeout) + " after " + received + " of " + file.size() + " bytes"
+                        : uri + ": the connection closed after " + received + " of " + file.size() + " bytes");
+            String mismatch = sums.mismatch(file);
+            if (mismatch != null) throw new Failure(uri + ": corrupt download: " + mismatch);
+            // Durable before it becomes visible: a crash must not leave a renamed but unwritten file.
+            out.force(true);
         }
     }
 
@@ -147,8 +158,11 @@ final class Downloader implements AutoCloseable {
         } catch (IOException e) {
             if (causedBy(e, UnresolvedAddressException.class) || causedBy(e, UnknownHostException.class))
                 throw new Failure(uri + ": unknown host " + uri.getHost() + " (no network or no DNS?)", e);
-            if (causedBy(e, ConnectException.class))
-                throw new Failure(uri + ": cannot connect to " + hostPort(uri) + " (" + describe(e) + "; no network?)", e);
+            if (causedBy(e, ConnectException.class)) {
+                // HttpClient reports a refused connection as a ConnectException without any message.
+                String why = hasMessage(e) ? describe(e) : "connection refused";
+                throw new Failure(uri + ": cannot connect to " + hostPort(uri) + " (" + why + "; no network?)", e);
+            }
             throw new Failure(uri + ": " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -186,6 +200,11 @@ final class Downloader implements AutoCloseable {
 
     private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
         for (Throwable c = t; c != null; c = c.getCause()) if (type.isInstance(c)) return true;
+        return false;
+    }
+
+    private static boolean hasMessage(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) if (c.getMessage() != null && !c.getMessage().isBlank()) return true;
         return false;
     }
 

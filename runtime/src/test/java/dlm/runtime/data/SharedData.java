@@ -53,6 +53,19 @@ final class SharedData {
         }
     }
 
+    /**
+     * Deletes the symbolic links under {@code root}, so that JUnit's clean-up of a temporary
+     * folder does not warn about links pointing outside it.
+     */
+    static void unlinkAll(Path root) {
+        if (!Files.isDirectory(root)) return;
+        try (var s = Files.walk(root)) {
+            for (Path p : s.filter(Files::isSymbolicLink).toList()) Files.delete(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The regular files and links in a folder, by name (empty when it does not exist). */
     static List<String> list(Path dir) {
         if (!Files.isDirectory(dir)) return List.of();

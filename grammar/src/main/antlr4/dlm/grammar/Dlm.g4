@@ -252,7 +252,8 @@ UNTERMINATED_STRING : '"' STRING_CHAR* ;
 
 fragment STRING_CHAR : ~["\\\r\n] | '\\' [ntr"\\] ;
 
-IDENT : [\p{L}_] [\p{L}\p{Nd}_]* ;
+/** A name; any text in backticks is one too, as in Kotlin (`hidden.W` names a param by its path). */
+IDENT : [\p{L}_] [\p{L}\p{Nd}_]* | '`' ~[`\r\n]+ '`' ;
 
 OROR       : '||' ;
 ANDAND     : '&&' ;

@@ -107,7 +107,14 @@ public final class Checker {
             scope.define(p.name(), new TensorV(in));
         }
         el.execBlock(m.body().stmts(), scope, frame);
-        if (frame.returned != null) {
+        if (frame.returned instanceof ListV l) {
+            // A model may return several values: outputs output0, output1, …
+            for (int i = 0; i < l.items().size(); i++) {
+                Node out = el.tensor(l.items().get(i), m.span());
+                out.nameIfUnnamed("output" + i);
+                g.setOutput("output" + i, out);
+            }
+        } else if (frame.returned != null) {
             Node out = el.tensor(frame.returned, m.span());
             out.nameIfUnnamed("output");
             g.setOutput("output", out);

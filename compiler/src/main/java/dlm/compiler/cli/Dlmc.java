@@ -29,7 +29,8 @@ public final class Dlmc {
 
     public Dlmc(PrintStream out, PrintStream err) {
         this.console = new Console(out, err);
-        for (Command c : List.of(new CheckCommand(), new GraphCommand(), new RunCommand())) commands.put(c.name(), c);
+        for (Command c : List.of(new CheckCommand(), new GraphCommand(), new RunCommand(), new GradCommand(),
+                new TrainCommand(), new EvalCommand(), new PredictCommand(), new ShowCommand())) commands.put(c.name(), c);
     }
 
     public int run(String... args) {

@@ -52,17 +52,32 @@ final class RunCommand implements Command {
         return 0;
     }
 
+    /** The tensors a printed value holds (lists may hold tensors). */
+    private static void collect(Value v, List<Node> out) {
+        if (v instanceof Value.TensorV t) out.add(t.node());
+        if (v instanceof Value.ListV l) for (Value i : l.items()) collect(i, out);
+    }
+
+    private static String show(Value v, Map<Node, Tensor> vals) {
+        if (v instanceof Value.TensorV t) return vals.get(t.node()).toString();
+        if (v instanceof Value.ListV l && l.items().stream().anyMatch(i -> i instanceof Value.TensorV)) {
+            List<String> parts = new ArrayList<>();
+            for (Value i : l.items()) parts.add(show(i, vals));
+            return "[" + String.join(", ", parts) + "]";
+        }
+        return Show.value(v);
+    }
+
     static void runScript(CheckedProgram p, Console c) {
         if (p.prints().isEmpty()) return;
         List<Node> targets = new ArrayList<>();
-        for (PrintAction a : p.prints())
-            for (Value v : a.items()) if (v instanceof Value.TensorV t) targets.add(t.node());
+        for (PrintAction a : p.prints()) for (Value v : a.items()) collect(v, targets);
         Map<Node, Tensor> vals = new Interpreter(p.script(), new ParamStore()).run(Map.of(), targets);
         for (PrintAction a : p.prints()) {
             StringBuilder sb = new StringBuilder();
             for (Value v : a.items()) {
                 if (!sb.isEmpty()) sb.append(' ');
-                sb.append(v instanceof Value.TensorV t ? vals.get(t.node()).toString() : Show.value(v));
+                sb.append(show(v, vals));
             }
             if (a.newline()) c.out().println(sb);
             else c.out().print(sb);

@@ -58,7 +58,7 @@ final class TrainSetup {
         String name = ((Value.ConfigV) config.settings().get("data")).name().equals("fashionMnist") ? "fashion-mnist" : "mnist";
         DatasetOptions d = DatasetOptions.defaults();
         if (cl.hasOption("data")) {
-            d = new DatasetOptions(Path.of(cl.getOptionValue("data")), d.env(), d.home(), d.cacheDir(), d.mirror(), d.timeout(), d.download(), d.verifyChecksums(), d.progress());
+            d = d.withDataDir(Path.of(cl.getOptionValue("data")));
         }
         try {
             return Datasets.load(name, d);

@@ -60,6 +60,9 @@ public final class Graph {
 
     public void setOutput(String name, Node n) { outputs.put(name, n); }
 
+    /** Forgets the outputs (a command that prints only some values sets its own). */
+    public void clearOutputs() { outputs.clear(); }
+
     public Map<String, Node> outputs() { return Collections.unmodifiableMap(outputs); }
 
     public Node output(String name) { return outputs.get(name); }

@@ -55,7 +55,7 @@ final class AstBuilder extends DlmBaseVisitor<Object> {
 
     @Override
     public Import visitImportDecl(ImportDeclContext ctx) {
-        List<String> path = ctx.IDENT().stream().map(TerminalNode::getText).toList();
+        List<String> path = ctx.IDENT().stream().map(AstBuilder::id).toList();
         return new Import(path, ctx.STAR() != null, span(ctx));
     }
 
@@ -74,25 +74,25 @@ final class AstBuilder extends DlmBaseVisitor<Object> {
             Expr value = expr(body.expression());
             block = new Block(List.of(new ReturnStmt(value, value.span())), value.span());
         }
-        return new FunDecl(ctx.IDENT().getText(), params(ctx.params()), returnType, block,
+        return new FunDecl(id(ctx.IDENT()), params(ctx.params()), returnType, block,
                 span(ctx.IDENT()), span(ctx));
     }
 
     @Override
     public ModelDecl visitModelDecl(ModelDeclContext ctx) {
-        return new ModelDecl(ctx.IDENT().getText(), params(ctx.params()), visitBlock(ctx.block()),
+        return new ModelDecl(id(ctx.IDENT()), params(ctx.params()), visitBlock(ctx.block()),
                 span(ctx.IDENT()), span(ctx));
     }
 
     @Override
     public TrainDecl visitTrainDecl(TrainDeclContext ctx) {
         List<Setting> settings = ctx.setting().stream().map(this::visitSetting).toList();
-        return new TrainDecl(ctx.IDENT().getText(), span(ctx.IDENT()), settings, span(ctx));
+        return new TrainDecl(id(ctx.IDENT()), span(ctx.IDENT()), settings, span(ctx));
     }
 
     @Override
     public Setting visitSetting(SettingContext ctx) {
-        return new Setting(ctx.IDENT().getText(), expr(ctx.expression()), span(ctx.IDENT()), span(ctx));
+        return new Setting(id(ctx.IDENT()), expr(ctx.expression()), span(ctx.IDENT()), span(ctx));
     }
 
     private List<ParamDecl> params(ParamsContext ctx) {
@@ -102,7 +102,7 @@ final class AstBuilder extends DlmBaseVisitor<Object> {
     @Override
     public ParamDecl visitParam(ParamContext ctx) {
         Expr defaultValue = ctx.expression() == null ? null : expr(ctx.expression());
-        return new ParamDecl(ctx.IDENT().getText(), type(ctx.type()), defaultValue, span(ctx));
+        return new ParamDecl(id(ctx.IDENT()), type(ctx.type()), defaultValue, span(ctx));
     }
 
     // ---- statements --------------------------------------------------------------------------------
@@ -115,13 +115,13 @@ final class AstBuilder extends DlmBaseVisitor<Object> {
     @Override
     public ValStmt visitValStatement(ValStatementContext ctx) {
         TypeRef type = ctx.type() == null ? null : type(ctx.type());
-        return new ValStmt(ctx.IDENT().getText(), type, expr(ctx.expression()), span(ctx.IDENT()), span(ctx));
+        return new ValStmt(id(ctx.IDENT()), type, expr(ctx.expression()), span(ctx.IDENT()), span(ctx));
     }
 
     @Override
     public ParamStmt visitParamStatement(ParamStatementContext ctx) {
         Expr init = ctx.expression() == null ? null : expr(ctx.expression());
-        return new ParamStmt(ctx.IDENT().getText(), type(ctx.type()), init, span(ctx.IDENT()), span(ctx));
+        return new ParamStmt(id(ctx.IDENT()), type(ctx.type()), init, span(ctx.IDENT()), span(ctx));
     }
 
     @Override
@@ -131,7 +131,7 @@ final class AstBuilder extends DlmBaseVisitor<Object> {
 
     @Override
     public AssignStmt visitAssignStatement(AssignStatementContext ctx) {
-        return new AssignStmt(ctx.IDENT().getText(), expr(ctx.expression()), span(ctx.IDENT()), span(ctx));
+        return new AssignStmt(id(ctx.IDENT()), expr(ctx.expression()), span(ctx.IDENT()), span(ctx));
     }
 
     @Override
@@ -143,7 +143,7 @@ final class AstBuilder extends DlmBaseVisitor<Object> {
 
     @Override
     public TypeRef visitSimpleType(SimpleTypeContext ctx) {
-        String name = ctx.IDENT().getText();
+        String name = id(ctx.IDENT());
         boolean hasDims = ctx.LBRACKET() != null;
         if (DTYPES.contains(name)) {
             return new TensorTypeRef(name, hasDims ? exprs(ctx.expression()) : null, span(ctx));
@@ -214,7 +214,7 @@ final class AstBuilder extends DlmBaseVisitor<Object> {
                     }
                 }
                 case MemberSuffixContext member ->
-                        e = new Member(e, member.IDENT().getText(), span(member.IDENT()), span);
+                        e = new Member(e, id(member.IDENT()), span(member.IDENT()), span);
                 case IndexSuffixContext index -> e = new Index(e, indexItems(index.indexItems()), span);
                 default -> throw new IllegalStateException("unknown suffix " + suffix.getClass().getSimpleName());
             }
@@ -229,7 +229,7 @@ final class AstBuilder extends DlmBaseVisitor<Object> {
 
     @Override
     public Arg visitArgument(ArgumentContext ctx) {
-        String name = ctx.IDENT() == null ? null : ctx.IDENT().getText();
+        String name = ctx.IDENT() == null ? null : id(ctx.IDENT());
         return new Arg(name, expr(ctx.expression()), span(ctx));
     }
 
@@ -300,10 +300,10 @@ final class AstBuilder extends DlmBaseVisitor<Object> {
     }
 
     @Override
-    public Name visitNameRef(NameRefContext ctx) { return new Name(ctx.getText(), span(ctx)); }
+    public Name visitNameRef(NameRefContext ctx) { return new Name(id(ctx.IDENT()), span(ctx)); }
 
     @Override
-    public FunRef visitFunctionRef(FunctionRefContext ctx) { return new FunRef(ctx.IDENT().getText(), span(ctx)); }
+    public FunRef visitFunctionRef(FunctionRefContext ctx) { return new FunRef(id(ctx.IDENT()), span(ctx)); }
 
     @Override
     public Lambda visitLambdaLiteral(LambdaLiteralContext ctx) { return visitLambda(ctx.lambda()); }
@@ -311,7 +311,7 @@ final class AstBuilder extends DlmBaseVisitor<Object> {
     @Override
     public Lambda visitLambda(LambdaContext ctx) {
         List<ParamDecl> params = ctx.lambdaParams() == null ? List.of()
-                : ctx.lambdaParams().lambdaParam().stream().map(p -> new ParamDecl(p.IDENT().getText(),
+                : ctx.lambdaParams().lambdaParam().stream().map(p -> new ParamDecl(id(p.IDENT()),
                         p.type() == null ? null : type(p.type()), null, span(p))).toList();
         return new Lambda(params, statements(ctx.statements()), span(ctx));
     }
@@ -337,4 +337,10 @@ final class AstBuilder extends DlmBaseVisitor<Object> {
     private SourceSpan span(ParserRuleContext ctx) { return spans.of(ctx); }
 
     private SourceSpan span(TerminalNode node) { return spans.of(node.getSymbol()); }
+
+    /** A name's text; a backticked name (`hidden.W`) without its backticks. */
+    static String id(TerminalNode t) {
+        String s = t.getText();
+        return s.length() >= 2 && s.charAt(0) == '`' ? s.substring(1, s.length() - 1) : s;
+    }
 }

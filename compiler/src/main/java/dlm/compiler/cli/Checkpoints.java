@@ -1,0 +1,82 @@
+package dlm.compiler.cli;
+
+import dlm.compiler.ir.Node;
+import dlm.compiler.train.InterpretedTrainer;
+import dlm.runtime.Tensor;
+import dlm.runtime.io.Checkpoint;
+import dlm.runtime.io.CheckpointException;
+import dlm.runtime.io.TensorSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checkpoints of a training run: params by name, optimizer slots as {@code <param>/<slot>}, and
+ * metadata (model, optimizer, epoch, step). Files are NumPy {@code .npz}, written atomically.
+ */
+final class Checkpoints {
+    private final TrainSetup setup;
+
+    Checkpoints(TrainSetup setup) { this.setup = setup; }
+
+    void save(Path path, InterpretedTrainer t, int epoch) {
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        t.slots().forEach((p, slots) -> {
+            for (int i = 0; i < slots.size(); i++) state.put(p + "/" + setup.graph.slotNames.get(i), slots.get(i));
+        });
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(Checkpoint.MODEL, setup.config.model().name());
+        meta.put(Checkpoint.OPTIMIZER, setup.graph.optimizerName);
+        meta.put(Checkpoint.EPOCH, Integer.toString(epoch));
+        meta.put(Checkpoint.STEP, Long.toString(t.step()));
+        meta.put(Checkpoint.DLM_VERSION, Dlmc.VERSION);
+        try {
+            new Checkpoint(new LinkedHashMap<>(t.params().all()), state, meta).save(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads params (and, with a trainer, optimizer state); returns the epoch the checkpoint ended. */
+    static Checkpoint read(Path path, List<Node> params) throws IOException {
+        Checkpoint c;
+        try {
+            c = Checkpoint.load(path);
+        } catch (NoSuchFileException e) {
+            throw new UsageException("no such checkpoint: " + path);
+        }
+        Map<String, TensorSpec> expected = new LinkedHashMap<>();
+        for (Node p : params) expected.put(p.name(), TensorSpec.of(p.type().dtype(), p.type().shape().sizes()));
+        try {
+            c.verifyAgainst(expected);
+        } catch (CheckpointException e) {
+            throw new UsageException(path + " does not fit this model: " + String.join("; ", e.problems().isEmpty() ? List.of(e.getMessage()) : e.problems()));
+        }
+        return c;
+    }
+
+    int resume(Path path, InterpretedTrainer t) throws IOException {
+        Checkpoint c = read(path, setup.graph.params);
+        c.params().forEach((k, v) -> t.params().set(k, v));
+        String opt = c.metadata().get(Checkpoint.OPTIMIZER);
+        if (opt != null && !opt.equals(setup.graph.optimizerName))
+            throw new UsageException(path + " was written by the " + opt + " optimizer, but this train block uses " + setup.graph.optimizerName);
+        Map<String, List<Tensor>> state = new LinkedHashMap<>();
+        for (Node p : setup.graph.params) {
+            List<Tensor> slots = new ArrayList<>();
+            for (String s : setup.graph.slotNames) {
+                Tensor v = c.optimizerState().get(p.name() + "/" + s);
+                if (v == null) throw new UsageException(path + " has no optimizer state " + p.name() + "/" + s + "; it cannot be resumed");
+                slots.add(v);
+            }
+            state.put(p.name(), slots);
+        }
+        t.restore(Long.parseLong(c.metadata().getOrDefault(Checkpoint.STEP, "0")), state);
+        return Integer.parseInt(c.metadata().getOrDefault(Checkpoint.EPOCH, "0"));
+    }
+}

@@ -1,0 +1,63 @@
+package dlm.compiler.cli;
+
+import dlm.compiler.train.InterpretedTrainer;
+import dlm.runtime.DType;
+import dlm.runtime.Tensor;
+import dlm.runtime.data.Dataset;
+import dlm.runtime.image.GrayImage;
+import dlm.runtime.image.Png;
+import java.nio.file.Path;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code dlmc predict FILE --weights PATH}: the chapter's listing 2.6 — the class probabilities
+ * of one test digit, the most likely class and the true label; or of a 28×28 PNG.
+ */
+final class PredictCommand implements Command {
+    public String name() { return "predict"; }
+
+    public String summary() { return "predict the class of a test image (or a PNG) with trained weights"; }
+
+    public String usage() { return "FILE.dlm --weights PATH [--index I] [--image PNG] [--data DIR]"; }
+
+    public Options options() {
+        Options o = new Options()
+                .addOption(Option.builder().longOpt("weights").hasArg().argName("PATH").desc("checkpoint written by dlmc train --save").get())
+                .addOption(Option.builder().longOpt("index").hasArg().argName("I").desc("index of the test image (default 0)").get())
+                .addOption(Option.builder().longOpt("image").hasArg().argName("PNG").desc("a 28x28 grayscale PNG to classify instead").get());
+        TrainSetup.addOptions(o);
+        return o;
+    }
+
+    public int run(CommandLine cl, Console c) throws Exception {
+        TrainSetup setup = TrainSetup.load(cl);
+        InterpretedTrainer t = EvalCommand.loadWeights(cl, setup);
+        Tensor image;
+        Integer label = null;
+        int[] want = setup.graph.images.type().shape().rank() == 3 ? new int[] {28, 28} : null;
+        if (cl.hasOption("image")) {
+            GrayImage g = Png.readGray(Path.of(cl.getOptionValue("image")));
+            if (want != null && (g.width() != want[1] || g.height() != want[0]))
+                throw new UsageException(cl.getOptionValue("image") + " is " + g.width() + "x" + g.height() + "; the model takes 28x28 images");
+            image = Tensor.wrap(DType.U8, new int[] {1, g.height(), g.width()}, g.pixels().clone());
+        } else {
+            Dataset data = setup.dataset(cl);
+            long i = cl.hasOption("index") ? Args.longValue(cl, "index") : 0;
+            if (i < 0 || i >= data.testImages().dim(0))
+                throw new UsageException("--index must be in 0.." + (data.testImages().dim(0) - 1));
+            image = Rows.row(data.testImages(), (int) i);
+            label = (int) data.testLabels().getLong((int) i);
+            c.out().println("test image " + i + ":");
+        }
+        Tensor p = t.predict(image);
+        Tensor row = Rows.row(p, 0).reshape(p.dim(1));
+        int best = 0;
+        for (int k = 1; k < row.size(); k++) if (row.getDouble(k) > row.getDouble(best)) best = k;
+        c.out().println("predictions = " + row);
+        c.out().println("predicted class: " + best + String.format(java.util.Locale.ROOT, " (probability %.4f)", row.getDouble(best)));
+        if (label != null) c.out().println("true label: " + label);
+        return 0;
+    }
+}

@@ -174,17 +174,12 @@ public final class Npy {
     public static Object readValue(InputStream in, String name) throws IOException {
         Header h = readHeader(in, name);
         if (h.textChars > 0) return readText(in, name, h);
-        Tensor t;
-        if (h.fortranOrder && h.shape.length > 1) {
-            // Column-major data of shape s is row-major data of reversed(s): read it so, then
-            // transpose back, rather than refusing arrays that NumPy users can easily make.
-            int[] rev = new int[h.shape.length];
-            for (int i = 0; i < rev.length; i++) rev[i] = h.shape[rev.length - 1 - i];
-            t = reverseAxes(readData(in, name, h.dtype, rev, h.order), h.shape);
-        } else {
-            t = readData(in, name, h.dtype, h.shape, h.order);
-        }
-        return t;
+        if (!h.fortranOrder || h.shape.length < 2) return readData(in, name, h.dtype, h.shape, h.order);
+        // Column-major data of shape s is row-major data of reversed(s): read it so, then
+        // transpose back, rather than refusing arrays that NumPy users easily make (e.g. a.T).
+        int[] rev = new int[h.shape.length];
+        for (int i = 0; i < rev.length; i++) rev[i] = h.shape[rev.length - 1 - i];
+        return reverseAxes(readData(in, name, h.dtype, rev, h.order), h.shape);
     }
 
     /** What a header says. {@code dtype} is null and {@code textChars > 0} for a unicode array. */

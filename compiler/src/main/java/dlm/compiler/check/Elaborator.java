@@ -32,6 +32,8 @@ public final class Elaborator {
     public final Graph graph;
     private final List<PrintAction> prints;
     private final Set<String> usedPaths = new HashSet<>();
+    /** Spans of the calls being elaborated, innermost last. */
+    private final java.util.ArrayDeque<SourceSpan> callSites = new java.util.ArrayDeque<>();
     private int depth;
 
     /** One activation: a model body, a function call or the script. */
@@ -122,7 +124,7 @@ public final class Elaborator {
             };
         }
         String name = uniqueParamName(frame.qualify(p.name()));
-        Node n = graph.addTyped(OpRegistry.get("param"), List.of(), Attrs.of("init", init), type, p.span(), name);
+        Node n = graph.addTyped(OpRegistry.get("param"), List.of(), Attrs.of("init", init), type, userSpan(p.span()), name);
         scope.define(p.name(), new TensorV(n));
     }
 
@@ -205,6 +207,7 @@ public final class Elaborator {
     /** Calls a function value with evaluated arguments. */
     public Value call(FunV fn, List<Signature.ArgValue> args, SourceSpan span, Frame frame, String hint) {
         if (++depth > MAX_CALL_DEPTH) throw new DlmException(span, "calls nested too deeply (more than " + MAX_CALL_DEPTH + "): is " + fn.name() + " recursive?");
+        callSites.addLast(span);
         try {
             return switch (fn) {
                 case BuiltinFun b -> b.impl().call(new Builtins.Call(this, b.impl().signature().bind(args, span), span, frame));
@@ -212,9 +215,26 @@ public final class Elaborator {
                 case LambdaFun l -> callLambda(l, args, span, frame);
             };
         } finally {
+            callSites.removeLast();
             depth--;
         }
     }
+
+    /**
+     * Where a node made at {@code span} is reported: code of the standard library is reported at
+     * the user's call that reached it (a user reads "line 7: dense(...)", not a line of std.nn).
+     */
+    SourceSpan userSpan(SourceSpan span) {
+        if (!isLibrary(span)) return span;
+        var it = callSites.descendingIterator();
+        while (it.hasNext()) {
+            SourceSpan s = it.next();
+            if (!isLibrary(s)) return s;
+        }
+        return span;
+    }
+
+    private static boolean isLibrary(SourceSpan s) { return !s.isNone() && s.fileName().startsWith("<std."); }
 
     private Value callUser(UserFun u, List<Signature.ArgValue> args, SourceSpan span, Frame caller, String hint) {
         Ast.FunDecl d = u.decl();
@@ -279,13 +299,13 @@ public final class Elaborator {
 
     /** Adds an op node, checked by the op's rule; a violated rule is an error at {@code span}. */
     public Node op(String name, List<Node> inputs, Attrs attrs, SourceSpan span) {
-        return graph.add(name, inputs, attrs, span);
+        return graph.add(name, inputs, attrs, userSpan(span));
     }
 
     public Node op(String name, SourceSpan span, Node... inputs) { return op(name, List.of(inputs), Attrs.EMPTY, span); }
 
     public Node constant(Tensor t, SourceSpan span) {
-        return graph.addTyped(OpRegistry.get("constant"), List.of(), Attrs.of("value", t), new TensorType(t.dtype(), Shape.of(t.shape())), span, null);
+        return graph.addTyped(OpRegistry.get("constant"), List.of(), Attrs.of("value", t), new TensorType(t.dtype(), Shape.of(t.shape())), userSpan(span), null);
     }
 
     /** The value as a tensor node: numbers become constants of their default dtype. */

@@ -3,7 +3,10 @@ package dlm.compiler.cli;
 import dlm.compiler.Frontend;
 import dlm.compiler.check.CheckedModel;
 import dlm.compiler.check.CheckedProgram;
+import dlm.compiler.ir.Graph;
 import dlm.compiler.ir.GraphPrinter;
+import dlm.compiler.passes.PassPipeline;
+import dlm.compiler.passes.PipelineResult;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -14,12 +17,14 @@ final class GraphCommand implements Command {
 
     public String summary() { return "print the computation graph of each model (text or Graphviz DOT)"; }
 
-    public String usage() { return "FILE.dlm [--format text|dot] [--model NAME]"; }
+    public String usage() { return "FILE.dlm [--format text|dot] [--model NAME] [--simplify] [--stats]"; }
 
     public Options options() {
         return new Options()
                 .addOption(Option.builder().longOpt("format").hasArg().argName("text|dot").desc("output format (default text)").get())
-                .addOption(Option.builder().longOpt("model").hasArg().argName("NAME").desc("only this model (default: every model, or the script)").get());
+                .addOption(Option.builder().longOpt("model").hasArg().argName("NAME").desc("only this model (default: every model, or the script)").get())
+                .addOption(Option.builder().longOpt("simplify").desc("run the graph passes (fold, simplify, CSE, DCE) before printing").get())
+                .addOption(Option.builder().longOpt("stats").desc("print node counts before and after each pass, and its time (implies --simplify)").get());
     }
 
     public int run(CommandLine cl, Console c) throws Exception {
@@ -29,9 +34,16 @@ final class GraphCommand implements Command {
         if (only != null && !p.models().containsKey(only))
             throw new UsageException("no model named '" + only + "' (models: " + String.join(", ", p.models().keySet()) + ")");
         boolean any = false;
+        boolean simplify = cl.hasOption("simplify") || cl.hasOption("stats");
         for (CheckedModel m : p.models().values()) {
             if (only != null && !only.equals(m.name())) continue;
-            c.out().print(format.equals("dot") ? GraphPrinter.dot(m.name(), m.graph()) : GraphPrinter.text(m.name(), m.graph()));
+            Graph g = m.graph();
+            if (simplify) {
+                PipelineResult r = PassPipeline.standard().run(g);
+                g = r.graph();
+                if (cl.hasOption("stats")) c.out().print("passes on " + m.name() + ":\n" + r.render());
+            }
+            c.out().print(format.equals("dot") ? GraphPrinter.dot(m.name(), g) : GraphPrinter.text(m.name(), g));
             any = true;
         }
         if (!any && p.script().size() > 0)

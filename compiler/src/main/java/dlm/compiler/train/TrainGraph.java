@@ -12,7 +12,6 @@ import dlm.compiler.check.Value;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.diag.SourceSpan;
 import dlm.compiler.ir.Attrs;
-import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Graph;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
@@ -48,30 +47,37 @@ public final class TrainGraph {
     public final Value.UserFun slotInit;
     public final Map<String, Object> hyper;
 
-    private TrainGraph(CheckedProgram p, TrainConfig t) {
-        Ast.TrainDecl decl = t.decl();
-        SourceSpan at = decl.span();
+    /** What a train step needs besides the model: loss, metrics, optimizer, and the labels' type. */
+    public record Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, SourceSpan at) {
+        /** The spec of a checked train block (its dataset's labels are u8). */
+        public static Spec of(TrainConfig t) {
+            List<Value.FunV> ms = new ArrayList<>();
+            if (t.settings().get("metrics") instanceof Value.ListV l) for (Value m : l.items()) ms.add((Value.FunV) m);
+            return new Spec(t.model().decl(), (Value.FunV) t.settings().get("loss"), ms, (Value.ConfigV) t.settings().get("optimizer"), DType.U8, t.decl().span());
+        }
+    }
+
+    private TrainGraph(CheckedProgram p, Spec spec) {
+        SourceSpan at = spec.at();
         graph = new Graph();
         Elaborator el = Elaborator.forGraph(graph);
-        Checker.elaborateModel(el, t.model().decl(), p.scope());
+        Checker.elaborateModel(el, spec.model(), p.scope());
         images = graph.inputs().get(0);
         output = graph.output("output");
-        Value.ConfigV data = (Value.ConfigV) t.settings().get("data");
-        TensorType labelType = new TensorType(DType.U8, Shape.of(images.type().shape().dim(0)));
+        if (output == null) throw new DlmException(spec.model().nameSpan(), "model " + spec.model().name() + " returns nothing to train on");
+        TensorType labelType = new TensorType(spec.labelDType(), Shape.of(images.type().shape().dim(0)));
         labels = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, labelType, at, "labels");
         Elaborator.Frame frame = new Elaborator.Frame("", "script");
-        loss = apply(el, (Value.FunV) t.settings().get("loss"), frame, "loss");
-        if (t.settings().get("metrics") instanceof Value.ListV l)
-            for (Value m : l.items()) {
-                Value.FunV f = (Value.FunV) m;
-                metrics.add(apply(el, f, frame, f.name()));
-                metricNames.add(f.name());
-            }
+        loss = apply(el, spec.loss(), frame, "loss");
+        for (Value.FunV f : spec.metrics()) {
+            metrics.add(apply(el, f, frame, f.name()));
+            metricNames.add(f.name());
+        }
         params = graph.params();
         grads = Autodiff.grad(graph, loss, params, at);
 
         // The optimizer: std.optim's <name>Update applied to every param.
-        Value.ConfigV opt = (Value.ConfigV) t.settings().get("optimizer");
+        Value.ConfigV opt = spec.optimizer();
         optimizerName = opt.name();
         hyper = opt.args();
         Scope optim = p.loader().module(List.of("std", "optim"), at);
@@ -116,7 +122,10 @@ public final class TrainGraph {
         for (int i = 0; i < metrics.size(); i++) graph.setOutput(metricNames.get(i), metrics.get(i));
     }
 
-    public static TrainGraph build(CheckedProgram p, TrainConfig t) { return new TrainGraph(p, t); }
+    public static TrainGraph build(CheckedProgram p, TrainConfig t) { return new TrainGraph(p, Spec.of(t)); }
+
+    /** A train step for any model of the program (tests train on in-memory data this way). */
+    public static TrainGraph build(CheckedProgram p, Spec spec) { return new TrainGraph(p, spec); }
 
     static Value hyperValue(Object o) {
         if (o instanceof Boolean b) return new Value.BoolV(b);
@@ -131,6 +140,4 @@ public final class TrainGraph {
         return n;
     }
 
-    /** The batch dim of the images input (symbolic). */
-    public Dim batchDim() { return images.type().shape().dim(0); }
 }

@@ -67,22 +67,25 @@ final class Patterns {
         };
     }
 
-    /** A hash of a tensor's dtype, shape and element bits, consistent with {@link #bitwiseEqual}. */
+    /**
+     * A hash of a tensor's dtype, shape and element bits, consistent with {@link #bitwiseEqual};
+     * it reads at most the first {@value #HASHED_ELEMENTS} elements, so hashing a 47-million-element
+     * constant stays cheap (equality still compares everything).
+     */
     static int bitwiseHash(Tensor t) {
         int h = 31 * t.dtype().hashCode() + java.util.Arrays.hashCode(t.shape());
-        return switch (t.dtype()) {
-            case F32 -> {
-                for (float f : t.f32Storage()) h = 31 * h + Float.floatToRawIntBits(f);
-                yield h;
-            }
-            case F64 -> {
-                for (double d : t.f64Storage()) h = 31 * h + Long.hashCode(Double.doubleToRawLongBits(d));
-                yield h;
-            }
-            case I32 -> 31 * h + java.util.Arrays.hashCode(t.i32Storage());
-            case I64 -> 31 * h + java.util.Arrays.hashCode(t.i64Storage());
-            case F16 -> 31 * h + java.util.Arrays.hashCode((short[]) t.storage());
-            case BOOL, U8 -> 31 * h + java.util.Arrays.hashCode(t.byteStorage());
-        };
+        int n = Math.min(t.size(), HASHED_ELEMENTS);
+        for (int i = 0; i < n; i++) {
+            long bits = switch (t.dtype()) {
+                case F32 -> Float.floatToRawIntBits(t.f32Storage()[i]);
+                case F64 -> Double.doubleToRawLongBits(t.f64Storage()[i]);
+                case F16 -> ((short[]) t.storage())[i];
+                default -> t.getLong(i);
+            };
+            h = 31 * h + Long.hashCode(bits);
+        }
+        return h;
     }
+
+    static final int HASHED_ELEMENTS = 256;
 }

@@ -1,6 +1,8 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.TensorType;
 import dlm.runtime.DType;
 import dlm.runtime.Tensor;
@@ -12,7 +14,8 @@ import java.util.function.LongBinaryOperator;
  * A binary element-wise op with NumPy broadcasting. Operands must share a dtype; the result keeps
  * it ({@link Kind#ARITHMETIC}) or is bool (comparisons, logic). Each entry gives the scalar
  * function twice: on doubles for floating dtypes (rounded once when stored) and on longs for
- * integer and bool dtypes, so that i64 and integer division stay exact.
+ * integer and bool dtypes, so that i64 and integer division stay exact. Arithmetic entries also
+ * give their VJP; comparisons and logic produce bool, which carries no gradient.
  */
 final class BinaryOp implements Op {
 
@@ -34,25 +37,27 @@ final class BinaryOp implements Op {
     private final Kind kind;
     private final DoubleBinaryOperator onFloats;
     private final LongBinaryOperator onIntegers;
+    private final VjpRule vjp; // null: no derivative
 
-    private BinaryOp(String name, Kind kind, DoubleBinaryOperator onFloats, LongBinaryOperator onIntegers) {
+    private BinaryOp(String name, Kind kind, DoubleBinaryOperator onFloats, LongBinaryOperator onIntegers, VjpRule vjp) {
         this.name = name;
         this.kind = kind;
         this.onFloats = onFloats;
         this.onIntegers = onIntegers;
+        this.vjp = vjp;
     }
 
-    static BinaryOp arithmetic(String name, DoubleBinaryOperator onFloats, LongBinaryOperator onIntegers) {
-        return new BinaryOp(name, Kind.ARITHMETIC, onFloats, onIntegers);
+    static BinaryOp arithmetic(String name, DoubleBinaryOperator onFloats, LongBinaryOperator onIntegers, VjpRule vjp) {
+        return new BinaryOp(name, Kind.ARITHMETIC, onFloats, onIntegers, vjp);
     }
 
     static BinaryOp comparison(String name, Kind kind, DoubleTest onFloats, LongTest onIntegers) {
-        return new BinaryOp(name, kind, (a, b) -> onFloats.test(a, b) ? 1 : 0, (a, b) -> onIntegers.test(a, b) ? 1 : 0);
+        return new BinaryOp(name, kind, (a, b) -> onFloats.test(a, b) ? 1 : 0, (a, b) -> onIntegers.test(a, b) ? 1 : 0, null);
     }
 
     static BinaryOp logic(String name, LongTest op) {
         return new BinaryOp(name, Kind.LOGIC, (a, b) -> { throw new AssertionError("bool operands only"); },
-                (a, b) -> op.test(a, b) ? 1 : 0);
+                (a, b) -> op.test(a, b) ? 1 : 0, null);
     }
 
     @Override
@@ -86,5 +91,10 @@ final class BinaryOp implements Op {
             else out.setDouble(i, onFloats.applyAsDouble(a.getDouble(ia[i]), b.getDouble(ib[i])));
         }
         return out;
+    }
+
+    @Override
+    public List<Node> vjp(Node node, Node cotangent, GradBuilder b) {
+        return vjp == null ? Op.super.vjp(node, cotangent, b) : vjp.apply(node, cotangent, b);
     }
 }

@@ -1,6 +1,8 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
@@ -44,5 +46,11 @@ final class BroadcastToOp implements Op {
         return MovementSupport.gather(x, outShape, (out, in) -> {
             for (int t = 0; t < xShape.length; t++) in[t] = xShape[t] == 1 ? 0 : out[t + shift];
         });
+    }
+
+    /** The cotangent summed over the axes x was broadcast along. */
+    @Override
+    public List<Node> vjp(Node node, Node g, GradBuilder d) {
+        return d.perInput(() -> d.unbroadcast(g, node.input(0)));
     }
 }

@@ -1,6 +1,8 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.TensorType;
 import dlm.runtime.DType;
 import dlm.runtime.Tensor;
@@ -10,6 +12,8 @@ import java.util.List;
  * {@code cast} to attr {@code dtype} (the {@code .toF32()} family). Any dtype converts to any:
  * floats to integers truncate toward zero and then wrap like a Java cast from long (u8 mod 256),
  * integers to integers wrap exactly, anything to bool is {@code != 0} (NaN is true), bool is 0/1.
+ * A cast between floating dtypes is linear: its cotangent is cast back. Casts to or from integer
+ * and bool dtypes carry no gradient.
  */
 final class CastOp implements Op {
     @Override
@@ -35,5 +39,11 @@ final class CastOp implements Op {
             else out.setDouble(i, x.getDouble(i));
         }
         return out;
+    }
+
+    @Override
+    public List<Node> vjp(Node node, Node g, GradBuilder d) {
+        DType from = node.input(0).type().dtype();
+        return d.perInput(() -> from.isFloating() && node.type().dtype().isFloating() ? d.cast(g, from) : null);
     }
 }

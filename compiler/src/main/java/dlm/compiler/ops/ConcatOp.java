@@ -1,6 +1,8 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
@@ -82,5 +84,44 @@ final class ConcatOp implements Op {
             }
         }
         return out;
+    }
+
+    /**
+     * Each operand's cotangent is its part of g along the axis, cut with {@code slice}. When the
+     * axis is symbolic, every part is a multiple {@code c·S} of one monomial S (the type rule
+     * ensures it), so g is viewed as {@code (.., C, S, ..)} with C = Σc, sliced on the known C
+     * axis, and reshaped back.
+     */
+    @Override
+    public List<Node> vjp(Node node, Node g, GradBuilder d) {
+        int axis = node.attrs().getInt("axis");
+        Shape out = node.type().shape();
+        Dim total = out.dim(axis);
+        Dim unit = new Dim(1, total.symbols()); // S (1 when the axis is known)
+        Node view = g;
+        if (!unit.isKnown()) {
+            List<Dim> dims = new ArrayList<>(out.dims());
+            dims.set(axis, Dim.of(total.coefficient()));
+            dims.add(axis + 1, unit);
+            view = d.reshape(g, new Shape(dims));
+        }
+        Node source = view;
+        List<java.util.function.Supplier<Node>> rules = new ArrayList<>();
+        long offset = 0;
+        for (Node in : node.inputs()) {
+            Dim part = in.type().shape().dim(axis);
+            long c = part.coefficient();
+            int start = (int) offset;
+            offset += c;
+            rules.add(() -> {
+                if (c == 0) return d.zerosLike(in);
+                Node cut = d.op("slice", Attrs.of("axes", new int[] {axis}, "starts", new int[] {start},
+                        "stops", new int[] {(int) (start + c)}, "steps", new int[] {1}), source);
+                return d.reshape(cut, in.type().shape());
+            });
+        }
+        @SuppressWarnings("unchecked")
+        java.util.function.Supplier<Node>[] array = rules.toArray(new java.util.function.Supplier[0]);
+        return d.perInput(array);
     }
 }

@@ -1,6 +1,8 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
@@ -33,5 +35,11 @@ final class ExpandDimsOp implements Op {
     @Override
     public Tensor eval(List<Tensor> inputs, Attrs attrs) {
         return MovementSupport.relabel(inputs.get(0), MovementSupport.outputSizes(this, inputs, attrs));
+    }
+
+    /** The cotangent with the inserted axis squeezed out. */
+    @Override
+    public List<Node> vjp(Node node, Node g, GradBuilder d) {
+        return d.perInput(() -> d.op("squeeze", Attrs.of("axes", new int[] {node.attrs().getInt("axis")}), g));
     }
 }

@@ -1,7 +1,9 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
 import dlm.compiler.ir.Dim;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
 import dlm.runtime.Tensor;
@@ -20,6 +22,11 @@ import java.util.List;
  * A rank-1 left operand acts as a row {@code (1,k)} and a rank-1 right operand as a column
  * {@code (k,1)}; the added axis is dropped from the result. Both operands share one numeric
  * dtype. Floats accumulate in double and round once; integers are exact (wrapping) in long.
+ *
+ * <p>VJP: with vector operands promoted to matrices ({@code (1,k)}, {@code (k,1)}) and the
+ * cotangent reshaped to match, {@code da = g @ bᵀ} and {@code db = aᵀ @ g} (ᵀ swapping the last two
+ * axes), each summed back over the batch axes its operand was broadcast along, then reshaped to
+ * the operand's own shape.
  */
 final class MatmulOp implements Op {
 
@@ -127,5 +134,21 @@ final class MatmulOp implements Op {
             offset = offset * operandBatch[t] + i;
         }
         return offset;
+    }
+
+    @Override
+    public List<Node> vjp(Node node, Node g, GradBuilder d) {
+        Node a = node.input(0), b = node.input(1);
+        Shape sa = a.type().shape(), sb = b.type().shape();
+        Shape a2 = sa.rank() == 1 ? Shape.of(Dim.of(1), sa.dim(0)) : sa;
+        Shape b2 = sb.rank() == 1 ? Shape.of(sb.dim(0), Dim.of(1)) : sb;
+        // The result as a stack of matrices: the axes a vector operand dropped put back.
+        List<Dim> outDims = new ArrayList<>(node.type().shape().dims());
+        if (sb.rank() == 1) outDims.add(Dim.of(1));
+        if (sa.rank() == 1) outDims.add(outDims.size() - 1, Dim.of(1));
+        Node g2 = d.reshape(g, new Shape(outDims));
+        return d.perInput(
+                () -> d.reshape(d.sumToShape(d.matmul(g2, d.transposeLastTwo(d.reshape(b, b2))), a2), sa),
+                () -> d.reshape(d.sumToShape(d.matmul(d.transposeLastTwo(d.reshape(a, a2)), g2), b2), sb));
     }
 }

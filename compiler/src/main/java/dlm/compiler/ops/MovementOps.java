@@ -3,7 +3,7 @@ package dlm.compiler.ops;
 /**
  * The movement ops: they only rearrange, repeat or select elements, never compute new values,
  * so they accept every dtype and copy elements bit for bit. One class per op, each with its
- * type rule and its reference evaluation side by side.
+ * type rule, its reference evaluation and its VJP (the inverse movement) side by side.
  */
 final class MovementOps {
     private MovementOps() {}
@@ -17,5 +17,6 @@ final class MovementOps {
         OpRegistry.register(new BroadcastToOp());
         OpRegistry.register(new SliceOp());
         OpRegistry.register(new ConcatOp());
+        OpRegistry.register(new PadOp());
     }
 }

@@ -1,13 +1,16 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
+import dlm.compiler.autodiff.NotDifferentiableException;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.TensorType;
 import dlm.runtime.Tensor;
 import java.util.List;
 
 /**
- * A primitive op: everything about it in one place. Later issues add the vector-Jacobian
- * product (autodiff) and code generation to the same entries.
+ * A primitive op: everything about it in one place — its type rule, its reference evaluation
+ * and its vector-Jacobian product. Code generation joins them later.
  */
 public interface Op {
 
@@ -27,4 +30,24 @@ public interface Op {
      * visible at run time (a symbolic dim bound to mismatching sizes).
      */
     Tensor eval(List<Tensor> inputs, Attrs attrs);
+
+    /**
+     * The vector-Jacobian product: given {@code node} (an application of this op) and the
+     * cotangent of its output ({@code cotangent}, same type as {@code node}), the cotangent
+     * contribution for each input, in input order, built as ordinary graph nodes through
+     * {@code b} (which adds them to the node's graph with the node's source span).
+     *
+     * <p>An entry is null when that input gets no gradient: it is an integer or bool value (the
+     * condition of {@code where}, the labels of {@code oneHot}), {@code b} says it needs none
+     * ({@link GradBuilder#needs}), or the derivative is identically zero (a symbolic zero, e.g.
+     * {@code sign}). A non-null entry has exactly the input's type. Rules for ops that broadcast
+     * sum the cotangent back to each input's shape ({@link GradBuilder#sumToShape}).
+     *
+     * <p>The default says the op has no derivative: leaves ({@code input}, {@code param},
+     * {@code constant}), comparisons, logic, {@code argmax}/{@code argmin} and {@code oneHot},
+     * whose results are integer or bool (so no gradient ever reaches them) or whose inputs are.
+     */
+    default List<Node> vjp(Node node, Node cotangent, GradBuilder b) {
+        throw new NotDifferentiableException(name());
+    }
 }

@@ -1,6 +1,8 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.TensorType;
 import dlm.runtime.DType;
 import dlm.runtime.Tensor;
@@ -10,7 +12,7 @@ import java.util.function.UnaryOperator;
 /**
  * A reduction over attr {@code axes} (int[], normalized; absent = all axes, empty = none) with
  * optional attr {@code keepdims}. Each entry gives its result dtype rule and how to fold a group
- * of input elements into one output element.
+ * of input elements into one output element, and its VJP.
  */
 final class ReduceOp implements Op {
 
@@ -22,17 +24,19 @@ final class ReduceOp implements Op {
     private final boolean needsElements;
     private final UnaryOperator<DType> resultDType;
     private final Fold fold;
+    private final VjpRule vjp;
 
     /**
      * @param numericOnly   rejects bool inputs
      * @param needsElements the fold has no value on zero elements (max, min), so empty axes are errors
      */
-    ReduceOp(String name, boolean numericOnly, boolean needsElements, UnaryOperator<DType> resultDType, Fold fold) {
+    ReduceOp(String name, boolean numericOnly, boolean needsElements, UnaryOperator<DType> resultDType, Fold fold, VjpRule vjp) {
         this.name = name;
         this.numericOnly = numericOnly;
         this.needsElements = needsElements;
         this.resultDType = resultDType;
         this.fold = fold;
+        this.vjp = vjp;
     }
 
     @Override
@@ -62,4 +66,7 @@ final class ReduceOp implements Op {
         for (int o = 0; o < groups.length; o++) fold.apply(x, groups[o], out, o);
         return out.reshape(type.shape().sizes());
     }
+
+    @Override
+    public List<Node> vjp(Node node, Node cotangent, GradBuilder b) { return vjp.apply(node, cotangent, b); }
 }

@@ -1,22 +1,54 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
+import dlm.compiler.ir.Node;
+import dlm.compiler.ir.Shape;
 import dlm.runtime.DType;
 import dlm.runtime.Tensor;
+import java.util.stream.IntStream;
 
 /**
  * The reductions, one table entry each: sum, mean, max, min over attr {@code axes}
- * ({@link ReduceOp}), and argmax/argmin over attr {@code axis} ({@link ArgReduceOp}).
+ * ({@link ReduceOp}), argmax/argmin over attr {@code axis} ({@link ArgReduceOp}), and
+ * {@code numel} ({@link NumelOp}), the element count that the VJP of a mean over symbolic axes
+ * divides by. Each reduction's VJP broadcasts the cotangent back over the reduced axes.
  */
 final class ReductionOps {
     private ReductionOps() {}
 
     static void register() {
-        OpRegistry.register(new ReduceOp("sum", false, false, ReductionOps::sumDType, ReductionOps::sum));
-        OpRegistry.register(new ReduceOp("mean", false, false, ReductionOps::meanDType, ReductionOps::mean));
-        OpRegistry.register(new ReduceOp("max", true, true, d -> d, (in, m, out, o) -> extreme(in, m, out, o, true)));
-        OpRegistry.register(new ReduceOp("min", true, true, d -> d, (in, m, out, o) -> extreme(in, m, out, o, false)));
+        // sum: every element gets the cotangent of the sum it went into.
+        OpRegistry.register(new ReduceOp("sum", false, false, ReductionOps::sumDType, ReductionOps::sum,
+                (n, g, d) -> d.perInput(() -> d.broadcastBack(g, shapeOf(n), mask(n)))));
+        // mean: the same, divided by the number of elements averaged (read at run time when symbolic).
+        OpRegistry.register(new ReduceOp("mean", false, false, ReductionOps::meanDType, ReductionOps::mean,
+                (n, g, d) -> d.perInput(() -> d.broadcastBack(d.div(g, d.count(n.input(0), mask(n), g.type().dtype())), shapeOf(n), mask(n)))));
+        OpRegistry.register(new ReduceOp("max", true, true, d -> d, (in, m, out, o) -> extreme(in, m, out, o, true), ReductionOps::extremeVjp));
+        OpRegistry.register(new ReduceOp("min", true, true, d -> d, (in, m, out, o) -> extreme(in, m, out, o, false), ReductionOps::extremeVjp));
         OpRegistry.register(new ArgReduceOp("argmax", true));
         OpRegistry.register(new ArgReduceOp("argmin", false));
+        OpRegistry.register(new NumelOp());
+    }
+
+    private static Shape shapeOf(Node reduction) { return reduction.input(0).type().shape(); }
+
+    private static boolean[] mask(Node reduction) { return GradBuilder.reducedAxes(reduction.attrs(), reduction.input(0).type().rank()); }
+
+    /**
+     * The VJP of max and min: the cotangent goes to the elements equal to the result, split
+     * equally among ties (as TensorFlow's reduce_max and JAX do), so the gradient of
+     * {@code max([1, 3, 3])} is {@code [0, 0.5, 0.5]} and the sum over the group is the cotangent.
+     */
+    private static java.util.List<Node> extremeVjp(Node n, Node g, GradBuilder d) {
+        return d.perInput(() -> {
+            Node x = n.input(0);
+            boolean[] mask = mask(n);
+            Shape kept = GradBuilder.keptShape(x.type().shape(), mask);
+            int[] axes = IntStream.range(0, mask.length).filter(a -> mask[a]).toArray();
+            Node hit = d.cast(d.equal(x, d.reshape(n, kept)), x.type().dtype()); // 1 at the extreme elements
+            Node ties = d.sum(hit, axes, true);
+            return d.mul(hit, d.div(d.reshape(g, kept), ties));
+        });
     }
 
     /** Counting bools and summing small integers must not wrap in 8 bits: they sum in i32, as NumPy's int32 default. */

@@ -1,6 +1,8 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
@@ -51,5 +53,11 @@ final class ReshapeOp implements Op {
     public Tensor eval(List<Tensor> inputs, Attrs attrs) {
         // The type rule on the concrete input computes the inferred axis, if any.
         return MovementSupport.relabel(inputs.get(0), MovementSupport.outputSizes(this, inputs, attrs));
+    }
+
+    /** The cotangent, reshaped back to the input's shape. */
+    @Override
+    public List<Node> vjp(Node node, Node g, GradBuilder d) {
+        return d.perInput(() -> d.reshape(g, node.input(0).type().shape()));
     }
 }

@@ -1,6 +1,8 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
@@ -77,5 +79,28 @@ final class SliceOp implements Op {
         List<Range> rs = new ArrayList<>(axes.length);
         for (int i = 0; i < axes.length; i++) rs.add(new Range(axes[i], starts[i], stops[i], steps[i]));
         return rs;
+    }
+
+    /**
+     * The cotangent scattered back into zeros: {@code pad}, with the start before, the rest of
+     * the axis after, and {@code step - 1} zeros between the selected elements.
+     */
+    @Override
+    public List<Node> vjp(Node node, Node g, GradBuilder d) {
+        return d.perInput(() -> {
+            TensorType x = node.input(0).type();
+            List<Range> rs = ranges(node.attrs());
+            int[] axes = new int[rs.size()], lows = new int[rs.size()], highs = new int[rs.size()], interiors = new int[rs.size()];
+            for (int i = 0; i < rs.size(); i++) {
+                Range r = rs.get(i);
+                int len = r.length();
+                int end = len == 0 ? r.start : r.start + (len - 1) * r.step + 1;
+                axes[i] = r.axis;
+                lows[i] = r.start;
+                highs[i] = x.shape().dim(r.axis).size() - end;
+                interiors[i] = r.step - 1;
+            }
+            return d.op("pad", Attrs.of("axes", axes, "lows", lows, "highs", highs, "interiors", interiors), g);
+        });
     }
 }

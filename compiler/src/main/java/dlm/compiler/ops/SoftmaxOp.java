@@ -1,6 +1,8 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.TensorType;
 import dlm.runtime.Tensor;
 import java.util.List;
@@ -11,6 +13,9 @@ import java.util.List;
  * row maximum before exponentiating, so large logits ([1000, 1001]) neither overflow nor give NaN,
  * and logSoftmax is computed as {@code x - max - log(sum(exp(x - max)))}, never as log of a
  * softmax that may have underflowed to 0.
+ *
+ * <p>VJP, with y the result and sums along the axis: softmax {@code y·(g − Σ g·y)}; logSoftmax
+ * {@code g − exp(y)·Σ g}. A scalar's softmax is constant (zero cotangent).
  */
 final class SoftmaxOp implements Op {
     private final String name;
@@ -62,5 +67,16 @@ final class SoftmaxOp implements Op {
             }
         }
         return out;
+    }
+
+    @Override
+    public List<Node> vjp(Node node, Node g, GradBuilder d) {
+        return d.perInput(() -> {
+            int rank = node.type().rank();
+            if (rank == 0) return null;
+            int[] axis = {node.attrs().getInt("axis", rank - 1)};
+            if (log) return d.sub(g, d.mul(d.exp(node), d.sum(g, axis, true)));
+            return d.mul(node, d.sub(g, d.sum(d.mul(g, node), axis, true)));
+        });
     }
 }

@@ -1,6 +1,8 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
@@ -39,5 +41,11 @@ final class SqueezeOp implements Op {
     @Override
     public Tensor eval(List<Tensor> inputs, Attrs attrs) {
         return MovementSupport.relabel(inputs.get(0), MovementSupport.outputSizes(this, inputs, attrs));
+    }
+
+    /** The cotangent with the squeezed size-1 axes put back. */
+    @Override
+    public List<Node> vjp(Node node, Node g, GradBuilder d) {
+        return d.perInput(() -> d.reshape(g, node.input(0).type().shape()));
     }
 }

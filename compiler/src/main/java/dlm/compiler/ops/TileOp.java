@@ -1,6 +1,8 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
@@ -48,6 +50,35 @@ final class TileOp implements Op {
         // Each output position along an axis takes the input position modulo that axis's size.
         return MovementSupport.gather(x, outShape, (out, in) -> {
             for (int t = 0; t < xShape.length; t++) in[t] = out[t + shift] % xShape[t];
+        });
+    }
+
+    /**
+     * Every copy of an element adds its cotangent: each output axis of size {@code reps·n} is split
+     * into {@code (reps, n)} (the copy index is the slower one), the copy axes are summed, and the
+     * result takes x's shape. With a zero repetition nothing is copied: a zero cotangent.
+     */
+    @Override
+    public List<Node> vjp(Node node, Node g, GradBuilder d) {
+        return d.perInput(() -> {
+            Node x = node.input(0);
+            int[] reps = node.attrs().getInts("reps");
+            int rank = node.type().rank();
+            int xShift = rank - x.type().rank(), repsShift = rank - reps.length;
+            List<Dim> split = new ArrayList<>();
+            List<Integer> copyAxes = new ArrayList<>();
+            for (int a = 0; a < rank; a++) {
+                Dim n = a < xShift ? Dim.of(1) : x.type().shape().dim(a - xShift);
+                int r = a < repsShift ? 1 : reps[a - repsShift];
+                if (r == 0) return null;
+                if (r > 1) {
+                    copyAxes.add(split.size());
+                    split.add(Dim.of(r));
+                }
+                split.add(n);
+            }
+            Node parts = d.reshape(g, new Shape(split));
+            return d.reshape(d.sum(parts, copyAxes.stream().mapToInt(Integer::intValue).toArray(), false), x.type().shape());
         });
     }
 }

@@ -1,6 +1,8 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
@@ -56,5 +58,14 @@ final class TransposeOp implements Op {
             seen[p] = true;
         }
         return true;
+    }
+
+    /** The cotangent, transposed by the inverse permutation. */
+    @Override
+    public List<Node> vjp(Node node, Node g, GradBuilder d) {
+        int[] perm = perm(node.attrs(), node.type().rank());
+        int[] inverse = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) inverse[perm[i]] = i;
+        return d.perInput(() -> d.transpose(g, inverse));
     }
 }

@@ -1,6 +1,8 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.TensorType;
 import dlm.runtime.Tensor;
 import java.util.List;
@@ -10,7 +12,8 @@ import java.util.function.LongUnaryOperator;
 /**
  * A unary element-wise op that keeps its operand's dtype and shape. Numeric ops give the scalar
  * function on doubles and on longs (so integers stay exact and wrap like Java casts); floating
- * ops (exp, log, …) only on doubles; logical ops only on longs (bool as 0/1).
+ * ops (exp, log, …) only on doubles; logical ops only on longs (bool as 0/1). Numeric and floating
+ * entries give their VJP (used on floating dtypes only: integers carry no gradient).
  */
 final class UnaryOp implements Op {
 
@@ -21,24 +24,26 @@ final class UnaryOp implements Op {
     private final Kind kind;
     private final DoubleUnaryOperator onFloats;
     private final LongUnaryOperator onIntegers;
+    private final VjpRule vjp; // null: no derivative
 
-    private UnaryOp(String name, Kind kind, DoubleUnaryOperator onFloats, LongUnaryOperator onIntegers) {
+    private UnaryOp(String name, Kind kind, DoubleUnaryOperator onFloats, LongUnaryOperator onIntegers, VjpRule vjp) {
         this.name = name;
         this.kind = kind;
         this.onFloats = onFloats;
         this.onIntegers = onIntegers;
+        this.vjp = vjp;
     }
 
-    static UnaryOp numeric(String name, DoubleUnaryOperator onFloats, LongUnaryOperator onIntegers) {
-        return new UnaryOp(name, Kind.NUMERIC, onFloats, onIntegers);
+    static UnaryOp numeric(String name, DoubleUnaryOperator onFloats, LongUnaryOperator onIntegers, VjpRule vjp) {
+        return new UnaryOp(name, Kind.NUMERIC, onFloats, onIntegers, vjp);
     }
 
-    static UnaryOp floating(String name, DoubleUnaryOperator f) {
-        return new UnaryOp(name, Kind.FLOATING, f, x -> { throw new AssertionError("floating operands only"); });
+    static UnaryOp floating(String name, DoubleUnaryOperator f, VjpRule vjp) {
+        return new UnaryOp(name, Kind.FLOATING, f, x -> { throw new AssertionError("floating operands only"); }, vjp);
     }
 
     static UnaryOp logic(String name, LongUnaryOperator f) {
-        return new UnaryOp(name, Kind.LOGIC, x -> { throw new AssertionError("bool operands only"); }, f);
+        return new UnaryOp(name, Kind.LOGIC, x -> { throw new AssertionError("bool operands only"); }, f, null);
     }
 
     @Override
@@ -67,5 +72,10 @@ final class UnaryOp implements Op {
             else out.setDouble(i, onFloats.applyAsDouble(x.getDouble(i)));
         }
         return out;
+    }
+
+    @Override
+    public List<Node> vjp(Node node, Node cotangent, GradBuilder b) {
+        return vjp == null ? Op.super.vjp(node, cotangent, b) : vjp.apply(node, cotangent, b);
     }
 }

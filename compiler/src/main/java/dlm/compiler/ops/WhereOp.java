@@ -1,6 +1,8 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.TensorType;
 import dlm.runtime.Tensor;
 import java.util.List;
@@ -8,7 +10,8 @@ import java.util.List;
 /**
  * {@code where(cond, a, b)}: a's element where cond holds, else b's. All three broadcast together
  * (NumPy); a and b share a dtype, which may be any, including bool. Elements are copied, never
- * rounded.
+ * rounded. The cotangent goes to the branch each element was chosen from (the other gets 0
+ * there), summed back over broadcast axes; the condition gets none.
  */
 final class WhereOp implements Op {
     @Override
@@ -37,5 +40,13 @@ final class WhereOp implements Op {
             else TypeRules.copyElement(b, ib[i], out, i);
         }
         return out;
+    }
+
+    @Override
+    public List<Node> vjp(Node node, Node g, GradBuilder d) {
+        Node cond = node.input(0), a = node.input(1), b = node.input(2);
+        return d.perInput(GradBuilder.none(),
+                () -> d.unbroadcast(d.maskWhere(cond, g), a),
+                () -> d.unbroadcast(d.where(cond, d.scalarLike(0, g), g), b));
     }
 }

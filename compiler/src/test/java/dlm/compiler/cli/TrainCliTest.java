@@ -86,15 +86,17 @@ class TrainCliTest {
         Path f = tmp.resolve("diverge.dlm");
         Files.writeString(f, """
                 import std.nn.*
+                // log of a negative number: the loss is NaN from the first step
+                fun badLoss(yTrue: Tensor, yPred: f32[n, k]): f32 = mean(log(yPred - 2f))
                 model M(images: u8[batch, 28, 28]) {
                     val x = images.reshape(batch, 784).toF32()
                     return dense(x, units = 10, activation = ::softmax)
                 }
-                train(M) { data = mnist(); loss = ::sparseCategoricalCrossentropy; optimizer = sgd(learningRate = 1e30) }
+                train(M) { data = mnist(); loss = ::badLoss; optimizer = sgd() }
                 """);
         CliRunner r = CliRunner.run("train", f.toString(), "--data", TestFiles.dataDir().toString(), "--limit", "512", "--batch-size", "64");
         assertEquals(1, r.status(), r.out());
-        assertTrue(r.err().matches("(?s).*error: the loss became (NaN|\\+inf|-inf) at epoch 1, step \\d+; training stopped.*"), r.err());
+        assertTrue(r.err().contains("error: the loss became NaN at epoch 1, step 1; training stopped"), r.err());
     }
 
     @Test

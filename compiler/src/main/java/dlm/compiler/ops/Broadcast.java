@@ -58,6 +58,18 @@ final class Broadcast {
         int[] inStrides = Tensor.strides(in);
         int n = Tensor.sizeOf(out);
         int[] src = new int[n];
+        // Common cases without per-element index arithmetic: same shape, and a single element.
+        if (java.util.Arrays.equals(in, out)) {
+            for (int i = 0; i < n; i++) src[i] = i;
+            return src;
+        }
+        if (Tensor.sizeOf(in) == 1) return src;
+        // A row vector broadcast over leading axes (a bias): the index cycles through the row.
+        int inSize = Tensor.sizeOf(in);
+        if (in.length > 0 && n % inSize == 0 && java.util.Arrays.equals(in, java.util.Arrays.copyOfRange(out, out.length - in.length, out.length))) {
+            for (int i = 0; i < n; i++) src[i] = i % inSize;
+            return src;
+        }
         for (int flat = 0; flat < n; flat++) {
             int rest = flat, s = 0;
             for (int axis = out.length - 1; axis >= 0; axis--) {

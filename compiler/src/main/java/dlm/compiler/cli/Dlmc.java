@@ -29,7 +29,7 @@ public final class Dlmc {
 
     public Dlmc(PrintStream out, PrintStream err) {
         this.console = new Console(out, err);
-        for (Command c : List.of(new CheckCommand(), new GraphCommand(), new RunCommand(), new GradCommand(),
+        for (Command c : List.of(new CheckCommand(), new GraphCommand(), new RunCommand(), new GradCommand(), new GradcheckCommand(),
                 new TrainCommand(), new EvalCommand(), new PredictCommand(), new ShowCommand())) commands.put(c.name(), c);
     }
 

@@ -1,0 +1,109 @@
+package dlm.compiler.cli;
+
+import dlm.compiler.Frontend;
+import dlm.compiler.autodiff.Autodiff;
+import dlm.compiler.autodiff.FiniteDifferences;
+import dlm.compiler.check.CheckedModel;
+import dlm.compiler.check.CheckedProgram;
+import dlm.compiler.interp.Interpreter;
+import dlm.compiler.interp.ParamStore;
+import dlm.compiler.ir.Node;
+import dlm.runtime.Tensor;
+import dlm.runtime.random.Rng;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code dlmc gradcheck FILE}: compares every symbolic gradient of each model's loss with central
+ * finite differences computed in f64 (on an f64 copy of the graph) at random inputs and initial
+ * params, and fails when the largest relative error of a param exceeds the tolerance.
+ */
+final class GradcheckCommand implements Command {
+    public String name() { return "gradcheck"; }
+
+    public String summary() { return "check symbolic gradients against finite differences in f64 at random points"; }
+
+    public String usage() { return "FILE.dlm [--eps E] [--tol T] [--seed S] [--batch N] [--samples K] [--model NAME]"; }
+
+    public Options options() {
+        return new Options()
+                .addOption(Option.builder().longOpt("eps").hasArg().argName("E").desc("finite-difference step (default 1e-6)").get())
+                .addOption(Option.builder().longOpt("tol").hasArg().argName("T").desc("largest relative error accepted (default 1e-4)").get())
+                .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("seed for inputs and initial params (default 0)").get())
+                .addOption(Option.builder().longOpt("batch").hasArg().argName("N").desc("size of symbolic dims such as batch (default 4)").get())
+                .addOption(Option.builder().longOpt("samples").hasArg().argName("K").desc("entries checked per param, at random (default 16; 0 = all)").get())
+                .addOption(Option.builder().longOpt("model").hasArg().argName("NAME").desc("only this model").get());
+    }
+
+    private static double doubleOpt(CommandLine cl, String opt, double dflt) {
+        if (!cl.hasOption(opt)) return dflt;
+        try {
+            double v = Double.parseDouble(cl.getOptionValue(opt));
+            if (!(v > 0)) throw new NumberFormatException();
+            return v;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + opt + " must be a positive number, got '" + cl.getOptionValue(opt) + "'");
+        }
+    }
+
+    public int run(CommandLine cl, Console c) throws Exception {
+        double eps = doubleOpt(cl, "eps", 1e-6), tol = doubleOpt(cl, "tol", 1e-4);
+        long seed = cl.hasOption("seed") ? Args.longValue(cl, "seed") : 0;
+        int batch = cl.hasOption("batch") ? (int) Args.longValue(cl, "batch") : 4;
+        int samples = cl.hasOption("samples") ? (int) Args.longValue(cl, "samples") : 16;
+        if (batch < 1 || samples < 0) throw new UsageException("--batch must be 1 or more and --samples 0 or more");
+        CheckedProgram p = Frontend.load(Args.file(cl));
+        String only = cl.getOptionValue("model");
+        boolean ok = true;
+        int checked = 0;
+        for (CheckedModel m : p.models().values()) {
+            if (only != null && !only.equals(m.name())) continue;
+            if (m.graph().output("loss") == null && p.trainFor(m.name()) == null) continue;
+            LossTarget t = LossTarget.of(p, m);
+            List<Node> params = t.graph().params();
+            List<Node> grads = Autodiff.grad(t.graph(), t.loss(), params, t.loss().span());
+            ParamStore store = ParamStore.initialize(t.graph(), seed);
+            // Labels are drawn among the model output's classes.
+            Node output = t.graph().nodes().stream().filter(n -> "output".equals(n.name())).findFirst().orElse(null);
+            Map<Node, Tensor> feeds = RandomFeeds.of(t.graph(), batch, seed, output);
+            Map<Node, Tensor> symbolic = new Interpreter(t.graph(), store).run(feeds, grads);
+            FiniteDifferences fd = FiniteDifferences.inF64(t.graph(), t.loss(), feeds, store);
+            c.out().printf(Locale.ROOT, "gradcheck %s: loss = %s, eps = %.1e, tolerance = %.1e%n", m.name(), TensorText.value(
+                    new Interpreter(t.graph(), store).run(feeds, List.of(t.loss())).get(t.loss())), eps, tol);
+            Rng pick = new Rng(seed).split("gradcheck samples");
+            for (int i = 0; i < params.size(); i++) {
+                Node w = params.get(i);
+                Tensor sym = symbolic.get(grads.get(i));
+                int n = sym.size();
+                int[] idx;
+                if (samples == 0 || samples >= n) {
+                    idx = new int[n];
+                    for (int j = 0; j < n; j++) idx[j] = j;
+                } else {
+                    idx = new int[samples];
+                    for (int j = 0; j < samples; j++) idx[j] = pick.nextInt(n);
+                }
+                double[] num = fd.gradientAt(w, idx, eps);
+                double worst = 0;
+                for (int j = 0; j < idx.length; j++) {
+                    double a = sym.getDouble(idx[j]), b = num[j];
+                    double err = Math.abs(a - b) / Math.max(Math.abs(a) + Math.abs(b), 1e-8);
+                    worst = Math.max(worst, Double.isNaN(err) ? Double.POSITIVE_INFINITY : err);
+                }
+                boolean pass = worst <= tol;
+                ok &= pass;
+                checked++;
+                c.out().printf(Locale.ROOT, "  %-24s max relative error %.2e over %,d of %,d entries  %s%n", w.name(), worst, idx.length, n, pass ? "ok" : "FAILED");
+            }
+        }
+        if (checked == 0) throw new UsageException("no model with a loss to check (assign loss = … in a model, or give it a train block)");
+        c.out().println(ok ? "gradcheck passed" : "gradcheck FAILED: a gradient differs from finite differences by more than " + tol);
+        return ok ? 0 : 1;
+    }
+
+}

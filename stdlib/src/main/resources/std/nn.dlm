@@ -18,17 +18,23 @@ fun dense(x: f32[n, i], units: Int, activation: (Tensor) -> Tensor = ::linear,
 
 /**
  * Crossentropy between integer labels and predicted probabilities, averaged over the batch.
- * Like Keras, probabilities are clipped to [1e-7, 1 - 1e-7] before the log.
+ * As in Keras, when the probabilities come from a softmax the loss is computed from its
+ * logits in the stable log-softmax form; other probabilities are clipped to [1e-7, 1 - 1e-7].
  */
-fun sparseCategoricalCrossentropy(yTrue: Tensor, yPred: f32[n, k]): f32 {
-    val p = clip(yPred, 1e-7, 1 - 1e-7)
-    return -mean(sum(oneHot(yTrue, k) * log(p), axis = 1))
-}
+fun sparseCategoricalCrossentropy(yTrue: Tensor, yPred: f32[n, k]): f32 =
+    -mean(sum(oneHot(yTrue, k) * logProbabilities(yPred), axis = 1))
 
 /** Crossentropy between one-hot (or soft) labels and predicted probabilities. */
-fun categoricalCrossentropy(yTrue: f32[n, k], yPred: f32[n, k]): f32 {
-    val p = clip(yPred, 1e-7, 1 - 1e-7)
-    return -mean(sum(yTrue * log(p), axis = 1))
+fun categoricalCrossentropy(yTrue: f32[n, k], yPred: f32[n, k]): f32 =
+    -mean(sum(yTrue * logProbabilities(yPred), axis = 1))
+
+/**
+ * Crossentropy for 0/1 labels and predicted probabilities of class 1 (stable from a sigmoid's
+ * logits, clipped otherwise), averaged over all entries.
+ */
+fun binaryCrossentropy(yTrue: Tensor, yPred: Tensor): f32 {
+    val y = yTrue.toF32()
+    return -mean(y * logProbabilities(yPred) + (1 - y) * logProbabilities(1 - yPred))
 }
 
 /** Mean of squared differences. */

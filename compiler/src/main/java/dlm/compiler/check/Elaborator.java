@@ -204,6 +204,16 @@ public final class Elaborator {
         return call(fn, args, c.span(), frame, hint);
     }
 
+    /** Evaluates {@code call} with {@code receiver} as its first argument (sequential builders). */
+    Value callWithReceiver(Value receiver, Ast.Call call, Scope scope, Frame frame) {
+        Value f = eval(call.callee(), scope, frame);
+        if (!(f instanceof FunV fn)) throw new DlmException(call.callee().span(), "cannot call " + f.describe() + ": it is not a function");
+        List<Signature.ArgValue> args = new ArrayList<>();
+        args.add(new Signature.ArgValue(null, receiver, call.span()));
+        for (Ast.Arg a : call.args()) args.add(new Signature.ArgValue(a.name(), eval(a.value(), scope, frame), a.span()));
+        return call(fn, args, call.span(), frame, null);
+    }
+
     /** Calls a function value with evaluated arguments. */
     public Value call(FunV fn, List<Signature.ArgValue> args, SourceSpan span, Frame frame, String hint) {
         if (++depth > MAX_CALL_DEPTH) throw new DlmException(span, "calls nested too deeply (more than " + MAX_CALL_DEPTH + "): is " + fn.name() + " recursive?");

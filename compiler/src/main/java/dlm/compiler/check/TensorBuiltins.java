@@ -202,6 +202,41 @@ final class TensorBuiltins {
             return new TensorV(c.el().op(name.value(), ins, attrs, c.span()));
         }, req("op"), rest("inputs"), new dlm.compiler.check.Signature.Param(dlm.compiler.check.Signature.Param.KWARGS, Builtins.ABSENT, false));
 
+        // log(p) for predicted probabilities, the way Keras computes crossentropy: when p is the
+        // output of a softmax (sigmoid), the stable log-softmax (log-sigmoid) of its logits;
+        // otherwise the log of p clipped to [1e-7, 1 - 1e-7].
+        define("logProbabilities", c -> {
+            Node p = c.tensor("p");
+            if (p.is("softmax")) return new TensorV(c.op("logSoftmax", p.attrs(), p.input(0)));
+            if (p.is("sigmoid")) {
+                // log σ(z) = −softplus(−z) = −(max(−z, 0) + log(1 + exp(−|z|)))
+                Node z = p.input(0);
+                Node zero = c.el().tensorLike(new NumberV(0, true, null), z.type().dtype(), c.span());
+                Node one = c.el().tensorLike(new NumberV(1, true, null), z.type().dtype(), c.span());
+                Node negZ = c.op("neg", Attrs.EMPTY, z);
+                Node softplus = c.op("add", Attrs.EMPTY, c.op("maximum", Attrs.EMPTY, negZ, zero),
+                        c.op("log", Attrs.EMPTY, c.op("add", Attrs.EMPTY, one, c.op("exp", Attrs.EMPTY, c.op("neg", Attrs.EMPTY, c.op("abs", Attrs.EMPTY, z))))));
+                return new TensorV(c.op("neg", Attrs.EMPTY, softplus));
+            }
+            DType d = p.type().dtype();
+            Node lo = c.el().tensorLike(new NumberV(1e-7, false, null), d, c.span()), hi = c.el().tensorLike(new NumberV(1 - 1e-7, false, null), d, c.span());
+            return new TensorV(c.op("log", Attrs.EMPTY, c.op("minimum", Attrs.EMPTY, c.op("maximum", Attrs.EMPTY, p, lo), hi)));
+        }, req("p"));
+
+        // sequential(x) { dense(512, ::relu); dense(10, ::softmax) }: each call in the block gets
+        // the previous layer's output as its first argument (a Kotlin-style builder).
+        define("sequential", c -> {
+            if (!(c.arg("layers") instanceof LambdaFun lf) || !lf.lambda().params().isEmpty())
+                throw new DlmException(c.spanOf("layers"), "sequential takes a block of layer calls: sequential(x) { dense(512, ::relu); dense(10, ::softmax) }");
+            Value cur = c.arg("x");
+            for (dlm.compiler.ast.Ast.Stmt st : lf.lambda().body()) {
+                if (!(st instanceof dlm.compiler.ast.Ast.ExprStmt es) || !(es.expr() instanceof dlm.compiler.ast.Ast.Call call))
+                    throw new DlmException(st.span(), "a sequential block holds layer calls such as dense(512, ::relu)");
+                cur = c.el().callWithReceiver(cur, call, lf.scope(), c.frame());
+            }
+            return cur;
+        }, req("x"), req("layers"));
+
         // Compile-time choice (the language has no if-expression yet): select(c, a, b) is a when c.
         define("select", c -> {
             if (!(c.arg("condition") instanceof BoolV b))

@@ -1,7 +1,7 @@
 package dlm.compiler.cli;
 
 import dlm.compiler.ir.Node;
-import dlm.compiler.train.InterpretedTrainer;
+import dlm.compiler.train.Trainer;
 import dlm.runtime.Tensor;
 import dlm.runtime.io.Checkpoint;
 import dlm.runtime.io.CheckpointException;
@@ -24,7 +24,7 @@ final class Checkpoints {
 
     Checkpoints(TrainSetup setup) { this.setup = setup; }
 
-    void save(Path path, InterpretedTrainer t, int epoch) {
+    void save(Path path, Trainer t, int epoch) {
         Map<String, Tensor> state = new LinkedHashMap<>();
         t.slots().forEach((p, slots) -> {
             for (int i = 0; i < slots.size(); i++) state.put(p + "/" + setup.graph.slotNames.get(i), slots.get(i));
@@ -60,7 +60,7 @@ final class Checkpoints {
         return c;
     }
 
-    int resume(Path path, InterpretedTrainer t) throws IOException {
+    int resume(Path path, Trainer t) throws IOException {
         Checkpoint c = read(path, setup.graph.params);
         c.params().forEach((k, v) -> t.params().set(k, v));
         String opt = c.metadata().get(Checkpoint.OPTIMIZER);

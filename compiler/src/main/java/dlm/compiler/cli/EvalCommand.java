@@ -1,6 +1,6 @@
 package dlm.compiler.cli;
 
-import dlm.compiler.train.InterpretedTrainer;
+import dlm.compiler.train.Trainer;
 import dlm.runtime.data.Dataset;
 import dlm.runtime.io.Checkpoint;
 import dlm.runtime.train.TrainLoop;
@@ -27,9 +27,9 @@ final class EvalCommand implements Command {
         return o;
     }
 
-    static InterpretedTrainer loadWeights(CommandLine cl, TrainSetup setup) throws Exception {
+    static Trainer loadWeights(CommandLine cl, TrainSetup setup) throws Exception {
         if (!cl.hasOption("weights")) throw new UsageException("--weights PATH is required");
-        InterpretedTrainer t = setup.trainer();
+        Trainer t = setup.trainer();
         Checkpoint c = Checkpoints.read(Path.of(cl.getOptionValue("weights")), setup.graph.params);
         c.params().forEach((k, v) -> t.params().set(k, v));
         return t;
@@ -37,7 +37,7 @@ final class EvalCommand implements Command {
 
     public int run(CommandLine cl, Console c) throws Exception {
         TrainSetup setup = TrainSetup.load(cl);
-        InterpretedTrainer t = loadWeights(cl, setup);
+        Trainer t = loadWeights(cl, setup);
         Dataset data = setup.dataset(cl);
         double[] r = TrainLoop.evaluate(t, data.testImages(), data.testLabels(), setup.intSetting(cl, "batch-size", "batchSize", 32));
         List<String> names = t.metricNames();

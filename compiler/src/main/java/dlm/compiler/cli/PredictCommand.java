@@ -1,6 +1,6 @@
 package dlm.compiler.cli;
 
-import dlm.compiler.train.InterpretedTrainer;
+import dlm.compiler.train.Trainer;
 import dlm.runtime.DType;
 import dlm.runtime.Tensor;
 import dlm.runtime.data.Dataset;
@@ -33,7 +33,7 @@ final class PredictCommand implements Command {
 
     public int run(CommandLine cl, Console c) throws Exception {
         TrainSetup setup = TrainSetup.load(cl);
-        InterpretedTrainer t = EvalCommand.loadWeights(cl, setup);
+        Trainer t = EvalCommand.loadWeights(cl, setup);
         Tensor image;
         Integer label = null;
         int[] want = setup.graph.images.type().shape().rank() == 3 ? new int[] {28, 28} : null;

@@ -1,7 +1,7 @@
 package dlm.compiler.cli;
 
 import dlm.compiler.diag.DlmException;
-import dlm.compiler.train.InterpretedTrainer;
+import dlm.compiler.train.Trainer;
 import dlm.runtime.Tensor;
 import dlm.runtime.data.Dataset;
 import dlm.runtime.train.EpochResult;
@@ -51,7 +51,7 @@ final class TrainCommand implements Command {
             images = Rows.first(images, (int) Math.min(n, images.dim(0)));
             labels = Rows.first(labels, (int) Math.min(n, labels.dim(0)));
         }
-        InterpretedTrainer trainer = setup.trainer();
+        Trainer trainer = setup.trainer();
         int firstEpoch = 1;
         Checkpoints ckpt = new Checkpoints(setup);
         if (cl.hasOption("resume")) firstEpoch = ckpt.resume(Path.of(cl.getOptionValue("resume")), trainer) + 1;

@@ -7,6 +7,7 @@ import dlm.compiler.check.Value;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.interp.ParamStore;
 import dlm.compiler.train.InterpretedTrainer;
+import dlm.compiler.train.Trainer;
 import dlm.compiler.train.TrainGraph;
 import dlm.runtime.data.Dataset;
 import dlm.runtime.data.DatasetException;
@@ -50,7 +51,7 @@ final class TrainSetup {
         return new TrainSetup(p, t, seed);
     }
 
-    InterpretedTrainer trainer() {
+    Trainer trainer() {
         return new InterpretedTrainer(graph, ParamStore.initialize(graph.graph, seed));
     }
 

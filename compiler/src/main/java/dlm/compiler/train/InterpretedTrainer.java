@@ -11,7 +11,6 @@ import dlm.compiler.ir.Node;
 import dlm.compiler.ops.OpRegistry;
 import dlm.runtime.DType;
 import dlm.runtime.Tensor;
-import dlm.runtime.train.Trainable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,7 +21,7 @@ import java.util.Map;
  * Runs a {@link TrainGraph} on the reference interpreter: the golden model of training.
  * Holds the params (a {@link ParamStore}), the optimizer slots and the step counter.
  */
-public final class InterpretedTrainer implements Trainable {
+public final class InterpretedTrainer implements Trainer {
     private final TrainGraph tg;
     private final ParamStore params;
     private final Map<String, List<Tensor>> slots = new LinkedHashMap<>();
@@ -57,13 +56,19 @@ public final class InterpretedTrainer implements Trainable {
         return out;
     }
 
+    @Override
+    public TrainGraph graph() { return tg; }
+
+    @Override
     public ParamStore params() { return params; }
 
+    @Override
     public Map<String, List<Tensor>> slots() { return slots; }
 
+    @Override
     public long step() { return step; }
 
-    /** Restores the optimizer state (from a checkpoint). */
+    @Override
     public void restore(long step, Map<String, List<Tensor>> state) {
         this.step = step;
         slots.putAll(state);

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Full-size training runs of the chapter's examples on real data (minutes, not part of `mvn verify`).
+# Checks the chapter's targets for examples/mnist.dlm (after 5 epochs: train accuracy >= 0.985,
+# test accuracy >= 0.975) and reports the others. Usage:
+#   scripts/train-examples.sh [--data DIR] [--backend jit|interp] [EXAMPLE…]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+args=()
+examples=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --data|--backend) args+=("$1" "$2"); shift 2 ;;
+    *) examples+=("$1"); shift ;;
+  esac
+done
+[ ${#examples[@]} -gt 0 ] || examples=(mnist mnist_from_scratch fashion_mnist)
+out="$(mktemp -d)"
+status=0
+for ex in "${examples[@]}"; do
+  echo "== examples/$ex.dlm"
+  "$here/dlmc" train "$here/examples/$ex.dlm" --json "$out/$ex.json" "${args[@]}"
+  python3 - "$out/$ex.json" "$ex" <<'PY' || status=1
+import json, sys
+r = json.load(open(sys.argv[1])); ex = sys.argv[2]
+last = r["epochs"][-1]
+secs = [e["seconds"] for e in r["epochs"]]
+print(f"{ex}: {len(secs)} epochs, train accuracy {last['accuracy']:.4f}, test accuracy {r['test_acc']:.4f}, "
+      f"seconds/epoch {sorted(secs)[len(secs)//2]:.1f} (median)")
+if ex == "mnist" and not (last["accuracy"] >= 0.985 and r["test_acc"] >= 0.975):
+    print("mnist: below the chapter's targets (train >= 0.985, test >= 0.975)"); sys.exit(1)
+PY
+done
+exit $status

@@ -55,6 +55,20 @@ class TrainCliTest {
         assertTrue(p.out().contains("predictions = array(["), p.out());
         assertTrue(p.out().contains("true label: 7"), p.out());
 
+        // predict on a PNG: the same digit written as an image gives the same prediction
+        Path png = tmp.resolve("seven.png");
+        assertEquals(0, CliRunner.run("show", "mnist", "--split", "test", "--index", "0", "--data", data, "--out", png.toString()).status());
+        Path small = tmp.resolve("seven28.png");
+        dlm.runtime.image.GrayImage g = dlm.runtime.image.Png.readGray(png);
+        byte[] px = new byte[28 * 28];
+        for (int y = 0; y < 28; y++) for (int x = 0; x < 28; x++) px[y * 28 + x] = g.pixels()[(y * 10) * 280 + x * 10];
+        dlm.runtime.image.Png.writeGray(px, 28, 28, 1, small);
+        CliRunner pi = CliRunner.run("predict", mnist, "--data", data, "--weights", ckpt.toString(), "--image", small.toString());
+        assertEquals(0, pi.status(), pi.err());
+        String predicted = p.out().lines().filter(l -> l.startsWith("predicted class")).findFirst().orElseThrow();
+        assertTrue(pi.out().contains(predicted), pi.out() + " vs " + predicted);
+        try (var s = Files.list(tmp)) { s.filter(f -> f.toString().endsWith(".png")).forEach(f -> f.toFile().delete()); }
+
         // resume continues with epoch 2 from the saved params and optimizer state
         CliRunner resumed = CliRunner.run("train", mnist, "--data", data, "--limit", "2000", "--epochs", "1", "--resume", ckpt.toString());
         assertEquals(0, resumed.status(), resumed.err());

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -58,6 +59,9 @@ final class TrainCommand implements Command {
         Path save = cl.hasOption("save") ? Path.of(cl.getOptionValue("save")) : null;
         ProgressBar bar = new ProgressBar(c.out(), System.console() != null && c.out() == System.out);
         List<EpochResult> history;
+        // Seconds from the JVM's start to the first train step: parse, check, differentiate,
+        // compile and load the data (reported in the JSON as startup_seconds).
+        double startup = (System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
         try {
             final int first = firstEpoch;
             history = TrainLoop.fit(trainer, images, labels, epochs, batchSize, setup.seed, firstEpoch, bar,
@@ -65,12 +69,15 @@ final class TrainCommand implements Command {
         } catch (NonFiniteLossException e) {
             throw new DlmException(setup.config.decl().span(), e.getMessage());
         }
+        long evalStart = System.nanoTime();
         double[] test = TrainLoop.evaluate(trainer, data.testImages(), data.testLabels(), batchSize);
+        double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
         List<String> names = trainer.metricNames();
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "test_loss: %.4f", test[0]));
         for (int i = 0; i < names.size(); i++) line.append(String.format(Locale.ROOT, " - test_%s: %.4f", shortName(names.get(i)), test[i + 1]));
         c.out().println(line);
-        if (cl.hasOption("json")) JsonReport.write(Path.of(cl.getOptionValue("json")), history, names, test);
+        if (cl.hasOption("json")) JsonReport.write(Path.of(cl.getOptionValue("json")), history, names, test,
+                Map.of("startup_seconds", startup, "eval_seconds", evalSeconds));
         return 0;
     }
 

@@ -19,8 +19,10 @@ usage() {
 Usage: bench/compare.sh [--epochs N | --quick] [--data DIR] [--backend NAME] [--limit N] [--out FILE] [--no-install]
 
 Trains 784-512(relu)-10(softmax) on MNIST (Adam 1e-3, batch 128) with DLM ('dlmc train'), PyTorch
-with 1 and with 2 threads, and NumPy by hand (1 thread), one after the other, then prints a
-markdown report to stdout and writes it to FILE.
+with 1 and with 2 threads (the latter also with OMP_WAIT_POLICY=PASSIVE), and NumPy by hand
+(1 thread), one after the other; times NumPy's matrix products on the model's shapes (and DLM's,
+when bench/target/benchmarks.jar is built); prints a markdown report to stdout and writes it
+to FILE.
 
   --epochs N      epochs for every trainer (default 3)
   --quick         one epoch (the same as --epochs 1)
@@ -124,13 +126,13 @@ measure() { # measure NAME CMD… — runs CMD under /usr/bin/time -v; NAME.out/
     return 1
   fi
 }
-py_trainer() { # py_trainer NAME THREADS SCRIPT — one Python trainer; its last stdout line is its JSON
-  local name="$1" threads="$2" script="$3"
-  say "$name: $script, $threads thread(s), $epochs epoch(s)"
+py_trainer() { # py_trainer NAME THREADS SCRIPT [VAR=VALUE…] — one Python trainer; its last stdout line is its JSON
+  local name="$1" threads="$2" script="$3"; shift 3
+  say "$name: $script, $threads thread(s), $epochs epoch(s)${*:+, $*}"
   local args=(--data "$data" --epochs "$epochs" --threads "$threads")
   [ -z "$limit" ] || args+=(--limit "$limit")
   blas_env "$threads"
-  measure "$name" "${blas[@]}" "$PY" "$helpers/$script" "${args[@]}" && tail -n 1 "$work/$name.out" >"$work/$name.json" || true
+  measure "$name" "${blas[@]}" "$@" "$PY" "$helpers/$script" "${args[@]}" && tail -n 1 "$work/$name.out" >"$work/$name.json" || true
 }
 
 say "gemm: NumPy matrix products, 1 and 2 OpenBLAS threads"
@@ -151,6 +153,8 @@ dlm_gemm
 py_trainer numpy-1 1 numpy_mnist.py
 py_trainer torch-1 1 torch_mnist.py
 py_trainer torch-2 2 torch_mnist.py
+# libgomp's threads spin while they wait; on 2 busy vCPUs that can cost 10x. Passive waiting:
+py_trainer torch-2p 2 torch_mnist.py OMP_WAIT_POLICY=PASSIVE
 
 dlm_args=(train "$root/examples/mnist.dlm" --data "$data" --epochs "$epochs" --json "$work/dlm.json")
 [ -z "$limit" ] || dlm_args+=(--limit "$limit")

@@ -35,16 +35,16 @@ def report(trainer, args, epochs, test_loss, test_acc, predict_seconds, **extra)
 
 
 def blas_info():
-    """The BLAS library this process loaded, with OpenBLAS's kernel name, e.g. 'libopenblasp-r0.3.21.so (SkylakeX)'."""
+    """The BLAS library this process loaded, with OpenBLAS's kernels, e.g. 'openblas-pthread/libblas.so.3 (SkylakeX)'."""
     import ctypes
-    import os
     with open("/proc/self/maps") as f:
-        libs = {line.split()[-1] for line in f if "blas" in line.split()[-1].rsplit("/", 1)[-1]}
-    for path in sorted(libs):
+        libs = sorted({line.split()[-1] for line in f if "blas" in line.split()[-1].rsplit("/", 1)[-1]})
+    short = ["/".join(path.split("/")[-2:]) for path in libs]
+    for path, name in zip(libs, short):
         try:
             core = ctypes.CDLL(path).openblas_get_corename
         except (OSError, AttributeError):
             continue
         core.restype = ctypes.c_char_p
-        return f"{os.path.basename(path)} ({core().decode()})"
-    return ", ".join(sorted(os.path.basename(p) for p in libs)) or "none"
+        return f"{name} ({core().decode()})"
+    return ", ".join(short) or "none"

@@ -11,7 +11,8 @@ import re
 import statistics
 import sys
 
-TRAINERS = [("dlm", "DLM"), ("torch-1", "PyTorch"), ("torch-2", "PyTorch"), ("numpy-1", "NumPy by hand")]
+TRAINERS = [("dlm", "DLM", "all (2)"), ("torch-1", "PyTorch", "1"), ("torch-2", "PyTorch", "2"),
+            ("torch-2p", "PyTorch, OMP_WAIT_POLICY=PASSIVE", "2"), ("numpy-1", "NumPy by hand", "1")]
 
 
 def load(work, name):
@@ -44,13 +45,12 @@ def ratio(dlm, other):
 
 
 def training_table(work):
-    runs = {name: load(work, name + ".json") for name, _ in TRAINERS}
+    runs = {name: load(work, name + ".json") for name, _, _ in TRAINERS}
     dlm = sec_per_epoch(runs["dlm"]) if runs["dlm"] else None
     rows = ["| trainer | threads | s/epoch | epochs | train acc | test acc | test loss | peak RSS MiB | DLM ÷ this |",
             "|---|---|---|---|---|---|---|---|---|"]
-    for name, label in TRAINERS:
+    for name, label, threads in TRAINERS:
         run = runs[name]
-        threads = "all (2)" if name == "dlm" else name.split("-")[1]
         if run is None:
             rows.append(f"| {label} | {threads} | failed (see above) | | | | | | |")
             continue
@@ -67,12 +67,11 @@ def inference_table(runs):
         run = runs[name]
         if run is None:
             return None
-        return run.get("predict_seconds", run.get("eval_seconds"))
+        return run.get("eval_seconds", run.get("predict_seconds"))
 
     dlm = secs("dlm")
     rows = ["| trainer | threads | seconds | images/s | DLM ÷ this |", "|---|---|---|---|---|"]
-    for name, label in TRAINERS:
-        threads = "all (2)" if name == "dlm" else name.split("-")[1]
+    for name, label, threads in TRAINERS:
         s = secs(name)
         if name == "dlm" and s is None:
             why = "failed" if runs["dlm"] is None else "not reported yet (no `eval_seconds` in dlmc's JSON)"
@@ -140,7 +139,7 @@ def main():
     work = sys.argv[1]
     out = ["# DLM vs PyTorch vs NumPy: the chapter's MNIST model (784-512 relu-10 softmax)", ""]
     out += [f"- {line}" for line in open(os.path.join(work, "notes.txt")).read().splitlines() if line]
-    blas = sorted({run["blas"] for name in ("gemm-1", "gemm-2", "numpy-1", "torch-1", "torch-2")
+    blas = sorted({run["blas"] for name in ("gemm-1", "gemm-2", "numpy-1", "torch-1", "torch-2", "torch-2p")
                    if (run := load(work, name + ".json")) and "blas" in run})
     out.append(f"- BLAS the Python runs loaded (kernels as OpenBLAS reports them): {'; '.join(blas) or '?'}")
     train, runs = training_table(work)
@@ -149,7 +148,8 @@ def main():
             "peak RSS: `/usr/bin/time -v` maximum resident set size of the whole process (DLM: the JVM); "
             "DLM ÷ this < 1 means DLM is faster.", ""] + train
     out += ["", "## Inference: forward pass over the 10,000 test images (batches of 128, softmax included)", "",
-            "Python: median of 5 passes after a warm-up; DLM: `eval_seconds` from its JSON when present.", ""]
+            "Python: median of 5 passes after a warm-up (softmax, no loss); DLM: `eval_seconds` from its JSON when present "
+            "(its test evaluation, loss and accuracy included).", ""]
     out += inference_table(runs)
     out += ["", "## Matrix products, fp32 (median of 7 samples after warm-up)", ""] + gemm_table(work)
     out += [""] + dlm_gemm(work)

@@ -173,13 +173,14 @@ say "dlm: dlmc train, $backend_note, $epochs epoch(s)"
 measure dlm "$root/dlmc" "${dlm_args[@]}" || rm -f "$work/dlm.json"
 
 # --- 3. The report -----------------------------------------------------------------------------
+deb_version() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo '?'; }
 {
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) vCPU," \
-       "$(grep -q avx512f /proc/cpuinfo && echo AVX-512 || echo no AVX-512); load average before the runs $load_before;" \
+       "$(grep -q avx512f /proc/cpuinfo && echo AVX-512 || echo no AVX-512); load average before the runs $load_before, after $(cut -d' ' -f1-3 /proc/loadavg);" \
        "DLM $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?')"
   echo "Real MNIST from $data (60,000 train / 10,000 test)${limit:+, training on the first $limit images only}; $epochs epoch(s), batch 128, Adam 1e-3"
   echo "DLM: $backend_note; $("$java" -version 2>&1 | head -n1)"
-  echo "PyTorch $("$PY" -c 'import torch; print(torch.__version__)') and NumPy $("$PY" -c 'import numpy; print(numpy.__version__)') (Debian, $("$PY" -V))," \
+  echo "PyTorch $(deb_version python3-torch), NumPy $(deb_version python3-numpy), OpenBLAS $(deb_version libopenblas0-pthread) (Debian packages; $("$PY" -V))," \
        "Debian's OpenBLAS forced to its SkylakeX kernels: LD_LIBRARY_PATH=$OPENBLAS_DIR, OPENBLAS_CORETYPE=SkylakeX, OPENBLAS_L2_SIZE unset, OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = the thread count," \
        "in the benchmark commands only (inherited:${inherited:- nothing})"
   echo "PyTorch mirrors Keras's defaults (glorot-uniform kernels, zero biases, Adam eps 1e-7, reshuffled every epoch); its loss is F.cross_entropy on the pre-softmax logits (the same value); PyTorch's Adam puts eps outside the bias correction of v, Keras (and the NumPy version) inside — a negligible difference"

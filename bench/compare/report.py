@@ -130,7 +130,7 @@ def dlm_gemm(work):
     for e in json.load(open(path)):
         pm = e["primaryMetric"]
         params = ", ".join(f"{k}={v}" for k, v in (e.get("params") or {}).items())
-        rows.append(f"| {e['benchmark'].rsplit('.', 1)[-1]} (threads {e.get('threads', '?')}) | {params} | "
+        rows.append(f"| {e['benchmark'].rsplit('.', 1)[-1]} | {params} | "
                     f"{pm['score']:.4g} ± {pm.get('scoreError', float('nan')):.2g} {pm['scoreUnit']} | {fmt(jmh_gflops(e), '.1f')} |")
     return rows
 

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# bench/compare.sh — trains the chapter's MNIST model with DLM, PyTorch (1 and 2 threads) and a
+# hand-written NumPy version in one run, on the same IDX files, and reports seconds per epoch,
+# test accuracy, peak RSS, inference time and NumPy's (and, when built, DLM's) GEMM GFLOP/s.
+# The helpers live in bench/compare/. Run bench/compare.sh --help for the options.
+set -euo pipefail
+
+bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$bench")"
+helpers="$bench/compare"
+PY=/usr/bin/python3   # Debian's Python, where python3-torch and python3-numpy live (not pyenv's)
+# Debian's OpenBLAS (pthread build). Its folder goes first on LD_LIBRARY_PATH in the benchmark
+# commands, so NumPy and PyTorch get OpenBLAS even when the libblas.so.3 alternative is the
+# reference BLAS (which python3-torch alone installs: ~3 GFLOP/s).
+OPENBLAS_DIR=/usr/lib/x86_64-linux-gnu/openblas-pthread
+
+usage() {
+  cat <<EOF
+Usage: bench/compare.sh [--epochs N | --quick] [--data DIR] [--backend NAME] [--limit N] [--out FILE] [--no-install]
+
+Trains 784-512(relu)-10(softmax) on MNIST (Adam 1e-3, batch 128) with DLM ('dlmc train'), PyTorch
+with 1 and with 2 threads (the latter also with OMP_WAIT_POLICY=PASSIVE), and NumPy by hand
+(1 thread), one after the other; times NumPy's matrix products on the model's shapes (and DLM's,
+when bench/target/benchmarks.jar is built); prints a markdown report to stdout and writes it
+to FILE.
+
+  --epochs N      epochs for every trainer (default 3)
+  --quick         one epoch (the same as --epochs 1)
+  --data DIR      folder holding the MNIST IDX .gz files (default: \$DLM_DATA/mnist, else
+                  /work/shared/data/mnist)
+  --backend NAME  dlmc train --backend NAME (default: dlmc's own default); if dlmc rejects it,
+                  the default backend is used and the report says so
+  --limit N       train on the first N training images only (a smoke test, not a benchmark)
+  --out FILE      where to write the report (default bench/compare/results.md, git-ignored)
+  --no-install    do not apt-get install missing packages (python3-torch, python3-numpy,
+                  libopenblas0-pthread, time)
+  -h, --help      this message
+
+NumPy and PyTorch run with Debian's OpenBLAS (put first on LD_LIBRARY_PATH), forced to its
+SkylakeX kernels with OPENBLAS_CORETYPE=SkylakeX (Debian's OpenBLAS 0.3.21 does not recognise
+this CPU) and without OPENBLAS_L2_SIZE, in the benchmark commands only.
+EOF
+}
+
+epochs=3 data="" backend="" limit="" install=1 out="$helpers/results.md"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --epochs) epochs="${2:?--epochs needs a number}"; shift 2 ;;
+    --quick) epochs=1; shift ;;
+    --data) data="${2:?--data needs a folder}"; shift 2 ;;
+    --backend) backend="${2:?--backend needs a name}"; shift 2 ;;
+    --limit) limit="${2:?--limit needs a number}"; shift 2 ;;
+    --out) out="${2:?--out needs a file}"; shift 2 ;;
+    --no-install) install=0; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "compare.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+[[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --epochs must be a positive number" >&2; exit 2; }
+[ -z "$limit" ] || [[ "$limit" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --limit must be a positive number" >&2; exit 2; }
+
+say() { echo "compare.sh: $*" >&2; }
+
+# --- 1. What the run needs ---------------------------------------------------------------------
+install_missing() {
+  local need=()
+  "$PY" -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
+  "$PY" -c 'import torch' 2>/dev/null || need+=(python3-torch)
+  [ -f "$OPENBLAS_DIR/libblas.so.3" ] || need+=(libopenblas0-pthread)
+  [ -x /usr/bin/time ] || need+=(time)
+  [ ${#need[@]} -eq 0 ] && return 0
+  if [ "$install" = 0 ]; then say "missing: ${need[*]} (and --no-install was given)"; exit 1; fi
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  say "installing from Debian: ${need[*]} (python3-torch takes a few minutes)"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -q "${need[@]}" >&2 || { $sudo apt-get update -q >&2 && $sudo apt-get install -y -q "${need[@]}" >&2; }
+}
+[ -x "$PY" ] || { say "$PY is missing (apt-get install python3)"; exit 1; }
+install_missing
+
+if [ -z "$data" ]; then
+  for d in "${DLM_DATA:+$DLM_DATA/mnist}" "${DLM_DATA:-}" /work/shared/data/mnist; do
+    if [ -n "$d" ] && [ -f "$d/train-images-idx3-ubyte.gz" ]; then data="$d"; break; fi
+  done
+fi
+if [ -z "$data" ] || [ ! -f "$data/t10k-labels-idx1-ubyte.gz" ]; then
+  say "no MNIST IDX files found (give --data DIR, or set DLM_DATA; see /work/shared/data/README.md)"; exit 1
+fi
+data="$(cd "$data" && pwd)"
+
+java=java
+for j in "${JAVA_HOME:+$JAVA_HOME/bin/java}" /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; do
+  if [ -n "$j" ] && [ -x "$j" ]; then java="$j"; break; fi
+done
+
+say "building dlmc (if needed)"
+"$root/dlmc" check "$root/examples/mnist.dlm" >/dev/null
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# --- 2. The runs -------------------------------------------------------------------------------
+# The OpenBLAS settings for NumPy and PyTorch; the caller's environment is left alone otherwise.
+inherited=""
+for v in OPENBLAS_CORETYPE OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS OMP_NUM_THREADS LD_LIBRARY_PATH; do
+  [ -n "${!v:-}" ] && inherited+=" $v=${!v}"
+done
+blas_env() { # blas_env THREADS: the env command that forces OpenBLAS to SkylakeX with THREADS threads
+  blas=(env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS="$1" OMP_NUM_THREADS="$1"
+        LD_LIBRARY_PATH="$OPENBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+}
+
+failures=0
+measure() { # measure NAME CMD… — runs CMD under /usr/bin/time -v; NAME.out/.err/.time in $work
+  local name="$1"; shift
+  local t0=$SECONDS
+  if /usr/bin/time -v -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err"; then
+    say "  done in $((SECONDS - t0)) s"
+  else
+    say "  FAILED ($name); the end of its output:"
+    tail -n 20 "$work/$name.err" "$work/$name.out" >&2 || true
+    touch "$work/$name.failed"
+    failures=$((failures + 1))
+    return 1
+  fi
+}
+py_trainer() { # py_trainer NAME THREADS SCRIPT [VAR=VALUE…] — one Python trainer; its last stdout line is its JSON
+  local name="$1" threads="$2" script="$3"; shift 3
+  say "$name: $script, $threads thread(s), $epochs epoch(s)${*:+, $*}"
+  local args=(--data "$data" --epochs "$epochs" --threads "$threads")
+  [ -z "$limit" ] || args+=(--limit "$limit")
+  blas_env "$threads"
+  measure "$name" "${blas[@]}" "$@" "$PY" "$helpers/$script" "${args[@]}" && tail -n 1 "$work/$name.out" >"$work/$name.json" || true
+}
+
+say "gemm: NumPy matrix products, 1 and 2 OpenBLAS threads"
+for t in 1 2; do
+  blas_env "$t"
+  measure "gemm-$t" "${blas[@]}" "$PY" "$helpers/gemm_numpy.py" && tail -n 1 "$work/gemm-$t.out" >"$work/gemm-$t.json" || true
+done
+
+# DLM's own GEMM figures come from the JMH module in bench/, when it has been built.
+dlm_gemm() {
+  local jar="$bench/target/benchmarks.jar"
+  if [ ! -f "$jar" ]; then touch "$work/dlm-gemm.missing"; return 0; fi
+  say "gemm: DLM's JMH GEMM benchmarks ($jar)"
+  measure dlm-gemm "$java" -jar "$jar" 'Gemm' -f 1 -wi 2 -i 3 -w 1 -r 1 -rf json -rff "$work/dlm-gemm.json" || rm -f "$work/dlm-gemm.json"
+}
+dlm_gemm
+
+py_trainer numpy-1 1 numpy_mnist.py
+py_trainer torch-1 1 torch_mnist.py
+py_trainer torch-2 2 torch_mnist.py
+# libgomp's threads spin while they wait; on 2 busy vCPUs that can cost 10x. Passive waiting:
+py_trainer torch-2p 2 torch_mnist.py OMP_WAIT_POLICY=PASSIVE
+
+dlm_args=(train "$root/examples/mnist.dlm" --data "$data" --epochs "$epochs" --json "$work/dlm.json")
+[ -z "$limit" ] || dlm_args+=(--limit "$limit")
+backend_note="dlmc's default backend"
+if [ -n "$backend" ]; then
+  # dlmc checks --backend before anything else: a run with --epochs 0 fails at once, naming the
+  # backend only when it does not know it.
+  if "$root/dlmc" train "$root/examples/mnist.dlm" --backend "$backend" --epochs 0 >"$work/backend.err" 2>&1 \
+     || ! grep -qi 'error:.*backend' "$work/backend.err"; then
+    dlm_args+=(--backend "$backend"); backend_note="--backend $backend"
+  else
+    backend_note="dlmc's default backend (it rejected --backend $backend: $(grep -m1 -i 'error:.*backend' "$work/backend.err"))"
+  fi
+fi
+say "dlm: dlmc train, $backend_note, $epochs epoch(s)"
+measure dlm "$root/dlmc" "${dlm_args[@]}" || rm -f "$work/dlm.json"
+
+# --- 3. The report -----------------------------------------------------------------------------
+deb_version() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo '?'; }
+{
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) vCPU," \
+       "$(grep -q avx512f /proc/cpuinfo && echo AVX-512 || echo no AVX-512); load average before the runs $load_before, after $(cut -d' ' -f1-3 /proc/loadavg);" \
+       "DLM $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?')"
+  echo "Real MNIST from $data (60,000 train / 10,000 test)${limit:+, training on the first $limit images only}; $epochs epoch(s), batch 128, Adam 1e-3"
+  echo "DLM: $backend_note; $("$java" -version 2>&1 | head -n1)"
+  echo "PyTorch $(deb_version python3-torch), NumPy $(deb_version python3-numpy), OpenBLAS $(deb_version libopenblas0-pthread) (Debian packages; $("$PY" -V))," \
+       "Debian's OpenBLAS forced to its SkylakeX kernels: LD_LIBRARY_PATH=$OPENBLAS_DIR, OPENBLAS_CORETYPE=SkylakeX, OPENBLAS_L2_SIZE unset, OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = the thread count," \
+       "in the benchmark commands only (inherited:${inherited:- nothing})"
+  echo "PyTorch mirrors Keras's defaults (glorot-uniform kernels, zero biases, Adam eps 1e-7, reshuffled every epoch); its loss is F.cross_entropy on the pre-softmax logits (the same value); PyTorch's Adam puts eps outside the bias correction of v, Keras (and the NumPy version) inside — a negligible difference"
+  echo "The runs are sequential; this machine kind is shared and noisy (2-4x between runs), so compare the ratios within one run"
+} >"$work/notes.txt"
+
+mkdir -p "$(dirname "$out")"
+"$PY" "$helpers/report.py" "$work" | tee "$out"
+say "report written to $out"
+[ "$failures" = 0 ] || { say "$failures run(s) failed"; exit 1; }

@@ -304,7 +304,7 @@ final class ClassGen {
         e.as(s.firstNode(), () -> {
             e.c.load(e.array(s.out)).iconst(0);
             e.c.load(e.array(s.logits)).iconst(s.logitsOff).load(e.array(s.labels)).iconst(s.labelsOff).iconst(s.rows).iconst(s.k);
-            e.c.invokeStatic(Nn.class, "sparseSoftmaxCrossEntropy", "(" + arr + "I" + lab + "IIII)D");
+            e.c.invokeStatic(Nn.class, "sparseSoftmaxCrossEntropy", "(" + arr + "I" + lab + "III)D");
             e.c.convert(JType.DOUBLE, JType.compute(out)).storeElement(out);
         });
     }

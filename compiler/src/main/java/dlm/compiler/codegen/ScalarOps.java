@@ -100,10 +100,7 @@ final class ScalarOps {
         for (String f : new String[] {"exp", "log", "sqrt", "tanh", "sin", "cos"}) transcendental(f, Math.class, f);
         transcendental("sigmoid", Scalar.class, "sigmoid");
 
-        OPS.put("where", (c, out, t, in, a) -> {
-            c.load(in[0]);
-            c.ifElse(IFEQ, () -> c.load(in[1]), () -> c.load(in[2]));
-        });
+        OPS.put("where", (c, out, t, in, a) -> select(c, out, in[0], in[1], in[2]));
         OPS.put("cast", (c, out, t, in, a) -> cast(c, t[0], out, in[0]));
         // oneHot(labels) reads its label (broadcast along the new last axis) and that axis's index
         OPS.put("oneHot", ScalarOps::oneHot);
@@ -113,12 +110,9 @@ final class ScalarOps {
         JType lj = JType.compute(t[0]);
         JType oj = JType.compute(out);
         c.load(in[0]).load(in[1]).convert(JType.INT, lj);
-        if (lj == JType.LONG) {
-            c.insn(LCMP);
-            c.ifElse(IFNE, () -> c.constant(oj, 1, 1.0), () -> c.constant(oj, 0, 0.0));
-        } else {
-            c.ifElse(IF_ICMPNE, () -> c.constant(oj, 1, 1.0), () -> c.constant(oj, 0, 0.0));
-        }
+        c.insn(lj == JType.LONG ? LCMP : IXOR); // zero iff label == index
+        nonZero(c);
+        c.iconst(1).insn(IXOR).convert(JType.INT, oj); // 1 or 0, exact in every dtype
     }
 
     private static void arith(String name, int intOpcode) {
@@ -133,21 +127,86 @@ final class ScalarOps {
     }
 
     /**
-     * A comparison giving bool (int 0/1). For floats, the NaN-biased compare makes every ordered
-     * comparison with NaN false and != true, as IEEE (and the interpreter) say.
+     * A comparison giving bool (int 0/1), without branches (a data-dependent branch in a loop
+     * mispredicts on half of the elements of, say, a relu mask): floats and longs go through
+     * FCMPL/FCMPG/LCMP, whose -1/0/1 result is mapped to 0/1 with shifts; ints compare as the sign
+     * of their difference in a long. The NaN-biased compare makes every ordered comparison with
+     * NaN false and != true, as IEEE (and the interpreter) say.
      */
     private static void compare(String name, int intJump, int cmpJump, int floatCmp) {
         OPS.put(name, (c, out, t, in, a) -> {
             JType j = JType.compute(t[0]);
-            c.load(in[0]).load(in[1]);
             switch (j) {
-                case INT -> c.boolOf(intJump);
-                case LONG -> c.insn(LCMP).boolOf(cmpJump);
-                case FLOAT -> c.insn(floatCmp).boolOf(cmpJump);
-                case DOUBLE -> c.insn(floatCmp == FCMPG ? DCMPG : DCMPL).boolOf(cmpJump);
+                case INT -> {
+                    // lt(a, b) = sign bit of (long) a - b; the others from lt and equality
+                    switch (name) {
+                        case "less" -> ltInt(c, in[0], in[1]);
+                        case "greater" -> ltInt(c, in[1], in[0]);
+                        case "greaterEqual" -> { ltInt(c, in[0], in[1]); c.iconst(1).insn(IXOR); }
+                        case "lessEqual" -> { ltInt(c, in[1], in[0]); c.iconst(1).insn(IXOR); }
+                        case "equal" -> { c.load(in[0]).load(in[1]).insn(IXOR); nonZero(c); c.iconst(1).insn(IXOR); }
+                        case "notEqual" -> { c.load(in[0]).load(in[1]).insn(IXOR); nonZero(c); }
+                        default -> throw new IllegalStateException(name);
+                    }
+                }
+                case LONG, FLOAT, DOUBLE -> {
+                    c.load(in[0]).load(in[1]);
+                    c.insn(j == JType.LONG ? LCMP : j == JType.FLOAT ? floatCmp : (floatCmp == FCMPG ? DCMPG : DCMPL));
+                    // r in {-1, 0, 1} (NaN: -1 for CMPL, used by > >= == !=; 1 for CMPG, used by < <=)
+                    switch (name) {
+                        case "greater" -> c.iconst(1).insn(IADD).iconst(1).insn(IUSHR);           // r == 1
+                        case "greaterEqual" -> c.iconst(31).insn(IUSHR).iconst(1).insn(IXOR);      // r != -1
+                        case "less" -> c.iconst(31).insn(IUSHR);                                   // r == -1
+                        case "lessEqual" -> c.iconst(1).insn(ISUB).iconst(31).insn(IUSHR);         // r != 1
+                        case "equal" -> { nonZero(c); c.iconst(1).insn(IXOR); }                    // r == 0
+                        case "notEqual" -> nonZero(c);                                             // r != 0
+                        default -> throw new IllegalStateException(name);
+                    }
+                }
                 case REF -> throw new IllegalStateException();
             }
         });
+    }
+
+    /** Pushes 1 if a < b (ints), else 0: the sign of their exact difference. */
+    private static void ltInt(Code c, Local a, Local b) {
+        c.load(a).insn(I2L).load(b).insn(I2L).insn(LSUB).iconst(63).insn(LUSHR).insn(L2I);
+    }
+
+    /** [int x] → 1 if x != 0 else 0: the sign bit of x | -x. */
+    private static void nonZero(Code c) {
+        c.insn(DUP).insn(INEG).insn(IOR).iconst(31).insn(IUSHR);
+    }
+
+    /**
+     * {@code where(c, a, b)} as a bit select, without a branch: with m = -c (all ones when c is 1),
+     * {@code (a & m) | (b & ~m)} on the raw bits (floats through their IEEE bits, exactly copied).
+     */
+    private static void select(Code c, DType out, Local cond, Local a, Local b) {
+        JType j = JType.compute(out);
+        boolean wide = j == JType.LONG || j == JType.DOUBLE;
+        Runnable bitsA = () -> { c.load(a); toBits(c, j); };
+        Runnable bitsB = () -> { c.load(b); toBits(c, j); };
+        // mask = -c, and its complement c - 1
+        bitsA.run();
+        c.load(cond);
+        if (wide) c.insn(I2L).insn(LNEG).insn(LAND);
+        else c.insn(INEG).insn(IAND);
+        bitsB.run();
+        c.load(cond);
+        if (wide) c.insn(I2L).lconst(1).insn(LSUB).insn(LAND).insn(LOR);
+        else c.iconst(1).insn(ISUB).insn(IAND).insn(IOR);
+        fromBits(c, j);
+    }
+
+    private static void toBits(Code c, JType j) {
+        if (j == JType.FLOAT) c.invokeStatic(Float.class, "floatToRawIntBits", "(F)I");
+        else if (j == JType.DOUBLE) c.invokeStatic(Double.class, "doubleToRawLongBits", "(D)J");
+    }
+
+    private static void fromBits(Code c, JType j) {
+        if (j == JType.FLOAT) c.invokeStatic(Float.class, "intBitsToFloat", "(I)F");
+        else if (j == JType.DOUBLE) c.invokeStatic(Double.class, "longBitsToDouble", "(J)D");
     }
 
     private static void transcendental(String name, Class<?> owner, String method) {
@@ -172,7 +231,7 @@ final class ScalarOps {
             switch (to) {
                 case BOOL -> {
                     if (fj == JType.LONG) c.lconst(0).insn(LCMP);
-                    c.boolOf(IFNE);
+                    nonZero(c);
                 }
                 case U8 -> { c.convert(fj, JType.INT).iconst(0xFF).insn(IAND); }
                 case I32 -> c.convert(fj, JType.INT);
@@ -189,7 +248,7 @@ final class ScalarOps {
             case I64 -> c.convert(JType.DOUBLE, JType.LONG);
             case I32 -> c.convert(JType.DOUBLE, JType.LONG).convert(JType.LONG, JType.INT);
             case U8 -> c.convert(JType.DOUBLE, JType.LONG).convert(JType.LONG, JType.INT).iconst(0xFF).insn(IAND);
-            case BOOL -> c.dconst(0).insn(DCMPL).boolOf(IFNE);
+            case BOOL -> { c.dconst(0).insn(DCMPL); nonZero(c); } // NaN compares as -1: true
         }
     }
 }

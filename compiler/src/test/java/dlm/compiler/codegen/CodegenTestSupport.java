@@ -122,6 +122,7 @@ final class CodegenTestSupport {
             throw new AssertionError("compiling\n" + GraphPrinter.text("g", g), e);
         }
         verify(c.classBytes());
+        assertPlanSound(c);
         Map<String, Tensor> bind = new LinkedHashMap<>(feeds);
         bind.putAll(params.all());
         CompiledGraph cg = c.instantiate(bind);
@@ -152,6 +153,39 @@ final class CodegenTestSupport {
             boolean ok = tol == 0 ? (Double.doubleToLongBits(a) == Double.doubleToLongBits(b) || a == b || (Double.isNaN(a) && Double.isNaN(b)))
                     : (Double.isNaN(a) ? Double.isNaN(b) : a == b || Math.abs(a - b) <= tol * (1 + Math.abs(a)));
             if (!ok) fail("element " + i + ": expected " + a + ", got " + b + " (tolerance " + tol + ")\nexpected " + want + "\ngot      " + got);
+        }
+    }
+
+    /**
+     * The schedule and memory plan are consistent: every step runs after the steps it depends on,
+     * every reader of an array overwritten in place runs before the step that overwrites it, and
+     * values sharing an array never live at the same time (a value lives from the step producing
+     * it to the last step reading it); outputs, externals and constants have arrays of their own.
+     */
+    static void assertPlanSound(Compilation c) {
+        Planner p = c.plan;
+        for (Unit u : p.schedule) {
+            for (Unit pred : u.preds) if (pred.order >= u.order) fail("step " + u.method + " runs before its dependency " + pred.method);
+            for (Value ext : u.inPlace)
+                for (Unit r : p.schedule) if (r != u && r.reads.contains(ext) && r.order > u.order)
+                    fail(r.method + " reads " + ext + " after " + u.method + " overwrote it");
+        }
+        Map<Value, Integer> last = new HashMap<>();
+        for (Unit u : p.schedule) for (Value v : u.reads) last.merge(v, u.order, Math::max);
+        for (Buf b : p.bufs) {
+            if (b.owner != null || b.values.get(0).pinned) {
+                assertEquals(1, b.values.size(), "an external, constant or output array holds one value");
+                continue;
+            }
+            for (Value v : b.values) if (v.size > b.capacity) fail(v + " does not fit " + b.field());
+            for (int i = 0; i < b.values.size(); i++)
+                for (int j = 0; j < b.values.size(); j++) {
+                    if (i == j) continue;
+                    Value x = b.values.get(i), y = b.values.get(j);
+                    int xs = x.producer.order, xe = Math.max(xs, last.getOrDefault(x, xs));
+                    int ys = y.producer.order, ye = Math.max(ys, last.getOrDefault(y, ys));
+                    if (xs <= ye && ys <= xe) fail(x + " and " + y + " share " + b.field() + " while both live: [" + xs + ", " + xe + "] and [" + ys + ", " + ye + "]");
+                }
         }
     }
 

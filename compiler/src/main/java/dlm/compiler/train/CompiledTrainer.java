@@ -109,7 +109,7 @@ public final class CompiledTrainer implements Trainer {
         Inst in = instance(StepKind.EVAL, images);
         feed(in, images, labels);
         in.graph().run();
-        return results(in, evalResult).clone();
+        return results(in, evalResult);
     }
 
     @Override

@@ -594,11 +594,17 @@ final class Planner {
             g.inPlace.add(ext);
             g.preds.addAll(readers);
         }
+        // A copy that reads an array some update overwrites (update:a = b, update:b = a) reads a
+        // snapshot of it instead, taken before any update; otherwise the copies could order each other.
+        Set<Value> overwritten = new HashSet<>();
+        for (Object[] d : direct) overwritten.add((Value) d[2]);
+        for (Object[] c : copies) overwritten.add((Value) c[1]);
         List<Object[]> copyUnits = new ArrayList<>();
         for (Object[] c : copies) {
             View src = (View) c[0];
             Value ext = (Value) c[1];
             Node origin = (Node) c[2];
+            if (overwritten.contains(src.base())) src = copy(src, origin);
             Unit.Move mv = new Unit.Move(nextUnit++, "update");
             units.add(mv);
             mv.nodes.add(origin);

@@ -22,12 +22,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every example with a train block: a few train steps compiled and interpreted, from the same
  * initial params on the same random u8 batches, give the same losses, metrics, params and
  * optimizer slots — including a last, shorter batch (a second specialization).
+ *
+ * <p>Tolerances: everything but the f32 matrix products is computed exactly as the interpreter
+ * does; the products accumulate in float instead of double. Losses agree to 1e-5 relative and
+ * accuracies exactly; params and slots to 1e-3 relative (absolute below 1e-3). Measured: SGD
+ * (mnist_from_scratch) 2.4e-7, Adam 3.5e-4 — Adam's m/sqrt(v) step magnifies the products'
+ * rounding differences for elements whose gradient is nearly zero.
  */
 class ExampleTrainingTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mnist.dlm", "mnist_from_scratch.dlm", "fashion_mnist.dlm"})
     void compiledTrainingMatchesTheInterpreter(String example) throws Exception {
+        worstSeen = 0;
         CheckedProgram p = Frontend.load(TestFiles.example(example));
         TrainGraph tg = TrainGraph.build(p, p.trains().get(0));
         InterpretedTrainer ref = new InterpretedTrainer(tg, ParamStore.initialize(tg.graph, 3));
@@ -50,6 +57,7 @@ class ExampleTrainingTest {
             }
         }
         assertEquals(ref.step(), cmp.step());
+        System.out.printf("%s: worst relative difference of params and slots after 4 steps: %.3g%n", example, worstSeen);
         // eval and predict on the short batch too
         Tensor images = Tensor.zeros(DType.U8, 7, 28, 28), labels = Tensor.zeros(DType.U8, 7);
         for (int i = 0; i < images.size(); i++) images.setLong(i, r.nextInt(256));
@@ -57,6 +65,8 @@ class ExampleTrainingTest {
         assertEquals(we[0], ge[0], 1e-5 * Math.max(1, Math.abs(we[0])));
         assertClose(ref.predict(images), cmp.predict(images), "predict");
     }
+
+    static double worstSeen;
 
     static void assertClose(Tensor want, Tensor got, String what) {
         assertEquals(want.dtype(), got.dtype(), what);
@@ -67,6 +77,7 @@ class ExampleTrainingTest {
             double err = Math.abs(a - b) / Math.max(1e-3, Math.abs(a));
             worst = Math.max(worst, err);
         }
+        worstSeen = Math.max(worstSeen, worst);
         assertTrue(worst < 1e-3, what + ": worst relative error " + worst);
     }
 }

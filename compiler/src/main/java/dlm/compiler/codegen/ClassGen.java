@@ -1,0 +1,606 @@
+package dlm.compiler.codegen;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dlm.compiler.codegen.Code.Local;
+import dlm.compiler.codegen.Loop.Access;
+import dlm.compiler.codegen.Loop.IotaVal;
+import dlm.compiler.codegen.Loop.LabelCheck;
+import dlm.compiler.codegen.Loop.LitVal;
+import dlm.compiler.codegen.Loop.OpVal;
+import dlm.compiler.codegen.Loop.ReadVal;
+import dlm.compiler.codegen.Loop.Red;
+import dlm.compiler.codegen.Loop.StoreOp;
+import dlm.compiler.codegen.Loop.Val;
+import dlm.compiler.ir.Node;
+import dlm.runtime.DType;
+import dlm.runtime.exec.Blas;
+import dlm.runtime.exec.CompiledStep;
+import dlm.runtime.exec.Failures;
+import dlm.runtime.exec.Nn;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.MethodNode;
+
+/**
+ * Emits the class of a {@link Planner}'s schedule: one field per planned array, a constructor
+ * taking them all ({@code Object[]}), {@code run()} calling one private method per step in
+ * schedule order, and the step methods. A step method loads the arrays it uses into locals and
+ * runs a loop nest ({@link Loop}) or calls a kernel; each node's code is marked with the node's
+ * {@code .dlm} line ({@code LineNumberTable}; the class's {@code SourceFile} is the .dlm file)
+ * and covered by an exception handler that records that location ({@link Failures}).
+ */
+final class ClassGen {
+    private final Planner plan;
+    final String internalName;
+    final String sourceFile;
+    final ClassNode cn = new ClassNode();
+    /** Per step method, in schedule order: the unit it runs. */
+    final Map<String, Unit> methods = new LinkedHashMap<>();
+
+    ClassGen(Planner plan, String internalName, String sourceFile) {
+        this.plan = plan;
+        this.internalName = internalName;
+        this.sourceFile = sourceFile;
+    }
+
+    static String sourceFileOf(Node n) {
+        if (n == null || n.span().isNone()) return null;
+        return Path.of(n.span().fileName()).getFileName().toString();
+    }
+
+    byte[] generate() {
+        cn.visit(V25, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, "java/lang/Object",
+                new String[] {Type.getInternalName(CompiledStep.class)});
+        cn.visitSource(sourceFile, null);
+        for (Buf b : plan.bufs) cn.visitField(ACC_PRIVATE | ACC_FINAL, b.field(), b.storage.desc, null, null).visitEnd();
+        constructor();
+        List<String> calls = new ArrayList<>();
+        for (Unit u : plan.schedule) {
+            u.method = methodName(u);
+            methods.put(u.method, u);
+            calls.add(u.method);
+            stepMethod(u);
+        }
+        run(calls);
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) { return "java/lang/Object"; }
+        };
+        cn.accept(cw);
+        return cw.toByteArray();
+    }
+
+    private static String methodName(Unit u) {
+        Node n = u instanceof Unit.Group g && !g.members.isEmpty() ? g.members.get(g.members.size() - 1) : u.firstNode();
+        if (u instanceof Unit.Group g && g.reduction != null) n = g.reduction;
+        String label = n == null ? "" : "_" + n.label().replaceAll("[^A-Za-z0-9_]", "_").replaceAll("^_+", "");
+        return "s" + u.order + "_" + u.kind() + (label.equals("_") ? "" : label);
+    }
+
+    private void constructor() {
+        MethodNode mn = new MethodNode(ACC_PUBLIC, "<init>", "([Ljava/lang/Object;)V", null, null);
+        Code c = new Code(mn, 2);
+        c.loadThis();
+        mn.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        for (Buf b : plan.bufs) {
+            c.loadThis();
+            mn.visitVarInsn(ALOAD, 1);
+            c.iconst(b.index).insn(AALOAD).checkcast(b.storage.desc);
+            c.putField(internalName, b.field(), b.storage.desc);
+        }
+        c.insn(RETURN);
+        mn.visitMaxs(0, 0);
+        cn.methods.add(mn);
+    }
+
+    /** {@code run()}: the step methods in order, in chunks so that no method grows large. */
+    private void run(List<String> calls) {
+        int chunk = 1000;
+        if (calls.size() <= chunk) {
+            cn.methods.add(caller("run", ACC_PUBLIC, calls));
+            return;
+        }
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i += chunk) {
+            String name = "run" + parts.size();
+            parts.add(name);
+            cn.methods.add(caller(name, ACC_PRIVATE, calls.subList(i, Math.min(calls.size(), i + chunk))));
+        }
+        cn.methods.add(caller("run", ACC_PUBLIC, parts));
+    }
+
+    private MethodNode caller(String name, int access, List<String> callees) {
+        MethodNode mn = new MethodNode(access, name, "()V", null, null);
+        Code c = new Code(mn, 1);
+        for (String m : callees) {
+            Unit u = methods.get(m);
+            if (u != null && u.firstNode() != null) c.line(lineOf(u.firstNode()));
+            c.loadThis();
+            mn.visitMethodInsn(INVOKEVIRTUAL, internalName, m, "()V", false);
+        }
+        c.insn(RETURN);
+        mn.visitMaxs(0, 0);
+        return mn;
+    }
+
+    private int lineOf(Node n) {
+        if (n == null || n.span().isNone()) return 0;
+        String f = sourceFileOf(n);
+        return f != null && f.equals(sourceFile) ? n.span().line() : 0;
+    }
+
+    // ---- one step -----------------------------------------------------------------------------------
+
+    /** The method being emitted: its code, the array locals, the node ranges for failures. */
+    private final class Emitter {
+        final MethodNode mn;
+        final Code c;
+        final Map<Buf, Local> arrays = new HashMap<>();
+        final Map<Node, List<Label[]>> ranges = new LinkedHashMap<>();
+
+        Emitter(MethodNode mn) {
+            this.mn = mn;
+            this.c = new Code(mn, 1);
+        }
+
+        Local array(Value v) {
+            return arrays.computeIfAbsent(v.buf, b -> {
+                throw new IllegalStateException("array of " + v + " not loaded");
+            });
+        }
+
+        void loadArrays(Iterable<Value> vs) {
+            for (Value v : vs) {
+                if (arrays.containsKey(v.buf)) continue;
+                Local l = c.newRef(v.buf.storage.desc);
+                c.loadThis().getField(internalName, v.buf.field(), v.buf.storage.desc).store(l);
+                arrays.put(v.buf, l);
+            }
+        }
+
+        /** Emits {@code body} as code of node n: its line, and a range its failures are attributed to. */
+        void as(Node n, Runnable body) {
+            int line = lineOf(n);
+            if (line > 0) c.line(line);
+            Label start = new Label(), end = new Label();
+            c.label(start);
+            body.run();
+            c.label(end);
+            if (n != null) ranges.computeIfAbsent(n, k -> new ArrayList<>()).add(new Label[] {start, end});
+        }
+
+        private LabelNode label(Label l) { return (LabelNode) l.info; }
+
+        void finish(String name) {
+            c.insn(RETURN);
+            for (var e : ranges.entrySet()) {
+                Node n = e.getKey();
+                Label handler = new Label();
+                boolean any = false;
+                for (Label[] r : e.getValue()) {
+                    if (!hasCode(label(r[0]), label(r[1]))) continue;
+                    mn.visitTryCatchBlock(r[0], r[1], handler, "java/lang/Throwable");
+                    any = true;
+                }
+                if (!any) continue;
+                c.label(handler);
+                c.sconst(internalName.replace('/', '.')).sconst(name).sconst(sourceFile == null ? "?" : sourceFile).iconst(Math.max(lineOf(n), 0));
+                c.invokeStatic(Failures.class, "located", "(Ljava/lang/Throwable;Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;I)Ljava/lang/Throwable;");
+                c.insn(ATHROW);
+            }
+            mn.visitMaxs(0, 0);
+        }
+
+        private boolean hasCode(LabelNode from, LabelNode to) {
+            for (AbstractInsnNode i = from.getNext(); i != null && i != to; i = i.getNext()) if (i.getOpcode() >= 0) return true;
+            return false;
+        }
+    }
+
+    private void stepMethod(Unit u) {
+        MethodNode mn = new MethodNode(ACC_PRIVATE | ACC_FINAL, u.method, "()V", null, null);
+        Emitter e = new Emitter(mn);
+        switch (u) {
+            case Unit.Gemm g -> gemm(e, g);
+            case Unit.Softmax s -> softmax(e, s);
+            case Unit.Ssce s -> ssce(e, s);
+            default -> {
+                for (Loop l : u.loops()) loop(e, l);
+            }
+        }
+        e.finish(u.method);
+        cn.methods.add(mn);
+    }
+
+    // ---- kernels --------------------------------------------------------------------------------------
+
+    private void gemm(Emitter e, Unit.Gemm g) {
+        Node n = g.firstNode();
+        e.loadArrays(List.of(g.a, g.b, g.c));
+        Code c = e.c;
+        Local a = e.array(g.a), b = e.array(g.b), out = e.array(g.c);
+        int mn = g.m * g.n;
+        e.as(n, () -> batchLoop(c, g, 0, new Object[] {g.aOff, g.bOff, 0}, offs -> {
+            if (g.dtype.isFloating()) {
+                int[] la = Planner.blasLayout(g.m, g.k, g.ars, g.acs), lb = Planner.blasLayout(g.k, g.n, g.brs, g.bcs);
+                String arr = Storage.of(g.dtype).desc;
+                c.bconst(la[0] == 1).bconst(lb[0] == 1).iconst(g.m).iconst(g.n).iconst(g.k);
+                c.load(a);
+                push(c, offs[0]);
+                c.iconst(la[1]).load(b);
+                push(c, offs[1]);
+                c.iconst(lb[1]).load(out);
+                push(c, offs[2]);
+                c.iconst(Math.max(g.n, 1)).bconst(false);
+                String name = g.dtype == DType.F64 ? "dgemm" : "sgemm";
+                c.invokeStatic(Blas.class, name, "(ZZIII" + arr + "II" + arr + "II" + arr + "IIZ)V");
+            } else {
+                String arr = Storage.of(g.dtype).desc;
+                c.iconst(g.m).iconst(g.n).iconst(g.k).load(a);
+                push(c, offs[0]);
+                c.iconst(g.ars).iconst(g.acs).load(b);
+                push(c, offs[1]);
+                c.iconst(g.brs).iconst(g.bcs).load(out);
+                push(c, offs[2]);
+                c.iconst(Math.max(g.n, 1));
+                String name = switch (g.dtype) { case I32 -> "igemm"; case I64 -> "lgemm"; default -> "u8gemm"; };
+                c.invokeStatic(Blas.class, name, "(III" + arr + "III" + arr + "III" + arr + "II)V");
+            }
+        }, mn));
+    }
+
+    /** Nested loops over a matmul's batch axes; {@code offs} are Integer constants or int Locals. */
+    private void batchLoop(Code c, Unit.Gemm g, int d, Object[] offs, java.util.function.Consumer<Object[]> body, int mn) {
+        if (d == g.batch.length) {
+            body.accept(offs);
+            return;
+        }
+        int outStride = mn;
+        for (int q = d + 1; q < g.batch.length; q++) outStride *= g.batch[q];
+        int[] strides = {g.aBatch[d], g.bBatch[d], outStride};
+        final int os = outStride;
+        c.forLoop(g.batch[d], i -> {
+            Object[] next = new Object[3];
+            for (int k = 0; k < 3; k++) {
+                if (strides[k] == 0) { next[k] = offs[k]; continue; }
+                Local l = c.newLocal(JType.INT);
+                push(c, offs[k]);
+                c.load(i).iconst(strides[k]).insn(IMUL).insn(IADD).store(l);
+                next[k] = l;
+            }
+            batchLoop(c, g, d + 1, next, body, mn);
+        });
+    }
+
+    private static void push(Code c, Object o) {
+        if (o instanceof Integer i) c.iconst(i);
+        else c.load((Local) o);
+    }
+
+    private void softmax(Emitter e, Unit.Softmax s) {
+        e.loadArrays(List.of(s.x, s.y));
+        String arr = Storage.of(s.x.dtype).desc;
+        e.as(s.firstNode(), () -> e.c.load(e.array(s.x)).iconst(s.xOff).load(e.array(s.y)).iconst(0)
+                .iconst(s.outer).iconst(s.n).iconst(s.inner).bconst(s.log)
+                .invokeStatic(Nn.class, "softmax", "(" + arr + "I" + arr + "IIIIZ)V"));
+    }
+
+    private void ssce(Emitter e, Unit.Ssce s) {
+        e.loadArrays(List.of(s.logits, s.labels, s.out));
+        String arr = Storage.of(s.logits.dtype).desc, lab = Storage.of(s.labels.dtype).desc;
+        DType out = s.out.dtype;
+        e.as(s.firstNode(), () -> {
+            e.c.load(e.array(s.out)).iconst(0);
+            e.c.load(e.array(s.logits)).iconst(s.logitsOff).load(e.array(s.labels)).iconst(s.labelsOff).iconst(s.rows).iconst(s.k);
+            e.c.invokeStatic(Nn.class, "sparseSoftmaxCrossEntropy", "(" + arr + "I" + lab + "III)D");
+            e.c.convert(JType.DOUBLE, JType.compute(out)).storeElement(out);
+        });
+    }
+
+    // ---- loops ----------------------------------------------------------------------------------------
+
+    private void loop(Emitter e, Loop l) {
+        List<Value> used = new ArrayList<>();
+        for (Access a : l.accesses) used.add(a.value);
+        for (LabelCheck chk : l.checks) used.add(chk.value());
+        if (l.red != null && l.red.scratch != null) used.add(l.red.scratch);
+        e.loadArrays(used);
+        new LoopEmitter(e, l).emit();
+    }
+
+    private final class LoopEmitter {
+        final Emitter e;
+        final Code c;
+        final Loop l;
+        final int rank;
+        final Map<Val, Local> locals = new IdentityHashMap<>();
+        /** Per access, per level: the index of its element there (Integer constant or Local). */
+        final Map<Access, Object[]> bases = new IdentityHashMap<>();
+        final Local[] counters;
+        Local acc, bestIdx, position;
+
+        LoopEmitter(Emitter e, Loop l) {
+            this.e = e;
+            this.c = e.c;
+            this.l = l;
+            this.rank = l.dims.length;
+            this.counters = new Local[rank];
+        }
+
+        void emit() {
+            for (Val v : l.vals) v.level = levelOf(v);
+            for (Access a : l.accesses) {
+                Object[] b = new Object[rank + 1];
+                b[0] = a.offset;
+                bases.put(a, b);
+            }
+            for (LabelCheck chk : l.checks) {
+                String arr = Storage.of(chk.value().dtype).desc;
+                e.as(chk.origin(), () -> c.load(e.array(chk.value())).iconst(chk.offset()).iconst(chk.n()).iconst(chk.depth())
+                        .invokeStatic(Nn.class, "checkLabels", "(" + arr + "III)V"));
+            }
+            Red red = l.red;
+            if (red != null && !red.register) initAccumulatorArray(red);
+            level(0);
+            if (red != null && !red.register) finishAccumulatorArray(red);
+        }
+
+        private int levelOf(Val v) {
+            return switch (v) {
+                case ReadVal r -> {
+                    int lv = 0;
+                    for (int d = 0; d < rank; d++) if (r.access.strides[d] != 0) lv = d + 1;
+                    yield lv;
+                }
+                case LitVal lit -> 0;
+                case IotaVal io -> io.dim + 1;
+                case OpVal op -> {
+                    int lv = 0;
+                    for (Val in : op.ins) lv = Math.max(lv, in.level);
+                    yield lv;
+                }
+            };
+        }
+
+        private void level(int lv) {
+            for (Val v : l.vals) if (v.level == lv) value(v);
+            Red red = l.red;
+            int s = red != null && red.register ? l.reducedFrom() : -1;
+            if (lv == s) initAccumulator(red);
+            if (lv == rank) {
+                for (StoreOp st : l.stores) e.as(st.origin(), () -> store(st));
+                if (red != null) e.as(red.origin, () -> accumulate(red));
+            } else {
+                Local i = c.newLocal(JType.INT);
+                counters[lv] = i;
+                c.forLoop(i, l.dims[lv], () -> {
+                    if (lv + 1 < rank) {
+                        for (Access a : l.accesses) {
+                            Object[] b = bases.get(a);
+                            if (a.strides[lv] == 0) { b[lv + 1] = b[lv]; continue; }
+                            Local nb = c.newLocal(JType.INT);
+                            push(c, b[lv]);
+                            c.load(i);
+                            if (a.strides[lv] != 1) c.iconst(a.strides[lv]).insn(IMUL);
+                            c.insn(IADD).store(nb);
+                            b[lv + 1] = nb;
+                        }
+                    }
+                    level(lv + 1);
+                });
+            }
+            if (lv == s) e.as(red.origin, () -> storeAccumulator(red, s));
+        }
+
+        /** Pushes the array index of access a at level lv (the full index when lv == rank). */
+        private void index(Access a, int lv) {
+            Object[] b = bases.get(a);
+            if (lv < rank || rank == 0) {
+                push(c, b[Math.min(lv, rank)]);
+                return;
+            }
+            int inner = rank - 1;
+            Object base = b[inner];
+            int stride = a.strides[inner];
+            if (stride == 0) {
+                push(c, base);
+                return;
+            }
+            c.load(counters[inner]);
+            if (stride != 1) c.iconst(stride).insn(IMUL);
+            if (!(base instanceof Integer z && z == 0)) {
+                push(c, base);
+                c.insn(IADD);
+            }
+        }
+
+        private void value(Val v) {
+            e.as(v.origin, () -> {
+                JType t = JType.compute(v.dtype);
+                switch (v) {
+                    case ReadVal r -> {
+                        c.load(e.array(r.access.value));
+                        index(r.access, v.level);
+                        c.loadElement(v.dtype);
+                    }
+                    case LitVal lit -> c.constant(t, lit.l, lit.d);
+                    case IotaVal io -> c.load(counters[io.dim]).convert(JType.INT, t);
+                    case OpVal op -> {
+                        Local[] ins = new Local[op.ins.length];
+                        DType[] types = new DType[op.ins.length];
+                        for (int k = 0; k < ins.length; k++) {
+                            ins[k] = locals.get(op.ins[k]);
+                            types[k] = op.ins[k].dtype;
+                        }
+                        ScalarOps.emit(c, op.op, v.dtype, types, ins, op.attrs);
+                    }
+                }
+                Local local = c.newLocal(t);
+                c.store(local);
+                locals.put(v, local);
+            });
+        }
+
+        private void store(StoreOp st) {
+            c.load(e.array(st.target().value));
+            index(st.target(), rank);
+            c.load(locals.get(st.val()));
+            c.storeElement(st.target().value.dtype);
+        }
+
+        // ---- reductions ----
+
+        private void pushInit(Red red, JType t) {
+            boolean max = red.kind.equals("max") || red.kind.equals("argmax");
+            switch (red.kind) {
+                case "sum", "mean" -> c.constant(t, 0, 0.0);
+                default -> {
+                    switch (t) {
+                        case INT -> c.iconst(max ? Integer.MIN_VALUE : Integer.MAX_VALUE);
+                        case LONG -> c.lconst(max ? Long.MIN_VALUE : Long.MAX_VALUE);
+                        case FLOAT -> c.fconst(max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY);
+                        case DOUBLE -> c.dconst(max ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+                        case REF -> throw new IllegalStateException();
+                    }
+                }
+            }
+        }
+
+        private void initAccumulator(Red red) {
+            JType t = red.accType();
+            acc = c.newLocal(t);
+            pushInit(red, t);
+            c.store(acc);
+            if (red.isArg()) {
+                bestIdx = c.newLocal(JType.INT);
+                position = c.newLocal(JType.INT);
+                c.iconst(0).store(bestIdx).iconst(0).store(position);
+            }
+        }
+
+        /** Pushes the input element converted to the accumulator type. */
+        private void pushInput(Red red) {
+            c.load(locals.get(red.input));
+            c.convert(JType.compute(red.input.dtype), red.accType());
+        }
+
+        /** acc op= input, for the value on the stack below (register or array element). */
+        private void combine(Red red) {
+            JType t = red.accType();
+            switch (red.kind) {
+                case "sum", "mean" -> c.arith(t, IADD);
+                case "max" -> c.invokeStatic(Math.class, "max", "(" + t.desc + t.desc + ")" + t.desc);
+                case "min" -> c.invokeStatic(Math.class, "min", "(" + t.desc + t.desc + ")" + t.desc);
+                default -> throw new IllegalStateException(red.kind);
+            }
+        }
+
+        private void accumulate(Red red) {
+            if (red.isArg()) {
+                argStep(red);
+                return;
+            }
+            if (red.register) {
+                c.load(acc);
+                pushInput(red);
+                combine(red);
+                c.store(acc);
+                return;
+            }
+            boolean scratch = red.scratch != null;
+            c.load(e.array(scratch ? red.scratch : red.out.value));
+            index(red.out, rank);
+            c.insn(DUP2);
+            if (scratch) c.insn(DALOAD);
+            else c.loadElement(red.outType);
+            if (!scratch && red.accType() != JType.compute(red.outType)) throw new IllegalStateException("accumulator type");
+            pushInput(red);
+            combine(red);
+            if (scratch) c.insn(DASTORE);
+            else c.storeElement(red.outType);
+        }
+
+        /**
+         * argmax/argmin: the first position whose element strictly beats the best so far; for
+         * floats a NaN best is never beaten and a NaN element always beats (NumPy's NaN rule).
+         */
+        private void argStep(Red red) {
+            JType t = red.accType();
+            boolean max = red.kind.equals("argmax");
+            Local v = locals.get(red.input);
+            Label skip = new Label(), take = new Label();
+            if (t == JType.FLOAT || t == JType.DOUBLE) {
+                int cmp = t == JType.FLOAT ? FCMPL : DCMPL;
+                c.load(acc).load(acc).insn(cmp).jump(IFNE, skip);          // best is NaN: keep it
+                c.load(v).load(v).insn(cmp).jump(IFNE, take);              // element is NaN: take it
+                c.load(v).load(acc).insn(max ? cmp : (t == JType.FLOAT ? FCMPG : DCMPG)).jump(max ? IFLE : IFGE, skip);
+            } else if (t == JType.LONG) {
+                c.load(v).load(acc).insn(LCMP).jump(max ? IFLE : IFGE, skip);
+            } else {
+                c.load(v).load(acc).jump(max ? IF_ICMPLE : IF_ICMPGE, skip);
+            }
+            c.label(take);
+            c.load(v).store(acc);
+            c.load(position).store(bestIdx);
+            c.label(skip);
+            e.mn.visitIincInsn(position.slot(), 1);
+        }
+
+        /** Converts the finished accumulator on the stack to the output's compute type. */
+        private void finish(Red red) {
+            JType out = JType.compute(red.outType);
+            if (red.kind.equals("mean")) c.dconst(red.count).insn(DDIV);
+            c.convert(red.accType(), out);
+        }
+
+        private void storeAccumulator(Red red, int s) {
+            c.load(e.array(red.out.value));
+            index(red.out, s);
+            if (red.isArg()) c.load(bestIdx);
+            else {
+                c.load(acc);
+                finish(red);
+            }
+            c.storeElement(red.outType);
+        }
+
+        private void initAccumulatorArray(Red red) {
+            boolean scratch = red.scratch != null;
+            Local arr = e.array(scratch ? red.scratch : red.out.value);
+            e.as(red.origin, () -> c.forLoop(red.outSize, j -> {
+                c.load(arr).load(j);
+                if (scratch) {
+                    c.dconst(0).insn(DASTORE);
+                } else {
+                    pushInit(red, JType.compute(red.outType));
+                    c.storeElement(red.outType);
+                }
+            }));
+        }
+
+        private void finishAccumulatorArray(Red red) {
+            boolean scratch = red.scratch != null;
+            if (!scratch && !red.kind.equals("mean")) return;
+            Local src = e.array(scratch ? red.scratch : red.out.value), dst = e.array(red.out.value);
+            e.as(red.origin, () -> c.forLoop(red.outSize, j -> {
+                c.load(dst).load(j).load(src).load(j);
+                if (scratch) c.insn(DALOAD);
+                else c.loadElement(red.outType);
+                finish(red);
+                c.storeElement(red.outType);
+            }));
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dlm.compiler.codegen;
+
+import dlm.compiler.diag.DlmException;
+import dlm.compiler.ir.Dim;
+import dlm.compiler.ir.Graph;
+import dlm.compiler.ir.Node;
+import dlm.compiler.ir.Shape;
+import dlm.compiler.passes.PassPipeline;
+import dlm.compiler.passes.Rewriter;
+import dlm.compiler.train.TrainGraph;
+import dlm.runtime.exec.StepClasses;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The code generator's entry points: a graph (or a {@link TrainGraph}'s train, eval or predict
+ * step) with its symbolic dims bound to concrete sizes becomes one JVM class implementing
+ * {@link dlm.runtime.exec.CompiledStep}.
+ *
+ * <p>Pipeline: the standard passes ({@link PassPipeline#standard()}), then {@link Planner}
+ * (fusion, views, in-place updates, schedule, memory plan), then {@link ClassGen} (ASM, class
+ * version 25, one method per step, {@code SourceFile}/{@code LineNumberTable} from the nodes'
+ * spans), defined as a hidden class ({@link StepClasses}).
+ */
+public final class Codegen {
+    private Codegen() {}
+
+    /** Which step of a train block. */
+    public enum StepKind {
+        /** forward, loss, metrics, backward, optimizer update (params and slots in place) */
+        TRAIN,
+        /** forward, loss and metrics */
+        EVAL,
+        /** the forward pass: the model's output */
+        PREDICT;
+
+        public String lower() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
+
+    /**
+     * @param hidden    define the class as a hidden class (else in a class loader of its own, whose
+     *                  frames show in stack traces natively)
+     * @param runPasses run {@link PassPipeline#standard()} before planning
+     */
+    public record Options(boolean hidden, boolean runPasses) {
+        public static Options defaults() { return new Options(true, true); }
+
+        public Options withHidden(boolean h) { return new Options(h, runPasses); }
+
+        public Options withRunPasses(boolean r) { return new Options(hidden, r); }
+    }
+
+    // ---- any graph -----------------------------------------------------------------------------------
+
+    /**
+     * Compiles {@code g}'s outputs for inputs of the given shapes (by input name; inputs not
+     * listed must have static shapes). {@code inPlace} maps output names to the input or param
+     * whose array they overwrite.
+     */
+    public static Compilation compile(Graph g, Map<String, int[]> inputShapes, Map<String, String> inPlace, String className, Options o) {
+        Graph opt = o.runPasses() ? PassPipeline.standard().apply(g) : g;
+        Map<String, Dim> binding = bind(opt, inputShapes);
+        Planner plan = new Planner(opt, binding, inPlace);
+        String source = sourceFileOf(opt);
+        ClassGen gen = new ClassGen(plan, StepClasses.PACKAGE + className, source);
+        return new Compilation(opt, plan, gen, o.hidden());
+    }
+
+    public static Compilation compile(Graph g, Map<String, int[]> inputShapes) {
+        return compile(g, inputShapes, Map.of(), "Graph", Options.defaults());
+    }
+
+    /** Binds symbolic dims from the inputs' actual shapes, as the interpreter does. */
+    static Map<String, Dim> bind(Graph g, Map<String, int[]> inputShapes) {
+        Map<String, Dim> binding = new HashMap<>();
+        for (Node in : g.inputs()) {
+            int[] actual = inputShapes.get(in.name());
+            if (actual == null) continue;
+            Shape st = in.type().shape();
+            if (actual.length != st.rank())
+                throw new DlmException(in.span(), "input '" + in.name() + "' expects " + in.type() + ", got shape " + Shape.of(actual).tuple());
+            for (int a = 0; a < actual.length; a++) {
+                Dim d = st.dim(a).substitute(binding);
+                if (d.isKnown()) {
+                    if (d.coefficient() != actual[a])
+                        throw new DlmException(in.span(), "input '" + in.name() + "' expects " + in.type() + ", got shape " + Shape.of(actual).tuple());
+                } else if (d.symbols().size() == 1 && actual[a] % d.coefficient() == 0) {
+                    binding.put(d.symbols().get(0), Dim.of(actual[a] / d.coefficient()));
+                }
+            }
+        }
+        return binding;
+    }
+
+    /** The .dlm file most nodes come from (the class's SourceFile). */
+    static String sourceFileOf(Graph g) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (Node n : g.nodes()) {
+            String f = ClassGen.sourceFileOf(n);
+            if (f != null) counts.merge(f, 1, Integer::sum);
+        }
+        return counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("<graph>");
+    }
+
+    // ---- train blocks --------------------------------------------------------------------------------
+
+    /** The graph of one step kind: the train graph with only that kind's outputs, optimized. */
+    public static Graph stepGraph(TrainGraph tg, StepKind kind) {
+        Graph g = Rewriter.copyOf(tg.graph).graph();
+        Map<String, Node> outs = new LinkedHashMap<>(g.outputs());
+        g.clearOutputs();
+        for (var e : outs.entrySet()) {
+            String name = e.getKey();
+            boolean update = name.startsWith("update:") || name.startsWith("slot:");
+            boolean lossOrMetric = name.equals("loss") || tg.metricNames.contains(name);
+            boolean keep = switch (kind) {
+                case TRAIN -> update || lossOrMetric;
+                case EVAL -> lossOrMetric;
+                case PREDICT -> name.equals("output");
+            };
+            if (keep) g.setOutput(name, e.getValue());
+        }
+        return PassPipeline.standard().apply(g);
+    }
+
+    /** For a train step: {@code update:W} overwrites param W, {@code slot:W/m} the slot input {@code W/m}. */
+    public static Map<String, String> inPlaceOutputs(TrainGraph tg, StepKind kind) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (kind != StepKind.TRAIN) return m;
+        for (Node p : tg.params) {
+            m.put("update:" + p.name(), p.name());
+            for (String s : tg.slotNames) m.put("slot:" + p.name() + "/" + s, p.name() + "/" + s);
+        }
+        return m;
+    }
+
+    /** Compiles one step of a train block for one batch size. */
+    public static Compilation compile(TrainGraph tg, StepKind kind, int batchSize, Options o) {
+        Graph g = stepGraph(tg, kind);
+        Map<String, int[]> shapes = new HashMap<>();
+        int[] images = concreteLeading(tg.images, batchSize);
+        shapes.put(tg.images.name(), images);
+        if (kind != StepKind.PREDICT) shapes.put(tg.labels.name(), concreteLeading(tg.labels, batchSize));
+        return compile(g, shapes, inPlaceOutputs(tg, kind), className(tg, kind, batchSize), o.withRunPasses(false));
+    }
+
+    public static Compilation compile(TrainGraph tg, StepKind kind, int batchSize) { return compile(tg, kind, batchSize, Options.defaults()); }
+
+    /** The class file of one step ({@code dlmc compile}). */
+    public static byte[] classBytes(TrainGraph tg, StepKind kind, int batchSize) { return compile(tg, kind, batchSize).classBytes(); }
+
+    /** The annotated disassembly of one step ({@code dlmc disasm}). */
+    public static String disassemble(TrainGraph tg, StepKind kind, int batchSize) { return compile(tg, kind, batchSize).disassemble(); }
+
+    /** Every step's class file by file name ({@code Mnist_train_b128.class}, …), for {@code dlmc compile --out DIR}. */
+    public static Map<String, byte[]> classFiles(TrainGraph tg, int batchSize) {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        for (StepKind k : StepKind.values()) {
+            Compilation c = compile(tg, k, batchSize);
+            m.put(c.simpleName() + ".class", c.classBytes());
+        }
+        return m;
+    }
+
+    /** The images input's shape with its leading (batch) dim set to {@code batch}; other dims must be static. */
+    private static int[] concreteLeading(Node input, int batch) {
+        List<Dim> dims = input.type().shape().dims();
+        int[] s = new int[dims.size()];
+        for (int a = 0; a < s.length; a++) {
+            Dim d = dims.get(a);
+            if (a == 0) s[a] = batch;
+            else if (d.isKnown()) s[a] = d.size();
+            else throw new DlmException(input.span(), "cannot compile: only the leading (batch) dim of '" + input.name() + "' may be symbolic, got " + input.type());
+        }
+        return s;
+    }
+
+    static String className(TrainGraph tg, StepKind kind, int batchSize) {
+        String f = ClassGen.sourceFileOf(tg.images);
+        String base = f == null ? "Model" : f.replaceAll("\\.dlm$", "");
+        StringBuilder sb = new StringBuilder();
+        boolean up = true;
+        for (char ch : base.toCharArray()) {
+            if (!Character.isLetterOrDigit(ch)) { up = true; continue; }
+            sb.append(up ? Character.toUpperCase(ch) : ch);
+            up = false;
+        }
+        if (sb.isEmpty() || !Character.isJavaIdentifierStart(sb.charAt(0))) sb.insert(0, 'M');
+        return sb + "_" + kind.lower() + "_b" + batchSize;
+    }
+
+    static String fileName(Path p) { return p.getFileName().toString(); }
+}

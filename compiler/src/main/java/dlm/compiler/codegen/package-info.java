@@ -1,0 +1,45 @@
+/**
+ * The code generator: a graph (in practice a train block's train, eval or predict step) becomes
+ * one JVM class implementing {@link dlm.runtime.exec.CompiledStep}, whose {@code run()} executes
+ * the step as fused, allocation-free loops and kernel calls over arrays allocated once.
+ *
+ * <h2>Pipeline</h2>
+ * <ol>
+ *   <li>{@link dlm.compiler.passes.PassPipeline#standard()} (fold, simplify, CSE, DCE).</li>
+ *   <li>Shape specialization: the symbolic dims (the batch) are bound to concrete sizes
+ *       ({@link dlm.compiler.codegen.Codegen#bind}); one class per batch size.</li>
+ *   <li>{@link dlm.compiler.codegen.Planner}: lowering and fusion, outputs and in-place updates,
+ *       schedule, memory plan (see its comment).</li>
+ *   <li>{@link dlm.compiler.codegen.ClassGen}: bytecode through the typed helper layer
+ *       {@link dlm.compiler.codegen.Code} over ASM's tree API; element-wise semantics per op in
+ *       {@link dlm.compiler.codegen.ScalarOps}; one method per step; {@code SourceFile} and
+ *       {@code LineNumberTable} from the nodes' spans.</li>
+ *   <li>{@link dlm.compiler.codegen.Compilation}: the class bytes, a hidden class defined from
+ *       them, instances over freshly allocated (or bound) arrays ({@link dlm.compiler.codegen.CompiledGraph}).</li>
+ * </ol>
+ *
+ * <h2>What is generated and what is called</h2>
+ * Generated loops: every element-wise op (arithmetic, comparisons, logic, where, casts, oneHot,
+ * transcendental functions), broadcasting (index arithmetic fixed at compile time, never a
+ * materialized copy), reductions (sum, mean, max, min, argmax, argmin; into a register when the
+ * reduced axes are innermost, else into an accumulator array), and data movement that strides
+ * cannot express (pad, concat, tile, copies). Free: reshape, expandDims, squeeze, transpose,
+ * broadcastTo and slice are views. Kernels ({@code dlm.runtime.exec}): matrix products through
+ * {@link dlm.runtime.exec.Blas} (transposed operands passed as flags), softmax/logSoftmax rows and
+ * sparse softmax-crossentropy ({@link dlm.runtime.exec.Nn}).
+ *
+ * <h2>Exactness</h2>
+ * Generated loops compute what the reference interpreter computes, bit for bit: each node's
+ * value is rounded to its dtype as the interpreter's store would round it, f32 arithmetic that
+ * equals double-then-round runs in float, the rest in double; sums accumulate in double (long
+ * for integers) in the interpreter's order. The one difference: f32 matrix products accumulate in
+ * float.
+ *
+ * <h2>Loops</h2>
+ * Plain counted int loops over arrays loaded into locals, which C2 unrolls and auto-vectorizes,
+ * rather than Vector API code: measured on this machine, the Adam update (memory-bound) runs
+ * equally fast either way, and what kept loops slow were data-dependent branches (a relu mask
+ * or a {@code where} mispredicting on half the elements), which the generator avoids by emitting
+ * comparisons and selects branch-free (FCMPL/LCMP arithmetic, bit selects).
+ */
+package dlm.compiler.codegen;

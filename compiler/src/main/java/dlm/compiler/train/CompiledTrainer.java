@@ -1,0 +1,200 @@
+package dlm.compiler.train;
+
+import dlm.compiler.codegen.Codegen;
+import dlm.compiler.codegen.Codegen.StepKind;
+import dlm.compiler.codegen.CompiledGraph;
+import dlm.compiler.diag.DlmException;
+import dlm.compiler.interp.ParamStore;
+import dlm.compiler.ir.Node;
+import dlm.runtime.DType;
+import dlm.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a {@link TrainGraph} as generated JVM code, with the semantics of
+ * {@link InterpretedTrainer}: the same params (the {@link ParamStore}'s own tensors, which the
+ * compiled steps update in place, so checkpoints and the interpreter see the same arrays), the
+ * same optimizer slots (initialized as the interpreter does) and step counter.
+ *
+ * <p>Each step kind (train, eval, predict) is compiled per batch size actually used — typically
+ * the full batch and the last, shorter one — on first use and cached. All instances share the
+ * param and slot arrays; each has its own intermediates. A train step in steady state allocates
+ * nothing: the batch is copied into the instance's input arrays, the step counter written into
+ * its array, and the returned array is reused.
+ */
+public final class CompiledTrainer implements Trainer {
+    private final TrainGraph tg;
+    private final ParamStore params;
+    private final Codegen.Options options;
+    private final String[] paramNames;
+    private final Tensor[] paramTensors;
+    private final Map<String, List<Tensor>> slots = new LinkedHashMap<>();
+    private final Tensor stepTensor = Tensor.zeros(DType.F32);
+    private final Map<String, Tensor> bindings = new LinkedHashMap<>();
+    private final double[] trainResult, evalResult;
+    private final Inst[][] cache = new Inst[StepKind.values().length][];
+    private long step;
+
+    /** A compiled step for one batch size, with its input and output tensors looked up once. */
+    private record Inst(int batch, CompiledGraph graph, Tensor images, Tensor labels, Tensor loss, Tensor[] metrics, Tensor output) {}
+
+    public CompiledTrainer(TrainGraph tg, ParamStore params) { this(tg, params, Codegen.Options.defaults()); }
+
+    public CompiledTrainer(TrainGraph tg, ParamStore params, Codegen.Options options) {
+        this.tg = tg;
+        this.params = params;
+        this.options = options;
+        paramNames = tg.params.stream().map(Node::name).toArray(String[]::new);
+        paramTensors = new Tensor[paramNames.length];
+        // the slots' initial values, computed exactly as the interpreter computes them
+        Map<String, List<Tensor>> initial = new InterpretedTrainer(tg, params).slots();
+        for (int i = 0; i < paramNames.length; i++) {
+            String p = paramNames[i];
+            paramTensors[i] = params.get(p);
+            bindings.put(p, paramTensors[i]);
+            List<Tensor> s = new ArrayList<>(initial.get(p));
+            slots.put(p, s);
+            for (int k = 0; k < tg.slotNames.size(); k++) bindings.put(p + "/" + tg.slotNames.get(k), s.get(k));
+        }
+        bindings.put(tg.step.name(), stepTensor);
+        trainResult = new double[1 + tg.metrics.size()];
+        evalResult = new double[1 + tg.metrics.size()];
+        for (int k = 0; k < cache.length; k++) cache[k] = new Inst[0];
+    }
+
+    @Override
+    public TrainGraph graph() { return tg; }
+
+    @Override
+    public ParamStore params() { return params; }
+
+    @Override
+    public Map<String, List<Tensor>> slots() { return slots; }
+
+    @Override
+    public long step() { return step; }
+
+    @Override
+    public void restore(long step, Map<String, List<Tensor>> state) {
+        this.step = step;
+        syncParams();
+        for (var e : state.entrySet()) {
+            List<Tensor> mine = slots.get(e.getKey());
+            if (mine == null) throw new IllegalArgumentException("no param named " + e.getKey());
+            for (int k = 0; k < mine.size(); k++) copyInto(e.getValue().get(k), mine.get(k), e.getKey() + "/" + tg.slotNames.get(k));
+        }
+    }
+
+    @Override
+    public List<String> metricNames() { return tg.metricNames; }
+
+    @Override
+    public double[] trainStep(Tensor images, Tensor labels) {
+        syncParams();
+        Inst in = instance(StepKind.TRAIN, images);
+        feed(in, images, labels);
+        step++;
+        stepTensor.f32Storage()[0] = (float) step;
+        in.graph().run();
+        return results(in, trainResult);
+    }
+
+    @Override
+    public double[] evalStep(Tensor images, Tensor labels) {
+        syncParams();
+        Inst in = instance(StepKind.EVAL, images);
+        feed(in, images, labels);
+        in.graph().run();
+        return results(in, evalResult);
+    }
+
+    @Override
+    public Tensor predict(Tensor images) {
+        syncParams();
+        Inst in = instance(StepKind.PREDICT, images);
+        feed(in, images, null);
+        in.graph().run();
+        return in.output().copy();
+    }
+
+    /** The compiled instance of a step kind for a batch size (compiling it on first use). */
+    public CompiledGraph compiled(StepKind kind, int batch) { return instance(kind, batch).graph(); }
+
+    // ---- internals ----------------------------------------------------------------------------------
+
+    private Inst instance(StepKind kind, Tensor images) {
+        if (images.rank() == 0 || images.dtype() != tg.images.type().dtype() || images.rank() != tg.images.type().rank())
+            throw new DlmException(tg.images.span(), "input '" + tg.images.name() + "' expects " + tg.images.type() + ", got "
+                    + images.dtype() + Arrays.toString(images.shape()));
+        return instance(kind, images.dim(0));
+    }
+
+    private Inst instance(StepKind kind, int batch) {
+        Inst[] list = cache[kind.ordinal()];
+        for (Inst i : list) if (i.batch() == batch) return i;
+        CompiledGraph g = Codegen.compile(tg, kind, batch, options).instantiate(bindings);
+        Tensor[] metrics = new Tensor[tg.metricNames.size()];
+        Tensor loss = null, output = null;
+        if (kind != StepKind.PREDICT) {
+            loss = g.output("loss");
+            for (int k = 0; k < metrics.length; k++) metrics[k] = g.output(tg.metricNames.get(k));
+        } else {
+            output = g.output("output");
+        }
+        Tensor labels = kind == StepKind.PREDICT ? null : g.external(tg.labels.name());
+        Inst in = new Inst(batch, g, g.external(tg.images.name()), labels, loss, metrics, output);
+        Inst[] more = Arrays.copyOf(list, list.length + 1);
+        more[list.length] = in;
+        cache[kind.ordinal()] = more;
+        return in;
+    }
+
+    private void feed(Inst in, Tensor images, Tensor labels) {
+        copyInto(images, in.images(), tg.images);
+        if (labels != null) copyInto(labels, in.labels(), tg.labels);
+    }
+
+    private static void copyInto(Tensor from, Tensor to, Node input) {
+        if (!sameShape(from, to))
+            throw new DlmException(input.span(), "input '" + input.name() + "' expects " + input.type() + ", got "
+                    + from.dtype() + Arrays.toString(from.shape()));
+        System.arraycopy(from.storage(), 0, to.storage(), 0, to.size());
+    }
+
+    private static void copyInto(Tensor from, Tensor to, String what) {
+        if (!sameShape(from, to))
+            throw new IllegalArgumentException(what + " expects " + to.dtype() + Arrays.toString(to.shape()) + ", got "
+                    + from.dtype() + Arrays.toString(from.shape()));
+        System.arraycopy(from.storage(), 0, to.storage(), 0, to.size());
+    }
+
+    private static boolean sameShape(Tensor a, Tensor b) {
+        if (a.dtype() != b.dtype() || a.rank() != b.rank()) return false;
+        for (int k = 0; k < a.rank(); k++) if (a.dim(k) != b.dim(k)) return false;
+        return true;
+    }
+
+    /**
+     * The compiled steps are bound to the param tensors the store held when this trainer was
+     * made. If someone put other tensors into the store (a checkpoint restore), their values are
+     * copied into the bound arrays, and the bound tensors put back.
+     */
+    private void syncParams() {
+        for (int i = 0; i < paramNames.length; i++) {
+            Tensor t = params.get(paramNames[i]);
+            if (t == paramTensors[i]) continue;
+            copyInto(t, paramTensors[i], "param " + paramNames[i]);
+            params.set(paramNames[i], paramTensors[i]);
+        }
+    }
+
+    private double[] results(Inst in, double[] r) {
+        r[0] = in.loss().getDouble(0);
+        for (int k = 0; k < in.metrics().length; k++) r[k + 1] = in.metrics()[k].getDouble(0);
+        return r;
+    }
+}

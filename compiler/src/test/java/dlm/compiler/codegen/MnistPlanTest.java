@@ -1,0 +1,131 @@
+package dlm.compiler.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dlm.compiler.Frontend;
+import dlm.compiler.TestFiles;
+import dlm.compiler.check.CheckedProgram;
+import dlm.compiler.ir.Node;
+import dlm.compiler.train.TrainGraph;
+import java.lang.classfile.Attributes;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.attribute.CodeAttribute;
+import java.lang.classfile.attribute.LineNumberInfo;
+import java.lang.classfile.attribute.LineNumberTableAttribute;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The shape of the compiled MNIST train step: what is fused, what is a kernel, which products
+ * read transposed operands in place, how the optimizer updates params and slots in place, and
+ * that the class is valid, small-methoded and points at mnist.dlm.
+ */
+class MnistPlanTest {
+
+    static TrainGraph train(String example) throws Exception {
+        CheckedProgram p = Frontend.load(TestFiles.example(example));
+        return TrainGraph.build(p, p.trains().get(0));
+    }
+
+    static List<String> ops(Unit u) { return u.nodes.stream().map(Node::opName).toList(); }
+
+    @Test
+    void theTrainStepIsFusedLoopsAroundFiveProducts() throws Exception {
+        TrainGraph tg = train("mnist.dlm");
+        Compilation c = Codegen.compile(tg, Codegen.StepKind.TRAIN, 128);
+        Planner p = c.plan;
+        CodegenTestSupport.assertPlanSound(c);
+        List<Unit> gemms = p.schedule.stream().filter(u -> u instanceof Unit.Gemm).toList();
+        assertEquals(5, gemms.size(), "x@W1, h@W2, dh = g@W2ᵀ, dW2 = hᵀ@g, dW1 = xᵀ@g");
+        // nothing is copied: no transposes materialized, outputs and updates written where they belong
+        assertEquals(List.of(), p.schedule.stream().filter(u -> u instanceof Unit.Move).map(u -> u.method).toList());
+        // products read transposed operands in place (transpose flags), as the backward pass needs
+        Set<String> layouts = new TreeSet<>();
+        for (Unit u : gemms) {
+            Unit.Gemm g = (Unit.Gemm) u;
+            int[] a = Planner.blasLayout(g.m, g.k, g.ars, g.acs), b = Planner.blasLayout(g.k, g.n, g.brs, g.bcs);
+            layouts.add((a[0] == 1 ? "T" : "N") + (b[0] == 1 ? "T" : "N") + " " + g.m + "x" + g.n + "x" + g.k);
+        }
+        assertEquals(new TreeSet<>(List.of("NN 128x512x784", "NN 128x10x512", "NT 128x512x10", "TN 512x10x128", "TN 784x512x128")), layouts);
+        // the u8 -> f32 scaling of the input is one loop
+        Unit first = p.schedule.get(0);
+        assertEquals(List.of("cast", "div"), ops(first));
+        assertEquals(1, first.loops().get(0).dims.length, "one flat loop");
+        // bias + relu (and the relu mask the backward pass needs) in one loop
+        assertTrue(p.schedule.stream().anyMatch(u -> ops(u).containsAll(List.of("add", "relu", "greater"))), "bias+relu fused");
+        // the relu gradient (mask x upstream gradient) with the bias gradient's reduction
+        assertTrue(p.schedule.stream().anyMatch(u -> ops(u).equals(List.of("where", "sum"))), "relu backward + bias grad fused");
+        // each param's whole Adam update is ONE loop writing w, m and v in place, after every reader of the old w
+        for (Node param : tg.params) {
+            List<Unit> writers = p.schedule.stream().filter(u -> u.inPlace.stream().anyMatch(v -> v.node.name().equals(param.name()))).toList();
+            assertEquals(1, writers.size(), param.name());
+            Unit.Group g = (Unit.Group) writers.get(0);
+            Set<String> written = g.loop.stores.stream().map(s -> s.target().value.node.name()).collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(new TreeSet<>(List.of(param.name(), param.name() + "/m", param.name() + "/v")), written);
+            assertEquals(1, g.loop.dims.length, "one flat loop over " + param.name());
+            for (Unit r : p.schedule) if (r != g && r.reads.contains(p.externals.get(findNode(c, param.name())))) assertTrue(r.order < g.order, r.method + " reads " + param.name() + " after its update");
+        }
+        // intermediates share arrays
+        long[] fp = c.intermediateFootprint();
+        assertTrue(fp[0] < fp[1], fp[0] + " vs " + fp[1]);
+    }
+
+    private static Node findNode(Compilation c, String name) {
+        return c.graph().nodes().stream().filter(n -> name.equals(n.name()) && (n.is("param") || n.is("input"))).findFirst().orElseThrow();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mnist.dlm", "mnist_from_scratch.dlm", "fashion_mnist.dlm"})
+    void everyStepClassVerifiesHasSmallMethodsAndPointsAtTheSource(String example) throws Exception {
+        TrainGraph tg = train(example);
+        for (Codegen.StepKind kind : Codegen.StepKind.values()) {
+            for (int batch : new int[] {128, 96}) {
+                Compilation c = Codegen.compile(tg, kind, batch);
+                byte[] bytes = c.classBytes();
+                CodegenTestSupport.verify(bytes);
+                CodegenTestSupport.assertPlanSound(c);
+                ClassModel cm = ClassFile.of().parse(bytes);
+                assertEquals(69, cm.majorVersion(), "Java 25 class file");
+                assertEquals(example, cm.findAttribute(Attributes.sourceFile()).orElseThrow().sourceFile().stringValue());
+                Set<Integer> lines = new TreeSet<>();
+                for (MethodModel m : cm.methods()) {
+                    CodeAttribute code = m.findAttribute(Attributes.code()).orElseThrow();
+                    assertTrue(code.codeLength() < 8000, m.methodName() + " has " + code.codeLength() + " bytes of code");
+                    for (LineNumberTableAttribute t : code.findAttributes(Attributes.lineNumberTable()))
+                        for (LineNumberInfo li : t.lineNumbers()) lines.add(li.lineNumber());
+                }
+                Set<Integer> nodeLines = new TreeSet<>();
+                for (Node n : c.graph().nodes()) if (!n.is("input") && !n.is("param") && !n.is("constant")) nodeLines.add(n.span().line());
+                assertTrue(lines.containsAll(nodeLines), "line numbers " + lines + " cover the nodes' lines " + nodeLines);
+                if (kind != Codegen.StepKind.TRAIN) assertTrue(c.plan.schedule.stream().allMatch(u -> u.inPlace.isEmpty()));
+            }
+        }
+    }
+
+    @Test
+    void disassemblyAndClassFilesForTheCommandLine() throws Exception {
+        TrainGraph tg = train("mnist.dlm");
+        String d = Codegen.disassemble(tg, Codegen.StepKind.TRAIN, 128);
+        assertTrue(d.contains("// source file: mnist.dlm"), d.substring(0, 300));
+        assertTrue(d.contains("hidden = relu(%8) : f32[batch, 512]   mnist.dlm:7"), "nodes with their lines");
+        assertTrue(d.contains("LINENUMBER 7"), "line numbers in the code");
+        assertTrue(d.contains("INVOKESTATIC dlm/runtime/exec/Blas.sgemm"), "products call the GEMM indirection");
+        assertTrue(d.contains("external hidden.W f32[401408]"), "the memory plan");
+        String predict = Codegen.disassemble(tg, Codegen.StepKind.PREDICT, 10);
+        assertFalse(predict.contains("logSoftmax"), "predict runs the forward pass alone");
+        var files = Codegen.classFiles(tg, 128);
+        assertEquals(List.of("Mnist_train_b128.class", "Mnist_eval_b128.class", "Mnist_predict_b128.class"), new ArrayList<>(files.keySet()));
+        for (byte[] b : files.values()) assertNotNull(ClassFile.of().parse(b).thisClass());
+    }
+}

@@ -1,0 +1,262 @@
+package dlm.compiler.codegen;
+
+import static dlm.compiler.codegen.CodegenTestSupport.check;
+import static dlm.compiler.codegen.CodegenTestSupport.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dlm.compiler.autodiff.Autodiff;
+import dlm.compiler.codegen.CodegenTestSupport.G;
+import dlm.compiler.interp.ParamStore;
+import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
+import dlm.compiler.ir.Shape;
+import dlm.compiler.ops.Op;
+import dlm.compiler.ops.OpRegistry;
+import dlm.runtime.DType;
+import dlm.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every op of the registry, compiled vs interpreted: forward over several shapes (broadcasting
+ * included) and dtypes (f32, f64, f16 where it is supported, the integer types and bool where
+ * the op takes them), and, for differentiable ops on f32 and f64, the gradient graph that
+ * autodiff builds (compiled as a whole). See {@link CodegenTestSupport} for the tolerances.
+ */
+class OpsCompiledTest {
+    static final DType F32 = DType.F32, F64 = DType.F64, F16 = DType.F16, I32 = DType.I32, I64 = DType.I64, U8 = DType.U8, BOOL = DType.BOOL;
+
+    static final int[][] UNARY_SHAPES = {{}, {5}, {2, 3}, {2, 1, 3}, {2, 3, 1, 2}, {37}};
+    static final int[][][] BINARY_SHAPES = {
+        {{}, {}}, {{4}, {4}}, {{3}, {}}, {{}, {3}}, {{2, 3}, {3}}, {{2, 1}, {1, 3}},
+        {{4, 1, 3}, {2, 1}}, {{2, 1, 3, 1}, {1, 4, 1, 2}}, {{2, 3, 2, 2}, {2, 3, 2, 2}}, {{33, 5}, {33, 1}}};
+
+    /** One case: inputs (name, tensor) and the op applied to them. */
+    record Case(String name, List<Tensor> inputs, BiFunction<G, List<Node>, Node> build, boolean grad, double tol) {}
+
+    private static final List<Case> CASES = new ArrayList<>();
+    private static final Set<String> COVERED = new TreeSet<>();
+
+    private static void add(String op, String name, List<Tensor> ins, BiFunction<G, List<Node>, Node> b, boolean grad, double tol) {
+        COVERED.add(op);
+        CASES.add(new Case(op + " " + name, ins, b, grad, tol));
+    }
+
+    private static void simple(String op, Attrs attrs, boolean grad, Tensor... ins) {
+        StringBuilder n = new StringBuilder();
+        for (Tensor t : ins) n.append(t.dtype()).append(java.util.Arrays.toString(t.shape())).append(' ');
+        if (!attrs.isEmpty()) n.append('{').append(attrs).append('}');
+        add(op, n.toString().trim(), List.of(ins), (g, xs) -> g.op(op, attrs, xs.toArray(Node[]::new)), grad, 0);
+    }
+
+    static {
+        Random r = new Random(42);
+        // ---- unary element-wise ----
+        for (String op : List.of("neg", "abs", "relu", "square", "sign"))
+            for (DType d : List.of(F32, F64, F16, I32, I64, U8))
+                for (int[] s : UNARY_SHAPES) simple(op, Attrs.EMPTY, d.isFloating() && d != F16, random(d, s, r));
+        for (String op : List.of("exp", "tanh", "sigmoid", "sin", "cos"))
+            for (DType d : List.of(F32, F64, F16))
+                for (int[] s : UNARY_SHAPES) simple(op, Attrs.EMPTY, d != F16, random(d, s, r, -4, 4));
+        for (String op : List.of("log", "sqrt"))
+            for (DType d : List.of(F32, F64, F16))
+                for (int[] s : UNARY_SHAPES) simple(op, Attrs.EMPTY, d != F16, random(d, s, r, 0.1, 5));
+        for (int[] s : UNARY_SHAPES) simple("not", Attrs.EMPTY, false, random(BOOL, s, r));
+        // ---- binary element-wise ----
+        for (String op : List.of("add", "sub", "mul", "maximum", "minimum"))
+            for (DType d : List.of(F32, F64, I32, I64, U8))
+                for (int[][] s : BINARY_SHAPES) simple(op, Attrs.EMPTY, d.isFloating(), random(d, s[0], r), random(d, s[1], r));
+        for (int[][] s : BINARY_SHAPES) simple("add", Attrs.EMPTY, false, random(F16, s[0], r), random(F16, s[1], r));
+        for (String op : List.of("div", "mod"))
+            for (DType d : List.of(F32, F64, I32, I64, U8))
+                for (int[][] s : BINARY_SHAPES) {
+                    Tensor y = d == U8 ? random(d, s[1], r, 1, 256) : random(d, s[1], r, 1, 5);
+                    if (d != U8) for (int i = 0; i < y.size(); i++) if (r.nextBoolean()) y.setDouble(i, -y.getDouble(i));
+                    simple(op, Attrs.EMPTY, d.isFloating(), random(d, s[0], r), y);
+                }
+        for (DType d : List.of(F32, F64))
+            for (int[][] s : BINARY_SHAPES) simple("pow", Attrs.EMPTY, true, random(d, s[0], r, 0.2, 3), random(d, s[1], r, -2, 2));
+        for (DType d : List.of(I32, I64, U8))
+            for (int[][] s : BINARY_SHAPES) simple("pow", Attrs.EMPTY, false, random(d, s[0], r, -5, 6), random(d, s[1], r, 0, 4));
+        for (String op : List.of("less", "lessEqual", "greater", "greaterEqual", "equal", "notEqual"))
+            for (DType d : List.of(F32, F64, I32, I64, U8))
+                for (int[][] s : BINARY_SHAPES) {
+                    Tensor a = random(d, s[0], r, -2, 3), b = random(d, s[1], r, -2, 3); // small ranges: ties happen
+                    if (d.isFloating()) { round(a); round(b); if (a.size() > 1) a.setDouble(0, Double.NaN); }
+                    simple(op, Attrs.EMPTY, false, a, b);
+                }
+        for (String op : List.of("equal", "notEqual", "and", "or"))
+            for (int[][] s : BINARY_SHAPES) simple(op, Attrs.EMPTY, false, random(BOOL, s[0], r), random(BOOL, s[1], r));
+        for (DType d : List.of(F32, F64, I32, U8, BOOL))
+            for (int[][] s : BINARY_SHAPES) simple("where", Attrs.EMPTY, d.isFloating(), random(BOOL, s[1], r), random(d, s[0], r), random(d, s[1], r));
+        // ---- casts: every dtype to every dtype, with NaN, infinities and out-of-range values ----
+        for (DType from : DType.values())
+            for (DType to : DType.values()) {
+                Tensor x = random(from, new int[] {12}, r, -300, 300);
+                if (from.isFloating()) {
+                    x.setDouble(0, Double.NaN);
+                    x.setDouble(1, Double.POSITIVE_INFINITY);
+                    x.setDouble(2, -0.0);
+                    x.setDouble(3, 3e9);
+                    x.setDouble(4, -2.7);
+                }
+                if (from == I64) x.setLong(0, (1L << 53) + 1);
+                simple("cast", Attrs.of("dtype", to), from.isFloating() && to.isFloating() && from != F16 && to != F16, x);
+            }
+        // ---- reductions ----
+        int[] shape = {2, 3, 4};
+        List<Attrs> axes = List.of(Attrs.EMPTY, Attrs.of("axes", new int[] {0}), Attrs.of("axes", new int[] {1}), Attrs.of("axes", new int[] {2}),
+                Attrs.of("axes", new int[] {0, 2}), Attrs.of("axes", new int[] {1, 2}, "keepdims", true), Attrs.of("axes", new int[] {0, 1}, "keepdims", true));
+        for (String op : List.of("sum", "mean", "max", "min"))
+            for (DType d : List.of(F32, F64, F16, I32, I64, U8))
+                for (Attrs a : axes) {
+                    Tensor x = random(d, shape, r);
+                    if (d.isFloating() && !op.equals("sum") && !op.equals("mean")) round(x);
+                    simple(op, a, d.isFloating() && d != F16, x);
+                }
+        for (Attrs a : axes) simple("sum", a, false, random(BOOL, shape, r));
+        for (Attrs a : axes) simple("mean", a, false, random(BOOL, shape, r));
+        simple("sum", Attrs.of("axes", new int[] {0}), true, random(F32, new int[] {128, 512}, r));
+        simple("mean", Attrs.EMPTY, true, random(F32, new int[] {77}, r));
+        simple("max", Attrs.of("axes", new int[] {1}), false, Tensor.of(F32, new int[] {2, 3}, 1, Double.NaN, 2, -0.0, 0.0, -1));
+        for (String op : List.of("argmax", "argmin"))
+            for (DType d : List.of(F32, F64, I32, I64, U8))
+                for (Attrs a : List.of(Attrs.EMPTY, Attrs.of("axis", 0), Attrs.of("axis", 1), Attrs.of("axis", 2, "keepdims", true))) {
+                    Tensor x = random(d, shape, r, -2, 3);
+                    if (d.isFloating()) { round(x); x.setDouble(5, Double.NaN); }
+                    simple(op, a, false, x);
+                }
+        add("numel", "mean by hand", List.of(random(F32, new int[] {3, 5}, r)),
+                (g, xs) -> g.op("div", g.op("sum", xs.get(0)), g.op("numel", Attrs.of("dtype", F32), xs.get(0))), true, 0);
+        // ---- matmul ----
+        int[][][] mm = {{{4}, {4}}, {{3, 4}, {4}}, {{4}, {4, 5}}, {{3, 4}, {4, 5}}, {{2, 3, 4}, {4, 5}}, {{2, 1, 3, 4}, {5, 4, 6}},
+            {{3, 4}, {2, 4, 5}}, {{2, 3, 4}, {4}}, {{1, 70}, {70, 1}}, {{16, 33}, {33, 20}}};
+        for (DType d : List.of(F32, F64, I32, I64, U8))
+            for (int[][] s : mm) {
+                int k = s[0][s[0].length - 1];
+                Tensor a = d == U8 ? random(d, s[0], r) : random(d, s[0], r, -4, 5), b = d == U8 ? random(d, s[1], r) : random(d, s[1], r, -4, 5);
+                add("matmul", d + java.util.Arrays.deepToString(s), List.of(a, b), (g, xs) -> g.op("matmul", xs.get(0), xs.get(1)),
+                        d.isFloating(), d == F32 ? 1e-6 * Math.max(k, 8) : 0);
+            }
+        // ---- movement ----
+        for (DType d : List.of(F32, F64, F16, I32, I64, U8, BOOL)) {
+            Tensor x = random(d, new int[] {2, 3, 4}, r);
+            boolean gd = d == F32 || d == F64;
+            simple("reshape", Attrs.of("shape", Shape.of(4, 6)), gd, x);
+            simple("reshape", Attrs.of("shape", Shape.of(24)), gd, x);
+            simple("transpose", Attrs.EMPTY, gd, x);
+            simple("transpose", Attrs.of("perm", new int[] {1, 0, 2}), gd, x);
+            simple("expandDims", Attrs.of("axis", 1), gd, x);
+            simple("squeeze", Attrs.of("axes", new int[] {1}), gd, random(d, new int[] {2, 1, 4}, r));
+            simple("broadcastTo", Attrs.of("shape", Shape.of(5, 2, 3, 4)), gd, x);
+            simple("broadcastTo", Attrs.of("shape", Shape.of(2, 3, 4)), gd, random(d, new int[] {3, 1}, r));
+            simple("slice", Attrs.of("axes", new int[] {1, 2}, "starts", new int[] {1, 0}, "stops", new int[] {3, 4}, "steps", new int[] {1, 2}), gd, x);
+            simple("slice", Attrs.of("axes", new int[] {0}, "starts", new int[] {1}, "stops", new int[] {1}, "steps", new int[] {1}), false, x);
+            simple("pad", Attrs.of("axes", new int[] {0, 2}, "lows", new int[] {1, 0}, "highs", new int[] {0, 2}, "interiors", new int[] {0, 1}), gd, x);
+            simple("tile", Attrs.of("reps", new int[] {2, 1, 3}), gd, x);
+            simple("tile", Attrs.of("reps", new int[] {3, 1, 1, 2}), gd, random(d, new int[] {1, 3}, r));
+            simple("concat", Attrs.of("axis", 1), gd, x, random(d, new int[] {2, 2, 4}, r));
+            simple("concat", Attrs.of("axis", 0), gd, x, x, random(d, new int[] {1, 3, 4}, r));
+        }
+        // views composed and then computed with: transposed operands of an element-wise op
+        add("transpose", "then add", List.of(random(F32, new int[] {3, 4}, r), random(F32, new int[] {4, 3}, r)),
+                (g, xs) -> g.op("add", g.op("transpose", xs.get(0)), xs.get(1)), true, 0);
+        add("reshape", "of a transpose (copies)", List.of(random(F32, new int[] {3, 4}, r)),
+                (g, xs) -> g.op("reshape", Attrs.of("shape", Shape.of(12)), g.op("transpose", xs.get(0))), true, 0);
+        // ---- nn ----
+        for (DType d : List.of(F32, F64))
+            for (String op : List.of("softmax", "logSoftmax")) {
+                simple(op, Attrs.EMPTY, true, random(d, new int[] {}, r));
+                simple(op, Attrs.EMPTY, true, random(d, new int[] {7}, r));
+                simple(op, Attrs.of("axis", 1), true, random(d, new int[] {4, 10}, r, -20, 20));
+                simple(op, Attrs.of("axis", 0), true, random(d, new int[] {4, 10}, r));
+                simple(op, Attrs.of("axis", 1), true, random(d, new int[] {2, 3, 4}, r));
+            }
+        simple("softmax", Attrs.of("axis", 0), false, Tensor.of(F32, new int[] {2}, 1000, 1001));
+        for (DType l : List.of(U8, I32, I64))
+            for (DType d : List.of(F32, I32, BOOL, F64)) {
+                Tensor labels = random(l, new int[] {6}, r, 0, 5);
+                if (l == U8) for (int i = 0; i < 6; i++) labels.setLong(i, r.nextInt(5));
+                simple("oneHot", Attrs.of("depth", 5, "dtype", d), false, labels);
+            }
+        simple("oneHot", Attrs.of("depth", 3), false, Tensor.of(I32, new int[] {2, 2}, 0, 2, 1, 1));
+        for (DType d : List.of(F32, F64))
+            for (DType l : List.of(U8, I32, I64)) {
+                Tensor labels = Tensor.zeros(l, 6);
+                for (int i = 0; i < 6; i++) labels.setLong(i, r.nextInt(5));
+                simple("sparseSoftmaxCrossEntropy", Attrs.EMPTY, true, random(d, new int[] {6, 5}, r), labels);
+                Tensor l2 = Tensor.zeros(l, 2, 3);
+                for (int i = 0; i < 6; i++) l2.setLong(i, r.nextInt(5));
+                simple("sparseSoftmaxCrossEntropy", Attrs.EMPTY, true, random(d, new int[] {2, 3, 5}, r), l2);
+            }
+    }
+
+    private static void round(Tensor t) {
+        for (int i = 0; i < t.size(); i++) t.setDouble(i, Math.round(t.getDouble(i)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> forward() {
+        return CASES.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            G g = new G();
+            List<Node> xs = new ArrayList<>();
+            Map<String, Tensor> feeds = new LinkedHashMap<>();
+            for (int i = 0; i < c.inputs().size(); i++) {
+                Tensor t = c.inputs().get(i);
+                xs.add(g.input("x" + i, t.dtype(), box(t.shape())));
+                feeds.put("x" + i, t);
+            }
+            g.out("y", c.build().apply(g, xs));
+            check(g.g, feeds, new ParamStore(), c.tol());
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> gradient() {
+        return CASES.stream().filter(Case::grad).map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            G g = new G();
+            List<Node> xs = new ArrayList<>();
+            Map<String, Tensor> feeds = new LinkedHashMap<>();
+            for (int i = 0; i < c.inputs().size(); i++) {
+                Tensor t = c.inputs().get(i);
+                xs.add(g.input("x" + i, t.dtype(), box(t.shape())));
+                feeds.put("x" + i, t);
+            }
+            Node y = c.build().apply(g, xs);
+            // a random cotangent: loss = sum(y * w)
+            Tensor w = random(y.type().dtype(), y.type().shape().sizes(), new Random(c.name().hashCode()));
+            Node loss = g.op("sum", g.op("mul", y, g.constant(w)));
+            List<Node> wrt = xs.stream().filter(x -> x.type().dtype().isFloating()).toList();
+            List<Node> grads = Autodiff.grad(g.g, loss, wrt, g.span());
+            g.out("y", y).out("loss", loss);
+            for (int i = 0; i < grads.size(); i++) g.out("grad" + i, grads.get(i));
+            check(g.g, feeds, new ParamStore(), c.tol() == 0 ? 0 : c.tol() * 10);
+        }));
+    }
+
+    private static Object[] box(int[] shape) {
+        Object[] o = new Object[shape.length];
+        for (int i = 0; i < shape.length; i++) o[i] = shape[i];
+        return o;
+    }
+
+    @Test
+    void everyRegisteredOpIsCovered() {
+        Set<String> missing = new TreeSet<>();
+        for (Op op : OpRegistry.all()) if (!COVERED.contains(op.name())) missing.add(op.name());
+        missing.removeAll(Set.of("input", "param", "constant")); // leaves: every case has them
+        assertEquals(Set.of(), missing);
+        assertTrue(CASES.size() > 500, CASES.size() + " cases");
+    }
+}

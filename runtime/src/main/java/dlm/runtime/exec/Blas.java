@@ -1,0 +1,125 @@
+package dlm.runtime.exec;
+
+import java.util.Arrays;
+
+/**
+ * The matrix products generated code calls: the one indirection between compiled models and a
+ * GEMM implementation. Row-major, BLAS-style: {@code C = op(A)·op(B)} (or {@code C += …} when
+ * {@code accumulate}), op(A) m×k, op(B) k×n, C m×n; {@code transA} means A is stored k×m
+ * ({@code A[i,p] = a[aOff + p*lda + i]}), {@code transB} that B is stored n×k. Transposes are
+ * handled here, never materialized by the caller.
+ *
+ * <p>The float and double kernels are a cache-blocked i-k-j loop nest whose inner loop C2
+ * auto-vectorizes (a stand-in until {@code dlm.runtime.kernels.Gemm} replaces the body of
+ * {@link #sgemm}). The double kernel accumulates every element in the order p = 0, 1, … like the
+ * reference interpreter, so f64 products are bit-exact; the float kernel accumulates in float.
+ * The integer kernels wrap like Java arithmetic (as the interpreter's long sums wrapped on store).
+ */
+public final class Blas {
+    private Blas() {}
+
+    private static final int NB = 512; // columns of C per block
+    private static final int KB = 128; // depth per block: a KB x NB block of B stays in L2
+
+    private static final ThreadLocal<float[][]> FLOAT_SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+    private static final ThreadLocal<double[][]> DOUBLE_SCRATCH = ThreadLocal.withInitial(() -> new double[][] {new double[0]});
+
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean accumulate) {
+        if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+        if (m == 0 || n == 0 || k == 0) return;
+        if (transB) { // pack op(B) (k x n) row-major into a scratch array that grows once
+            float[][] holder = FLOAT_SCRATCH.get();
+            if (holder[0].length < k * n) holder[0] = new float[k * n];
+            float[] p = holder[0];
+            for (int j = 0; j < n; j++) {
+                int src = bOff + j * ldb;
+                for (int q = 0; q < k; q++) p[q * n + j] = b[src + q];
+            }
+            b = p;
+            bOff = 0;
+            ldb = n;
+        }
+        for (int jj = 0; jj < n; jj += NB) {
+            int jn = Math.min(NB, n - jj);
+            for (int pp = 0; pp < k; pp += KB) {
+                int pEnd = Math.min(k, pp + KB);
+                for (int i = 0; i < m; i++) {
+                    int cRow = cOff + i * ldc + jj;
+                    for (int p = pp; p < pEnd; p++) {
+                        float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                        int bRow = bOff + p * ldb + jj;
+                        for (int j = 0; j < jn; j++) c[cRow + j] += av * b[bRow + j];
+                    }
+                }
+            }
+        }
+    }
+
+    public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
+                             double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                             double[] c, int cOff, int ldc, boolean accumulate) {
+        if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
+        if (m == 0 || n == 0 || k == 0) return;
+        if (transB) {
+            double[][] holder = DOUBLE_SCRATCH.get();
+            if (holder[0].length < k * n) holder[0] = new double[k * n];
+            double[] p = holder[0];
+            for (int j = 0; j < n; j++) {
+                int src = bOff + j * ldb;
+                for (int q = 0; q < k; q++) p[q * n + j] = b[src + q];
+            }
+            b = p;
+            bOff = 0;
+            ldb = n;
+        }
+        for (int jj = 0; jj < n; jj += NB) {
+            int jn = Math.min(NB, n - jj);
+            for (int pp = 0; pp < k; pp += KB) {
+                int pEnd = Math.min(k, pp + KB);
+                for (int i = 0; i < m; i++) {
+                    int cRow = cOff + i * ldc + jj;
+                    for (int p = pp; p < pEnd; p++) {
+                        double av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                        int bRow = bOff + p * ldb + jj;
+                        for (int j = 0; j < jn; j++) c[cRow + j] += av * b[bRow + j];
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- integer products: general strides (A[i,p] = a[aOff + i*ars + p*acs]), C contiguous rows ----
+
+    public static void igemm(int m, int n, int k, int[] a, int aOff, int ars, int acs, int[] b, int bOff, int brs, int bcs,
+                             int[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                int acc = 0;
+                for (int p = 0; p < k; p++) acc += a[aOff + i * ars + p * acs] * b[bOff + p * brs + j * bcs];
+                c[cOff + i * ldc + j] = acc;
+            }
+    }
+
+    public static void lgemm(int m, int n, int k, long[] a, int aOff, int ars, int acs, long[] b, int bOff, int brs, int bcs,
+                             long[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                long acc = 0;
+                for (int p = 0; p < k; p++) acc += a[aOff + i * ars + p * acs] * b[bOff + p * brs + j * bcs];
+                c[cOff + i * ldc + j] = acc;
+            }
+    }
+
+    /** u8 operands (0..255), u8 result (the sum wrapped mod 256). */
+    public static void u8gemm(int m, int n, int k, byte[] a, int aOff, int ars, int acs, byte[] b, int bOff, int brs, int bcs,
+                              byte[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                int acc = 0;
+                for (int p = 0; p < k; p++) acc += (a[aOff + i * ars + p * acs] & 0xFF) * (b[bOff + p * brs + j * bcs] & 0xFF);
+                c[cOff + i * ldc + j] = (byte) acc;
+            }
+    }
+}

@@ -6,6 +6,7 @@ import dlm.compiler.check.TrainConfig;
 import dlm.compiler.check.Value;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.interp.ParamStore;
+import dlm.compiler.train.CompiledTrainer;
 import dlm.compiler.train.InterpretedTrainer;
 import dlm.compiler.train.Trainer;
 import dlm.compiler.train.TrainGraph;
@@ -24,18 +25,20 @@ final class TrainSetup {
     final TrainConfig config;
     final TrainGraph graph;
     final long seed;
+    final String backend;
 
-    private TrainSetup(CheckedProgram program, TrainConfig config, long seed) {
+    private TrainSetup(CheckedProgram program, TrainConfig config, long seed, String backend) {
         this.program = program;
         this.config = config;
         this.graph = TrainGraph.build(program, config);
         this.seed = seed;
+        this.backend = backend;
     }
 
     static void addOptions(Options o) {
         o.addOption(Option.builder().longOpt("data").hasArg().argName("DIR").desc("folder holding the dataset files (else $DLM_DATA, ~/.dlm/datasets, or download)").get());
         o.addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("random seed for initial weights and shuffling (default: the train block's seed, else 0)").get());
-        o.addOption(Option.builder().longOpt("backend").hasArg().argName("interp").desc("how to run the model: interp (the reference interpreter)").get());
+        o.addOption(Option.builder().longOpt("backend").hasArg().argName("jit|interp").desc("jit: compiled to JVM bytecode (default); interp: the reference interpreter").get());
     }
 
     static TrainSetup load(CommandLine cl) throws java.io.IOException {
@@ -45,14 +48,16 @@ final class TrainSetup {
             throw new UsageException(file + " has no train(Model) { … } block");
         if (p.trains().size() > 1)
             throw new UsageException(file + " has several train blocks; only one is supported");
-        Args.choice(cl, "backend", "interp", "interp");
+        String backend = Args.choice(cl, "backend", "jit", "jit", "interp");
         TrainConfig t = p.trains().get(0);
         long seed = cl.hasOption("seed") ? Args.longValue(cl, "seed") : t.settings().get("seed") instanceof Value.NumberV n ? n.asLong() : 0;
-        return new TrainSetup(p, t, seed);
+        return new TrainSetup(p, t, seed, backend);
     }
 
+    /** A trainer on the chosen backend, its params initialized from the seed. */
     Trainer trainer() {
-        return new InterpretedTrainer(graph, ParamStore.initialize(graph.graph, seed));
+        ParamStore params = ParamStore.initialize(graph.graph, seed);
+        return backend.equals("interp") ? new InterpretedTrainer(graph, params) : new CompiledTrainer(graph, params);
     }
 
     Dataset dataset(CommandLine cl) {

@@ -1,0 +1,563 @@
+package dlm.runtime.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision matrix product {@code C = e(op(A)·op(B) [+ C])} on row-major arrays with leading
+ * dimensions, where {@code op(X)} is X or Xᵀ. Transposes are handled while packing, never
+ * materialized.
+ *
+ * <h2>Design</h2>
+ * <ul>
+ *   <li><b>Micro-kernel:</b> a {@link #MR}×{@link #NR} register tile ({@code MR = 4} rows × 3 vectors
+ *   of {@link FloatVector#SPECIES_PREFERRED}: 4×48 with AVX-512, 4×24 with AVX2), 12 accumulators
+ *   updated by broadcast-FMA, the whole k loop and the fused epilogue in one method.</li>
+ *   <li><b>Packing and blocking (Goto/BLIS order):</b> columns of op(B) in blocks of {@link #NC},
+ *   k in blocks of at most {@link #KC} (balanced), rows of op(A) in blocks of {@link #MC}. op(B)'s
+ *   block is packed into NR-wide panels (zero padded), op(A)'s block into MR-row panels; each B
+ *   micro-panel stays in L1 while the kernel walks the A panels from L2.</li>
+ *   <li><b>Edges:</b> partial tiles run the same kernel into a small scratch tile and are copied out;
+ *   so every element of C is computed by the same arithmetic whatever the tiling or threading, and
+ *   the parallel result is <em>bitwise identical</em> to the single-threaded one.</li>
+ *   <li><b>Narrow results</b> ({@code n < }{@link #SMALL_N}): {@code A·B} and {@code A·Bᵀ} use dot
+ *   products of A's rows with the rows of Bᵀ (packed when B is not transposed), 4×4 results at a
+ *   time; {@code Aᵀ·B} and {@code Aᵀ·Bᵀ} compute Cᵀ = op(B)ᵀ·A with the packed kernel (the long m
+ *   dimension in the vector lanes) and store it transposed.</li>
+ *   <li><b>Threads:</b> problems of at least {@link #PARALLEL_MIN_FLOPS} floating point operations
+ *   are split over {@link KernelPool} (rows or columns of C, whichever duplicates less packing); smaller
+ *   ones run on the calling thread.</li>
+ *   <li><b>Memory:</b> packing buffers are per thread and grow on demand; a steady stream of calls of
+ *   the same shapes allocates nothing.</li>
+ * </ul>
+ *
+ * <p>Accuracy: each element is a float sum with fused multiply-adds in k order within a k block,
+ * blocks added in order; the error is bounded by about {@code k·ε·Σ|a||b|} (ε = 2⁻²⁴).
+ */
+public final class Gemm {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int V = S.length();
+    /** Rows of the register tile. */
+    public static final int MR = 4;
+    /** Columns of the register tile: three vectors. */
+    public static final int NR = 3 * V;
+    /** Largest k block. */
+    static final int KC = Integer.getInteger("dlm.gemm.kc", 256);
+    /** Rows of op(A) packed at once (a multiple of MR). */
+    static final int MC = roundUp(Integer.getInteger("dlm.gemm.mc", 256), MR);
+    /** Columns of op(B) packed at once (a multiple of NR). */
+    static final int NC = roundUp(Integer.getInteger("dlm.gemm.nc", 1024), NR);
+    /** Results narrower than this use the dot-product / transposed paths. */
+    static final int SMALL_N = Integer.getInteger("dlm.gemm.smallN", 32);
+    /** Problems with fewer flops (2·m·n·k) run single-threaded (measured: see the class comment). */
+    static final long PARALLEL_MIN_FLOPS = Long.getLong("dlm.gemm.parMin", 4_000_000L);
+    /** The threshold in force; tests lower it to reach the parallel code with small shapes. */
+    static volatile long parallelMinFlops = PARALLEL_MIN_FLOPS;
+
+    private static final int E_BIAS = 1, E_RELU = 2;
+
+    private Gemm() {}
+
+    // ============================================================================================
+    // public API
+    // ============================================================================================
+
+    /** {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when accumulating. */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean accumulate) {
+        sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, null, 0, Epilogue.NONE);
+    }
+
+    /**
+     * {@code C = e(op(A)·op(B) [+ C])}: row-major matrices, op(A) is m×k (A is stored m×k, or k×m when
+     * {@code transA}), op(B) is k×n (B stored k×n, or n×k when {@code transB}), C is m×n; element
+     * (i, j) of a matrix X is {@code x[xOff + i·ldx + j]}. With k = 0 the product is zero. The
+     * epilogue's bias, when it has one, is {@code bias[biasOff .. biasOff + n)}.
+     */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean accumulate,
+                             float[] bias, int biasOff, Epilogue epilogue) {
+        checkDims(m, n, k);
+        checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        checkCommon(transB, m, n, k, b, bOff, ldb, c, cOff, ldc, bias, biasOff, epilogue);
+        if (m == 0 || n == 0) return;
+        int e = epilogue.ordinal();
+        if (k == 0) {
+            fillEmpty(m, n, c, cOff, ldc, accumulate, e, bias, biasOff);
+            return;
+        }
+        Call call = Scratch.get().call;
+        if (n < SMALL_N && !transA) {
+            call.setDot(m, n, k, a, aOff, lda, transB, b, bOff, ldb, c, cOff, ldc, accumulate, e, bias, biasOff);
+        } else if (n < SMALL_N) {
+            // C^T (n×m) = op(B)^T · op(A)^T; op(A)^T(p, i) = a[aOff + p·lda + i] is row-contiguous.
+            call.setPacked(n, m, k, null, b, bOff, transB ? ldb : 1, transB ? 1 : ldb,
+                    a, aOff, lda, 1, c, cOff, 1, ldc, accumulate, e, bias, biasOff, true);
+        } else {
+            call.setPacked(m, n, k, null, a, aOff, transA ? 1 : lda, transA ? lda : 1,
+                    b, bOff, transB ? 1 : ldb, transB ? ldb : 1, c, cOff, ldc, 1, accumulate, e, bias, biasOff, false);
+        }
+        call.execute(m, n, k);
+    }
+
+    /**
+     * As {@link #sgemm(boolean, boolean, int, int, int, float[], int, int, float[], int, int, float[], int, int, boolean, float[], int, Epilogue)}
+     * with op(A) (m×k) supplied by a packer.
+     */
+    public static void sgemm(PackA a, boolean transB, int m, int n, int k, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean accumulate,
+                             float[] bias, int biasOff, Epilogue epilogue) {
+        checkDims(m, n, k);
+        checkCommon(transB, m, n, k, b, bOff, ldb, c, cOff, ldc, bias, biasOff, epilogue);
+        if (m == 0 || n == 0) return;
+        int e = epilogue.ordinal();
+        if (k == 0) {
+            fillEmpty(m, n, c, cOff, ldc, accumulate, e, bias, biasOff);
+            return;
+        }
+        Call call = Scratch.get().call;
+        call.setPacked(m, n, k, a, null, 0, 0, 0,
+                b, bOff, transB ? 1 : ldb, transB ? ldb : 1, c, cOff, ldc, 1, accumulate, e, bias, biasOff, false);
+        call.execute(m, n, k);
+    }
+
+    /**
+     * The definition, for tests: a plain triple loop accumulating in double, then
+     * {@code C = e((float) (sum [+ C]))}.
+     */
+    public static void sgemmReference(boolean transA, boolean transB, int m, int n, int k,
+                                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                      float[] c, int cOff, int ldc, boolean accumulate,
+                                      float[] bias, int biasOff, Epilogue epilogue) {
+        checkDims(m, n, k);
+        checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        checkCommon(transB, m, n, k, b, bOff, ldb, c, cOff, ldc, bias, biasOff, epilogue);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    double x = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    double y = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                    s += x * y;
+                }
+                int ci = cOff + i * ldc + j;
+                if (accumulate) s += c[ci];
+                if (epilogue.hasBias()) s += bias[biasOff + j];
+                float v = (float) s;
+                c[ci] = epilogue.hasRelu() ? Math.max(0f, v) : v;
+            }
+        }
+    }
+
+    /** {@link #sgemmReference} without an epilogue. */
+    public static void sgemmReference(boolean transA, boolean transB, int m, int n, int k,
+                                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                      float[] c, int cOff, int ldc, boolean accumulate) {
+        sgemmReference(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, null, 0, Epilogue.NONE);
+    }
+
+    // ============================================================================================
+    // argument checks
+    // ============================================================================================
+
+    private static void checkDims(int m, int n, int k) {
+        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative dimension: m=" + m + " n=" + n + " k=" + k);
+    }
+
+    private static void checkCommon(boolean transB, int m, int n, int k, float[] b, int bOff, int ldb,
+                                    float[] c, int cOff, int ldc, float[] bias, int biasOff, Epilogue e) {
+        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        checkMatrix("C", c, cOff, ldc, m, n);
+        if (e == null) throw new NullPointerException("epilogue");
+        if (e.hasBias() && n > 0) {
+            if (bias == null) throw new NullPointerException("bias (epilogue " + e + ")");
+            if (biasOff < 0 || (long) biasOff + n > bias.length)
+                throw new IndexOutOfBoundsException("bias[" + biasOff + " .. " + ((long) biasOff + n) + ") out of an array of " + bias.length);
+        }
+    }
+
+    private static void checkMatrix(String name, float[] x, int off, int ld, int rows, int cols) {
+        if (rows == 0 || cols == 0) return;
+        if (x == null) throw new NullPointerException(name);
+        if (ld < cols) throw new IllegalArgumentException("ld" + name.toLowerCase() + "=" + ld + " < " + cols + " columns of " + name);
+        long last = (long) off + (long) (rows - 1) * ld + cols - 1;
+        if (off < 0 || last >= x.length)
+            throw new IndexOutOfBoundsException(name + " (" + rows + "x" + cols + ", offset " + off + ", ld " + ld
+                    + ") needs elements up to " + last + ", the array has " + x.length);
+    }
+
+    private static void fillEmpty(int m, int n, float[] c, int cOff, int ldc, boolean acc, int e, float[] bias, int biasOff) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int ci = cOff + i * ldc + j;
+                c[ci] = epi(acc ? c[ci] : 0f, e, bias, biasOff + j);
+            }
+        }
+    }
+
+    private static float epi(float v, int e, float[] bias, int bi) {
+        if ((e & E_BIAS) != 0) v += bias[bi];
+        return (e & E_RELU) != 0 ? Math.max(0f, v) : v;
+    }
+
+    static int roundUp(int x, int q) {
+        return (x + q - 1) / q * q;
+    }
+
+    // ============================================================================================
+    // per-thread scratch and the call object shared with the pool
+    // ============================================================================================
+
+    static final class Scratch {
+        private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+
+        float[] packA = new float[0];
+        float[] packB = new float[0];
+        float[] bt = new float[0];
+        final float[] tile = new float[MR * NR];
+        final Call call = new Call();
+
+        static Scratch get() { return LOCAL.get(); }
+
+        float[] packA(int n) { return packA.length >= n ? packA : (packA = new float[n]); }
+
+        float[] packB(int n) { return packB.length >= n ? packB : (packB = new float[n]); }
+
+        float[] bt(int n) { return bt.length >= n ? bt : (bt = new float[n]); }
+    }
+
+    /** One product, described so that any thread can compute any part of it. */
+    static final class Call implements KernelPool.Job {
+        boolean dot;
+        // result O (rows × cols) of the packed path, stored at c[cOff + i·ors + j·ocs]
+        int rows, cols, k;
+        PackA lp;
+        float[] la; int lOff, lrs, lcs;     // L(i, p) = la[lOff + i·lrs + p·lcs]
+        float[] ra; int rOff, rrs, rcs;     // R(p, j) = ra[rOff + p·rrs + j·rcs]
+        float[] c; int cOff, ors, ocs;
+        boolean acc; int e; float[] bias; int biasOff; boolean biasOnRows;
+        boolean splitCols;
+        // dot path: C(i, j) = A row i · Bt row j
+        float[] a; int aOff, lda; float[] bt; int btOff, ldbt; int ldc;
+
+        void setPacked(int rows, int cols, int k, PackA lp, float[] la, int lOff, int lrs, int lcs,
+                       float[] ra, int rOff, int rrs, int rcs, float[] c, int cOff, int ors, int ocs,
+                       boolean acc, int e, float[] bias, int biasOff, boolean transposedOut) {
+            this.dot = false;
+            this.rows = rows; this.cols = cols; this.k = k;
+            this.lp = lp; this.la = la; this.lOff = lOff; this.lrs = lrs; this.lcs = lcs;
+            this.ra = ra; this.rOff = rOff; this.rrs = rrs; this.rcs = rcs;
+            this.c = c; this.cOff = cOff; this.ors = ors; this.ocs = ocs;
+            this.acc = acc; this.e = e; this.bias = bias; this.biasOff = biasOff; this.biasOnRows = transposedOut;
+        }
+
+        void setDot(int m, int n, int k, float[] a, int aOff, int lda, boolean transB, float[] b, int bOff, int ldb,
+                    float[] c, int cOff, int ldc, boolean acc, int e, float[] bias, int biasOff) {
+            this.dot = true;
+            this.rows = m; this.cols = n; this.k = k;
+            this.a = a; this.aOff = aOff; this.lda = lda;
+            if (transB) {
+                this.bt = b; this.btOff = bOff; this.ldbt = ldb;
+            } else {
+                float[] t = Scratch.get().bt(n * k);
+                for (int p = 0; p < k; p++) {
+                    int src = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) t[j * k + p] = b[src + j];
+                }
+                this.bt = t; this.btOff = 0; this.ldbt = k;
+            }
+            this.c = c; this.cOff = cOff; this.ldc = ldc;
+            this.acc = acc; this.e = e; this.bias = bias; this.biasOff = biasOff;
+        }
+
+        void execute(int m, int n, int k) {
+            int parts = 1;
+            long flops = 2L * m * n * k;
+            int threads = KernelPool.parallelism();
+            if (threads > 1 && flops >= parallelMinFlops) {
+                if (dot) {
+                    parts = Math.min(threads, (rows + MR - 1) / MR);
+                } else {
+                    int rowTiles = (rows + MR - 1) / MR, colTiles = (cols + NR - 1) / NR;
+                    // each part packs its own L and R blocks: splitting rows repeats R's packing,
+                    // splitting columns repeats L's
+                    splitCols = colTiles >= 2 * threads && (long) rows <= cols;
+                    parts = Math.min(threads, splitCols ? colTiles : rowTiles);
+                }
+            }
+            if (parts <= 1) run(0, 1);
+            else KernelPool.run(parts, this);
+            lp = null; la = null; ra = null; c = null; bias = null; a = null; bt = null;
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            if (dot) {
+                int tiles = (rows + MR - 1) / MR;
+                int i0 = Math.min(rows, tiles * part / parts * MR), i1 = Math.min(rows, tiles * (part + 1) / parts * MR);
+                if (i0 < i1) dotRows(this, i0, i1, Scratch.get().tile);
+            } else if (splitCols) {
+                int tiles = (cols + NR - 1) / NR;
+                int j0 = Math.min(cols, tiles * part / parts * NR), j1 = Math.min(cols, tiles * (part + 1) / parts * NR);
+                if (j0 < j1) packed(this, 0, rows, j0, j1, Scratch.get());
+            } else {
+                int tiles = (rows + MR - 1) / MR;
+                int i0 = Math.min(rows, tiles * part / parts * MR), i1 = Math.min(rows, tiles * (part + 1) / parts * MR);
+                if (i0 < i1) packed(this, i0, i1, 0, cols, Scratch.get());
+            }
+        }
+    }
+
+    // ============================================================================================
+    // packed path
+    // ============================================================================================
+
+    /** Computes rows [i0, i1) × columns [j0, j1) of the call's result O. */
+    private static void packed(Call q, int i0, int i1, int j0, int j1, Scratch s) {
+        final int k = q.k;
+        final int kBlocks = (k + KC - 1) / KC;
+        final int kcMax = (k + kBlocks - 1) / kBlocks;
+        final boolean direct = q.ocs == 1;
+        float[] pa = s.packA(MC * kcMax);
+        float[] pb = s.packB(Math.min(NC, roundUp(j1 - j0, NR)) * kcMax);
+        float[] tile = s.tile;
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                boolean load = pc > 0 || q.acc;
+                boolean last = pc + kc == k;
+                int e = last ? q.e : 0;
+                packR(q.ra, q.rOff, q.rrs, q.rcs, pc, kc, jc, nc, pb);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    if (q.lp != null) q.lp.pack(ic, mc, pc, kc, pa, 0);
+                    else packStrided(q.la, q.lOff, q.lrs, q.lcs, ic, mc, pc, kc, pa, 0);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bi = jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int i = ic + ir, j = jc + jr;
+                            if (direct && mr == MR && nr == NR && !q.biasOnRows) {
+                                kernel(kc, pa, ir * kc, pb, bi, q.c, q.cOff + i * q.ors + j, q.ors,
+                                        load, e, q.bias, q.biasOff + j);
+                            } else {
+                                edgeTile(q, kc, pa, ir * kc, pb, bi, tile, i, j, mr, nr, load, e);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** A partial or transposed tile: through the scratch tile, with the same arithmetic as a full one. */
+    private static void edgeTile(Call q, int kc, float[] pa, int ai, float[] pb, int bi, float[] t,
+                                 int i, int j, int mr, int nr, boolean load, int e) {
+        float[] c = q.c;
+        if (load) {
+            java.util.Arrays.fill(t, 0f);
+            for (int r = 0; r < mr; r++) {
+                int ci = q.cOff + (i + r) * q.ors + j * q.ocs;
+                for (int x = 0; x < nr; x++) t[r * NR + x] = c[ci + x * q.ocs];
+            }
+        }
+        kernel(kc, pa, ai, pb, bi, t, 0, NR, load, 0, null, 0);
+        for (int r = 0; r < mr; r++) {
+            int ci = q.cOff + (i + r) * q.ors + j * q.ocs;
+            for (int x = 0; x < nr; x++) {
+                float v = t[r * NR + x];
+                if (e != 0) v = epi(v, e, q.bias, q.biasOff + (q.biasOnRows ? i + r : j + x));
+                c[ci + x * q.ocs] = v;
+            }
+        }
+    }
+
+    /**
+     * The micro-kernel: an MR×NR tile of {@code c} at {@code ci} (row stride ldc) gets
+     * e(Σ_p pa[ai + p·MR + r] · pb[bi + p·NR + x] [+ c]).
+     */
+    static void kernel(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc,
+                       boolean load, int e, float[] bias, int bo) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bi + V);
+            FloatVector b2 = FloatVector.fromArray(S, pb, bi + 2 * V);
+            FloatVector a = FloatVector.broadcast(S, pa[ai]);
+            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02);
+            a = FloatVector.broadcast(S, pa[ai + 1]);
+            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12);
+            a = FloatVector.broadcast(S, pa[ai + 2]);
+            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22);
+            a = FloatVector.broadcast(S, pa[ai + 3]);
+            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32);
+            ai += MR;
+            bi += NR;
+        }
+        int r0 = ci, r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+        if (load) {
+            c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + V)); c02 = c02.add(FloatVector.fromArray(S, c, r0 + 2 * V));
+            c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + V)); c12 = c12.add(FloatVector.fromArray(S, c, r1 + 2 * V));
+            c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + V)); c22 = c22.add(FloatVector.fromArray(S, c, r2 + 2 * V));
+            c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + V)); c32 = c32.add(FloatVector.fromArray(S, c, r3 + 2 * V));
+        }
+        if ((e & E_BIAS) != 0) {
+            FloatVector b0 = FloatVector.fromArray(S, bias, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bias, bo + V);
+            FloatVector b2 = FloatVector.fromArray(S, bias, bo + 2 * V);
+            c00 = c00.add(b0); c01 = c01.add(b1); c02 = c02.add(b2);
+            c10 = c10.add(b0); c11 = c11.add(b1); c12 = c12.add(b2);
+            c20 = c20.add(b0); c21 = c21.add(b1); c22 = c22.add(b2);
+            c30 = c30.add(b0); c31 = c31.add(b1); c32 = c32.add(b2);
+        }
+        if ((e & E_RELU) != 0) {
+            FloatVector z = FloatVector.zero(S);
+            c00 = c00.max(z); c01 = c01.max(z); c02 = c02.max(z);
+            c10 = c10.max(z); c11 = c11.max(z); c12 = c12.max(z);
+            c20 = c20.max(z); c21 = c21.max(z); c22 = c22.max(z);
+            c30 = c30.max(z); c31 = c31.max(z); c32 = c32.max(z);
+        }
+        c00.intoArray(c, r0); c01.intoArray(c, r0 + V); c02.intoArray(c, r0 + 2 * V);
+        c10.intoArray(c, r1); c11.intoArray(c, r1 + V); c12.intoArray(c, r1 + 2 * V);
+        c20.intoArray(c, r2); c21.intoArray(c, r2 + V); c22.intoArray(c, r2 + 2 * V);
+        c30.intoArray(c, r3); c31.intoArray(c, r3 + V); c32.intoArray(c, r3 + 2 * V);
+    }
+
+    /**
+     * Packs L(i, p) = x[off + i·rs + p·cs] for rows [i0, i0+rows) × [p0, p0+kc) into MR-row panels
+     * (the {@link PackA} layout), zero-padding the last panel.
+     */
+    static void packStrided(float[] x, int off, int rs, int cs, int i0, int rows, int p0, int kc, float[] dst, int dstOff) {
+        for (int ip = 0; ip < rows; ip += MR) {
+            int mr = Math.min(MR, rows - ip);
+            int d = dstOff + ip * kc;
+            int src = off + (i0 + ip) * rs + p0 * cs;
+            if (mr == MR && cs == 1) {
+                int s0 = src, s1 = src + rs, s2 = s1 + rs, s3 = s2 + rs;
+                for (int p = 0; p < kc; p++, d += MR) {
+                    dst[d] = x[s0 + p];
+                    dst[d + 1] = x[s1 + p];
+                    dst[d + 2] = x[s2 + p];
+                    dst[d + 3] = x[s3 + p];
+                }
+            } else if (mr == MR && rs == 1) {
+                for (int p = 0; p < kc; p++, d += MR, src += cs) {
+                    dst[d] = x[src];
+                    dst[d + 1] = x[src + 1];
+                    dst[d + 2] = x[src + 2];
+                    dst[d + 3] = x[src + 3];
+                }
+            } else {
+                for (int p = 0; p < kc; p++, d += MR) {
+                    int sp = src + p * cs;
+                    for (int r = 0; r < MR; r++) dst[d + r] = r < mr ? x[sp + r * rs] : 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs R(p, j) = x[off + p·rs + j·cs] for [p0, p0+kc) × columns [j0, j0+cols) into NR-wide
+     * panels: panel q at {@code q·NR·kc}, element (p, x) at {@code p·NR + x}, zero-padded.
+     */
+    static void packR(float[] x, int off, int rs, int cs, int p0, int kc, int j0, int cols, float[] dst) {
+        for (int jp = 0; jp < cols; jp += NR) {
+            int nr = Math.min(NR, cols - jp);
+            int d = jp * kc;
+            int src = off + p0 * rs + (j0 + jp) * cs;
+            if (nr == NR && cs == 1) {
+                for (int p = 0; p < kc; p++, d += NR, src += rs) {
+                    FloatVector.fromArray(S, x, src).intoArray(dst, d);
+                    FloatVector.fromArray(S, x, src + V).intoArray(dst, d + V);
+                    FloatVector.fromArray(S, x, src + 2 * V).intoArray(dst, d + 2 * V);
+                }
+            } else if (rs == 1) {
+                // columns of R are contiguous in x: read along p, write with stride NR
+                for (int jj = 0; jj < NR; jj++) {
+                    int dj = d + jj;
+                    if (jj < nr) {
+                        int sj = src + jj * cs;
+                        for (int p = 0; p < kc; p++) dst[dj + p * NR] = x[sj + p];
+                    } else {
+                        for (int p = 0; p < kc; p++) dst[dj + p * NR] = 0f;
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++, d += NR, src += rs) {
+                    for (int jj = 0; jj < NR; jj++) dst[d + jj] = jj < nr ? x[src + jj * cs] : 0f;
+                }
+            }
+        }
+    }
+
+    // ============================================================================================
+    // dot-product path for narrow results (A not transposed)
+    // ============================================================================================
+
+    /** Rows [i0, i1) of C = A·Btᵀ, 4 rows × 4 columns of dot products at a time. */
+    private static void dotRows(Call q, int i0, int i1, float[] t) {
+        final int n = q.cols, k = q.k, kv = S.loopBound(k);
+        final float[] a = q.a, bt = q.bt, c = q.c;
+        final int lda = q.lda, ldbt = q.ldbt, ldc = q.ldc, e = q.e;
+        final boolean acc = q.acc;
+        for (int i = i0; i < i1; i += 4) {
+            int mr = Math.min(4, i1 - i);
+            int a0 = q.aOff + i * lda;
+            int a1 = q.aOff + Math.min(i + 1, i1 - 1) * lda;
+            int a2 = q.aOff + Math.min(i + 2, i1 - 1) * lda;
+            int a3 = q.aOff + Math.min(i + 3, i1 - 1) * lda;
+            for (int j = 0; j < n; j += 4) {
+                int nr = Math.min(4, n - j);
+                int b0 = q.btOff + j * ldbt;
+                int b1 = q.btOff + Math.min(j + 1, n - 1) * ldbt;
+                int b2 = q.btOff + Math.min(j + 2, n - 1) * ldbt;
+                int b3 = q.btOff + Math.min(j + 3, n - 1) * ldbt;
+                FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s03 = s00;
+                FloatVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+                FloatVector s20 = s00, s21 = s00, s22 = s00, s23 = s00;
+                FloatVector s30 = s00, s31 = s00, s32 = s00, s33 = s00;
+                for (int p = 0; p < kv; p += V) {
+                    FloatVector y0 = FloatVector.fromArray(S, bt, b0 + p);
+                    FloatVector y1 = FloatVector.fromArray(S, bt, b1 + p);
+                    FloatVector y2 = FloatVector.fromArray(S, bt, b2 + p);
+                    FloatVector y3 = FloatVector.fromArray(S, bt, b3 + p);
+                    FloatVector x = FloatVector.fromArray(S, a, a0 + p);
+                    s00 = x.fma(y0, s00); s01 = x.fma(y1, s01); s02 = x.fma(y2, s02); s03 = x.fma(y3, s03);
+                    x = FloatVector.fromArray(S, a, a1 + p);
+                    s10 = x.fma(y0, s10); s11 = x.fma(y1, s11); s12 = x.fma(y2, s12); s13 = x.fma(y3, s13);
+                    x = FloatVector.fromArray(S, a, a2 + p);
+                    s20 = x.fma(y0, s20); s21 = x.fma(y1, s21); s22 = x.fma(y2, s22); s23 = x.fma(y3, s23);
+                    x = FloatVector.fromArray(S, a, a3 + p);
+                    s30 = x.fma(y0, s30); s31 = x.fma(y1, s31); s32 = x.fma(y2, s32); s33 = x.fma(y3, s33);
+                }
+                t[0] = s00.reduceLanes(VectorOperators.ADD); t[1] = s01.reduceLanes(VectorOperators.ADD);
+                t[2] = s02.reduceLanes(VectorOperators.ADD); t[3] = s03.reduceLanes(VectorOperators.ADD);
+                t[4] = s10.reduceLanes(VectorOperators.ADD); t[5] = s11.reduceLanes(VectorOperators.ADD);
+                t[6] = s12.reduceLanes(VectorOperators.ADD); t[7] = s13.reduceLanes(VectorOperators.ADD);
+                t[8] = s20.reduceLanes(VectorOperators.ADD); t[9] = s21.reduceLanes(VectorOperators.ADD);
+                t[10] = s22.reduceLanes(VectorOperators.ADD); t[11] = s23.reduceLanes(VectorOperators.ADD);
+                t[12] = s30.reduceLanes(VectorOperators.ADD); t[13] = s31.reduceLanes(VectorOperators.ADD);
+                t[14] = s32.reduceLanes(VectorOperators.ADD); t[15] = s33.reduceLanes(VectorOperators.ADD);
+                for (int r = 0; r < mr; r++) {
+                    int ar = r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3;
+                    int ci = q.cOff + (i + r) * ldc + j;
+                    for (int x = 0; x < nr; x++) {
+                        int br = q.btOff + (j + x) * ldbt;
+                        float v = t[r * 4 + x];
+                        for (int p = kv; p < k; p++) v = Math.fma(a[ar + p], bt[br + p], v);
+                        if (acc) v += c[ci + x];
+                        c[ci + x] = epi(v, e, q.bias, q.biasOff + j + x);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <h2>Design</h2>
  * <ul>
- *   <li><b>Micro-kernel:</b> a {@link #MR}×{@link #NR} register tile ({@code MR = 4} rows × 3 vectors
- *   of {@link FloatVector#SPECIES_PREFERRED}: 4×48 with AVX-512, 4×24 with AVX2), 12 accumulators
+ *   <li><b>Micro-kernel:</b> a {@link #MR}×{@link #NR} register tile ({@code MR = 6} rows × 2 vectors
+ *   of {@link FloatVector#SPECIES_PREFERRED}: 6×32 with AVX-512, 6×16 with AVX2), 12 accumulators
  *   updated by broadcast-FMA, the whole k loop and the fused epilogue in one method.</li>
  *   <li><b>Packing and blocking (Goto/BLIS order):</b> columns of op(B) in blocks of {@link #NC},
  *   k in blocks of at most {@link #KC} (balanced), rows of op(A) in blocks of {@link #MC}. op(B)'s
@@ -39,9 +39,9 @@ public final class Gemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int V = S.length();
     /** Rows of the register tile. */
-    public static final int MR = 4;
-    /** Columns of the register tile: three vectors. */
-    public static final int NR = 3 * V;
+    public static final int MR = 6;
+    /** Columns of the register tile: two vectors. */
+    public static final int NR = 2 * V;
     /** Largest k block. */
     static final int KC = Integer.getInteger("dlm.gemm.kc", 256);
     /** Rows of op(A) packed at once (a multiple of MR). */
@@ -90,7 +90,7 @@ public final class Gemm {
             return;
         }
         Call call = Scratch.get().call;
-        if (n < SMALL_N && !transA) {
+        if (n < SMALL_N && !transA && V >= 4 && V <= 16) {
             call.setDot(m, n, k, a, aOff, lda, transB, b, bOff, ldb, c, cOff, ldc, accumulate, e, bias, biasOff);
         } else if (n < SMALL_N) {
             // C^T (n×m) = op(B)^T · op(A)^T; op(A)^T(p, i) = a[aOff + p·lda + i] is row-contiguous.
@@ -379,56 +379,68 @@ public final class Gemm {
 
     /**
      * The micro-kernel: an MR×NR tile of {@code c} at {@code ci} (row stride ldc) gets
-     * e(Σ_p pa[ai + p·MR + r] · pb[bi + p·NR + x] [+ c]).
+     * e(Σ_p pa[ai + p·MR + r] · pb[bi + p·NR + x] [+ c]). MR·NV = 12 accumulators, broadcast-FMA.
      */
     static void kernel(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc,
                        boolean load, int e, float[] bias, int bo) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00;
+        final FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z;
+        FloatVector c50 = z, c51 = z;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, pb, bi);
-            FloatVector b1 = FloatVector.fromArray(S, pb, bi + V);
-            FloatVector b2 = FloatVector.fromArray(S, pb, bi + 2 * V);
-            FloatVector a = FloatVector.broadcast(S, pa[ai]);
-            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02);
-            a = FloatVector.broadcast(S, pa[ai + 1]);
-            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12);
-            a = FloatVector.broadcast(S, pa[ai + 2]);
-            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22);
-            a = FloatVector.broadcast(S, pa[ai + 3]);
-            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bi + 1 * V);
+            FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, pa[ai + 1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, pa[ai + 2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, pa[ai + 3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, pa[ai + 4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, pa[ai + 5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
             ai += MR;
             bi += NR;
         }
-        int r0 = ci, r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+        final int r0 = ci, r1 = ci + 1 * ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc, r4 = ci + 4 * ldc, r5 = ci + 5 * ldc;
         if (load) {
-            c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + V)); c02 = c02.add(FloatVector.fromArray(S, c, r0 + 2 * V));
-            c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + V)); c12 = c12.add(FloatVector.fromArray(S, c, r1 + 2 * V));
-            c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + V)); c22 = c22.add(FloatVector.fromArray(S, c, r2 + 2 * V));
-            c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + V)); c32 = c32.add(FloatVector.fromArray(S, c, r3 + 2 * V));
+            c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + 1 * V));
+            c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + 1 * V));
+            c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + 1 * V));
+            c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + 1 * V));
+            c40 = c40.add(FloatVector.fromArray(S, c, r4)); c41 = c41.add(FloatVector.fromArray(S, c, r4 + 1 * V));
+            c50 = c50.add(FloatVector.fromArray(S, c, r5)); c51 = c51.add(FloatVector.fromArray(S, c, r5 + 1 * V));
         }
         if ((e & E_BIAS) != 0) {
-            FloatVector b0 = FloatVector.fromArray(S, bias, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bias, bo + V);
-            FloatVector b2 = FloatVector.fromArray(S, bias, bo + 2 * V);
-            c00 = c00.add(b0); c01 = c01.add(b1); c02 = c02.add(b2);
-            c10 = c10.add(b0); c11 = c11.add(b1); c12 = c12.add(b2);
-            c20 = c20.add(b0); c21 = c21.add(b1); c22 = c22.add(b2);
-            c30 = c30.add(b0); c31 = c31.add(b1); c32 = c32.add(b2);
+            FloatVector y0 = FloatVector.fromArray(S, bias, bo);
+            FloatVector y1 = FloatVector.fromArray(S, bias, bo + 1 * V);
+            c00 = c00.add(y0); c01 = c01.add(y1);
+            c10 = c10.add(y0); c11 = c11.add(y1);
+            c20 = c20.add(y0); c21 = c21.add(y1);
+            c30 = c30.add(y0); c31 = c31.add(y1);
+            c40 = c40.add(y0); c41 = c41.add(y1);
+            c50 = c50.add(y0); c51 = c51.add(y1);
         }
         if ((e & E_RELU) != 0) {
-            FloatVector z = FloatVector.zero(S);
-            c00 = c00.max(z); c01 = c01.max(z); c02 = c02.max(z);
-            c10 = c10.max(z); c11 = c11.max(z); c12 = c12.max(z);
-            c20 = c20.max(z); c21 = c21.max(z); c22 = c22.max(z);
-            c30 = c30.max(z); c31 = c31.max(z); c32 = c32.max(z);
+            c00 = c00.max(z); c01 = c01.max(z);
+            c10 = c10.max(z); c11 = c11.max(z);
+            c20 = c20.max(z); c21 = c21.max(z);
+            c30 = c30.max(z); c31 = c31.max(z);
+            c40 = c40.max(z); c41 = c41.max(z);
+            c50 = c50.max(z); c51 = c51.max(z);
         }
-        c00.intoArray(c, r0); c01.intoArray(c, r0 + V); c02.intoArray(c, r0 + 2 * V);
-        c10.intoArray(c, r1); c11.intoArray(c, r1 + V); c12.intoArray(c, r1 + 2 * V);
-        c20.intoArray(c, r2); c21.intoArray(c, r2 + V); c22.intoArray(c, r2 + 2 * V);
-        c30.intoArray(c, r3); c31.intoArray(c, r3 + V); c32.intoArray(c, r3 + 2 * V);
+        c00.intoArray(c, r0); c01.intoArray(c, r0 + 1 * V);
+        c10.intoArray(c, r1); c11.intoArray(c, r1 + 1 * V);
+        c20.intoArray(c, r2); c21.intoArray(c, r2 + 1 * V);
+        c30.intoArray(c, r3); c31.intoArray(c, r3 + 1 * V);
+        c40.intoArray(c, r4); c41.intoArray(c, r4 + 1 * V);
+        c50.intoArray(c, r5); c51.intoArray(c, r5 + 1 * V);
     }
 
     /**
@@ -441,12 +453,14 @@ public final class Gemm {
             int d = dstOff + ip * kc;
             int src = off + (i0 + ip) * rs + p0 * cs;
             if (mr == MR && cs == 1) {
-                int s0 = src, s1 = src + rs, s2 = s1 + rs, s3 = s2 + rs;
+                int s0 = src, s1 = s0 + rs, s2 = s1 + rs, s3 = s2 + rs, s4 = s3 + rs, s5 = s4 + rs;
                 for (int p = 0; p < kc; p++, d += MR) {
                     dst[d] = x[s0 + p];
                     dst[d + 1] = x[s1 + p];
                     dst[d + 2] = x[s2 + p];
                     dst[d + 3] = x[s3 + p];
+                    dst[d + 4] = x[s4 + p];
+                    dst[d + 5] = x[s5 + p];
                 }
             } else if (mr == MR && rs == 1) {
                 for (int p = 0; p < kc; p++, d += MR, src += cs) {
@@ -454,6 +468,8 @@ public final class Gemm {
                     dst[d + 1] = x[src + 1];
                     dst[d + 2] = x[src + 2];
                     dst[d + 3] = x[src + 3];
+                    dst[d + 4] = x[src + 4];
+                    dst[d + 5] = x[src + 5];
                 }
             } else {
                 for (int p = 0; p < kc; p++, d += MR) {
@@ -477,7 +493,6 @@ public final class Gemm {
                 for (int p = 0; p < kc; p++, d += NR, src += rs) {
                     FloatVector.fromArray(S, x, src).intoArray(dst, d);
                     FloatVector.fromArray(S, x, src + V).intoArray(dst, d + V);
-                    FloatVector.fromArray(S, x, src + 2 * V).intoArray(dst, d + 2 * V);
                 }
             } else if (rs == 1) {
                 // columns of R are contiguous in x: read along p, write with stride NR
@@ -496,6 +511,31 @@ public final class Gemm {
                 }
             }
         }
+    }
+
+    /** Index vectors for {@link #fold}: level l halves the partial sums of each of 2^(l+1) sources. */
+    private static final FloatVector[] FOLD_LO = new FloatVector[4], FOLD_HI = new FloatVector[4];
+
+    static {
+        for (int l = 0; l < 4; l++) {
+            int h = V >> (l + 1);
+            float[] lo = new float[V], hi = new float[V];
+            for (int o = 0; o < V && h > 0; o++) {
+                int src = o < V / 2 ? 0 : V, q = o % (V / 2), block = q / h, off = q % h;
+                lo[o] = src + block * 2 * h + off;
+                hi[o] = src + block * 2 * h + h + off;
+            }
+            FOLD_LO[l] = FloatVector.fromArray(S, lo, 0);
+            FOLD_HI[l] = FloatVector.fromArray(S, hi, 0);
+        }
+    }
+
+    /**
+     * One level of the reduction tree: if x and y hold their sources' partial sums in blocks of 2h
+     * lanes (h = V >> (level + 1)), the result holds x's sources then y's, each in blocks of h.
+     */
+    private static FloatVector fold(FloatVector x, FloatVector y, int level) {
+        return FOLD_LO[level].selectFrom(x, y).add(FOLD_HI[level].selectFrom(x, y));
     }
 
     // ============================================================================================
@@ -538,14 +578,16 @@ public final class Gemm {
                     x = FloatVector.fromArray(S, a, a3 + p);
                     s30 = x.fma(y0, s30); s31 = x.fma(y1, s31); s32 = x.fma(y2, s32); s33 = x.fma(y3, s33);
                 }
-                t[0] = s00.reduceLanes(VectorOperators.ADD); t[1] = s01.reduceLanes(VectorOperators.ADD);
-                t[2] = s02.reduceLanes(VectorOperators.ADD); t[3] = s03.reduceLanes(VectorOperators.ADD);
-                t[4] = s10.reduceLanes(VectorOperators.ADD); t[5] = s11.reduceLanes(VectorOperators.ADD);
-                t[6] = s12.reduceLanes(VectorOperators.ADD); t[7] = s13.reduceLanes(VectorOperators.ADD);
-                t[8] = s20.reduceLanes(VectorOperators.ADD); t[9] = s21.reduceLanes(VectorOperators.ADD);
-                t[10] = s22.reduceLanes(VectorOperators.ADD); t[11] = s23.reduceLanes(VectorOperators.ADD);
-                t[12] = s30.reduceLanes(VectorOperators.ADD); t[13] = s31.reduceLanes(VectorOperators.ADD);
-                t[14] = s32.reduceLanes(VectorOperators.ADD); t[15] = s33.reduceLanes(VectorOperators.ADD);
+                // deterministic transpose-and-add tree (reduceLanes' order may differ between JIT tiers)
+                FloatVector z0 = fold(s00, s01, 0), z1 = fold(s02, s03, 0), z2 = fold(s10, s11, 0), z3 = fold(s12, s13, 0);
+                FloatVector z4 = fold(s20, s21, 0), z5 = fold(s22, s23, 0), z6 = fold(s30, s31, 0), z7 = fold(s32, s33, 0);
+                z0 = fold(z0, z1, 1); z2 = fold(z2, z3, 1); z4 = fold(z4, z5, 1); z6 = fold(z6, z7, 1);
+                if (V >= 8) { z0 = fold(z0, z2, 2); z4 = fold(z4, z6, 2); }
+                if (V >= 16) z0 = fold(z0, z4, 3);
+                // the 16 sums, row-major 4×4, are now in z0 (V = 16), z0 z4 (V = 8) or z0 z2 z4 z6 (V = 4)
+                z0.intoArray(t, 0);
+                if (V == 8) z4.intoArray(t, 8);
+                if (V == 4) { z2.intoArray(t, 4); z4.intoArray(t, 8); z6.intoArray(t, 12); }
                 for (int r = 0; r < mr; r++) {
                     int ar = r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3;
                     int ci = q.cOff + (i + r) * ldc + j;

@@ -90,12 +90,12 @@ public final class Gemm {
             return;
         }
         Call call = Scratch.get().call;
-        if (n < SMALL_N && !transA && V >= 4 && V <= 16) {
-            call.setDot(m, n, k, a, aOff, lda, transB, b, bOff, ldb, c, cOff, ldc, accumulate, e, bias, biasOff);
+        if (n <= 2 * V && n < SMALL_N && !transA) {
+            call.setNarrow(m, n, k, a, aOff, lda, transB, b, bOff, ldb, c, cOff, ldc, accumulate, e, bias, biasOff);
         } else if (n < SMALL_N) {
-            // C^T (n×m) = op(B)^T · op(A)^T; op(A)^T(p, i) = a[aOff + p·lda + i] is row-contiguous.
+            // C^T (n×m) = op(B)^T · op(A)^T, with m in the vector lanes; op(A)^T(p, i) is row-contiguous when transA.
             call.setPacked(n, m, k, null, b, bOff, transB ? ldb : 1, transB ? 1 : ldb,
-                    a, aOff, lda, 1, c, cOff, 1, ldc, accumulate, e, bias, biasOff, true);
+                    a, aOff, transA ? lda : 1, transA ? 1 : lda, c, cOff, 1, ldc, accumulate, e, bias, biasOff, true);
         } else {
             call.setPacked(m, n, k, null, a, aOff, transA ? 1 : lda, transA ? lda : 1,
                     b, bOff, transB ? 1 : ldb, transB ? ldb : 1, c, cOff, ldc, 1, accumulate, e, bias, biasOff, false);
@@ -217,7 +217,7 @@ public final class Gemm {
         float[] packA = new float[0];
         float[] packB = new float[0];
         float[] bt = new float[0];
-        final float[] tile = new float[MR * NR];
+        final float[] tile = new float[Math.max(MR * NR, 16 * V)];
         final Call call = new Call();
 
         static Scratch get() { return LOCAL.get(); }
@@ -240,8 +240,8 @@ public final class Gemm {
         float[] c; int cOff, ors, ocs;
         boolean acc; int e; float[] bias; int biasOff; boolean biasOnRows;
         boolean splitCols;
-        // dot path: C(i, j) = A row i · Bt row j
-        float[] a; int aOff, lda; float[] bt; int btOff, ldbt; int ldc;
+        // narrow path: C rows = A rows · P, P = op(B) packed k × nrs
+        float[] a; int aOff, lda; float[] bt; int nrs; int ldc;
 
         void setPacked(int rows, int cols, int k, PackA lp, float[] la, int lOff, int lrs, int lcs,
                        float[] ra, int rOff, int rrs, int rcs, float[] c, int cOff, int ors, int ocs,
@@ -254,21 +254,20 @@ public final class Gemm {
             this.acc = acc; this.e = e; this.bias = bias; this.biasOff = biasOff; this.biasOnRows = transposedOut;
         }
 
-        void setDot(int m, int n, int k, float[] a, int aOff, int lda, boolean transB, float[] b, int bOff, int ldb,
-                    float[] c, int cOff, int ldc, boolean acc, int e, float[] bias, int biasOff) {
+        void setNarrow(int m, int n, int k, float[] a, int aOff, int lda, boolean transB, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc, boolean acc, int e, float[] bias, int biasOff) {
             this.dot = true;
             this.rows = m; this.cols = n; this.k = k;
             this.a = a; this.aOff = aOff; this.lda = lda;
-            if (transB) {
-                this.bt = b; this.btOff = bOff; this.ldbt = ldb;
-            } else {
-                float[] t = Scratch.get().bt(n * k);
-                for (int p = 0; p < k; p++) {
-                    int src = bOff + p * ldb;
-                    for (int j = 0; j < n; j++) t[j * k + p] = b[src + j];
-                }
-                this.bt = t; this.btOff = 0; this.ldbt = k;
+            int w = n <= V ? V : 2 * V;
+            float[] t = Scratch.get().bt(w * k);
+            // P(p, j) = op(B)(p, j), k × w, zero-padded
+            for (int p = 0; p < k; p++) {
+                int d = p * w;
+                for (int j = 0; j < n; j++) t[d + j] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                for (int j = n; j < w; j++) t[d + j] = 0f;
             }
+            this.bt = t; this.nrs = w;
             this.c = c; this.cOff = cOff; this.ldc = ldc;
             this.acc = acc; this.e = e; this.bias = bias; this.biasOff = biasOff;
         }
@@ -298,7 +297,7 @@ public final class Gemm {
             if (dot) {
                 int tiles = (rows + MR - 1) / MR;
                 int i0 = Math.min(rows, tiles * part / parts * MR), i1 = Math.min(rows, tiles * (part + 1) / parts * MR);
-                if (i0 < i1) dotRows(this, i0, i1, Scratch.get().tile);
+                if (i0 < i1) narrowRows(this, i0, i1, Scratch.get().tile);
             } else if (splitCols) {
                 int tiles = (cols + NR - 1) / NR;
                 int j0 = Math.min(cols, tiles * part / parts * NR), j1 = Math.min(cols, tiles * (part + 1) / parts * NR);
@@ -513,93 +512,121 @@ public final class Gemm {
         }
     }
 
-    /** Index vectors for {@link #fold}: level l halves the partial sums of each of 2^(l+1) sources. */
-    private static final FloatVector[] FOLD_LO = new FloatVector[4], FOLD_HI = new FloatVector[4];
-
-    static {
-        for (int l = 0; l < 4; l++) {
-            int h = V >> (l + 1);
-            float[] lo = new float[V], hi = new float[V];
-            for (int o = 0; o < V && h > 0; o++) {
-                int src = o < V / 2 ? 0 : V, q = o % (V / 2), block = q / h, off = q % h;
-                lo[o] = src + block * 2 * h + off;
-                hi[o] = src + block * 2 * h + h + off;
+    /**
+     * Rows [i0, i1) of a narrow product (n ≤ 2V, A not transposed): each row of C is one or two
+     * vectors, 8 rows at a time, broadcasting A's elements straight from A (no packing of A) against
+     * op(B) packed k × NRS.
+     */
+    private static void narrowRows(Call q, int i0, int i1, float[] t) {
+        final int n = q.cols, k = q.k, lda = q.lda, ldc = q.ldc, e = q.e, w = q.nrs;
+        final float[] a = q.a, pb = q.bt, c = q.c;
+        for (int i = i0; i < i1; i += 8) {
+            int mr = Math.min(8, i1 - i);
+            int ar0 = q.aOff + Math.min(i + 0, i1 - 1) * lda;
+            int ar1 = q.aOff + Math.min(i + 1, i1 - 1) * lda;
+            int ar2 = q.aOff + Math.min(i + 2, i1 - 1) * lda;
+            int ar3 = q.aOff + Math.min(i + 3, i1 - 1) * lda;
+            int ar4 = q.aOff + Math.min(i + 4, i1 - 1) * lda;
+            int ar5 = q.aOff + Math.min(i + 5, i1 - 1) * lda;
+            int ar6 = q.aOff + Math.min(i + 6, i1 - 1) * lda;
+            int ar7 = q.aOff + Math.min(i + 7, i1 - 1) * lda;
+            if (w == V) rows1(k, a, ar0, ar1, ar2, ar3, ar4, ar5, ar6, ar7, pb, t);
+            else rows2(k, a, ar0, ar1, ar2, ar3, ar4, ar5, ar6, ar7, pb, t);
+            for (int r = 0; r < mr; r++) {
+                int ci = q.cOff + (i + r) * ldc, ti = r * w;
+                for (int j = 0; j < n; j++) {
+                    float v = t[ti + j];
+                    if (q.acc) v += c[ci + j];
+                    c[ci + j] = epi(v, e, q.bias, q.biasOff + j);
+                }
             }
-            FOLD_LO[l] = FloatVector.fromArray(S, lo, 0);
-            FOLD_HI[l] = FloatVector.fromArray(S, hi, 0);
         }
     }
 
     /**
-     * One level of the reduction tree: if x and y hold their sources' partial sums in blocks of 2h
-     * lanes (h = V >> (level + 1)), the result holds x's sources then y's, each in blocks of h.
+     * 8 rows of C = A·P, P (k × 1V, packed, zero-padded) at {@code pb}: row r of A starts at
+     * {@code a[ar_r]}; the 8×1V results go to {@code t} row-major (1V floats per row).
      */
-    private static FloatVector fold(FloatVector x, FloatVector y, int level) {
-        return FOLD_LO[level].selectFrom(x, y).add(FOLD_HI[level].selectFrom(x, y));
+    private static void rows1(int k, float[] a, int ar0, int ar1, int ar2, int ar3, int ar4, int ar5, int ar6, int ar7, float[] pb, float[] t) {
+        final FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z;
+        FloatVector c10 = z;
+        FloatVector c20 = z;
+        FloatVector c30 = z;
+        FloatVector c40 = z;
+        FloatVector c50 = z;
+        FloatVector c60 = z;
+        FloatVector c70 = z;
+        for (int p = 0, bi = 0; p < k; p++, bi += 1 * V) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+            FloatVector x0 = FloatVector.broadcast(S, a[ar0 + p]);
+            c00 = x0.fma(b0, c00);
+            FloatVector x1 = FloatVector.broadcast(S, a[ar1 + p]);
+            c10 = x1.fma(b0, c10);
+            FloatVector x2 = FloatVector.broadcast(S, a[ar2 + p]);
+            c20 = x2.fma(b0, c20);
+            FloatVector x3 = FloatVector.broadcast(S, a[ar3 + p]);
+            c30 = x3.fma(b0, c30);
+            FloatVector x4 = FloatVector.broadcast(S, a[ar4 + p]);
+            c40 = x4.fma(b0, c40);
+            FloatVector x5 = FloatVector.broadcast(S, a[ar5 + p]);
+            c50 = x5.fma(b0, c50);
+            FloatVector x6 = FloatVector.broadcast(S, a[ar6 + p]);
+            c60 = x6.fma(b0, c60);
+            FloatVector x7 = FloatVector.broadcast(S, a[ar7 + p]);
+            c70 = x7.fma(b0, c70);
+        }
+        c00.intoArray(t, 0 * V);
+        c10.intoArray(t, 1 * V);
+        c20.intoArray(t, 2 * V);
+        c30.intoArray(t, 3 * V);
+        c40.intoArray(t, 4 * V);
+        c50.intoArray(t, 5 * V);
+        c60.intoArray(t, 6 * V);
+        c70.intoArray(t, 7 * V);
     }
 
-    // ============================================================================================
-    // dot-product path for narrow results (A not transposed)
-    // ============================================================================================
-
-    /** Rows [i0, i1) of C = A·Btᵀ, 4 rows × 4 columns of dot products at a time. */
-    private static void dotRows(Call q, int i0, int i1, float[] t) {
-        final int n = q.cols, k = q.k, kv = S.loopBound(k);
-        final float[] a = q.a, bt = q.bt, c = q.c;
-        final int lda = q.lda, ldbt = q.ldbt, ldc = q.ldc, e = q.e;
-        final boolean acc = q.acc;
-        for (int i = i0; i < i1; i += 4) {
-            int mr = Math.min(4, i1 - i);
-            int a0 = q.aOff + i * lda;
-            int a1 = q.aOff + Math.min(i + 1, i1 - 1) * lda;
-            int a2 = q.aOff + Math.min(i + 2, i1 - 1) * lda;
-            int a3 = q.aOff + Math.min(i + 3, i1 - 1) * lda;
-            for (int j = 0; j < n; j += 4) {
-                int nr = Math.min(4, n - j);
-                int b0 = q.btOff + j * ldbt;
-                int b1 = q.btOff + Math.min(j + 1, n - 1) * ldbt;
-                int b2 = q.btOff + Math.min(j + 2, n - 1) * ldbt;
-                int b3 = q.btOff + Math.min(j + 3, n - 1) * ldbt;
-                FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s03 = s00;
-                FloatVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
-                FloatVector s20 = s00, s21 = s00, s22 = s00, s23 = s00;
-                FloatVector s30 = s00, s31 = s00, s32 = s00, s33 = s00;
-                for (int p = 0; p < kv; p += V) {
-                    FloatVector y0 = FloatVector.fromArray(S, bt, b0 + p);
-                    FloatVector y1 = FloatVector.fromArray(S, bt, b1 + p);
-                    FloatVector y2 = FloatVector.fromArray(S, bt, b2 + p);
-                    FloatVector y3 = FloatVector.fromArray(S, bt, b3 + p);
-                    FloatVector x = FloatVector.fromArray(S, a, a0 + p);
-                    s00 = x.fma(y0, s00); s01 = x.fma(y1, s01); s02 = x.fma(y2, s02); s03 = x.fma(y3, s03);
-                    x = FloatVector.fromArray(S, a, a1 + p);
-                    s10 = x.fma(y0, s10); s11 = x.fma(y1, s11); s12 = x.fma(y2, s12); s13 = x.fma(y3, s13);
-                    x = FloatVector.fromArray(S, a, a2 + p);
-                    s20 = x.fma(y0, s20); s21 = x.fma(y1, s21); s22 = x.fma(y2, s22); s23 = x.fma(y3, s23);
-                    x = FloatVector.fromArray(S, a, a3 + p);
-                    s30 = x.fma(y0, s30); s31 = x.fma(y1, s31); s32 = x.fma(y2, s32); s33 = x.fma(y3, s33);
-                }
-                // deterministic transpose-and-add tree (reduceLanes' order may differ between JIT tiers)
-                FloatVector z0 = fold(s00, s01, 0), z1 = fold(s02, s03, 0), z2 = fold(s10, s11, 0), z3 = fold(s12, s13, 0);
-                FloatVector z4 = fold(s20, s21, 0), z5 = fold(s22, s23, 0), z6 = fold(s30, s31, 0), z7 = fold(s32, s33, 0);
-                z0 = fold(z0, z1, 1); z2 = fold(z2, z3, 1); z4 = fold(z4, z5, 1); z6 = fold(z6, z7, 1);
-                if (V >= 8) { z0 = fold(z0, z2, 2); z4 = fold(z4, z6, 2); }
-                if (V >= 16) z0 = fold(z0, z4, 3);
-                // the 16 sums, row-major 4×4, are now in z0 (V = 16), z0 z4 (V = 8) or z0 z2 z4 z6 (V = 4)
-                z0.intoArray(t, 0);
-                if (V == 8) z4.intoArray(t, 8);
-                if (V == 4) { z2.intoArray(t, 4); z4.intoArray(t, 8); z6.intoArray(t, 12); }
-                for (int r = 0; r < mr; r++) {
-                    int ar = r == 0 ? a0 : r == 1 ? a1 : r == 2 ? a2 : a3;
-                    int ci = q.cOff + (i + r) * ldc + j;
-                    for (int x = 0; x < nr; x++) {
-                        int br = q.btOff + (j + x) * ldbt;
-                        float v = t[r * 4 + x];
-                        for (int p = kv; p < k; p++) v = Math.fma(a[ar + p], bt[br + p], v);
-                        if (acc) v += c[ci + x];
-                        c[ci + x] = epi(v, e, q.bias, q.biasOff + j + x);
-                    }
-                }
-            }
+    /**
+     * 8 rows of C = A·P, P (k × 2V, packed, zero-padded) at {@code pb}: row r of A starts at
+     * {@code a[ar_r]}; the 8×2V results go to {@code t} row-major (2V floats per row).
+     */
+    private static void rows2(int k, float[] a, int ar0, int ar1, int ar2, int ar3, int ar4, int ar5, int ar6, int ar7, float[] pb, float[] t) {
+        final FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z;
+        FloatVector c50 = z, c51 = z;
+        FloatVector c60 = z, c61 = z;
+        FloatVector c70 = z, c71 = z;
+        for (int p = 0, bi = 0; p < k; p++, bi += 2 * V) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bi + V);
+            FloatVector x0 = FloatVector.broadcast(S, a[ar0 + p]);
+            c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[ar1 + p]);
+            c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[ar2 + p]);
+            c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[ar3 + p]);
+            c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, a[ar4 + p]);
+            c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, a[ar5 + p]);
+            c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(S, a[ar6 + p]);
+            c60 = x6.fma(b0, c60); c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(S, a[ar7 + p]);
+            c70 = x7.fma(b0, c70); c71 = x7.fma(b1, c71);
         }
+        c00.intoArray(t, 0 * V); c01.intoArray(t, 0 * V + V);
+        c10.intoArray(t, 2 * V); c11.intoArray(t, 2 * V + V);
+        c20.intoArray(t, 4 * V); c21.intoArray(t, 4 * V + V);
+        c30.intoArray(t, 6 * V); c31.intoArray(t, 6 * V + V);
+        c40.intoArray(t, 8 * V); c41.intoArray(t, 8 * V + V);
+        c50.intoArray(t, 10 * V); c51.intoArray(t, 10 * V + V);
+        c60.intoArray(t, 12 * V); c61.intoArray(t, 12 * V + V);
+        c70.intoArray(t, 14 * V); c71.intoArray(t, 14 * V + V);
     }
 }

@@ -34,10 +34,10 @@ class GemmTest {
 
     @Test
     void tilesAndTailsAroundTheRegisterTile() {
-        // every remainder of m modulo MR and of n modulo NR (and modulo the dot path's 4), k around a vector
+        // remainders of m modulo MR (and the narrow path's 8 rows), n around V, 2V = NR and SMALL_N, k around a vector
         Random r = new Random(11);
-        int[] ms = {1, Gemm.MR - 1, Gemm.MR, Gemm.MR + 1, 2 * Gemm.MR + 3};
-        int[] ns = {1, 3, 4, 5, Gemm.SMALL_N - 1, Gemm.SMALL_N, Gemm.NR - 1, Gemm.NR, Gemm.NR + 1, 2 * Gemm.NR + 5};
+        int[] ms = {1, Gemm.MR - 1, Gemm.MR, Gemm.MR + 1, 2 * Gemm.MR + 3, 17};
+        int[] ns = {1, 3, 4, 5, Gemm.V - 1, Gemm.V, Gemm.V + 1, Gemm.SMALL_N - 1, Gemm.SMALL_N, Gemm.NR - 1, Gemm.NR, Gemm.NR + 1, 2 * Gemm.NR + 5};
         int[] ks = {1, Gemm.V - 1, Gemm.V, Gemm.V + 1, 3 * Gemm.V + 7};
         for (int m : ms) for (int n : ns) for (int k : ks) for (int layout = 0; layout < 4; layout++)
             assertOk(new GemmCheck(r, (layout & 1) != 0, (layout & 2) != 0, m, n, k, true, (m + n + k) % 2 == 0, Epilogue.BIAS));

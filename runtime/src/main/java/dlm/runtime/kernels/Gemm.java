@@ -50,6 +50,8 @@ public final class Gemm {
     static final int NC = roundUp(Integer.getInteger("dlm.gemm.nc", 1024), NR);
     /** Results narrower than this use the dot-product / transposed paths. */
     static final int SMALL_N = Integer.getInteger("dlm.gemm.smallN", 32);
+    /** Results with at most this many rows read op(B) in place (when its rows are contiguous) instead of packing it. */
+    static final int IN_PLACE_MAX_ROWS = Integer.getInteger("dlm.gemm.inPlaceRows", 2 * MR);
     /** Problems with fewer flops (2·m·n·k) run single-threaded (measured: see the class comment). */
     static final long PARALLEL_MIN_FLOPS = Long.getLong("dlm.gemm.parMin", 4_000_000L);
     /** The threshold in force; tests lower it to reach the parallel code with small shapes. */
@@ -227,6 +229,10 @@ public final class Gemm {
         float[] packB(int n) { return packB.length >= n ? packB : (packB = new float[n]); }
 
         float[] bt(int n) { return bt.length >= n ? bt : (bt = new float[n]); }
+
+        float[] shared = new float[0];
+
+        float[] shared(int n) { return shared.length >= n ? shared : (shared = new float[n]); }
     }
 
     /** One product, described so that any thread can compute any part of it. */
@@ -240,6 +246,13 @@ public final class Gemm {
         float[] c; int cOff, ors, ocs;
         boolean acc; int e; float[] bias; int biasOff; boolean biasOnRows;
         boolean splitCols;
+        // shared mode (parallel, one column block): op(B) packed once into sharedB by all threads,
+        // then rows claimed in chunks
+        boolean shared;
+        float[] sharedB; int kcMax, kBlocks, blockStride, groups, packUnits, chunkRows, chunks;
+        final java.util.concurrent.atomic.AtomicInteger packNext = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger packDone = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger chunkNext = new java.util.concurrent.atomic.AtomicInteger();
         // narrow path: C rows = A rows · P, P = op(B) packed k × nrs
         float[] a; int aOff, lda; float[] bt; int nrs; int ldc;
 
@@ -274,13 +287,18 @@ public final class Gemm {
 
         void execute(int m, int n, int k) {
             int parts = 1;
+            shared = false;
             long flops = 2L * m * n * k;
             int threads = KernelPool.parallelism();
             if (threads > 1 && flops >= parallelMinFlops) {
+                int rowTiles = (rows + MR - 1) / MR;
                 if (dot) {
-                    parts = Math.min(threads, (rows + MR - 1) / MR);
+                    parts = Math.min(threads, rowTiles);
+                } else if (cols <= NC && rowTiles >= 2) {
+                    parts = threads;
+                    setupShared(threads);
                 } else {
-                    int rowTiles = (rows + MR - 1) / MR, colTiles = (cols + NR - 1) / NR;
+                    int colTiles = (cols + NR - 1) / NR;
                     // each part packs its own L and R blocks: splitting rows repeats R's packing,
                     // splitting columns repeats L's
                     splitCols = colTiles >= 2 * threads && (long) rows <= cols;
@@ -289,15 +307,39 @@ public final class Gemm {
             }
             if (parts <= 1) run(0, 1);
             else KernelPool.run(parts, this);
-            lp = null; la = null; ra = null; c = null; bias = null; a = null; bt = null;
+            lp = null; la = null; ra = null; c = null; bias = null; a = null; bt = null; sharedB = null;
+        }
+
+        private void setupShared(int threads) {
+            shared = true;
+            kBlocks = (k + KC - 1) / KC;
+            kcMax = (k + kBlocks - 1) / kBlocks;
+            int panels = (cols + NR - 1) / NR;
+            blockStride = panels * NR * kcMax;
+            sharedB = Scratch.get().shared(kBlocks * blockStride);
+            int groupPanels = Math.max(1, (panels * kBlocks + 4 * threads - 1) / (4 * threads) / kBlocks);
+            groups = (panels + groupPanels - 1) / groupPanels;
+            packUnits = kBlocks * groups;
+            int rowTiles = (rows + MR - 1) / MR;
+            int chunkTiles = Math.max(1, Math.min(MC / MR, rowTiles / (4 * threads)));
+            chunkRows = chunkTiles * MR;
+            chunks = (rows + chunkRows - 1) / chunkRows;
+            packNext.set(0);
+            packDone.set(0);
+            chunkNext.set(0);
         }
 
         @Override
         public void run(int part, int parts) {
-            if (dot) {
+            if (parts == 1) {
+                if (dot) narrowRows(this, 0, rows, Scratch.get().tile);
+                else packed(this, 0, rows, 0, cols, Scratch.get());
+            } else if (dot) {
                 int tiles = (rows + MR - 1) / MR;
                 int i0 = Math.min(rows, tiles * part / parts * MR), i1 = Math.min(rows, tiles * (part + 1) / parts * MR);
                 if (i0 < i1) narrowRows(this, i0, i1, Scratch.get().tile);
+            } else if (shared) {
+                packedShared(this, Scratch.get());
             } else if (splitCols) {
                 int tiles = (cols + NR - 1) / NR;
                 int j0 = Math.min(cols, tiles * part / parts * NR), j1 = Math.min(cols, tiles * (part + 1) / parts * NR);
@@ -314,48 +356,111 @@ public final class Gemm {
     // packed path
     // ============================================================================================
 
-    /** Computes rows [i0, i1) × columns [j0, j1) of the call's result O. */
+    /** Computes rows [i0, i1) × columns [j0, j1) of the call's result O on this thread. */
     private static void packed(Call q, int i0, int i1, int j0, int j1, Scratch s) {
         final int k = q.k;
         final int kBlocks = (k + KC - 1) / KC;
         final int kcMax = (k + kBlocks - 1) / kBlocks;
-        final boolean direct = q.ocs == 1;
         float[] pa = s.packA(MC * kcMax);
-        float[] pb = s.packB(Math.min(NC, roundUp(j1 - j0, NR)) * kcMax);
-        float[] tile = s.tile;
+        // Few row panels use each B panel: packing op(B) would cost about as much as the product, so
+        // read its rows in place when they are contiguous.
+        boolean inPlace = q.rcs == 1 && i1 - i0 <= IN_PLACE_MAX_ROWS;
+        float[] pb = inPlace ? null : s.packB(Math.min(NC, roundUp(j1 - j0, NR)) * kcMax);
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                boolean load = pc > 0 || q.acc;
-                boolean last = pc + kc == k;
-                int e = last ? q.e : 0;
-                packR(q.ra, q.rOff, q.rrs, q.rcs, pc, kc, jc, nc, pb);
+                if (!inPlace) packR(q.ra, q.rOff, q.rrs, q.rcs, pc, kc, jc, nc, pb, 0);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    if (q.lp != null) q.lp.pack(ic, mc, pc, kc, pa, 0);
-                    else packStrided(q.la, q.lOff, q.lrs, q.lcs, ic, mc, pc, kc, pa, 0);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int bi = jr * kc;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            int i = ic + ir, j = jc + jr;
-                            if (direct && mr == MR && nr == NR && !q.biasOnRows) {
-                                kernel(kc, pa, ir * kc, pb, bi, q.c, q.cOff + i * q.ors + j, q.ors,
-                                        load, e, q.bias, q.biasOff + j);
-                            } else {
-                                edgeTile(q, kc, pa, ir * kc, pb, bi, tile, i, j, mr, nr, load, e);
-                            }
-                        }
-                    }
+                    packL(q, ic, mc, pc, kc, pa);
+                    macroTile(q, pa, ic, mc, pb, 0, jc, nc, pc, kc, s.tile);
                 }
             }
         }
     }
 
+    /**
+     * Parallel packed product with one column block: every thread claims units of op(B)'s packing
+     * into the shared buffer, waits until all are packed, then claims chunks of rows.
+     */
+    private static void packedShared(Call q, Scratch s) {
+        final int k = q.k, kcMax = q.kcMax, cols = q.cols;
+        final float[] pb = q.sharedB;
+        final int groupCols = roundUp((cols + q.groups - 1) / q.groups, NR);
+        for (int u; (u = q.packNext.getAndIncrement()) < q.packUnits; ) {
+            int b = u / q.groups, j0 = (u % q.groups) * groupCols;
+            int pc = b * kcMax, kc = Math.min(kcMax, k - pc);
+            if (j0 < cols) packR(q.ra, q.rOff, q.rrs, q.rcs, pc, kc, j0, Math.min(groupCols, cols - j0), pb, b * q.blockStride + j0 * kc);
+            q.packDone.incrementAndGet();
+        }
+        for (int spins = 0; q.packDone.get() < q.packUnits; spins++) {
+            if (spins < 20_000) Thread.onSpinWait();
+            else Thread.yield();
+        }
+        float[] pa = s.packA(roundUp(q.chunkRows, MR) * kcMax);
+        for (int ch; (ch = q.chunkNext.getAndIncrement()) < q.chunks; ) {
+            int i0 = ch * q.chunkRows, mc = Math.min(q.chunkRows, q.rows - i0);
+            for (int b = 0, pc = 0; pc < k; b++, pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                packL(q, i0, mc, pc, kc, pa);
+                macroTile(q, pa, i0, mc, pb, b * q.blockStride, 0, cols, pc, kc, s.tile);
+            }
+        }
+    }
+
+    private static void packL(Call q, int i0, int rows, int p0, int kc, float[] pa) {
+        if (q.lp != null) q.lp.pack(i0, rows, p0, kc, pa, 0);
+        else packStrided(q.la, q.lOff, q.lrs, q.lcs, i0, rows, p0, kc, pa, 0);
+    }
+
+    /**
+     * Rows [ic, ic+mc) × columns [jc, jc+nc) of O for the k block [pc, pc+kc): op(A)'s rows packed in
+     * {@code pa}, op(B)'s columns in {@code pb} from {@code pbOff}. Each B micro-panel stays in L1
+     * while the A panels go by.
+     */
+    private static void macroTile(Call q, float[] pa, int ic, int mc, float[] pb, int pbOff, int jc, int nc,
+                                  int pc, int kc, float[] tile) {
+        boolean load = pc > 0 || q.acc;
+        int e = pc + kc == q.k ? q.e : 0;
+        boolean direct = q.ocs == 1 && !q.biasOnRows;
+        boolean directR = pb == null;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            float[] bArr = pb;
+            int bi = pbOff + jr * kc, bs = NR;
+            if (directR) {
+                // op(B)'s rows are contiguous: full panels are read in place, a partial one was packed
+                if (nr == NR) {
+                    bArr = q.ra;
+                    bi = q.rOff + pc * q.rrs + jc + jr;
+                    bs = q.rrs;
+                } else {
+                    bArr = tileB(q, pc, kc, jc + jr, nr);
+                    bi = 0;
+                }
+            }
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int i = ic + ir, j = jc + jr;
+                if (direct && mr == MR && nr == NR) {
+                    kernel(kc, pa, ir * kc, bArr, bi, bs, q.c, q.cOff + i * q.ors + j, q.ors, load, e, q.bias, q.biasOff + j);
+                } else {
+                    edgeTile(q, kc, pa, ir * kc, bArr, bi, bs, tile, i, j, mr, nr, load, e);
+                }
+            }
+        }
+    }
+
+    /** Packs the last, partial NR panel of op(B) for the in-place mode. */
+    private static float[] tileB(Call q, int pc, int kc, int j, int nr) {
+        float[] t = Scratch.get().packB(NR * kc);
+        packR(q.ra, q.rOff, q.rrs, q.rcs, pc, kc, j, nr, t, 0);
+        return t;
+    }
+
     /** A partial or transposed tile: through the scratch tile, with the same arithmetic as a full one. */
-    private static void edgeTile(Call q, int kc, float[] pa, int ai, float[] pb, int bi, float[] t,
+    private static void edgeTile(Call q, int kc, float[] pa, int ai, float[] pb, int bi, int bs, float[] t,
                                  int i, int j, int mr, int nr, boolean load, int e) {
         float[] c = q.c;
         if (load) {
@@ -365,7 +470,7 @@ public final class Gemm {
                 for (int x = 0; x < nr; x++) t[r * NR + x] = c[ci + x * q.ocs];
             }
         }
-        kernel(kc, pa, ai, pb, bi, t, 0, NR, load, 0, null, 0);
+        kernel(kc, pa, ai, pb, bi, bs, t, 0, NR, load, 0, null, 0);
         for (int r = 0; r < mr; r++) {
             int ci = q.cOff + (i + r) * q.ors + j * q.ocs;
             for (int x = 0; x < nr; x++) {
@@ -378,9 +483,9 @@ public final class Gemm {
 
     /**
      * The micro-kernel: an MR×NR tile of {@code c} at {@code ci} (row stride ldc) gets
-     * e(Σ_p pa[ai + p·MR + r] · pb[bi + p·NR + x] [+ c]). MR·NV = 12 accumulators, broadcast-FMA.
+     * e(Σ_p pa[ai + p·MR + r] · pb[bi + p·bs + x] [+ c]); bs is NR for a packed panel. MR·NV = 12 accumulators, broadcast-FMA.
      */
-    static void kernel(int kc, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc,
+    static void kernel(int kc, float[] pa, int ai, float[] pb, int bi, int bs, float[] c, int ci, int ldc,
                        boolean load, int e, float[] bias, int bo) {
         final FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
@@ -405,7 +510,7 @@ public final class Gemm {
             FloatVector a5 = FloatVector.broadcast(S, pa[ai + 5]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
             ai += MR;
-            bi += NR;
+            bi += bs;
         }
         final int r0 = ci, r1 = ci + 1 * ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc, r4 = ci + 4 * ldc, r5 = ci + 5 * ldc;
         if (load) {
@@ -481,12 +586,12 @@ public final class Gemm {
 
     /**
      * Packs R(p, j) = x[off + p·rs + j·cs] for [p0, p0+kc) × columns [j0, j0+cols) into NR-wide
-     * panels: panel q at {@code q·NR·kc}, element (p, x) at {@code p·NR + x}, zero-padded.
+     * panels: panel q at {@code dstOff + q·NR·kc}, element (p, x) at {@code p·NR + x}, zero-padded.
      */
-    static void packR(float[] x, int off, int rs, int cs, int p0, int kc, int j0, int cols, float[] dst) {
+    static void packR(float[] x, int off, int rs, int cs, int p0, int kc, int j0, int cols, float[] dst, int dstOff) {
         for (int jp = 0; jp < cols; jp += NR) {
             int nr = Math.min(NR, cols - jp);
-            int d = jp * kc;
+            int d = dstOff + jp * kc;
             int src = off + p0 * rs + (j0 + jp) * cs;
             if (nr == NR && cs == 1) {
                 for (int p = 0; p < kc; p++, d += NR, src += rs) {
@@ -546,6 +651,7 @@ public final class Gemm {
     /**
      * 8 rows of C = A·P, P (k × 1V, packed, zero-padded) at {@code pb}: row r of A starts at
      * {@code a[ar_r]}; the 8×1V results go to {@code t} row-major (1V floats per row).
+     * Unrolled by 4 so that each row's address is computed once per 4 broadcasts.
      */
     private static void rows1(int k, float[] a, int ar0, int ar1, int ar2, int ar3, int ar4, int ar5, int ar6, int ar7, float[] pb, float[] t) {
         final FloatVector z = FloatVector.zero(S);
@@ -557,7 +663,78 @@ public final class Gemm {
         FloatVector c50 = z;
         FloatVector c60 = z;
         FloatVector c70 = z;
-        for (int p = 0, bi = 0; p < k; p++, bi += 1 * V) {
+        int p = 0, bi = 0;
+        for (; p + 3 < k; p += 4, bi += 4 * V) {
+            FloatVector b00 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b10 = FloatVector.fromArray(S, pb, bi + 1 * V);
+            FloatVector b20 = FloatVector.fromArray(S, pb, bi + 2 * V);
+            FloatVector b30 = FloatVector.fromArray(S, pb, bi + 3 * V);
+            FloatVector x00 = FloatVector.broadcast(S, a[ar0 + p]);
+            FloatVector x01 = FloatVector.broadcast(S, a[ar0 + p + 1]);
+            FloatVector x02 = FloatVector.broadcast(S, a[ar0 + p + 2]);
+            FloatVector x03 = FloatVector.broadcast(S, a[ar0 + p + 3]);
+            c00 = x00.fma(b00, c00);
+            c00 = x01.fma(b10, c00);
+            c00 = x02.fma(b20, c00);
+            c00 = x03.fma(b30, c00);
+            FloatVector x10 = FloatVector.broadcast(S, a[ar1 + p]);
+            FloatVector x11 = FloatVector.broadcast(S, a[ar1 + p + 1]);
+            FloatVector x12 = FloatVector.broadcast(S, a[ar1 + p + 2]);
+            FloatVector x13 = FloatVector.broadcast(S, a[ar1 + p + 3]);
+            c10 = x10.fma(b00, c10);
+            c10 = x11.fma(b10, c10);
+            c10 = x12.fma(b20, c10);
+            c10 = x13.fma(b30, c10);
+            FloatVector x20 = FloatVector.broadcast(S, a[ar2 + p]);
+            FloatVector x21 = FloatVector.broadcast(S, a[ar2 + p + 1]);
+            FloatVector x22 = FloatVector.broadcast(S, a[ar2 + p + 2]);
+            FloatVector x23 = FloatVector.broadcast(S, a[ar2 + p + 3]);
+            c20 = x20.fma(b00, c20);
+            c20 = x21.fma(b10, c20);
+            c20 = x22.fma(b20, c20);
+            c20 = x23.fma(b30, c20);
+            FloatVector x30 = FloatVector.broadcast(S, a[ar3 + p]);
+            FloatVector x31 = FloatVector.broadcast(S, a[ar3 + p + 1]);
+            FloatVector x32 = FloatVector.broadcast(S, a[ar3 + p + 2]);
+            FloatVector x33 = FloatVector.broadcast(S, a[ar3 + p + 3]);
+            c30 = x30.fma(b00, c30);
+            c30 = x31.fma(b10, c30);
+            c30 = x32.fma(b20, c30);
+            c30 = x33.fma(b30, c30);
+            FloatVector x40 = FloatVector.broadcast(S, a[ar4 + p]);
+            FloatVector x41 = FloatVector.broadcast(S, a[ar4 + p + 1]);
+            FloatVector x42 = FloatVector.broadcast(S, a[ar4 + p + 2]);
+            FloatVector x43 = FloatVector.broadcast(S, a[ar4 + p + 3]);
+            c40 = x40.fma(b00, c40);
+            c40 = x41.fma(b10, c40);
+            c40 = x42.fma(b20, c40);
+            c40 = x43.fma(b30, c40);
+            FloatVector x50 = FloatVector.broadcast(S, a[ar5 + p]);
+            FloatVector x51 = FloatVector.broadcast(S, a[ar5 + p + 1]);
+            FloatVector x52 = FloatVector.broadcast(S, a[ar5 + p + 2]);
+            FloatVector x53 = FloatVector.broadcast(S, a[ar5 + p + 3]);
+            c50 = x50.fma(b00, c50);
+            c50 = x51.fma(b10, c50);
+            c50 = x52.fma(b20, c50);
+            c50 = x53.fma(b30, c50);
+            FloatVector x60 = FloatVector.broadcast(S, a[ar6 + p]);
+            FloatVector x61 = FloatVector.broadcast(S, a[ar6 + p + 1]);
+            FloatVector x62 = FloatVector.broadcast(S, a[ar6 + p + 2]);
+            FloatVector x63 = FloatVector.broadcast(S, a[ar6 + p + 3]);
+            c60 = x60.fma(b00, c60);
+            c60 = x61.fma(b10, c60);
+            c60 = x62.fma(b20, c60);
+            c60 = x63.fma(b30, c60);
+            FloatVector x70 = FloatVector.broadcast(S, a[ar7 + p]);
+            FloatVector x71 = FloatVector.broadcast(S, a[ar7 + p + 1]);
+            FloatVector x72 = FloatVector.broadcast(S, a[ar7 + p + 2]);
+            FloatVector x73 = FloatVector.broadcast(S, a[ar7 + p + 3]);
+            c70 = x70.fma(b00, c70);
+            c70 = x71.fma(b10, c70);
+            c70 = x72.fma(b20, c70);
+            c70 = x73.fma(b30, c70);
+        }
+        for (; p < k; p++, bi += 1 * V) {
             FloatVector b0 = FloatVector.fromArray(S, pb, bi);
             FloatVector x0 = FloatVector.broadcast(S, a[ar0 + p]);
             c00 = x0.fma(b0, c00);
@@ -589,6 +766,7 @@ public final class Gemm {
     /**
      * 8 rows of C = A·P, P (k × 2V, packed, zero-padded) at {@code pb}: row r of A starts at
      * {@code a[ar_r]}; the 8×2V results go to {@code t} row-major (2V floats per row).
+     * Unrolled by 2 so that each row's address is computed once per 2 broadcasts.
      */
     private static void rows2(int k, float[] a, int ar0, int ar1, int ar2, int ar3, int ar4, int ar5, int ar6, int ar7, float[] pb, float[] t) {
         final FloatVector z = FloatVector.zero(S);
@@ -600,7 +778,46 @@ public final class Gemm {
         FloatVector c50 = z, c51 = z;
         FloatVector c60 = z, c61 = z;
         FloatVector c70 = z, c71 = z;
-        for (int p = 0, bi = 0; p < k; p++, bi += 2 * V) {
+        int p = 0, bi = 0;
+        for (; p + 1 < k; p += 2, bi += 4 * V) {
+            FloatVector b00 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b01 = FloatVector.fromArray(S, pb, bi + 1 * V);
+            FloatVector b10 = FloatVector.fromArray(S, pb, bi + 2 * V);
+            FloatVector b11 = FloatVector.fromArray(S, pb, bi + 3 * V);
+            FloatVector x00 = FloatVector.broadcast(S, a[ar0 + p]);
+            FloatVector x01 = FloatVector.broadcast(S, a[ar0 + p + 1]);
+            c00 = x00.fma(b00, c00); c01 = x00.fma(b01, c01);
+            c00 = x01.fma(b10, c00); c01 = x01.fma(b11, c01);
+            FloatVector x10 = FloatVector.broadcast(S, a[ar1 + p]);
+            FloatVector x11 = FloatVector.broadcast(S, a[ar1 + p + 1]);
+            c10 = x10.fma(b00, c10); c11 = x10.fma(b01, c11);
+            c10 = x11.fma(b10, c10); c11 = x11.fma(b11, c11);
+            FloatVector x20 = FloatVector.broadcast(S, a[ar2 + p]);
+            FloatVector x21 = FloatVector.broadcast(S, a[ar2 + p + 1]);
+            c20 = x20.fma(b00, c20); c21 = x20.fma(b01, c21);
+            c20 = x21.fma(b10, c20); c21 = x21.fma(b11, c21);
+            FloatVector x30 = FloatVector.broadcast(S, a[ar3 + p]);
+            FloatVector x31 = FloatVector.broadcast(S, a[ar3 + p + 1]);
+            c30 = x30.fma(b00, c30); c31 = x30.fma(b01, c31);
+            c30 = x31.fma(b10, c30); c31 = x31.fma(b11, c31);
+            FloatVector x40 = FloatVector.broadcast(S, a[ar4 + p]);
+            FloatVector x41 = FloatVector.broadcast(S, a[ar4 + p + 1]);
+            c40 = x40.fma(b00, c40); c41 = x40.fma(b01, c41);
+            c40 = x41.fma(b10, c40); c41 = x41.fma(b11, c41);
+            FloatVector x50 = FloatVector.broadcast(S, a[ar5 + p]);
+            FloatVector x51 = FloatVector.broadcast(S, a[ar5 + p + 1]);
+            c50 = x50.fma(b00, c50); c51 = x50.fma(b01, c51);
+            c50 = x51.fma(b10, c50); c51 = x51.fma(b11, c51);
+            FloatVector x60 = FloatVector.broadcast(S, a[ar6 + p]);
+            FloatVector x61 = FloatVector.broadcast(S, a[ar6 + p + 1]);
+            c60 = x60.fma(b00, c60); c61 = x60.fma(b01, c61);
+            c60 = x61.fma(b10, c60); c61 = x61.fma(b11, c61);
+            FloatVector x70 = FloatVector.broadcast(S, a[ar7 + p]);
+            FloatVector x71 = FloatVector.broadcast(S, a[ar7 + p + 1]);
+            c70 = x70.fma(b00, c70); c71 = x70.fma(b01, c71);
+            c70 = x71.fma(b10, c70); c71 = x71.fma(b11, c71);
+        }
+        for (; p < k; p++, bi += 2 * V) {
             FloatVector b0 = FloatVector.fromArray(S, pb, bi);
             FloatVector b1 = FloatVector.fromArray(S, pb, bi + V);
             FloatVector x0 = FloatVector.broadcast(S, a[ar0 + p]);

@@ -16,7 +16,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * the pool busy (another thread is in a kernel) runs its whole job itself.
  */
 public final class KernelPool {
-    /** A parallel job: {@code run(part, parts)} is called once for each part in {@code [0, parts)}. */
+    /**
+     * A parallel job: {@code run(part, parts)} is called once for each part in {@code [0, parts)},
+     * concurrently (parts may wait for each other); or just {@code run(0, 1)}, which must do it all.
+     */
     interface Job {
         void run(int part, int parts);
     }
@@ -70,12 +73,12 @@ public final class KernelPool {
 
     /**
      * Runs {@code job} as {@code parts} parts (1 ≤ parts ≤ parallelism()), part 0 on the calling
-     * thread, and returns when all are done. Falls back to running every part here when the pool is
+     * thread, and returns when all are done. Runs {@code job.run(0, 1)} here instead when the pool is
      * busy or {@code parts == 1}.
      */
     static void run(int parts, Job job) {
         if (parts <= 1 || !LOCK.tryLock()) {
-            for (int p = 0; p < parts; p++) job.run(p, parts);
+            job.run(0, 1);
             return;
         }
         try {

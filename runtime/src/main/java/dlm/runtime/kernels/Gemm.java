@@ -39,7 +39,7 @@ public final class Gemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int V = S.length();
     /** Rows of the register tile. */
-    public static final int MR = 6;
+    public static final int MR = 8;
     /** Columns of the register tile: two vectors. */
     public static final int NR = 2 * V;
     /** Largest k block. */
@@ -494,6 +494,8 @@ public final class Gemm {
         FloatVector c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z;
         FloatVector c50 = z, c51 = z;
+        FloatVector c60 = z, c61 = z;
+        FloatVector c70 = z, c71 = z;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, pb, bi);
             FloatVector b1 = FloatVector.fromArray(S, pb, bi + 1 * V);
@@ -509,10 +511,14 @@ public final class Gemm {
             c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
             FloatVector a5 = FloatVector.broadcast(S, pa[ai + 5]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, pa[ai + 6]);
+            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, pa[ai + 7]);
+            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
             ai += MR;
             bi += bs;
         }
-        final int r0 = ci, r1 = ci + 1 * ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc, r4 = ci + 4 * ldc, r5 = ci + 5 * ldc;
+        final int r0 = ci, r1 = ci + 1 * ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc, r4 = ci + 4 * ldc, r5 = ci + 5 * ldc, r6 = ci + 6 * ldc, r7 = ci + 7 * ldc;
         if (load) {
             c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + 1 * V));
             c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + 1 * V));
@@ -520,6 +526,8 @@ public final class Gemm {
             c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + 1 * V));
             c40 = c40.add(FloatVector.fromArray(S, c, r4)); c41 = c41.add(FloatVector.fromArray(S, c, r4 + 1 * V));
             c50 = c50.add(FloatVector.fromArray(S, c, r5)); c51 = c51.add(FloatVector.fromArray(S, c, r5 + 1 * V));
+            c60 = c60.add(FloatVector.fromArray(S, c, r6)); c61 = c61.add(FloatVector.fromArray(S, c, r6 + 1 * V));
+            c70 = c70.add(FloatVector.fromArray(S, c, r7)); c71 = c71.add(FloatVector.fromArray(S, c, r7 + 1 * V));
         }
         if ((e & E_BIAS) != 0) {
             FloatVector y0 = FloatVector.fromArray(S, bias, bo);
@@ -530,6 +538,8 @@ public final class Gemm {
             c30 = c30.add(y0); c31 = c31.add(y1);
             c40 = c40.add(y0); c41 = c41.add(y1);
             c50 = c50.add(y0); c51 = c51.add(y1);
+            c60 = c60.add(y0); c61 = c61.add(y1);
+            c70 = c70.add(y0); c71 = c71.add(y1);
         }
         if ((e & E_RELU) != 0) {
             c00 = c00.max(z); c01 = c01.max(z);
@@ -538,6 +548,8 @@ public final class Gemm {
             c30 = c30.max(z); c31 = c31.max(z);
             c40 = c40.max(z); c41 = c41.max(z);
             c50 = c50.max(z); c51 = c51.max(z);
+            c60 = c60.max(z); c61 = c61.max(z);
+            c70 = c70.max(z); c71 = c71.max(z);
         }
         c00.intoArray(c, r0); c01.intoArray(c, r0 + 1 * V);
         c10.intoArray(c, r1); c11.intoArray(c, r1 + 1 * V);
@@ -545,6 +557,8 @@ public final class Gemm {
         c30.intoArray(c, r3); c31.intoArray(c, r3 + 1 * V);
         c40.intoArray(c, r4); c41.intoArray(c, r4 + 1 * V);
         c50.intoArray(c, r5); c51.intoArray(c, r5 + 1 * V);
+        c60.intoArray(c, r6); c61.intoArray(c, r6 + 1 * V);
+        c70.intoArray(c, r7); c71.intoArray(c, r7 + 1 * V);
     }
 
     /**
@@ -557,7 +571,7 @@ public final class Gemm {
             int d = dstOff + ip * kc;
             int src = off + (i0 + ip) * rs + p0 * cs;
             if (mr == MR && cs == 1) {
-                int s0 = src, s1 = s0 + rs, s2 = s1 + rs, s3 = s2 + rs, s4 = s3 + rs, s5 = s4 + rs;
+                int s0 = src, s1 = s0 + rs, s2 = s1 + rs, s3 = s2 + rs, s4 = s3 + rs, s5 = s4 + rs, s6 = s5 + rs, s7 = s6 + rs;
                 for (int p = 0; p < kc; p++, d += MR) {
                     dst[d] = x[s0 + p];
                     dst[d + 1] = x[s1 + p];
@@ -565,8 +579,14 @@ public final class Gemm {
                     dst[d + 3] = x[s3 + p];
                     dst[d + 4] = x[s4 + p];
                     dst[d + 5] = x[s5 + p];
+                    dst[d + 6] = x[s6 + p];
+                    dst[d + 7] = x[s7 + p];
                 }
             } else if (mr == MR && rs == 1) {
+                if (FloatVector.SPECIES_256.length() == MR && x.length >= src + (long) (kc - 1) * cs + MR) {
+                    for (int p = 0; p < kc; p++, d += MR, src += cs) FloatVector.fromArray(FloatVector.SPECIES_256, x, src).intoArray(dst, d);
+                    continue;
+                }
                 for (int p = 0; p < kc; p++, d += MR, src += cs) {
                     dst[d] = x[src];
                     dst[d + 1] = x[src + 1];
@@ -574,6 +594,8 @@ public final class Gemm {
                     dst[d + 3] = x[src + 3];
                     dst[d + 4] = x[src + 4];
                     dst[d + 5] = x[src + 5];
+                    dst[d + 6] = x[src + 6];
+                    dst[d + 7] = x[src + 7];
                 }
             } else {
                 for (int p = 0; p < kc; p++, d += MR) {

@@ -52,6 +52,7 @@ public final class Gemm {
     static final int SMALL_N = Integer.getInteger("dlm.gemm.smallN", 32);
     /** Results with at most this many rows read op(B) in place (when its rows are contiguous) instead of packing it. */
     static final int IN_PLACE_MAX_ROWS = Integer.getInteger("dlm.gemm.inPlaceRows", 2 * MR);
+    static final int CHUNKS_PER_THREAD = Integer.getInteger("dlm.gemm.chunks", 4);
     /** Problems with fewer flops (2·m·n·k) run single-threaded (measured: see the class comment). */
     static final long PARALLEL_MIN_FLOPS = Long.getLong("dlm.gemm.parMin", 4_000_000L);
     /** The threshold in force; tests lower it to reach the parallel code with small shapes. */
@@ -321,7 +322,7 @@ public final class Gemm {
             groups = (panels + groupPanels - 1) / groupPanels;
             packUnits = kBlocks * groups;
             int rowTiles = (rows + MR - 1) / MR;
-            int chunkTiles = Math.max(1, Math.min(MC / MR, rowTiles / (4 * threads)));
+            int chunkTiles = Math.max(1, Math.min(MC / MR, rowTiles / (CHUNKS_PER_THREAD * threads)));
             chunkRows = chunkTiles * MR;
             chunks = (rows + chunkRows - 1) / chunkRows;
             packNext.set(0);
@@ -395,7 +396,7 @@ public final class Gemm {
             q.packDone.incrementAndGet();
         }
         for (int spins = 0; q.packDone.get() < q.packUnits; spins++) {
-            if (spins < 20_000) Thread.onSpinWait();
+            if (spins < 1_000) Thread.onSpinWait();
             else Thread.yield();
         }
         float[] pa = s.packA(roundUp(q.chunkRows, MR) * kcMax);

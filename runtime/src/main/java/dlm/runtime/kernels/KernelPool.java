@@ -11,8 +11,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * initialisation); {@link #setParallelism} lowers the number of threads a job may use at run time
  * (benchmarks compare 1 and 2 threads that way).
  *
- * <p>Workers spin for a short while after each job before parking, so that back-to-back kernel calls
- * (a training step) do not pay a wake-up each time. Only one job runs at a time: a caller that finds
+ * <p>Waiting threads (idle workers, a caller waiting for its workers) spin for a few microseconds,
+ * then keep checking while yielding the processor for up to 100 µs, then park: back-to-back kernel
+ * calls (a training step) do not pay a wake-up each time, and on a busy machine a waiting thread
+ * does not hold a processor that the thread it waits for needs. Only one job runs at a time: a caller that finds
  * the pool busy (another thread is in a kernel) runs its whole job itself.
  */
 public final class KernelPool {
@@ -25,7 +27,10 @@ public final class KernelPool {
     }
 
     private static final int SIZE = configuredSize();
-    private static final long SPIN_NANOS = 200_000;
+    /** Busy-wait this long (with {@link Thread#onSpinWait}) before yielding the processor. */
+    private static final long SPIN_NANOS = 5_000;
+    /** Keep checking (yielding between checks) this long before parking. */
+    private static final long YIELD_NANOS = 100_000;
 
     private static volatile int parallelism = SIZE;
 
@@ -94,8 +99,10 @@ public final class KernelPool {
             }
             long start = System.nanoTime();
             while (PENDING.get() != 0) {
-                if (System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
-                else LockSupport.parkNanos(50_000);
+                long waited = System.nanoTime() - start;
+                if (waited < SPIN_NANOS) Thread.onSpinWait();
+                else if (waited < YIELD_NANOS) Thread.yield();
+                else LockSupport.parkNanos(20_000);
             }
             Throwable t = mine != null ? mine : failure;
             if (t instanceof RuntimeException re) throw re;
@@ -147,8 +154,11 @@ public final class KernelPool {
             while (true) {
                 Job j = job;
                 if (j != null) return j;
-                if (System.nanoTime() - start < SPIN_NANOS) {
+                long waited = System.nanoTime() - start;
+                if (waited < SPIN_NANOS) {
                     Thread.onSpinWait();
+                } else if (waited < YIELD_NANOS) {
+                    Thread.yield();
                 } else {
                     parked = true;
                     if (job == null) LockSupport.park(this);

@@ -1,39 +1,58 @@
 package dlm.runtime.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Single-precision matrix product {@code C = e(op(A)·op(B) [+ C])} on row-major arrays with leading
- * dimensions, where {@code op(X)} is X or Xᵀ. Transposes are handled while packing, never
- * materialized.
+ * dimensions, where {@code op(X)} is X or Xᵀ and e an optional fused {@link Epilogue} (bias, ReLU).
+ * Transposes are handled while packing (or by swapping the operands' roles), never materialized.
  *
  * <h2>Design</h2>
  * <ul>
- *   <li><b>Micro-kernel:</b> a {@link #MR}×{@link #NR} register tile ({@code MR = 6} rows × 2 vectors
- *   of {@link FloatVector#SPECIES_PREFERRED}: 6×32 with AVX-512, 6×16 with AVX2), 12 accumulators
- *   updated by broadcast-FMA, the whole k loop and the fused epilogue in one method.</li>
- *   <li><b>Packing and blocking (Goto/BLIS order):</b> columns of op(B) in blocks of {@link #NC},
- *   k in blocks of at most {@link #KC} (balanced), rows of op(A) in blocks of {@link #MC}. op(B)'s
- *   block is packed into NR-wide panels (zero padded), op(A)'s block into MR-row panels; each B
- *   micro-panel stays in L1 while the kernel walks the A panels from L2.</li>
- *   <li><b>Edges:</b> partial tiles run the same kernel into a small scratch tile and are copied out;
- *   so every element of C is computed by the same arithmetic whatever the tiling or threading, and
- *   the parallel result is <em>bitwise identical</em> to the single-threaded one.</li>
- *   <li><b>Narrow results</b> ({@code n < }{@link #SMALL_N}): {@code A·B} and {@code A·Bᵀ} use dot
- *   products of A's rows with the rows of Bᵀ (packed when B is not transposed), 4×4 results at a
- *   time; {@code Aᵀ·B} and {@code Aᵀ·Bᵀ} compute Cᵀ = op(B)ᵀ·A with the packed kernel (the long m
- *   dimension in the vector lanes) and store it transposed.</li>
- *   <li><b>Threads:</b> problems of at least {@link #PARALLEL_MIN_FLOPS} floating point operations
- *   are split over {@link KernelPool} (rows or columns of C, whichever duplicates less packing); smaller
- *   ones run on the calling thread.</li>
- *   <li><b>Memory:</b> packing buffers are per thread and grow on demand; a steady stream of calls of
- *   the same shapes allocates nothing.</li>
+ *   <li><b>Micro-kernel:</b> an {@link #MR}×{@link #NR} register tile: 8 rows × 2 vectors of
+ *   {@link FloatVector#SPECIES_PREFERRED} (8×32 with AVX-512: 16 zmm accumulators, 2 B loads and 8
+ *   broadcasts of A per 16 FMAs). The whole k loop, the accumulation into C and the epilogue are one
+ *   method, so C2 keeps every vector in a register. Measured alone on packed data, it runs at the
+ *   machine's FMA peak when its B micro-panel fits L1.</li>
+ *   <li><b>Blocking (Goto/BLIS order):</b> columns of op(B) in blocks of {@link #NC} = 1024, k in
+ *   balanced blocks of at most {@link #KC} = 256 (784 → 4 × 196), rows of op(A) in blocks of
+ *   {@link #MC} = 256. op(B)'s block is packed into NR-wide panels (zero padded, KC×32 floats = 32 KB,
+ *   held in L1 while the kernel walks the A panels), op(A)'s block into MR-row panels (in L2).
+ *   Packing copies whole vectors where the source is contiguous along the panel (B rows, Aᵀ), and
+ *   gathers element by element otherwise.</li>
+ *   <li><b>Few rows</b> (at most {@link #IN_PLACE_MAX_ROWS}): op(B) is read in place when its rows
+ *   are contiguous, since packing it would cost about as much as the product.</li>
+ *   <li><b>Narrow results</b> (n ≤ 2·V and n &lt; {@link #SMALL_N}): {@code A·B} and {@code A·Bᵀ}
+ *   compute each row of C as one or two vectors, 8 rows at a time, broadcasting A's elements
+ *   straight from A (A is not packed: for the model's 128×512·512×10 packing A would cost as much as
+ *   the product) against op(B) packed k×16. {@code Aᵀ·B} and {@code Aᵀ·Bᵀ} compute
+ *   Cᵀ = op(B)ᵀ·op(A)ᵀ with the packed kernel, the long m dimension in the vector lanes and A's rows
+ *   read in place, and store the tiles transposed.</li>
+ *   <li><b>Edges:</b> partial tiles run the same kernel into a small scratch tile and are copied
+ *   out, so every element of C is computed by the same arithmetic whatever the tiling or the
+ *   threading: parallel results are <em>bitwise identical</em> to single-threaded ones (and to
+ *   themselves from run to run: no reductions across vector lanes, whose order could change between
+ *   JIT tiers).</li>
+ *   <li><b>Threads</b> ({@link KernelPool}): problems of at least {@link #PARALLEL_MIN_FLOPS} = 4
+ *   MFLOP run on all threads, smaller ones on the caller (measured: the model's 1.3 MFLOP products
+ *   take ~15-25 µs, comparable to a wake-up on a busy machine, and lose with 2 threads; OpenBLAS
+ *   does not gain on them either). With one column block (n ≤ NC) the threads first pack op(B)
+ *   together, in units claimed from a counter, then claim chunks of rows ({@link #CHUNKS_PER_THREAD}
+ *   per thread), each chunk packing its own rows of op(A); wider results split columns or rows
+ *   statically.</li>
+ *   <li><b>Memory:</b> packing buffers are per thread and grow on demand; a steady stream of calls
+ *   of the same shapes allocates nothing.</li>
  * </ul>
  *
- * <p>Accuracy: each element is a float sum with fused multiply-adds in k order within a k block,
- * blocks added in order; the error is bounded by about {@code k·ε·Σ|a||b|} (ε = 2⁻²⁴).
+ * <p>Accuracy: each element is a float sum of fused multiply-adds in k order within a k block, the
+ * blocks added in order: |error| ≤ about k·u·Σ|a·b| (u = 2⁻²⁴), the usual bound for float dot
+ * products.
+ *
+ * <p>Tuning properties (read once): {@code dlm.gemm.kc}, {@code dlm.gemm.mc}, {@code dlm.gemm.nc},
+ * {@code dlm.gemm.smallN}, {@code dlm.gemm.inPlaceRows}, {@code dlm.gemm.chunks},
+ * {@code dlm.gemm.parMin}; the thread count is {@code dlm.threads} (see {@link KernelPool}).
+ * On AVX2 (8-lane vectors) the 8×16 tile is correct but needs more than the 16 ymm registers.
  */
 public final class Gemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -48,12 +67,13 @@ public final class Gemm {
     static final int MC = roundUp(Integer.getInteger("dlm.gemm.mc", 256), MR);
     /** Columns of op(B) packed at once (a multiple of NR). */
     static final int NC = roundUp(Integer.getInteger("dlm.gemm.nc", 1024), NR);
-    /** Results narrower than this use the dot-product / transposed paths. */
+    /** Results narrower than this use the narrow / transposed paths. */
     static final int SMALL_N = Integer.getInteger("dlm.gemm.smallN", 32);
     /** Results with at most this many rows read op(B) in place (when its rows are contiguous) instead of packing it. */
     static final int IN_PLACE_MAX_ROWS = Integer.getInteger("dlm.gemm.inPlaceRows", 2 * MR);
+    /** Row chunks per thread in the shared parallel mode (dynamic balance vs re-reading op(B)). */
     static final int CHUNKS_PER_THREAD = Integer.getInteger("dlm.gemm.chunks", 4);
-    /** Problems with fewer flops (2·m·n·k) run single-threaded (measured: see the class comment). */
+    /** Problems with fewer flops (2·m·n·k) run single-threaded (see the class comment). */
     static final long PARALLEL_MIN_FLOPS = Long.getLong("dlm.gemm.parMin", 4_000_000L);
     /** The threshold in force; tests lower it to reach the parallel code with small shapes. */
     static volatile long parallelMinFlops = PARALLEL_MIN_FLOPS;
@@ -238,7 +258,7 @@ public final class Gemm {
 
     /** One product, described so that any thread can compute any part of it. */
     static final class Call implements KernelPool.Job {
-        boolean dot;
+        boolean narrow;
         // result O (rows × cols) of the packed path, stored at c[cOff + i·ors + j·ocs]
         int rows, cols, k;
         PackA lp;
@@ -260,7 +280,7 @@ public final class Gemm {
         void setPacked(int rows, int cols, int k, PackA lp, float[] la, int lOff, int lrs, int lcs,
                        float[] ra, int rOff, int rrs, int rcs, float[] c, int cOff, int ors, int ocs,
                        boolean acc, int e, float[] bias, int biasOff, boolean transposedOut) {
-            this.dot = false;
+            this.narrow = false;
             this.rows = rows; this.cols = cols; this.k = k;
             this.lp = lp; this.la = la; this.lOff = lOff; this.lrs = lrs; this.lcs = lcs;
             this.ra = ra; this.rOff = rOff; this.rrs = rrs; this.rcs = rcs;
@@ -270,7 +290,7 @@ public final class Gemm {
 
         void setNarrow(int m, int n, int k, float[] a, int aOff, int lda, boolean transB, float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc, boolean acc, int e, float[] bias, int biasOff) {
-            this.dot = true;
+            this.narrow = true;
             this.rows = m; this.cols = n; this.k = k;
             this.a = a; this.aOff = aOff; this.lda = lda;
             int w = n <= V ? V : 2 * V;
@@ -293,7 +313,7 @@ public final class Gemm {
             int threads = KernelPool.parallelism();
             if (threads > 1 && flops >= parallelMinFlops) {
                 int rowTiles = (rows + MR - 1) / MR;
-                if (dot) {
+                if (narrow) {
                     parts = Math.min(threads, rowTiles);
                 } else if (cols <= NC && rowTiles >= 2) {
                     parts = threads;
@@ -333,9 +353,9 @@ public final class Gemm {
         @Override
         public void run(int part, int parts) {
             if (parts == 1) {
-                if (dot) narrowRows(this, 0, rows, Scratch.get().tile);
+                if (narrow) narrowRows(this, 0, rows, Scratch.get().tile);
                 else packed(this, 0, rows, 0, cols, Scratch.get());
-            } else if (dot) {
+            } else if (narrow) {
                 int tiles = (rows + MR - 1) / MR;
                 int i0 = Math.min(rows, tiles * part / parts * MR), i1 = Math.min(rows, tiles * (part + 1) / parts * MR);
                 if (i0 < i1) narrowRows(this, i0, i1, Scratch.get().tile);
@@ -484,7 +504,7 @@ public final class Gemm {
 
     /**
      * The micro-kernel: an MR×NR tile of {@code c} at {@code ci} (row stride ldc) gets
-     * e(Σ_p pa[ai + p·MR + r] · pb[bi + p·bs + x] [+ c]); bs is NR for a packed panel. MR·NV = 12 accumulators, broadcast-FMA.
+     * e(Σ_p pa[ai + p·MR + r] · pb[bi + p·bs + x] [+ c]); bs is NR for a packed panel. 16 accumulators, broadcast-FMA.
      */
     static void kernel(int kc, float[] pa, int ai, float[] pb, int bi, int bs, float[] c, int ci, int ldc,
                        boolean load, int e, float[] bias, int bo) {

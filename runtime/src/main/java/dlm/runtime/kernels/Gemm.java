@@ -267,10 +267,11 @@ public final class Gemm {
         float[] c; int cOff, ors, ocs;
         boolean acc; int e; float[] bias; int biasOff; boolean biasOnRows;
         boolean splitCols;
-        // shared mode (parallel, one column block): op(B) packed once into sharedB by all threads,
-        // then rows claimed in chunks
+        // shared mode (parallel, one column block): op(B) (or op(A) when shareA) packed once into
+        // sharedB by all threads, then chunks of rows (or columns) claimed one by one
         boolean shared;
-        float[] sharedB; int kcMax, kBlocks, blockStride, groups, packUnits, chunkRows, chunks;
+        boolean shareA;
+        float[] sharedB; int kcMax, kBlocks, blockStride, groups, groupSize, packUnits, chunkSize, chunks;
         final java.util.concurrent.atomic.AtomicInteger packNext = new java.util.concurrent.atomic.AtomicInteger();
         final java.util.concurrent.atomic.AtomicInteger packDone = new java.util.concurrent.atomic.AtomicInteger();
         final java.util.concurrent.atomic.AtomicInteger chunkNext = new java.util.concurrent.atomic.AtomicInteger();
@@ -335,16 +336,22 @@ public final class Gemm {
             shared = true;
             kBlocks = (k + KC - 1) / KC;
             kcMax = (k + kBlocks - 1) / kBlocks;
-            int panels = (cols + NR - 1) / NR;
-            blockStride = panels * NR * kcMax;
+            int rowTiles = (rows + MR - 1) / MR, colTiles = (cols + NR - 1) / NR;
+            // Share the packing of the operand that every chunk reads whole, and chunk the other
+            // dimension; with few rows (the batch) share op(A) and chunk columns, else the reverse.
+            // Either way each chunk re-reads the shared operand, so it should be the smaller one.
+            shareA = rows <= cols && colTiles >= 2 * threads;
+            int tiles = shareA ? rowTiles : colTiles, tile = shareA ? MR : NR;
+            blockStride = tiles * tile * kcMax;
             sharedB = Scratch.get().shared(kBlocks * blockStride);
-            int groupPanels = Math.max(1, (panels * kBlocks + 4 * threads - 1) / (4 * threads) / kBlocks);
-            groups = (panels + groupPanels - 1) / groupPanels;
+            int groupTiles = Math.max(1, (tiles * kBlocks + 4 * threads - 1) / (4 * threads) / kBlocks);
+            groupSize = groupTiles * tile;
+            groups = (tiles + groupTiles - 1) / groupTiles;
             packUnits = kBlocks * groups;
-            int rowTiles = (rows + MR - 1) / MR;
-            int chunkTiles = Math.max(1, Math.min(MC / MR, rowTiles / (CHUNKS_PER_THREAD * threads)));
-            chunkRows = chunkTiles * MR;
-            chunks = (rows + chunkRows - 1) / chunkRows;
+            int otherTiles = shareA ? colTiles : rowTiles, otherTile = shareA ? NR : MR;
+            int chunkTiles = Math.max(1, Math.min((shareA ? NC : MC) / otherTile, otherTiles / (CHUNKS_PER_THREAD * threads)));
+            chunkSize = chunkTiles * otherTile;
+            chunks = (otherTiles + chunkTiles - 1) / chunkTiles;
             packNext.set(0);
             packDone.set(0);
             chunkNext.set(0);
@@ -394,53 +401,63 @@ public final class Gemm {
                 if (!inPlace) packR(q.ra, q.rOff, q.rrs, q.rcs, pc, kc, jc, nc, pb, 0);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    packL(q, ic, mc, pc, kc, pa);
-                    macroTile(q, pa, ic, mc, pb, 0, jc, nc, pc, kc, s.tile);
+                    packL(q, ic, mc, pc, kc, pa, 0);
+                    macroTile(q, pa, 0, ic, mc, pb, 0, jc, nc, pc, kc, s.tile);
                 }
             }
         }
     }
 
     /**
-     * Parallel packed product with one column block: every thread claims units of op(B)'s packing
-     * into the shared buffer, waits until all are packed, then claims chunks of rows.
+     * Parallel packed product with one column block: every thread claims units of the shared
+     * operand's packing (op(B), or op(A) when {@code shareA}), waits until all are packed, then claims
+     * chunks of rows (columns), packing its own part of the other operand.
      */
     private static void packedShared(Call q, Scratch s) {
-        final int k = q.k, kcMax = q.kcMax, cols = q.cols;
-        final float[] pb = q.sharedB;
-        final int groupCols = roundUp((cols + q.groups - 1) / q.groups, NR);
+        final int k = q.k, kcMax = q.kcMax, rows = q.rows, cols = q.cols;
+        final float[] sh = q.sharedB;
         for (int u; (u = q.packNext.getAndIncrement()) < q.packUnits; ) {
-            int b = u / q.groups, j0 = (u % q.groups) * groupCols;
+            int b = u / q.groups, x0 = (u % q.groups) * q.groupSize;
             int pc = b * kcMax, kc = Math.min(kcMax, k - pc);
-            if (j0 < cols) packR(q.ra, q.rOff, q.rrs, q.rcs, pc, kc, j0, Math.min(groupCols, cols - j0), pb, b * q.blockStride + j0 * kc);
+            if (q.shareA) {
+                if (x0 < rows) packL(q, x0, Math.min(q.groupSize, rows - x0), pc, kc, sh, b * q.blockStride + x0 * kc);
+            } else {
+                if (x0 < cols) packR(q.ra, q.rOff, q.rrs, q.rcs, pc, kc, x0, Math.min(q.groupSize, cols - x0), sh, b * q.blockStride + x0 * kc);
+            }
             q.packDone.incrementAndGet();
         }
         for (int spins = 0; q.packDone.get() < q.packUnits; spins++) {
             if (spins < 1_000) Thread.onSpinWait();
             else Thread.yield();
         }
-        float[] pa = s.packA(roundUp(q.chunkRows, MR) * kcMax);
+        float[] own = q.shareA ? s.packB(q.chunkSize * kcMax) : s.packA(q.chunkSize * kcMax);
         for (int ch; (ch = q.chunkNext.getAndIncrement()) < q.chunks; ) {
-            int i0 = ch * q.chunkRows, mc = Math.min(q.chunkRows, q.rows - i0);
+            int x0 = ch * q.chunkSize, len = Math.min(q.chunkSize, (q.shareA ? cols : rows) - x0);
             for (int b = 0, pc = 0; pc < k; b++, pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                packL(q, i0, mc, pc, kc, pa);
-                macroTile(q, pa, i0, mc, pb, b * q.blockStride, 0, cols, pc, kc, s.tile);
+                if (q.shareA) {
+                    packR(q.ra, q.rOff, q.rrs, q.rcs, pc, kc, x0, len, own, 0);
+                    macroTile(q, sh, b * q.blockStride, 0, rows, own, 0, x0, len, pc, kc, s.tile);
+                } else {
+                    packL(q, x0, len, pc, kc, own, 0);
+                    macroTile(q, own, 0, x0, len, sh, b * q.blockStride, 0, cols, pc, kc, s.tile);
+                }
             }
         }
     }
 
-    private static void packL(Call q, int i0, int rows, int p0, int kc, float[] pa) {
-        if (q.lp != null) q.lp.pack(i0, rows, p0, kc, pa, 0);
-        else packStrided(q.la, q.lOff, q.lrs, q.lcs, i0, rows, p0, kc, pa, 0);
+    private static void packL(Call q, int i0, int rows, int p0, int kc, float[] pa, int paOff) {
+        if (q.lp != null) q.lp.pack(i0, rows, p0, kc, pa, paOff);
+        else packStrided(q.la, q.lOff, q.lrs, q.lcs, i0, rows, p0, kc, pa, paOff);
     }
 
     /**
      * Rows [ic, ic+mc) × columns [jc, jc+nc) of O for the k block [pc, pc+kc): op(A)'s rows packed in
-     * {@code pa}, op(B)'s columns in {@code pb} from {@code pbOff}. Each B micro-panel stays in L1
+     * {@code pa} from {@code paOff}, op(B)'s columns in {@code pb} from {@code pbOff} ({@code pb} null:
+     * read in place). Each B micro-panel stays in L1
      * while the A panels go by.
      */
-    private static void macroTile(Call q, float[] pa, int ic, int mc, float[] pb, int pbOff, int jc, int nc,
+    private static void macroTile(Call q, float[] pa, int paOff, int ic, int mc, float[] pb, int pbOff, int jc, int nc,
                                   int pc, int kc, float[] tile) {
         boolean load = pc > 0 || q.acc;
         int e = pc + kc == q.k ? q.e : 0;
@@ -465,9 +482,9 @@ public final class Gemm {
                 int mr = Math.min(MR, mc - ir);
                 int i = ic + ir, j = jc + jr;
                 if (direct && mr == MR && nr == NR) {
-                    kernel(kc, pa, ir * kc, bArr, bi, bs, q.c, q.cOff + i * q.ors + j, q.ors, load, e, q.bias, q.biasOff + j);
+                    kernel(kc, pa, paOff + ir * kc, bArr, bi, bs, q.c, q.cOff + i * q.ors + j, q.ors, load, e, q.bias, q.biasOff + j);
                 } else {
-                    edgeTile(q, kc, pa, ir * kc, bArr, bi, bs, tile, i, j, mr, nr, load, e);
+                    edgeTile(q, kc, pa, paOff + ir * kc, bArr, bi, bs, tile, i, j, mr, nr, load, e);
                 }
             }
         }

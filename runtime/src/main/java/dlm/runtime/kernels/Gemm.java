@@ -658,6 +658,13 @@ public final class Gemm {
                     FloatVector.fromArray(S, x, src).intoArray(dst, d);
                     FloatVector.fromArray(S, x, src + V).intoArray(dst, d + V);
                 }
+            } else if (rs == 1 && nr == NR) {
+                // columns of R are contiguous in x: gather V columns' element p at a time
+                int[] idx = gatherIndex(cs);
+                for (int p = 0; p < kc; p++, d += NR) {
+                    FloatVector.fromArray(S, x, src + p, idx, 0).intoArray(dst, d);
+                    FloatVector.fromArray(S, x, src + V * cs + p, idx, 0).intoArray(dst, d + V);
+                }
             } else if (rs == 1) {
                 // columns of R are contiguous in x: read along p, write with stride NR
                 for (int jj = 0; jj < NR; jj++) {
@@ -676,6 +683,22 @@ public final class Gemm {
             }
         }
     }
+
+    private static final ThreadLocal<int[]> GATHER = ThreadLocal.withInitial(() -> new int[V + 1]);
+
+    /** {0, stride, 2·stride, …} (V lanes), cached per thread; the last element remembers the stride. */
+    private static int[] gatherIndex(int stride) {
+        int[] idx = GATHER.get();
+        if (idx[V] != stride) {
+            for (int i = 0; i < V; i++) idx[i] = i * stride;
+            idx[V] = stride;
+        }
+        return idx;
+    }
+
+    // ============================================================================================
+    // narrow results (n ≤ 2V, A not transposed)
+    // ============================================================================================
 
     /**
      * Rows [i0, i1) of a narrow product (n ≤ 2V, A not transposed): each row of C is one or two

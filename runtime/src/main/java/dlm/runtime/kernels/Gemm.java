@@ -71,6 +71,8 @@ public final class Gemm {
     static final int SMALL_N = Integer.getInteger("dlm.gemm.smallN", 32);
     /** Results with at most this many rows read op(B) in place (when its rows are contiguous) instead of packing it. */
     static final int IN_PLACE_MAX_ROWS = Integer.getInteger("dlm.gemm.inPlaceRows", 2 * MR);
+    /** A packed B block of at most this many floats (32 KB) fits L1 whole. */
+    static final int SMALL_B_FLOATS = 8192;
     /** Row chunks per thread in the shared parallel mode (dynamic balance vs re-reading op(B)). */
     static final int CHUNKS_PER_THREAD = Integer.getInteger("dlm.gemm.chunks", 4);
     /** Problems with fewer flops (2·m·n·k) run single-threaded (see the class comment). */
@@ -463,6 +465,22 @@ public final class Gemm {
         int e = pc + kc == q.k ? q.e : 0;
         boolean direct = q.ocs == 1 && !q.biasOnRows;
         boolean directR = pb == null;
+        if (!directR && (long) kc * roundUp(nc, NR) <= SMALL_B_FLOATS) {
+            // The packed B block fits L1 whole (tiny k, e.g. the model's 128×10·10×512): walk C row
+            // block by row block, writing it in order, instead of panel by panel.
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir), i = ic + ir;
+                for (int jr = 0; jr < nc; jr += NR) {
+                    int nr = Math.min(NR, nc - jr), j = jc + jr, bi = pbOff + jr * kc;
+                    if (direct && mr == MR && nr == NR) {
+                        kernel(kc, pa, paOff + ir * kc, pb, bi, NR, q.c, q.cOff + i * q.ors + j, q.ors, load, e, q.bias, q.biasOff + j);
+                    } else {
+                        edgeTile(q, kc, pa, paOff + ir * kc, pb, bi, NR, tile, i, j, mr, nr, load, e);
+                    }
+                }
+            }
+            return;
+        }
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             float[] bArr = pb;

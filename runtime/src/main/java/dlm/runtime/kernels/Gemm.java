@@ -37,10 +37,12 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li><b>Threads</b> ({@link KernelPool}): problems of at least {@link #PARALLEL_MIN_FLOPS} = 4
  *   MFLOP run on all threads, smaller ones on the caller (measured: the model's 1.3 MFLOP products
  *   take ~15-25 µs, comparable to a wake-up on a busy machine, and lose with 2 threads; OpenBLAS
- *   does not gain on them either). With one column block (n ≤ NC) the threads first pack op(B)
- *   together, in units claimed from a counter, then claim chunks of rows ({@link #CHUNKS_PER_THREAD}
- *   per thread), each chunk packing its own rows of op(A); wider results split columns or rows
- *   statically.</li>
+ *   does not gain on them either). With one column block (n ≤ NC) the threads first pack one
+ *   operand together, in units claimed from a counter, then claim chunks of the other dimension
+ *   ({@link #CHUNKS_PER_THREAD} per thread), each chunk packing its own part of the other operand:
+ *   with m ≤ n (the batch of 128 rows) op(A) is shared and columns are chunked, otherwise op(B) is
+ *   shared and rows are chunked. Dynamic chunks keep both cores busy when one of them is slowed
+ *   by other work. Wider results split columns or rows statically.</li>
  *   <li><b>Memory:</b> packing buffers are per thread and grow on demand; a steady stream of calls
  *   of the same shapes allocates nothing.</li>
  * </ul>
@@ -270,10 +272,10 @@ public final class Gemm {
         boolean acc; int e; float[] bias; int biasOff; boolean biasOnRows;
         boolean splitCols;
         // shared mode (parallel, one column block): op(B) (or op(A) when shareA) packed once into
-        // sharedB by all threads, then chunks of rows (or columns) claimed one by one
+        // sharedBuf by all threads, then chunks of rows (or columns) claimed one by one
         boolean shared;
         boolean shareA;
-        float[] sharedB; int kcMax, kBlocks, blockStride, groups, groupSize, packUnits, chunkSize, chunks;
+        float[] sharedBuf; int kcMax, kBlocks, blockStride, groups, groupSize, packUnits, chunkSize, chunks;
         final java.util.concurrent.atomic.AtomicInteger packNext = new java.util.concurrent.atomic.AtomicInteger();
         final java.util.concurrent.atomic.AtomicInteger packDone = new java.util.concurrent.atomic.AtomicInteger();
         final java.util.concurrent.atomic.AtomicInteger chunkNext = new java.util.concurrent.atomic.AtomicInteger();
@@ -331,7 +333,7 @@ public final class Gemm {
             }
             if (parts <= 1) run(0, 1);
             else KernelPool.run(parts, this);
-            lp = null; la = null; ra = null; c = null; bias = null; a = null; bt = null; sharedB = null;
+            lp = null; la = null; ra = null; c = null; bias = null; a = null; bt = null; sharedBuf = null;
         }
 
         private void setupShared(int threads) {
@@ -345,7 +347,7 @@ public final class Gemm {
             shareA = rows <= cols && colTiles >= 2 * threads;
             int tiles = shareA ? rowTiles : colTiles, tile = shareA ? MR : NR;
             blockStride = tiles * tile * kcMax;
-            sharedB = Scratch.get().shared(kBlocks * blockStride);
+            sharedBuf = Scratch.get().shared(kBlocks * blockStride);
             int groupTiles = Math.max(1, (tiles * kBlocks + 4 * threads - 1) / (4 * threads) / kBlocks);
             groupSize = groupTiles * tile;
             groups = (tiles + groupTiles - 1) / groupTiles;
@@ -417,7 +419,7 @@ public final class Gemm {
      */
     private static void packedShared(Call q, Scratch s) {
         final int k = q.k, kcMax = q.kcMax, rows = q.rows, cols = q.cols;
-        final float[] sh = q.sharedB;
+        final float[] sh = q.sharedBuf;
         for (int u; (u = q.packNext.getAndIncrement()) < q.packUnits; ) {
             int b = u / q.groups, x0 = (u % q.groups) * q.groupSize;
             int pc = b * kcMax, kc = Math.min(kcMax, k - pc);

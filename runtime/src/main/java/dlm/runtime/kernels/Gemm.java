@@ -1,0 +1,952 @@
+package dlm.runtime.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision matrix product {@code C = e(op(A)·op(B) [+ C])} on row-major arrays with leading
+ * dimensions, where {@code op(X)} is X or Xᵀ and e an optional fused {@link Epilogue} (bias, ReLU).
+ * Transposes are handled while packing (or by swapping the operands' roles), never materialized.
+ *
+ * <h2>Design</h2>
+ * <ul>
+ *   <li><b>Micro-kernel:</b> an {@link #MR}×{@link #NR} register tile: 8 rows × 2 vectors of
+ *   {@link FloatVector#SPECIES_PREFERRED} (8×32 with AVX-512: 16 zmm accumulators, 2 B loads and 8
+ *   broadcasts of A per 16 FMAs). The whole k loop, the accumulation into C and the epilogue are one
+ *   method, so C2 keeps every vector in a register. Measured alone on packed data, it runs at the
+ *   machine's FMA peak when its B micro-panel fits L1.</li>
+ *   <li><b>Blocking (Goto/BLIS order):</b> columns of op(B) in blocks of {@link #NC} = 1024, k in
+ *   balanced blocks of at most {@link #KC} = 256 (784 → 4 × 196), rows of op(A) in blocks of
+ *   {@link #MC} = 256. op(B)'s block is packed into NR-wide panels (zero padded, KC×32 floats = 32 KB,
+ *   held in L1 while the kernel walks the A panels), op(A)'s block into MR-row panels (in L2).
+ *   Packing copies whole vectors where the source is contiguous along the panel (B rows, Aᵀ), and
+ *   gathers element by element otherwise.</li>
+ *   <li><b>Few rows</b> (at most {@link #IN_PLACE_MAX_ROWS}): op(B) is read in place when its rows
+ *   are contiguous, since packing it would cost about as much as the product.</li>
+ *   <li><b>Narrow results</b> (n ≤ 2·V and n &lt; {@link #SMALL_N}): {@code A·B} and {@code A·Bᵀ}
+ *   compute each row of C as one or two vectors, 8 rows at a time, broadcasting A's elements
+ *   straight from A (A is not packed: for the model's 128×512·512×10 packing A would cost as much as
+ *   the product) against op(B) packed k×16. {@code Aᵀ·B} and {@code Aᵀ·Bᵀ} compute
+ *   Cᵀ = op(B)ᵀ·op(A)ᵀ with the packed kernel, the long m dimension in the vector lanes and A's rows
+ *   read in place, and store the tiles transposed.</li>
+ *   <li><b>Edges:</b> partial tiles run the same kernel into a small scratch tile and are copied
+ *   out, so every element of C is computed by the same arithmetic whatever the tiling or the
+ *   threading: parallel results are <em>bitwise identical</em> to single-threaded ones (and to
+ *   themselves from run to run: no reductions across vector lanes, whose order could change between
+ *   JIT tiers).</li>
+ *   <li><b>Threads</b> ({@link KernelPool}): problems of at least {@link #PARALLEL_MIN_FLOPS} = 4
+ *   MFLOP run on all threads, smaller ones on the caller (measured: the model's 1.3 MFLOP products
+ *   take ~15-25 µs, comparable to a wake-up on a busy machine, and lose with 2 threads; OpenBLAS
+ *   does not gain on them either). With one column block (n ≤ NC) the threads first pack one
+ *   operand together, in units claimed from a counter, then claim chunks of the other dimension
+ *   ({@link #CHUNKS_PER_THREAD} per thread), each chunk packing its own part of the other operand:
+ *   with m ≤ n (the batch of 128 rows) op(A) is shared and columns are chunked, otherwise op(B) is
+ *   shared and rows are chunked. Dynamic chunks keep both cores busy when one of them is slowed
+ *   by other work. Wider results split columns or rows statically.</li>
+ *   <li><b>Memory:</b> packing buffers are per thread and grow on demand; a steady stream of calls
+ *   of the same shapes allocates nothing.</li>
+ * </ul>
+ *
+ * <p>Accuracy: each element is a float sum of fused multiply-adds in k order within a k block, the
+ * blocks added in order: |error| ≤ about k·u·Σ|a·b| (u = 2⁻²⁴), the usual bound for float dot
+ * products.
+ *
+ * <p>Tuning properties (read once): {@code dlm.gemm.kc}, {@code dlm.gemm.mc}, {@code dlm.gemm.nc},
+ * {@code dlm.gemm.smallN}, {@code dlm.gemm.inPlaceRows}, {@code dlm.gemm.chunks},
+ * {@code dlm.gemm.parMin}; the thread count is {@code dlm.threads} (see {@link KernelPool}).
+ * On AVX2 (8-lane vectors) the 8×16 tile is correct but needs more than the 16 ymm registers.
+ */
+public final class Gemm {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int V = S.length();
+    /** Rows of the register tile. */
+    public static final int MR = 8;
+    /** Columns of the register tile: two vectors. */
+    public static final int NR = 2 * V;
+    /** Largest k block. */
+    static final int KC = Integer.getInteger("dlm.gemm.kc", 256);
+    /** Rows of op(A) packed at once (a multiple of MR). */
+    static final int MC = roundUp(Integer.getInteger("dlm.gemm.mc", 256), MR);
+    /** Columns of op(B) packed at once (a multiple of NR). */
+    static final int NC = roundUp(Integer.getInteger("dlm.gemm.nc", 1024), NR);
+    /** Results narrower than this use the narrow / transposed paths. */
+    static final int SMALL_N = Integer.getInteger("dlm.gemm.smallN", 32);
+    /** Results with at most this many rows read op(B) in place (when its rows are contiguous) instead of packing it. */
+    static final int IN_PLACE_MAX_ROWS = Integer.getInteger("dlm.gemm.inPlaceRows", 2 * MR);
+    /** A packed B block of at most this many floats (32 KB) fits L1 whole. */
+    static final int SMALL_B_FLOATS = 8192;
+    /** Row chunks per thread in the shared parallel mode (dynamic balance vs re-reading op(B)). */
+    static final int CHUNKS_PER_THREAD = Integer.getInteger("dlm.gemm.chunks", 4);
+    /** Problems with fewer flops (2·m·n·k) run single-threaded (see the class comment). */
+    static final long PARALLEL_MIN_FLOPS = Long.getLong("dlm.gemm.parMin", 4_000_000L);
+    /** The threshold in force; tests lower it to reach the parallel code with small shapes. */
+    static volatile long parallelMinFlops = PARALLEL_MIN_FLOPS;
+
+    private static final int E_BIAS = 1, E_RELU = 2;
+
+    private Gemm() {}
+
+    // ============================================================================================
+    // public API
+    // ============================================================================================
+
+    /** {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when accumulating. */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean accumulate) {
+        sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, null, 0, Epilogue.NONE);
+    }
+
+    /**
+     * {@code C = e(op(A)·op(B) [+ C])}: row-major matrices, op(A) is m×k (A is stored m×k, or k×m when
+     * {@code transA}), op(B) is k×n (B stored k×n, or n×k when {@code transB}), C is m×n; element
+     * (i, j) of a matrix X is {@code x[xOff + i·ldx + j]}. With k = 0 the product is zero. The
+     * epilogue's bias, when it has one, is {@code bias[biasOff .. biasOff + n)}.
+     */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean accumulate,
+                             float[] bias, int biasOff, Epilogue epilogue) {
+        checkDims(m, n, k);
+        checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        checkCommon(transB, m, n, k, b, bOff, ldb, c, cOff, ldc, bias, biasOff, epilogue);
+        if (m == 0 || n == 0) return;
+        int e = epilogue.ordinal();
+        if (k == 0) {
+            fillEmpty(m, n, c, cOff, ldc, accumulate, e, bias, biasOff);
+            return;
+        }
+        Call call = Scratch.get().call;
+        if (n <= 2 * V && n < SMALL_N && !transA) {
+            call.setNarrow(m, n, k, a, aOff, lda, transB, b, bOff, ldb, c, cOff, ldc, accumulate, e, bias, biasOff);
+        } else if (n < SMALL_N) {
+            // C^T (n×m) = op(B)^T · op(A)^T, with m in the vector lanes; op(A)^T(p, i) is row-contiguous when transA.
+            call.setPacked(n, m, k, null, b, bOff, transB ? ldb : 1, transB ? 1 : ldb,
+                    a, aOff, transA ? lda : 1, transA ? 1 : lda, c, cOff, 1, ldc, accumulate, e, bias, biasOff, true);
+        } else {
+            call.setPacked(m, n, k, null, a, aOff, transA ? 1 : lda, transA ? lda : 1,
+                    b, bOff, transB ? 1 : ldb, transB ? ldb : 1, c, cOff, ldc, 1, accumulate, e, bias, biasOff, false);
+        }
+        call.execute(m, n, k);
+    }
+
+    /**
+     * As {@link #sgemm(boolean, boolean, int, int, int, float[], int, int, float[], int, int, float[], int, int, boolean, float[], int, Epilogue)}
+     * with op(A) (m×k) supplied by a packer.
+     */
+    public static void sgemm(PackA a, boolean transB, int m, int n, int k, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean accumulate,
+                             float[] bias, int biasOff, Epilogue epilogue) {
+        checkDims(m, n, k);
+        checkCommon(transB, m, n, k, b, bOff, ldb, c, cOff, ldc, bias, biasOff, epilogue);
+        if (m == 0 || n == 0) return;
+        int e = epilogue.ordinal();
+        if (k == 0) {
+            fillEmpty(m, n, c, cOff, ldc, accumulate, e, bias, biasOff);
+            return;
+        }
+        Call call = Scratch.get().call;
+        call.setPacked(m, n, k, a, null, 0, 0, 0,
+                b, bOff, transB ? 1 : ldb, transB ? ldb : 1, c, cOff, ldc, 1, accumulate, e, bias, biasOff, false);
+        call.execute(m, n, k);
+    }
+
+    /**
+     * The definition, for tests: a plain triple loop accumulating in double, then
+     * {@code C = e((float) (sum [+ C]))}.
+     */
+    public static void sgemmReference(boolean transA, boolean transB, int m, int n, int k,
+                                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                      float[] c, int cOff, int ldc, boolean accumulate,
+                                      float[] bias, int biasOff, Epilogue epilogue) {
+        checkDims(m, n, k);
+        checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        checkCommon(transB, m, n, k, b, bOff, ldb, c, cOff, ldc, bias, biasOff, epilogue);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    double x = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    double y = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                    s += x * y;
+                }
+                int ci = cOff + i * ldc + j;
+                if (accumulate) s += c[ci];
+                if (epilogue.hasBias()) s += bias[biasOff + j];
+                float v = (float) s;
+                c[ci] = epilogue.hasRelu() ? Math.max(0f, v) : v;
+            }
+        }
+    }
+
+    /** {@link #sgemmReference} without an epilogue. */
+    public static void sgemmReference(boolean transA, boolean transB, int m, int n, int k,
+                                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                      float[] c, int cOff, int ldc, boolean accumulate) {
+        sgemmReference(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, null, 0, Epilogue.NONE);
+    }
+
+    // ============================================================================================
+    // argument checks
+    // ============================================================================================
+
+    private static void checkDims(int m, int n, int k) {
+        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative dimension: m=" + m + " n=" + n + " k=" + k);
+    }
+
+    private static void checkCommon(boolean transB, int m, int n, int k, float[] b, int bOff, int ldb,
+                                    float[] c, int cOff, int ldc, float[] bias, int biasOff, Epilogue e) {
+        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        checkMatrix("C", c, cOff, ldc, m, n);
+        if (e == null) throw new NullPointerException("epilogue");
+        if (e.hasBias() && n > 0) {
+            if (bias == null) throw new NullPointerException("bias (epilogue " + e + ")");
+            if (biasOff < 0 || (long) biasOff + n > bias.length)
+                throw new IndexOutOfBoundsException("bias[" + biasOff + " .. " + ((long) biasOff + n) + ") out of an array of " + bias.length);
+        }
+    }
+
+    private static void checkMatrix(String name, float[] x, int off, int ld, int rows, int cols) {
+        if (rows == 0 || cols == 0) return;
+        if (x == null) throw new NullPointerException(name);
+        if (ld < cols) throw new IllegalArgumentException("ld" + name.toLowerCase() + "=" + ld + " < " + cols + " columns of " + name);
+        long last = (long) off + (long) (rows - 1) * ld + cols - 1;
+        if (off < 0 || last >= x.length)
+            throw new IndexOutOfBoundsException(name + " (" + rows + "x" + cols + ", offset " + off + ", ld " + ld
+                    + ") needs elements up to " + last + ", the array has " + x.length);
+    }
+
+    private static void fillEmpty(int m, int n, float[] c, int cOff, int ldc, boolean acc, int e, float[] bias, int biasOff) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int ci = cOff + i * ldc + j;
+                c[ci] = epi(acc ? c[ci] : 0f, e, bias, biasOff + j);
+            }
+        }
+    }
+
+    private static float epi(float v, int e, float[] bias, int bi) {
+        if ((e & E_BIAS) != 0) v += bias[bi];
+        return (e & E_RELU) != 0 ? Math.max(0f, v) : v;
+    }
+
+    static int roundUp(int x, int q) {
+        return (x + q - 1) / q * q;
+    }
+
+    // ============================================================================================
+    // per-thread scratch and the call object shared with the pool
+    // ============================================================================================
+
+    static final class Scratch {
+        private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+
+        float[] packA = new float[0];
+        float[] packB = new float[0];
+        float[] bt = new float[0];
+        final float[] tile = new float[Math.max(MR * NR, 16 * V)];
+        final Call call = new Call();
+
+        static Scratch get() { return LOCAL.get(); }
+
+        float[] packA(int n) { return packA.length >= n ? packA : (packA = new float[n]); }
+
+        float[] packB(int n) { return packB.length >= n ? packB : (packB = new float[n]); }
+
+        float[] bt(int n) { return bt.length >= n ? bt : (bt = new float[n]); }
+
+        float[] shared = new float[0];
+
+        float[] shared(int n) { return shared.length >= n ? shared : (shared = new float[n]); }
+    }
+
+    /** One product, described so that any thread can compute any part of it. */
+    static final class Call implements KernelPool.Job {
+        boolean narrow;
+        // result O (rows × cols) of the packed path, stored at c[cOff + i·ors + j·ocs]
+        int rows, cols, k;
+        PackA lp;
+        float[] la; int lOff, lrs, lcs;     // L(i, p) = la[lOff + i·lrs + p·lcs]
+        float[] ra; int rOff, rrs, rcs;     // R(p, j) = ra[rOff + p·rrs + j·rcs]
+        float[] c; int cOff, ors, ocs;
+        boolean acc; int e; float[] bias; int biasOff; boolean biasOnRows;
+        boolean splitCols;
+        // shared mode (parallel, one column block): op(B) (or op(A) when shareA) packed once into
+        // sharedBuf by all threads, then chunks of rows (or columns) claimed one by one
+        boolean shared;
+        boolean shareA;
+        float[] sharedBuf; int kcMax, kBlocks, blockStride, groups, groupSize, packUnits, chunkSize, chunks;
+        final java.util.concurrent.atomic.AtomicInteger packNext = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger packDone = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger chunkNext = new java.util.concurrent.atomic.AtomicInteger();
+        // narrow path: C rows = A rows · P, P = op(B) packed k × nrs
+        float[] a; int aOff, lda; float[] bt; int nrs; int ldc;
+
+        void setPacked(int rows, int cols, int k, PackA lp, float[] la, int lOff, int lrs, int lcs,
+                       float[] ra, int rOff, int rrs, int rcs, float[] c, int cOff, int ors, int ocs,
+                       boolean acc, int e, float[] bias, int biasOff, boolean transposedOut) {
+            this.narrow = false;
+            this.rows = rows; this.cols = cols; this.k = k;
+            this.lp = lp; this.la = la; this.lOff = lOff; this.lrs = lrs; this.lcs = lcs;
+            this.ra = ra; this.rOff = rOff; this.rrs = rrs; this.rcs = rcs;
+            this.c = c; this.cOff = cOff; this.ors = ors; this.ocs = ocs;
+            this.acc = acc; this.e = e; this.bias = bias; this.biasOff = biasOff; this.biasOnRows = transposedOut;
+        }
+
+        void setNarrow(int m, int n, int k, float[] a, int aOff, int lda, boolean transB, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc, boolean acc, int e, float[] bias, int biasOff) {
+            this.narrow = true;
+            this.rows = m; this.cols = n; this.k = k;
+            this.a = a; this.aOff = aOff; this.lda = lda;
+            int w = n <= V ? V : 2 * V;
+            float[] t = Scratch.get().bt(w * k);
+            // P(p, j) = op(B)(p, j), k × w, zero-padded
+            for (int p = 0; p < k; p++) {
+                int d = p * w;
+                for (int j = 0; j < n; j++) t[d + j] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                for (int j = n; j < w; j++) t[d + j] = 0f;
+            }
+            this.bt = t; this.nrs = w;
+            this.c = c; this.cOff = cOff; this.ldc = ldc;
+            this.acc = acc; this.e = e; this.bias = bias; this.biasOff = biasOff;
+        }
+
+        void execute(int m, int n, int k) {
+            int parts = 1;
+            shared = false;
+            long flops = 2L * m * n * k;
+            int threads = KernelPool.parallelism();
+            if (threads > 1 && flops >= parallelMinFlops) {
+                int rowTiles = (rows + MR - 1) / MR;
+                if (narrow) {
+                    parts = Math.min(threads, rowTiles);
+                } else if (cols <= NC && rowTiles >= 2) {
+                    parts = threads;
+                    setupShared(threads);
+                } else {
+                    int colTiles = (cols + NR - 1) / NR;
+                    // each part packs its own L and R blocks: splitting rows repeats R's packing,
+                    // splitting columns repeats L's
+                    splitCols = colTiles >= 2 * threads && (long) rows <= cols;
+                    parts = Math.min(threads, splitCols ? colTiles : rowTiles);
+                }
+            }
+            if (parts <= 1) run(0, 1);
+            else KernelPool.run(parts, this);
+            lp = null; la = null; ra = null; c = null; bias = null; a = null; bt = null; sharedBuf = null;
+        }
+
+        private void setupShared(int threads) {
+            shared = true;
+            kBlocks = (k + KC - 1) / KC;
+            kcMax = (k + kBlocks - 1) / kBlocks;
+            int rowTiles = (rows + MR - 1) / MR, colTiles = (cols + NR - 1) / NR;
+            // Share the packing of the operand that every chunk reads whole, and chunk the other
+            // dimension; with few rows (the batch) share op(A) and chunk columns, else the reverse.
+            // Either way each chunk re-reads the shared operand, so it should be the smaller one.
+            shareA = rows <= cols && colTiles >= 2 * threads;
+            int tiles = shareA ? rowTiles : colTiles, tile = shareA ? MR : NR;
+            blockStride = tiles * tile * kcMax;
+            sharedBuf = Scratch.get().shared(kBlocks * blockStride);
+            int groupTiles = Math.max(1, (tiles * kBlocks + 4 * threads - 1) / (4 * threads) / kBlocks);
+            groupSize = groupTiles * tile;
+            groups = (tiles + groupTiles - 1) / groupTiles;
+            packUnits = kBlocks * groups;
+            int otherTiles = shareA ? colTiles : rowTiles, otherTile = shareA ? NR : MR;
+            int chunkTiles = Math.max(1, Math.min((shareA ? NC : MC) / otherTile, otherTiles / (CHUNKS_PER_THREAD * threads)));
+            chunkSize = chunkTiles * otherTile;
+            chunks = (otherTiles + chunkTiles - 1) / chunkTiles;
+            packNext.set(0);
+            packDone.set(0);
+            chunkNext.set(0);
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            if (parts == 1) {
+                if (narrow) narrowRows(this, 0, rows, Scratch.get().tile);
+                else packed(this, 0, rows, 0, cols, Scratch.get());
+            } else if (narrow) {
+                int tiles = (rows + MR - 1) / MR;
+                int i0 = Math.min(rows, tiles * part / parts * MR), i1 = Math.min(rows, tiles * (part + 1) / parts * MR);
+                if (i0 < i1) narrowRows(this, i0, i1, Scratch.get().tile);
+            } else if (shared) {
+                packedShared(this, Scratch.get());
+            } else if (splitCols) {
+                int tiles = (cols + NR - 1) / NR;
+                int j0 = Math.min(cols, tiles * part / parts * NR), j1 = Math.min(cols, tiles * (part + 1) / parts * NR);
+                if (j0 < j1) packed(this, 0, rows, j0, j1, Scratch.get());
+            } else {
+                int tiles = (rows + MR - 1) / MR;
+                int i0 = Math.min(rows, tiles * part / parts * MR), i1 = Math.min(rows, tiles * (part + 1) / parts * MR);
+                if (i0 < i1) packed(this, i0, i1, 0, cols, Scratch.get());
+            }
+        }
+    }
+
+    // ============================================================================================
+    // packed path
+    // ============================================================================================
+
+    /** Computes rows [i0, i1) × columns [j0, j1) of the call's result O on this thread. */
+    private static void packed(Call q, int i0, int i1, int j0, int j1, Scratch s) {
+        final int k = q.k;
+        final int kBlocks = (k + KC - 1) / KC;
+        final int kcMax = (k + kBlocks - 1) / kBlocks;
+        float[] pa = s.packA(MC * kcMax);
+        // Few row panels use each B panel: packing op(B) would cost about as much as the product, so
+        // read its rows in place when they are contiguous.
+        boolean inPlace = q.rcs == 1 && i1 - i0 <= IN_PLACE_MAX_ROWS;
+        float[] pb = inPlace ? null : s.packB(Math.min(NC, roundUp(j1 - j0, NR)) * kcMax);
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                if (!inPlace) packR(q.ra, q.rOff, q.rrs, q.rcs, pc, kc, jc, nc, pb, 0);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packL(q, ic, mc, pc, kc, pa, 0);
+                    macroTile(q, pa, 0, ic, mc, pb, 0, jc, nc, pc, kc, s.tile);
+                }
+            }
+        }
+    }
+
+    /**
+     * Parallel packed product with one column block: every thread claims units of the shared
+     * operand's packing (op(B), or op(A) when {@code shareA}), waits until all are packed, then claims
+     * chunks of rows (columns), packing its own part of the other operand.
+     */
+    private static void packedShared(Call q, Scratch s) {
+        final int k = q.k, kcMax = q.kcMax, rows = q.rows, cols = q.cols;
+        final float[] sh = q.sharedBuf;
+        for (int u; (u = q.packNext.getAndIncrement()) < q.packUnits; ) {
+            int b = u / q.groups, x0 = (u % q.groups) * q.groupSize;
+            int pc = b * kcMax, kc = Math.min(kcMax, k - pc);
+            if (q.shareA) {
+                if (x0 < rows) packL(q, x0, Math.min(q.groupSize, rows - x0), pc, kc, sh, b * q.blockStride + x0 * kc);
+            } else {
+                if (x0 < cols) packR(q.ra, q.rOff, q.rrs, q.rcs, pc, kc, x0, Math.min(q.groupSize, cols - x0), sh, b * q.blockStride + x0 * kc);
+            }
+            q.packDone.incrementAndGet();
+        }
+        for (int spins = 0; q.packDone.get() < q.packUnits; spins++) {
+            if (spins < 1_000) Thread.onSpinWait();
+            else Thread.yield();
+        }
+        float[] own = q.shareA ? s.packB(q.chunkSize * kcMax) : s.packA(q.chunkSize * kcMax);
+        for (int ch; (ch = q.chunkNext.getAndIncrement()) < q.chunks; ) {
+            int x0 = ch * q.chunkSize, len = Math.min(q.chunkSize, (q.shareA ? cols : rows) - x0);
+            for (int b = 0, pc = 0; pc < k; b++, pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                if (q.shareA) {
+                    packR(q.ra, q.rOff, q.rrs, q.rcs, pc, kc, x0, len, own, 0);
+                    macroTile(q, sh, b * q.blockStride, 0, rows, own, 0, x0, len, pc, kc, s.tile);
+                } else {
+                    packL(q, x0, len, pc, kc, own, 0);
+                    macroTile(q, own, 0, x0, len, sh, b * q.blockStride, 0, cols, pc, kc, s.tile);
+                }
+            }
+        }
+    }
+
+    private static void packL(Call q, int i0, int rows, int p0, int kc, float[] pa, int paOff) {
+        if (q.lp != null) q.lp.pack(i0, rows, p0, kc, pa, paOff);
+        else packStrided(q.la, q.lOff, q.lrs, q.lcs, i0, rows, p0, kc, pa, paOff);
+    }
+
+    /**
+     * Rows [ic, ic+mc) × columns [jc, jc+nc) of O for the k block [pc, pc+kc): op(A)'s rows packed in
+     * {@code pa} from {@code paOff}, op(B)'s columns in {@code pb} from {@code pbOff} ({@code pb} null:
+     * read in place). Each B micro-panel stays in L1
+     * while the A panels go by.
+     */
+    private static void macroTile(Call q, float[] pa, int paOff, int ic, int mc, float[] pb, int pbOff, int jc, int nc,
+                                  int pc, int kc, float[] tile) {
+        boolean load = pc > 0 || q.acc;
+        int e = pc + kc == q.k ? q.e : 0;
+        boolean direct = q.ocs == 1 && !q.biasOnRows;
+        boolean directR = pb == null;
+        if (!directR && (long) kc * roundUp(nc, NR) <= SMALL_B_FLOATS) {
+            // The packed B block fits L1 whole (tiny k, e.g. the model's 128×10·10×512): walk C row
+            // block by row block, writing it in order, instead of panel by panel.
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir), i = ic + ir;
+                for (int jr = 0; jr < nc; jr += NR) {
+                    int nr = Math.min(NR, nc - jr), j = jc + jr, bi = pbOff + jr * kc;
+                    if (direct && mr == MR && nr == NR) {
+                        kernel(kc, pa, paOff + ir * kc, pb, bi, NR, q.c, q.cOff + i * q.ors + j, q.ors, load, e, q.bias, q.biasOff + j);
+                    } else {
+                        edgeTile(q, kc, pa, paOff + ir * kc, pb, bi, NR, tile, i, j, mr, nr, load, e);
+                    }
+                }
+            }
+            return;
+        }
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            float[] bArr = pb;
+            int bi = pbOff + jr * kc, bs = NR;
+            if (directR) {
+                // op(B)'s rows are contiguous: full panels are read in place, a partial one was packed
+                if (nr == NR) {
+                    bArr = q.ra;
+                    bi = q.rOff + pc * q.rrs + jc + jr;
+                    bs = q.rrs;
+                } else {
+                    bArr = tileB(q, pc, kc, jc + jr, nr);
+                    bi = 0;
+                }
+            }
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int i = ic + ir, j = jc + jr;
+                if (direct && mr == MR && nr == NR) {
+                    kernel(kc, pa, paOff + ir * kc, bArr, bi, bs, q.c, q.cOff + i * q.ors + j, q.ors, load, e, q.bias, q.biasOff + j);
+                } else {
+                    edgeTile(q, kc, pa, paOff + ir * kc, bArr, bi, bs, tile, i, j, mr, nr, load, e);
+                }
+            }
+        }
+    }
+
+    /** Packs the last, partial NR panel of op(B) for the in-place mode. */
+    private static float[] tileB(Call q, int pc, int kc, int j, int nr) {
+        float[] t = Scratch.get().packB(NR * kc);
+        packR(q.ra, q.rOff, q.rrs, q.rcs, pc, kc, j, nr, t, 0);
+        return t;
+    }
+
+    /** A partial or transposed tile: through the scratch tile, with the same arithmetic as a full one. */
+    private static void edgeTile(Call q, int kc, float[] pa, int ai, float[] pb, int bi, int bs, float[] t,
+                                 int i, int j, int mr, int nr, boolean load, int e) {
+        float[] c = q.c;
+        if (load) {
+            java.util.Arrays.fill(t, 0f);
+            for (int r = 0; r < mr; r++) {
+                int ci = q.cOff + (i + r) * q.ors + j * q.ocs;
+                for (int x = 0; x < nr; x++) t[r * NR + x] = c[ci + x * q.ocs];
+            }
+        }
+        kernel(kc, pa, ai, pb, bi, bs, t, 0, NR, load, 0, null, 0);
+        for (int r = 0; r < mr; r++) {
+            int ci = q.cOff + (i + r) * q.ors + j * q.ocs;
+            for (int x = 0; x < nr; x++) {
+                float v = t[r * NR + x];
+                if (e != 0) v = epi(v, e, q.bias, q.biasOff + (q.biasOnRows ? i + r : j + x));
+                c[ci + x * q.ocs] = v;
+            }
+        }
+    }
+
+    /**
+     * The micro-kernel: an MR×NR tile of {@code c} at {@code ci} (row stride ldc) gets
+     * e(Σ_p pa[ai + p·MR + r] · pb[bi + p·bs + x] [+ c]); bs is NR for a packed panel. 16 accumulators, broadcast-FMA.
+     */
+    static void kernel(int kc, float[] pa, int ai, float[] pb, int bi, int bs, float[] c, int ci, int ldc,
+                       boolean load, int e, float[] bias, int bo) {
+        final FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z;
+        FloatVector c50 = z, c51 = z;
+        FloatVector c60 = z, c61 = z;
+        FloatVector c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bi + 1 * V);
+            FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, pa[ai + 1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, pa[ai + 2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, pa[ai + 3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, pa[ai + 4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, pa[ai + 5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, pa[ai + 6]);
+            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, pa[ai + 7]);
+            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+            ai += MR;
+            bi += bs;
+        }
+        final int r0 = ci, r1 = ci + 1 * ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc, r4 = ci + 4 * ldc, r5 = ci + 5 * ldc, r6 = ci + 6 * ldc, r7 = ci + 7 * ldc;
+        if (load) {
+            c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + 1 * V));
+            c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + 1 * V));
+            c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + 1 * V));
+            c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + 1 * V));
+            c40 = c40.add(FloatVector.fromArray(S, c, r4)); c41 = c41.add(FloatVector.fromArray(S, c, r4 + 1 * V));
+            c50 = c50.add(FloatVector.fromArray(S, c, r5)); c51 = c51.add(FloatVector.fromArray(S, c, r5 + 1 * V));
+            c60 = c60.add(FloatVector.fromArray(S, c, r6)); c61 = c61.add(FloatVector.fromArray(S, c, r6 + 1 * V));
+            c70 = c70.add(FloatVector.fromArray(S, c, r7)); c71 = c71.add(FloatVector.fromArray(S, c, r7 + 1 * V));
+        }
+        if ((e & E_BIAS) != 0) {
+            FloatVector y0 = FloatVector.fromArray(S, bias, bo);
+            FloatVector y1 = FloatVector.fromArray(S, bias, bo + 1 * V);
+            c00 = c00.add(y0); c01 = c01.add(y1);
+            c10 = c10.add(y0); c11 = c11.add(y1);
+            c20 = c20.add(y0); c21 = c21.add(y1);
+            c30 = c30.add(y0); c31 = c31.add(y1);
+            c40 = c40.add(y0); c41 = c41.add(y1);
+            c50 = c50.add(y0); c51 = c51.add(y1);
+            c60 = c60.add(y0); c61 = c61.add(y1);
+            c70 = c70.add(y0); c71 = c71.add(y1);
+        }
+        if ((e & E_RELU) != 0) {
+            c00 = c00.max(z); c01 = c01.max(z);
+            c10 = c10.max(z); c11 = c11.max(z);
+            c20 = c20.max(z); c21 = c21.max(z);
+            c30 = c30.max(z); c31 = c31.max(z);
+            c40 = c40.max(z); c41 = c41.max(z);
+            c50 = c50.max(z); c51 = c51.max(z);
+            c60 = c60.max(z); c61 = c61.max(z);
+            c70 = c70.max(z); c71 = c71.max(z);
+        }
+        c00.intoArray(c, r0); c01.intoArray(c, r0 + 1 * V);
+        c10.intoArray(c, r1); c11.intoArray(c, r1 + 1 * V);
+        c20.intoArray(c, r2); c21.intoArray(c, r2 + 1 * V);
+        c30.intoArray(c, r3); c31.intoArray(c, r3 + 1 * V);
+        c40.intoArray(c, r4); c41.intoArray(c, r4 + 1 * V);
+        c50.intoArray(c, r5); c51.intoArray(c, r5 + 1 * V);
+        c60.intoArray(c, r6); c61.intoArray(c, r6 + 1 * V);
+        c70.intoArray(c, r7); c71.intoArray(c, r7 + 1 * V);
+    }
+
+    /**
+     * Packs L(i, p) = x[off + i·rs + p·cs] for rows [i0, i0+rows) × [p0, p0+kc) into MR-row panels
+     * (the {@link PackA} layout), zero-padding the last panel.
+     */
+    static void packStrided(float[] x, int off, int rs, int cs, int i0, int rows, int p0, int kc, float[] dst, int dstOff) {
+        for (int ip = 0; ip < rows; ip += MR) {
+            int mr = Math.min(MR, rows - ip);
+            int d = dstOff + ip * kc;
+            int src = off + (i0 + ip) * rs + p0 * cs;
+            if (mr == MR && cs == 1) {
+                int s0 = src, s1 = s0 + rs, s2 = s1 + rs, s3 = s2 + rs, s4 = s3 + rs, s5 = s4 + rs, s6 = s5 + rs, s7 = s6 + rs;
+                for (int p = 0; p < kc; p++, d += MR) {
+                    dst[d] = x[s0 + p];
+                    dst[d + 1] = x[s1 + p];
+                    dst[d + 2] = x[s2 + p];
+                    dst[d + 3] = x[s3 + p];
+                    dst[d + 4] = x[s4 + p];
+                    dst[d + 5] = x[s5 + p];
+                    dst[d + 6] = x[s6 + p];
+                    dst[d + 7] = x[s7 + p];
+                }
+            } else if (mr == MR && rs == 1) {
+                if (FloatVector.SPECIES_256.length() == MR && x.length >= src + (long) (kc - 1) * cs + MR) {
+                    for (int p = 0; p < kc; p++, d += MR, src += cs) FloatVector.fromArray(FloatVector.SPECIES_256, x, src).intoArray(dst, d);
+                    continue;
+                }
+                for (int p = 0; p < kc; p++, d += MR, src += cs) {
+                    dst[d] = x[src];
+                    dst[d + 1] = x[src + 1];
+                    dst[d + 2] = x[src + 2];
+                    dst[d + 3] = x[src + 3];
+                    dst[d + 4] = x[src + 4];
+                    dst[d + 5] = x[src + 5];
+                    dst[d + 6] = x[src + 6];
+                    dst[d + 7] = x[src + 7];
+                }
+            } else {
+                for (int p = 0; p < kc; p++, d += MR) {
+                    int sp = src + p * cs;
+                    for (int r = 0; r < MR; r++) dst[d + r] = r < mr ? x[sp + r * rs] : 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs R(p, j) = x[off + p·rs + j·cs] for [p0, p0+kc) × columns [j0, j0+cols) into NR-wide
+     * panels: panel q at {@code dstOff + q·NR·kc}, element (p, x) at {@code p·NR + x}, zero-padded.
+     */
+    static void packR(float[] x, int off, int rs, int cs, int p0, int kc, int j0, int cols, float[] dst, int dstOff) {
+        for (int jp = 0; jp < cols; jp += NR) {
+            int nr = Math.min(NR, cols - jp);
+            int d = dstOff + jp * kc;
+            int src = off + p0 * rs + (j0 + jp) * cs;
+            if (nr == NR && cs == 1) {
+                for (int p = 0; p < kc; p++, d += NR, src += rs) {
+                    FloatVector.fromArray(S, x, src).intoArray(dst, d);
+                    FloatVector.fromArray(S, x, src + V).intoArray(dst, d + V);
+                }
+            } else if (rs == 1 && nr == NR) {
+                // columns of R are contiguous in x: gather V columns' element p at a time
+                int[] idx = gatherIndex(cs);
+                for (int p = 0; p < kc; p++, d += NR) {
+                    FloatVector.fromArray(S, x, src + p, idx, 0).intoArray(dst, d);
+                    FloatVector.fromArray(S, x, src + V * cs + p, idx, 0).intoArray(dst, d + V);
+                }
+            } else if (rs == 1) {
+                // columns of R are contiguous in x: read along p, write with stride NR
+                for (int jj = 0; jj < NR; jj++) {
+                    int dj = d + jj;
+                    if (jj < nr) {
+                        int sj = src + jj * cs;
+                        for (int p = 0; p < kc; p++) dst[dj + p * NR] = x[sj + p];
+                    } else {
+                        for (int p = 0; p < kc; p++) dst[dj + p * NR] = 0f;
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++, d += NR, src += rs) {
+                    for (int jj = 0; jj < NR; jj++) dst[d + jj] = jj < nr ? x[src + jj * cs] : 0f;
+                }
+            }
+        }
+    }
+
+    private static final ThreadLocal<int[]> GATHER = ThreadLocal.withInitial(() -> new int[V + 1]);
+
+    /** {0, stride, 2·stride, …} (V lanes), cached per thread; the last element remembers the stride. */
+    private static int[] gatherIndex(int stride) {
+        int[] idx = GATHER.get();
+        if (idx[V] != stride) {
+            for (int i = 0; i < V; i++) idx[i] = i * stride;
+            idx[V] = stride;
+        }
+        return idx;
+    }
+
+    // ============================================================================================
+    // narrow results (n ≤ 2V, A not transposed)
+    // ============================================================================================
+
+    /**
+     * Rows [i0, i1) of a narrow product (n ≤ 2V, A not transposed): each row of C is one or two
+     * vectors, 8 rows at a time, broadcasting A's elements straight from A (no packing of A) against
+     * op(B) packed k × NRS.
+     */
+    private static void narrowRows(Call q, int i0, int i1, float[] t) {
+        final int n = q.cols, k = q.k, lda = q.lda, ldc = q.ldc, e = q.e, w = q.nrs;
+        final float[] a = q.a, pb = q.bt, c = q.c;
+        for (int i = i0; i < i1; i += 8) {
+            int mr = Math.min(8, i1 - i);
+            int ar0 = q.aOff + Math.min(i + 0, i1 - 1) * lda;
+            int ar1 = q.aOff + Math.min(i + 1, i1 - 1) * lda;
+            int ar2 = q.aOff + Math.min(i + 2, i1 - 1) * lda;
+            int ar3 = q.aOff + Math.min(i + 3, i1 - 1) * lda;
+            int ar4 = q.aOff + Math.min(i + 4, i1 - 1) * lda;
+            int ar5 = q.aOff + Math.min(i + 5, i1 - 1) * lda;
+            int ar6 = q.aOff + Math.min(i + 6, i1 - 1) * lda;
+            int ar7 = q.aOff + Math.min(i + 7, i1 - 1) * lda;
+            if (w == V) rows1(k, a, ar0, ar1, ar2, ar3, ar4, ar5, ar6, ar7, pb, t);
+            else rows2(k, a, ar0, ar1, ar2, ar3, ar4, ar5, ar6, ar7, pb, t);
+            for (int r = 0; r < mr; r++) {
+                int ci = q.cOff + (i + r) * ldc, ti = r * w;
+                for (int j = 0; j < n; j++) {
+                    float v = t[ti + j];
+                    if (q.acc) v += c[ci + j];
+                    c[ci + j] = epi(v, e, q.bias, q.biasOff + j);
+                }
+            }
+        }
+    }
+
+    /**
+     * 8 rows of C = A·P, P (k × 1V, packed, zero-padded) at {@code pb}: row r of A starts at
+     * {@code a[ar_r]}; the 8×1V results go to {@code t} row-major (1V floats per row).
+     * Unrolled by 4 so that each row's address is computed once per 4 broadcasts.
+     */
+    private static void rows1(int k, float[] a, int ar0, int ar1, int ar2, int ar3, int ar4, int ar5, int ar6, int ar7, float[] pb, float[] t) {
+        final FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z;
+        FloatVector c10 = z;
+        FloatVector c20 = z;
+        FloatVector c30 = z;
+        FloatVector c40 = z;
+        FloatVector c50 = z;
+        FloatVector c60 = z;
+        FloatVector c70 = z;
+        int p = 0, bi = 0;
+        for (; p + 3 < k; p += 4, bi += 4 * V) {
+            FloatVector b00 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b10 = FloatVector.fromArray(S, pb, bi + 1 * V);
+            FloatVector b20 = FloatVector.fromArray(S, pb, bi + 2 * V);
+            FloatVector b30 = FloatVector.fromArray(S, pb, bi + 3 * V);
+            FloatVector x00 = FloatVector.broadcast(S, a[ar0 + p]);
+            FloatVector x01 = FloatVector.broadcast(S, a[ar0 + p + 1]);
+            FloatVector x02 = FloatVector.broadcast(S, a[ar0 + p + 2]);
+            FloatVector x03 = FloatVector.broadcast(S, a[ar0 + p + 3]);
+            c00 = x00.fma(b00, c00);
+            c00 = x01.fma(b10, c00);
+            c00 = x02.fma(b20, c00);
+            c00 = x03.fma(b30, c00);
+            FloatVector x10 = FloatVector.broadcast(S, a[ar1 + p]);
+            FloatVector x11 = FloatVector.broadcast(S, a[ar1 + p + 1]);
+            FloatVector x12 = FloatVector.broadcast(S, a[ar1 + p + 2]);
+            FloatVector x13 = FloatVector.broadcast(S, a[ar1 + p + 3]);
+            c10 = x10.fma(b00, c10);
+            c10 = x11.fma(b10, c10);
+            c10 = x12.fma(b20, c10);
+            c10 = x13.fma(b30, c10);
+            FloatVector x20 = FloatVector.broadcast(S, a[ar2 + p]);
+            FloatVector x21 = FloatVector.broadcast(S, a[ar2 + p + 1]);
+            FloatVector x22 = FloatVector.broadcast(S, a[ar2 + p + 2]);
+            FloatVector x23 = FloatVector.broadcast(S, a[ar2 + p + 3]);
+            c20 = x20.fma(b00, c20);
+            c20 = x21.fma(b10, c20);
+            c20 = x22.fma(b20, c20);
+            c20 = x23.fma(b30, c20);
+            FloatVector x30 = FloatVector.broadcast(S, a[ar3 + p]);
+            FloatVector x31 = FloatVector.broadcast(S, a[ar3 + p + 1]);
+            FloatVector x32 = FloatVector.broadcast(S, a[ar3 + p + 2]);
+            FloatVector x33 = FloatVector.broadcast(S, a[ar3 + p + 3]);
+            c30 = x30.fma(b00, c30);
+            c30 = x31.fma(b10, c30);
+            c30 = x32.fma(b20, c30);
+            c30 = x33.fma(b30, c30);
+            FloatVector x40 = FloatVector.broadcast(S, a[ar4 + p]);
+            FloatVector x41 = FloatVector.broadcast(S, a[ar4 + p + 1]);
+            FloatVector x42 = FloatVector.broadcast(S, a[ar4 + p + 2]);
+            FloatVector x43 = FloatVector.broadcast(S, a[ar4 + p + 3]);
+            c40 = x40.fma(b00, c40);
+            c40 = x41.fma(b10, c40);
+            c40 = x42.fma(b20, c40);
+            c40 = x43.fma(b30, c40);
+            FloatVector x50 = FloatVector.broadcast(S, a[ar5 + p]);
+            FloatVector x51 = FloatVector.broadcast(S, a[ar5 + p + 1]);
+            FloatVector x52 = FloatVector.broadcast(S, a[ar5 + p + 2]);
+            FloatVector x53 = FloatVector.broadcast(S, a[ar5 + p + 3]);
+            c50 = x50.fma(b00, c50);
+            c50 = x51.fma(b10, c50);
+            c50 = x52.fma(b20, c50);
+            c50 = x53.fma(b30, c50);
+            FloatVector x60 = FloatVector.broadcast(S, a[ar6 + p]);
+            FloatVector x61 = FloatVector.broadcast(S, a[ar6 + p + 1]);
+            FloatVector x62 = FloatVector.broadcast(S, a[ar6 + p + 2]);
+            FloatVector x63 = FloatVector.broadcast(S, a[ar6 + p + 3]);
+            c60 = x60.fma(b00, c60);
+            c60 = x61.fma(b10, c60);
+            c60 = x62.fma(b20, c60);
+            c60 = x63.fma(b30, c60);
+            FloatVector x70 = FloatVector.broadcast(S, a[ar7 + p]);
+            FloatVector x71 = FloatVector.broadcast(S, a[ar7 + p + 1]);
+            FloatVector x72 = FloatVector.broadcast(S, a[ar7 + p + 2]);
+            FloatVector x73 = FloatVector.broadcast(S, a[ar7 + p + 3]);
+            c70 = x70.fma(b00, c70);
+            c70 = x71.fma(b10, c70);
+            c70 = x72.fma(b20, c70);
+            c70 = x73.fma(b30, c70);
+        }
+        for (; p < k; p++, bi += 1 * V) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+            FloatVector x0 = FloatVector.broadcast(S, a[ar0 + p]);
+            c00 = x0.fma(b0, c00);
+            FloatVector x1 = FloatVector.broadcast(S, a[ar1 + p]);
+            c10 = x1.fma(b0, c10);
+            FloatVector x2 = FloatVector.broadcast(S, a[ar2 + p]);
+            c20 = x2.fma(b0, c20);
+            FloatVector x3 = FloatVector.broadcast(S, a[ar3 + p]);
+            c30 = x3.fma(b0, c30);
+            FloatVector x4 = FloatVector.broadcast(S, a[ar4 + p]);
+            c40 = x4.fma(b0, c40);
+            FloatVector x5 = FloatVector.broadcast(S, a[ar5 + p]);
+            c50 = x5.fma(b0, c50);
+            FloatVector x6 = FloatVector.broadcast(S, a[ar6 + p]);
+            c60 = x6.fma(b0, c60);
+            FloatVector x7 = FloatVector.broadcast(S, a[ar7 + p]);
+            c70 = x7.fma(b0, c70);
+        }
+        c00.intoArray(t, 0 * V);
+        c10.intoArray(t, 1 * V);
+        c20.intoArray(t, 2 * V);
+        c30.intoArray(t, 3 * V);
+        c40.intoArray(t, 4 * V);
+        c50.intoArray(t, 5 * V);
+        c60.intoArray(t, 6 * V);
+        c70.intoArray(t, 7 * V);
+    }
+
+    /**
+     * 8 rows of C = A·P, P (k × 2V, packed, zero-padded) at {@code pb}: row r of A starts at
+     * {@code a[ar_r]}; the 8×2V results go to {@code t} row-major (2V floats per row).
+     * Unrolled by 2 so that each row's address is computed once per 2 broadcasts.
+     */
+    private static void rows2(int k, float[] a, int ar0, int ar1, int ar2, int ar3, int ar4, int ar5, int ar6, int ar7, float[] pb, float[] t) {
+        final FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z;
+        FloatVector c50 = z, c51 = z;
+        FloatVector c60 = z, c61 = z;
+        FloatVector c70 = z, c71 = z;
+        int p = 0, bi = 0;
+        for (; p + 1 < k; p += 2, bi += 4 * V) {
+            FloatVector b00 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b01 = FloatVector.fromArray(S, pb, bi + 1 * V);
+            FloatVector b10 = FloatVector.fromArray(S, pb, bi + 2 * V);
+            FloatVector b11 = FloatVector.fromArray(S, pb, bi + 3 * V);
+            FloatVector x00 = FloatVector.broadcast(S, a[ar0 + p]);
+            FloatVector x01 = FloatVector.broadcast(S, a[ar0 + p + 1]);
+            c00 = x00.fma(b00, c00); c01 = x00.fma(b01, c01);
+            c00 = x01.fma(b10, c00); c01 = x01.fma(b11, c01);
+            FloatVector x10 = FloatVector.broadcast(S, a[ar1 + p]);
+            FloatVector x11 = FloatVector.broadcast(S, a[ar1 + p + 1]);
+            c10 = x10.fma(b00, c10); c11 = x10.fma(b01, c11);
+            c10 = x11.fma(b10, c10); c11 = x11.fma(b11, c11);
+            FloatVector x20 = FloatVector.broadcast(S, a[ar2 + p]);
+            FloatVector x21 = FloatVector.broadcast(S, a[ar2 + p + 1]);
+            c20 = x20.fma(b00, c20); c21 = x20.fma(b01, c21);
+            c20 = x21.fma(b10, c20); c21 = x21.fma(b11, c21);
+            FloatVector x30 = FloatVector.broadcast(S, a[ar3 + p]);
+            FloatVector x31 = FloatVector.broadcast(S, a[ar3 + p + 1]);
+            c30 = x30.fma(b00, c30); c31 = x30.fma(b01, c31);
+            c30 = x31.fma(b10, c30); c31 = x31.fma(b11, c31);
+            FloatVector x40 = FloatVector.broadcast(S, a[ar4 + p]);
+            FloatVector x41 = FloatVector.broadcast(S, a[ar4 + p + 1]);
+            c40 = x40.fma(b00, c40); c41 = x40.fma(b01, c41);
+            c40 = x41.fma(b10, c40); c41 = x41.fma(b11, c41);
+            FloatVector x50 = FloatVector.broadcast(S, a[ar5 + p]);
+            FloatVector x51 = FloatVector.broadcast(S, a[ar5 + p + 1]);
+            c50 = x50.fma(b00, c50); c51 = x50.fma(b01, c51);
+            c50 = x51.fma(b10, c50); c51 = x51.fma(b11, c51);
+            FloatVector x60 = FloatVector.broadcast(S, a[ar6 + p]);
+            FloatVector x61 = FloatVector.broadcast(S, a[ar6 + p + 1]);
+            c60 = x60.fma(b00, c60); c61 = x60.fma(b01, c61);
+            c60 = x61.fma(b10, c60); c61 = x61.fma(b11, c61);
+            FloatVector x70 = FloatVector.broadcast(S, a[ar7 + p]);
+            FloatVector x71 = FloatVector.broadcast(S, a[ar7 + p + 1]);
+            c70 = x70.fma(b00, c70); c71 = x70.fma(b01, c71);
+            c70 = x71.fma(b10, c70); c71 = x71.fma(b11, c71);
+        }
+        for (; p < k; p++, bi += 2 * V) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bi + V);
+            FloatVector x0 = FloatVector.broadcast(S, a[ar0 + p]);
+            c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[ar1 + p]);
+            c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[ar2 + p]);
+            c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[ar3 + p]);
+            c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, a[ar4 + p]);
+            c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, a[ar5 + p]);
+            c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(S, a[ar6 + p]);
+            c60 = x6.fma(b0, c60); c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(S, a[ar7 + p]);
+            c70 = x7.fma(b0, c70); c71 = x7.fma(b1, c71);
+        }
+        c00.intoArray(t, 0 * V); c01.intoArray(t, 0 * V + V);
+        c10.intoArray(t, 2 * V); c11.intoArray(t, 2 * V + V);
+        c20.intoArray(t, 4 * V); c21.intoArray(t, 4 * V + V);
+        c30.intoArray(t, 6 * V); c31.intoArray(t, 6 * V + V);
+        c40.intoArray(t, 8 * V); c41.intoArray(t, 8 * V + V);
+        c50.intoArray(t, 10 * V); c51.intoArray(t, 10 * V + V);
+        c60.intoArray(t, 12 * V); c61.intoArray(t, 12 * V + V);
+        c70.intoArray(t, 14 * V); c71.intoArray(t, 14 * V + V);
+    }
+}

@@ -1,0 +1,170 @@
+package dlm.runtime.kernels;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The kernels' fixed thread pool, started once: {@code size() - 1} daemon worker threads plus the
+ * calling thread, which always runs part 0 of a job itself. Its size is the number of available
+ * processors, or the system property {@code dlm.threads} when set (read once, at class
+ * initialisation); {@link #setParallelism} lowers the number of threads a job may use at run time
+ * (benchmarks compare 1 and 2 threads that way).
+ *
+ * <p>Waiting threads (idle workers, a caller waiting for its workers) spin for a few microseconds,
+ * then keep checking while yielding the processor for up to 100 µs, then park: back-to-back kernel
+ * calls (a training step) do not pay a wake-up each time, and on a busy machine a waiting thread
+ * does not hold a processor that the thread it waits for needs. Only one job runs at a time: a caller that finds
+ * the pool busy (another thread is in a kernel) runs its whole job itself.
+ */
+public final class KernelPool {
+    /**
+     * A parallel job: {@code run(part, parts)} is called once for each part in {@code [0, parts)},
+     * concurrently (parts may wait for each other); or just {@code run(0, 1)}, which must do it all.
+     */
+    interface Job {
+        void run(int part, int parts);
+    }
+
+    private static final int SIZE = configuredSize();
+    /** Busy-wait this long (with {@link Thread#onSpinWait}) before yielding the processor. */
+    private static final long SPIN_NANOS = 5_000;
+    /** Keep checking (yielding between checks) this long before parking. */
+    private static final long YIELD_NANOS = 100_000;
+
+    private static volatile int parallelism = SIZE;
+
+    private static final ReentrantLock LOCK = new ReentrantLock();
+    private static final Worker[] WORKERS = new Worker[SIZE - 1];
+    private static final AtomicInteger PENDING = new AtomicInteger();
+    private static volatile Thread caller;
+    private static volatile Throwable failure;
+
+    static {
+        for (int w = 0; w < WORKERS.length; w++) {
+            WORKERS[w] = new Worker(w + 1);
+            WORKERS[w].setDaemon(true);
+            WORKERS[w].start();
+        }
+    }
+
+    private KernelPool() {}
+
+    private static int configuredSize() {
+        int n = Runtime.getRuntime().availableProcessors();
+        String p = System.getProperty("dlm.threads");
+        if (p != null && !p.isBlank()) {
+            try {
+                n = Integer.parseInt(p.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("dlm.threads must be a positive integer, not '" + p + "'");
+            }
+        }
+        return Math.max(1, Math.min(n, 256));
+    }
+
+    /** Number of threads in the pool, the caller included. */
+    public static int size() { return SIZE; }
+
+    /** Number of threads a job may use now (1..size()). */
+    public static int parallelism() { return parallelism; }
+
+    /** Limits the threads a job may use (clamped to 1..size()); returns the previous setting. */
+    public static int setParallelism(int threads) {
+        int old = parallelism;
+        parallelism = Math.max(1, Math.min(threads, SIZE));
+        return old;
+    }
+
+    /**
+     * Runs {@code job} as {@code parts} parts (1 ≤ parts ≤ parallelism()), part 0 on the calling
+     * thread, and returns when all are done. Runs {@code job.run(0, 1)} here instead when the pool is
+     * busy or {@code parts == 1}.
+     */
+    static void run(int parts, Job job) {
+        if (parts <= 1 || !LOCK.tryLock()) {
+            job.run(0, 1);
+            return;
+        }
+        try {
+            failure = null;
+            caller = Thread.currentThread();
+            PENDING.set(parts - 1);
+            for (int p = 1; p < parts; p++) WORKERS[p - 1].submit(job, parts);
+            Throwable mine = null;
+            try {
+                job.run(0, parts);
+            } catch (Throwable t) {
+                mine = t;
+            }
+            long start = System.nanoTime();
+            while (PENDING.get() != 0) {
+                long waited = System.nanoTime() - start;
+                if (waited < SPIN_NANOS) Thread.onSpinWait();
+                else if (waited < YIELD_NANOS) Thread.yield();
+                else LockSupport.parkNanos(20_000);
+            }
+            Throwable t = mine != null ? mine : failure;
+            if (t instanceof RuntimeException re) throw re;
+            if (t instanceof Error er) throw er;
+            if (t != null) throw new RuntimeException(t);
+        } finally {
+            caller = null;
+            LOCK.unlock();
+        }
+    }
+
+    private static final class Worker extends Thread {
+        private final int part;
+        private volatile Job job;
+        private volatile int parts;
+        private volatile boolean parked;
+
+        Worker(int part) {
+            super("dlm-kernel-" + part);
+            this.part = part;
+        }
+
+        void submit(Job j, int n) {
+            parts = n;
+            job = j;
+            if (parked) LockSupport.unpark(this);
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Job j = await();
+                try {
+                    j.run(part, parts);
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    job = null;
+                    if (PENDING.decrementAndGet() == 0) {
+                        Thread c = caller;
+                        if (c != null) LockSupport.unpark(c);
+                    }
+                }
+            }
+        }
+
+        private Job await() {
+            long start = System.nanoTime();
+            while (true) {
+                Job j = job;
+                if (j != null) return j;
+                long waited = System.nanoTime() - start;
+                if (waited < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else if (waited < YIELD_NANOS) {
+                    Thread.yield();
+                } else {
+                    parked = true;
+                    if (job == null) LockSupport.park(this);
+                    parked = false;
+                }
+            }
+        }
+    }
+}

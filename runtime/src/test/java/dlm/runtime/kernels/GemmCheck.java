@@ -1,0 +1,126 @@
+package dlm.runtime.kernels;
+
+import java.util.Random;
+
+/**
+ * Shared test machinery: random problems with offsets and padded leading dimensions, the kernel
+ * against {@link Gemm#sgemmReference}, and an element-wise error bound.
+ *
+ * <p>Tolerance: the kernel sums in float with fused multiply-adds (k order inside a k block, the
+ * blocks in order; dot products in vector lanes, then across lanes). The classical bound for any such
+ * order is |error| ≤ γ_k·Σ_p|a_ip·b_pj| with γ_k ≈ k·u, u = 2⁻²⁴, plus one rounding for each of the
+ * accumulate and bias additions. We allow twice that: {@code tol = 2·(k + 3)·u·(Σ|a·b| + |c_old| + |bias|)}
+ * against the double-precision reference. It is tight enough to catch any wrong or missing term,
+ * which is at least one |a·b| out of Σ|a·b| for random data.
+ */
+final class GemmCheck {
+    static final double U = Math.ulp(1.0f) / 2;  // 2^-24
+
+    final boolean tA, tB, acc;
+    final int m, n, k, aOff, lda, bOff, ldb, cOff, ldc, biasOff;
+    final Epilogue e;
+    final float[] a, b, c0, bias;
+
+    GemmCheck(Random r, boolean tA, boolean tB, int m, int n, int k, boolean padded, boolean acc, Epilogue e) {
+        this.tA = tA; this.tB = tB; this.m = m; this.n = n; this.k = k; this.acc = acc; this.e = e;
+        int aRows = tA ? k : m, aCols = tA ? m : k, bRows = tB ? n : k, bCols = tB ? k : n;
+        aOff = padded ? r.nextInt(5) : 0;
+        bOff = padded ? r.nextInt(5) : 0;
+        cOff = padded ? r.nextInt(5) : 0;
+        biasOff = padded ? r.nextInt(3) : 0;
+        lda = aCols + (padded ? r.nextInt(4) : 0);
+        ldb = bCols + (padded ? r.nextInt(4) : 0);
+        ldc = n + (padded ? r.nextInt(4) : 0);
+        a = random(r, aOff + Math.max(aRows, 1) * lda + 3);
+        b = random(r, bOff + Math.max(bRows, 1) * ldb + 3);
+        c0 = random(r, cOff + Math.max(m, 1) * ldc + 3);
+        bias = random(r, biasOff + n + 2);
+    }
+
+    static float[] random(Random r, int len) {
+        float[] x = new float[len];
+        for (int i = 0; i < len; i++) x[i] = r.nextFloat() * 2 - 1;
+        return x;
+    }
+
+    float[] runKernel() {
+        float[] c = c0.clone();
+        Gemm.sgemm(tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc, bias, biasOff, e);
+        return c;
+    }
+
+    /**
+     * Compares with a double-precision reference (the same definition as {@link Gemm#sgemmReference},
+     * computed row by row together with Σ|a·b| for the bound); returns null when within tolerance,
+     * else a description of the first bad element.
+     */
+    String verify(float[] got) {
+        double[] sum = new double[n], mag = new double[n];
+        for (int idx = 0; idx < got.length; idx++) {
+            int rel = idx - cOff;
+            int i = rel >= 0 ? rel / ldc : -1, j = rel >= 0 ? rel % ldc : -1;
+            if (!(rel >= 0 && i < m && j < n) && Float.floatToRawIntBits(got[idx]) != Float.floatToRawIntBits(c0[idx]))
+                return describe() + ": wrote outside C at index " + idx + " (i=" + i + ", j=" + j + ")";
+        }
+        for (int i = 0; i < m; i++) {
+            java.util.Arrays.fill(sum, 0);
+            java.util.Arrays.fill(mag, 0);
+            for (int p = 0; p < k; p++) {
+                double x = tA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                for (int j = 0; j < n; j++) {
+                    double xy = x * (tB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]);
+                    sum[j] += xy;
+                    mag[j] += Math.abs(xy);
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                int idx = cOff + i * ldc + j;
+                double s = sum[j], mg = mag[j];
+                if (acc) { s += c0[idx]; mg += Math.abs(c0[idx]); }
+                if (e.hasBias()) { s += bias[biasOff + j]; mg += Math.abs(bias[biasOff + j]); }
+                float want = e.hasRelu() ? Math.max(0f, (float) s) : (float) s;
+                double tol = 2 * (k + 3) * U * mg + Float.MIN_NORMAL;
+                double diff = Math.abs((double) got[idx] - want);
+                if (!(diff <= tol))
+                    return describe() + ": C[" + i + "][" + j + "] = " + got[idx] + ", reference " + want
+                            + " (|diff| " + diff + " > tol " + tol + ")";
+            }
+        }
+        return null;
+    }
+
+    String describe() {
+        return (tA ? "A^T" : "A") + "·" + (tB ? "B^T" : "B") + " m=" + m + " n=" + n + " k=" + k
+                + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc + " offs=" + aOff + "/" + bOff + "/" + cOff
+                + " acc=" + acc + " " + e;
+    }
+
+    /**
+     * A self-check for child JVMs with another vector width ({@code -XX:MaxVectorSize=32} makes the
+     * preferred species 256 bits): prints the lane count and "ok N", exits 1 on the first failure.
+     */
+    public static void main(String[] args) {
+        Random r = new Random(42);
+        int count = 0;
+        Epilogue[] es = Epilogue.values();
+        int[][] fixed = {{64, 200, 300}, {128, 10, 512}, {200, 130, 128}, {512, 10, 128}, {128, 512, 10}, {3, 70, 600}};
+        for (int t = 0; t < 160; t++) {
+            int m, n, k;
+            if (t < fixed.length * 4) {
+                int[] f = fixed[t / 4];
+                m = f[0]; n = f[1]; k = f[2];
+            } else {
+                m = 1 + r.nextInt(70); n = 1 + r.nextInt(70); k = 1 + r.nextInt(70);
+            }
+            boolean tA = (t & 1) != 0, tB = (t & 2) != 0;
+            GemmCheck g = new GemmCheck(r, tA, tB, m, n, k, true, r.nextBoolean(), es[r.nextInt(es.length)]);
+            String err = g.verify(g.runKernel());
+            if (err != null) {
+                System.out.println("FAIL lanes=" + Gemm.V + " " + err);
+                System.exit(1);
+            }
+            count++;
+        }
+        System.out.println("lanes=" + Gemm.V + " ok " + count);
+    }
+}

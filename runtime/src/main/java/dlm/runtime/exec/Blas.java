@@ -24,37 +24,11 @@ public final class Blas {
     private static final ThreadLocal<float[][]> FLOAT_SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
     private static final ThreadLocal<double[][]> DOUBLE_SCRATCH = ThreadLocal.withInitial(() -> new double[][] {new double[0]});
 
+    /** f32 products go to the packed, register-tiled, multi-core Vector API kernel. */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate) {
-        if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-        if (m == 0 || n == 0 || k == 0) return;
-        if (transB) { // pack op(B) (k x n) row-major into a scratch array that grows once
-            float[][] holder = FLOAT_SCRATCH.get();
-            if (holder[0].length < k * n) holder[0] = new float[k * n];
-            float[] p = holder[0];
-            for (int j = 0; j < n; j++) {
-                int src = bOff + j * ldb;
-                for (int q = 0; q < k; q++) p[q * n + j] = b[src + q];
-            }
-            b = p;
-            bOff = 0;
-            ldb = n;
-        }
-        for (int jj = 0; jj < n; jj += NB) {
-            int jn = Math.min(NB, n - jj);
-            for (int pp = 0; pp < k; pp += KB) {
-                int pEnd = Math.min(k, pp + KB);
-                for (int i = 0; i < m; i++) {
-                    int cRow = cOff + i * ldc + jj;
-                    for (int p = pp; p < pEnd; p++) {
-                        float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                        int bRow = bOff + p * ldb + jj;
-                        for (int j = 0; j < jn; j++) c[cRow + j] += av * b[bRow + j];
-                    }
-                }
-            }
-        }
+        dlm.runtime.kernels.Gemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k,

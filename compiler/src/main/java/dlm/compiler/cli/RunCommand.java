@@ -6,6 +6,8 @@ import dlm.compiler.check.CheckedProgram;
 import dlm.compiler.check.PrintAction;
 import dlm.compiler.check.Show;
 import dlm.compiler.check.Value;
+import dlm.compiler.codegen.Codegen;
+import dlm.compiler.codegen.CompiledGraph;
 import dlm.compiler.interp.Interpreter;
 import dlm.compiler.interp.ParamStore;
 import dlm.compiler.ir.Node;
@@ -26,10 +28,12 @@ final class RunCommand implements Command {
 
     public String summary() { return "evaluate a program's statements and the models whose inputs all have values"; }
 
-    public String usage() { return "FILE.dlm [--seed S]"; }
+    public String usage() { return "FILE.dlm [--seed S] [--backend jit|interp]"; }
 
     public Options options() {
-        return new Options().addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("seed for param initialization (default 0)").get());
+        return new Options()
+                .addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("seed for param initialization (default 0)").get())
+                .addOption(Option.builder().longOpt("backend").hasArg().argName("jit|interp").desc("models run compiled (jit, default) or on the reference interpreter").get());
     }
 
     public int run(CommandLine cl, Console c) throws Exception {
@@ -39,15 +43,26 @@ final class RunCommand implements Command {
         } catch (NumberFormatException e) {
             throw new UsageException("--seed must be an integer");
         }
+        String backend = Args.choice(cl, "backend", "jit", "jit", "interp");
         CheckedProgram p = Frontend.load(Args.file(cl));
         runScript(p, c);
         for (CheckedModel m : p.models().values()) {
             boolean allFed = m.graph().inputs().stream().allMatch(n -> n.attrs().has("default"));
             if (!allFed) continue;
-            Interpreter in = new Interpreter(m.graph(), ParamStore.initialize(m.graph(), seed));
-            List<Node> outs = new ArrayList<>(m.graph().outputs().values());
-            Map<Node, Tensor> vals = in.run(Map.of(), outs);
-            m.graph().outputs().forEach((k, n) -> c.out().println(m.name() + "." + k + " = " + vals.get(n)));
+            ParamStore params = ParamStore.initialize(m.graph(), seed);
+            if (backend.equals("jit")) {
+                // Inputs keep their defaults (static shapes); params are bound to the store's arrays.
+                Map<String, Tensor> bind = new java.util.HashMap<>(params.all());
+                for (Node in : m.graph().inputs()) bind.put(in.name(), in.attrs().getTensor("default"));
+                CompiledGraph cg = Codegen.compile(m.graph(), Map.of()).instantiate(bind);
+                cg.run();
+                for (String k : m.graph().outputs().keySet()) c.out().println(m.name() + "." + k + " = " + cg.output(k));
+            } else {
+                Interpreter in = new Interpreter(m.graph(), params);
+                List<Node> outs = new ArrayList<>(m.graph().outputs().values());
+                Map<Node, Tensor> vals = in.run(Map.of(), outs);
+                m.graph().outputs().forEach((k, n) -> c.out().println(m.name() + "." + k + " = " + vals.get(n)));
+            }
         }
         return 0;
     }

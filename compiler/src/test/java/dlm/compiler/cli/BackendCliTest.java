@@ -1,0 +1,68 @@
+package dlm.compiler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dlm.compiler.TestFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --backend jit|interp agree; dlmc compile writes the step classes; dlmc disasm maps code to .dlm lines. */
+class BackendCliTest {
+    @TempDir
+    Path tmp;
+
+    private static double loss(String out) {
+        Matcher m = Pattern.compile("loss: (\\d+\\.\\d+)\\n").matcher(out);
+        assertTrue(m.find(), out);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void compiledAndInterpretedTrainingAgree() {
+        String mnist = TestFiles.example("mnist.dlm").toString(), data = TestFiles.dataDir().toString();
+        CliRunner jit = CliRunner.run("train", mnist, "--data", data, "--limit", "512", "--backend", "jit");
+        CliRunner interp = CliRunner.run("train", mnist, "--data", data, "--limit", "512", "--backend", "interp");
+        assertEquals(0, jit.status(), jit.err());
+        assertEquals(0, interp.status(), interp.err());
+        assertEquals(loss(interp.out()), loss(jit.out()), 2e-4, jit.out() + interp.out());
+        CliRunner bad = CliRunner.run("train", mnist, "--data", data, "--backend", "gpu");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("--backend must be one of jit, interp, got 'gpu'"), bad.err());
+    }
+
+    @Test
+    void runOnBothBackends() {
+        String f = TestFiles.example("figure_2_22.dlm").toString();
+        assertEquals("Figure.loss = array(3.)\n", CliRunner.run("run", f, "--backend", "jit").out());
+        assertEquals("Figure.loss = array(3.)\n", CliRunner.run("run", f, "--backend", "interp").out());
+    }
+
+    @Test
+    void compileWritesTheStepClasses() throws IOException {
+        CliRunner r = CliRunner.run("compile", TestFiles.example("mnist.dlm").toString(), "--out", tmp.toString());
+        assertEquals(0, r.status(), r.err());
+        for (String step : new String[] {"train", "eval", "predict"}) {
+            Path cls = tmp.resolve("Mnist_" + step + "_b128.class");
+            assertTrue(Files.exists(cls), r.out());
+            byte[] b = Files.readAllBytes(cls);
+            assertEquals(0xCAFEBABE, ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF));
+            assertEquals(69, b[7], "class file version of Java 25");
+        }
+    }
+
+    @Test
+    void disasmShowsBytecodeWithTheDlmLines() {
+        CliRunner r = CliRunner.run("disasm", TestFiles.example("mnist.dlm").toString(), "--step", "predict");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("// source file: mnist.dlm"), r.out());
+        assertTrue(r.out().contains("mnist.dlm:7"), r.out());
+        assertTrue(r.out().contains("LINENUMBER"), r.out());
+        assertTrue(r.out().contains("INVOKESTATIC dlm/runtime/exec/Blas.sgemm"), r.out());
+    }
+}

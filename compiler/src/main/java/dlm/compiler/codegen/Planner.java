@@ -260,7 +260,8 @@ final class Planner {
         for (Node i : n.inputs()) {
             Info x = info(i);
             if (x.group == chosen && Arrays.equals(x.shape, in.shape) && !n.is("oneHot")) continue;
-            if (x.lit != null) continue;
+            // oneHot reads its labels from an array (it checks their range), even a literal one.
+            if (x.lit != null && !n.is("oneHot")) continue;
             View v = stored(x);
             if (n.is("oneHot")) {
                 if (!v.isContiguous()) v = copy(v, n);

@@ -37,7 +37,11 @@ class BackendCliTest {
     }
 
     @Test
-    void runOnBothBackends() {
+    void runOnBothBackends() throws IOException {
+        Path m = tmp.resolve("onehot.dlm");
+        Files.writeString(m, "model M(x: f32[2] = [1.0, 2.0]) {\n    return oneHot([3], 5) * sum(x)\n}\n");
+        for (String b : new String[] {"jit", "interp"})
+            assertEquals("M.output = array([[0., 0., 0., 3., 0.]])\n", CliRunner.run("run", m.toString(), "--backend", b).out(), b);
         String f = TestFiles.example("figure_2_22.dlm").toString();
         assertEquals("Figure.loss = array(3.)\n", CliRunner.run("run", f, "--backend", "jit").out());
         assertEquals("Figure.loss = array(3.)\n", CliRunner.run("run", f, "--backend", "interp").out());

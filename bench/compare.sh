@@ -79,6 +79,8 @@ install_missing() {
 [ -x "$PY" ] || { say "$PY is missing (apt-get install python3)"; exit 1; }
 install_missing
 
+# Like dlmc's --data, DIR may be the folder that holds mnist/ (and fashion-mnist/).
+if [ -n "$data" ] && [ -f "$data/mnist/train-images-idx3-ubyte.gz" ]; then data="$data/mnist"; fi
 if [ -z "$data" ]; then
   for d in "${DLM_DATA:+$DLM_DATA/mnist}" "${DLM_DATA:-}" /work/shared/data/mnist; do
     if [ -n "$d" ] && [ -f "$d/train-images-idx3-ubyte.gz" ]; then data="$d"; break; fi

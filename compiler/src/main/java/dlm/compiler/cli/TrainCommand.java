@@ -4,6 +4,7 @@ import dlm.compiler.diag.DlmException;
 import dlm.compiler.train.Trainer;
 import dlm.runtime.Tensor;
 import dlm.runtime.data.Dataset;
+import dlm.runtime.train.Batcher;
 import dlm.runtime.train.EpochResult;
 import dlm.runtime.train.NonFiniteLossException;
 import dlm.runtime.train.ProgressBar;
@@ -76,9 +77,31 @@ final class TrainCommand implements Command {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "test_loss: %.4f", test[0]));
         for (int i = 0; i < names.size(); i++) line.append(String.format(Locale.ROOT, " - test_%s: %.4f", shortName(names.get(i)), test[i + 1]));
         c.out().println(line);
-        if (cl.hasOption("json")) JsonReport.write(Path.of(cl.getOptionValue("json")), history, names, test,
-                Map.of("startup_seconds", startup, "eval_seconds", evalSeconds));
+        if (cl.hasOption("json")) {
+            double predictSeconds = predictSeconds(trainer, data.testImages(), data.testLabels(), batchSize);
+            JsonReport.write(Path.of(cl.getOptionValue("json")), history, names, test,
+                    Map.of("startup_seconds", startup, "eval_seconds", evalSeconds, "predict_seconds", predictSeconds));
+        }
         return 0;
+    }
+
+    /**
+     * The JSON's {@code predict_seconds}: the wall time of one warm inference pass
+     * ({@link Trainer#predict}, the forward pass only: no loss, no metrics) over all the test
+     * images, in batches of the train batch size (the last batch may be shorter). It is measured
+     * after one untimed warm-up pass over the same batches, so it excludes compiling the predict
+     * step and most JIT warm-up — unlike {@code eval_seconds}, which times the first evaluation
+     * (compiling the eval step on first use, and computing the loss and metrics). The batches are
+     * sliced before the clock starts. Only computed when {@code --json} is given.
+     */
+    static double predictSeconds(Trainer trainer, Tensor images, Tensor labels, int batchSize) {
+        Batcher batcher = new Batcher(images, labels, batchSize);
+        Tensor[] batches = new Tensor[batcher.batches()];
+        for (int s = 0; s < batches.length; s++) batches[s] = batcher.batch(null, s)[0];
+        for (Tensor b : batches) trainer.predict(b); // warm-up: compiles the predict step(s), warms the JIT
+        long start = System.nanoTime();
+        for (Tensor b : batches) trainer.predict(b);
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** Keras reports accuracy as test_acc. */

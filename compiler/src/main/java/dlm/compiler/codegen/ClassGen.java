@@ -18,6 +18,7 @@ import dlm.runtime.exec.Blas;
 import dlm.runtime.exec.CompiledStep;
 import dlm.runtime.exec.Failures;
 import dlm.runtime.exec.Nn;
+import dlm.runtime.kernels.ParallelLoops;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,9 +63,10 @@ final class ClassGen {
 
     byte[] generate() {
         cn.visit(V25, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, internalName, null, "java/lang/Object",
-                new String[] {Type.getInternalName(CompiledStep.class)});
+                new String[] {Type.getInternalName(CompiledStep.class), PARTS});
         cn.visitSource(sourceFile, null);
         for (Buf b : plan.bufs) cn.visitField(ACC_PRIVATE | ACC_FINAL, b.field(), b.storage.desc, null, null).visitEnd();
+        cn.visitField(ACC_PRIVATE | ACC_FINAL, "task$", TASK_DESC, null, null).visitEnd();
         constructor();
         List<String> calls = new ArrayList<>();
         for (Unit u : plan.schedule) {
@@ -74,6 +76,7 @@ final class ClassGen {
             stepMethod(u);
         }
         run(calls);
+        runPart();
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
             @Override
             protected String getCommonSuperClass(String a, String b) { return "java/lang/Object"; }
@@ -100,9 +103,94 @@ final class ClassGen {
             c.iconst(b.index).insn(AALOAD).checkcast(b.storage.desc);
             c.putField(internalName, b.field(), b.storage.desc);
         }
+        c.loadThis();
+        mn.visitTypeInsn(NEW, TASK);
+        c.insn(DUP).loadThis();
+        mn.visitMethodInsn(INVOKESPECIAL, TASK, "<init>", "(L" + PARTS + ";)V", false);
+        c.putField(internalName, "task$", TASK_DESC);
         c.insn(RETURN);
         mn.visitMaxs(0, 0);
         cn.methods.add(mn);
+    }
+
+    // ---- parallel loops ------------------------------------------------------------------------------
+
+    private static final String PARTS = Type.getInternalName(ParallelLoops.Parts.class);
+    private static final String TASK = Type.getInternalName(ParallelLoops.Task.class);
+    private static final String TASK_DESC = "L" + TASK + ";";
+    /** Element-wise loops of at least this many elements run across the kernel pool. */
+    static final int PARALLEL_MIN_ELEMENTS = 1 << 16;
+    /** The methods of the parallel loops, by id: {@code (part, parts)}. */
+    private final List<String> partMethods = new ArrayList<>();
+
+    /**
+     * Whether a loop may run split over its outermost dimension: element-wise (no reduction, no
+     * label checks), big, and every array it stores to is read, if at all, only at the stored
+     * element (so no part reads what another writes).
+     */
+    private static boolean parallel(Loop l) {
+        if (l.red != null || !l.checks.isEmpty() || l.stores.isEmpty() || l.dims.length == 0 || l.dims[0] < 2) return false;
+        long n = 1;
+        for (int d : l.dims) n *= d;
+        if (n < PARALLEL_MIN_ELEMENTS) return false;
+        for (StoreOp st : l.stores) {
+            for (Access a : l.accesses) if (a.value.buf == st.target().value.buf && !a.sameAs(st.target())) return false;
+            for (StoreOp o : l.stores) if (o != st && o.target().value.buf == st.target().value.buf) return false;
+        }
+        return true;
+    }
+
+    /** {@code runPart(loop, part, parts)}: dispatches to the loop's part method. */
+    private void runPart() {
+        MethodNode mn = new MethodNode(ACC_PUBLIC, "runPart", "(III)V", null, null);
+        Code c = new Code(mn, 4);
+        for (int id = 0; id < partMethods.size(); id++) {
+            Label next = new Label();
+            mn.visitVarInsn(ILOAD, 1);
+            c.iconst(id).jump(IF_ICMPNE, next);
+            c.loadThis();
+            mn.visitVarInsn(ILOAD, 2);
+            mn.visitVarInsn(ILOAD, 3);
+            mn.visitMethodInsn(INVOKEVIRTUAL, internalName, partMethods.get(id), "(II)V", false);
+            c.insn(RETURN);
+            c.label(next);
+        }
+        c.insn(RETURN);
+        mn.visitMaxs(0, 0);
+        cn.methods.add(mn);
+    }
+
+    /** Emits loop l as a part method, and a fork of it into the step method of e. */
+    private void parallelLoop(Emitter e, Loop l, String stepName) {
+        int id = partMethods.size();
+        String name = stepName + "$p" + id;
+        partMethods.add(name);
+        MethodNode mn = new MethodNode(ACC_PRIVATE | ACC_FINAL, name, "(II)V", null, null);
+        Emitter pe = new Emitter(mn, 3);
+        Code c = pe.c;
+        Local lo = c.newLocal(JType.INT), hi = c.newLocal(JType.INT);
+        // lo = dims0 * part / parts, hi = dims0 * (part + 1) / parts (in long)
+        c.iconst(l.dims[0]).insn(I2L);
+        mn.visitVarInsn(ILOAD, 1);
+        c.insn(I2L).insn(LMUL);
+        mn.visitVarInsn(ILOAD, 2);
+        c.insn(I2L).insn(LDIV).insn(L2I).store(lo);
+        c.iconst(l.dims[0]).insn(I2L);
+        mn.visitVarInsn(ILOAD, 1);
+        c.iconst(1).insn(IADD).insn(I2L).insn(LMUL);
+        mn.visitVarInsn(ILOAD, 2);
+        c.insn(I2L).insn(LDIV).insn(L2I).store(hi);
+        List<Value> used = new ArrayList<>();
+        for (Access a : l.accesses) used.add(a.value);
+        pe.loadArrays(used);
+        LoopEmitter le = new LoopEmitter(pe, l);
+        le.lo = lo;
+        le.hi = hi;
+        le.emit();
+        pe.finish(name);
+        cn.methods.add(mn);
+        e.c.loadThis().getField(internalName, "task$", TASK_DESC).iconst(id);
+        e.mn.visitMethodInsn(INVOKEVIRTUAL, TASK, "fork", "(I)V", false);
     }
 
     /** {@code run()}: the step methods in order, in chunks so that no method grows large. */
@@ -150,9 +238,11 @@ final class ClassGen {
         final Map<Buf, Local> arrays = new HashMap<>();
         final Map<Node, List<Label[]>> ranges = new LinkedHashMap<>();
 
-        Emitter(MethodNode mn) {
+        Emitter(MethodNode mn) { this(mn, 1); }
+
+        Emitter(MethodNode mn, int firstFreeLocal) {
             this.mn = mn;
-            this.c = new Code(mn, 1);
+            this.c = new Code(mn, firstFreeLocal);
         }
 
         Local array(Value v) {
@@ -217,7 +307,10 @@ final class ClassGen {
             case Unit.Softmax s -> softmax(e, s);
             case Unit.Ssce s -> ssce(e, s);
             default -> {
-                for (Loop l : u.loops()) loop(e, l);
+                for (Loop l : u.loops()) {
+                    if (parallel(l)) parallelLoop(e, l, u.method);
+                    else loop(e, l);
+                }
             }
         }
         e.finish(u.method);
@@ -330,6 +423,8 @@ final class ClassGen {
         final Map<Access, Object[]> bases = new IdentityHashMap<>();
         final Local[] counters;
         Local acc, bestIdx, position;
+        /** When set: the outermost loop runs over [lo, hi) only (a part of a parallel loop). */
+        Local lo, hi;
 
         LoopEmitter(Emitter e, Loop l) {
             this.e = e;
@@ -385,7 +480,7 @@ final class ClassGen {
             } else {
                 Local i = c.newLocal(JType.INT);
                 counters[lv] = i;
-                c.forLoop(i, l.dims[lv], () -> {
+                Runnable body = () -> {
                     if (lv + 1 < rank) {
                         for (Access a : l.accesses) {
                             Object[] b = bases.get(a);
@@ -399,7 +494,9 @@ final class ClassGen {
                         }
                     }
                     level(lv + 1);
-                });
+                };
+                if (lv == 0 && lo != null) c.forRange(i, lo, hi, body);
+                else c.forLoop(i, l.dims[lv], body);
             }
             if (lv == s) e.as(red.origin, () -> storeAccumulator(red, s));
         }

@@ -185,6 +185,18 @@ final class Code {
         load(i).iconst(n).jump(IF_ICMPLT, top);
     }
 
+    /** {@code for (i = lo; i < hi; i++) body}, with the bounds in int locals. */
+    void forRange(Local i, Local lo, Local hi, Runnable body) {
+        Label test = new Label(), top = new Label();
+        load(lo).store(i);
+        jump(GOTO, test);
+        label(top);
+        body.run();
+        mn.visitIincInsn(i.slot(), 1);
+        label(test);
+        load(i).load(hi).jump(IF_ICMPLT, top);
+    }
+
     /** {@code cond ? then : else} where {@code jumpIfFalse} jumps when the condition on the stack fails. */
     void ifElse(int jumpIfFalse, Runnable then, Runnable otherwise) {
         Label no = new Label(), end = new Label();

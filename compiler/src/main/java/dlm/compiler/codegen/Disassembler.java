@@ -31,6 +31,10 @@ final class Disassembler {
         long[] fp = comp.intermediateFootprint();
         sb.append("// intermediates: ").append(fp[0]).append(" elements in reused arrays (").append(fp[1]).append(" without reuse)\n\n");
         for (FieldNode f : cn.fields) {
+            if (f.name.equals("task$")) { // the pool job of the parallel loops
+                sb.append("  ").append(f.desc).append(' ').append(f.name).append("  // runs the parallel loops on the kernel pool\n");
+                continue;
+            }
             Buf b = comp.plan.bufs.get(Integer.parseInt(f.name.substring(1)));
             sb.append("  ").append(f.desc).append(' ').append(f.name).append(" [").append(b.capacity).append("]  // ");
             sb.append(String.join(", ", b.values.stream().map(Value::describe).toList())).append('\n');

@@ -41,5 +41,16 @@
  * equally fast either way, and what kept loops slow were data-dependent branches (a relu mask
  * or a {@code where} mispredicting on half the elements), which the generator avoids by emitting
  * comparisons and selects branch-free (FCMPL/LCMP arithmetic, bit selects).
+ *
+ * <h2>Parallel loops</h2>
+ * An element-wise loop (no reduction, no label check) of at least
+ * {@code ClassGen.PARALLEL_MIN_ELEMENTS} (64k) elements, whose stored arrays are read only at the
+ * stored element, is emitted as a method {@code STEP$pN(part, parts)} over a contiguous slice of
+ * its outermost dimension, and the step forks it across the GEMM's
+ * {@link dlm.runtime.kernels.KernelPool} through the instance's one
+ * {@link dlm.runtime.kernels.ParallelLoops.Task} (made in the constructor: nothing is allocated
+ * per step). Each element is computed by the same code as before, so results are bit-identical;
+ * reductions are never split. In the MNIST train step these are the u8→f32 input scaling,
+ * bias+relu, and the Adam update of the 784×512 weight.
  */
 package dlm.compiler.codegen;

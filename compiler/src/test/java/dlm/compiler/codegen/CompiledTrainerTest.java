@@ -40,6 +40,31 @@ class CompiledTrainerTest {
     }
 
     @Test
+    void parallelLoopsGiveTheSameBitsAsOneThread() throws Exception {
+        TrainGraph tg = mnist();
+        // batch 128: the input scaling, bias+relu and hidden.W's Adam update are parallel loops
+        String d = Codegen.disassemble(tg, Codegen.StepKind.TRAIN, 128);
+        assertTrue(d.contains("$p0(II)V") && d.contains("$p2(II)V"), "the big element-wise loops are split");
+        float[][] results = new float[2][];
+        int before = dlm.runtime.kernels.KernelPool.parallelism();
+        try {
+            for (int k = 0; k < 2; k++) {
+                dlm.runtime.kernels.KernelPool.setParallelism(k == 0 ? 1 : dlm.runtime.kernels.KernelPool.size());
+                CompiledTrainer t = new CompiledTrainer(tg, ParamStore.initialize(tg.graph, 3));
+                Random r = new Random(9);
+                for (int s = 0; s < 3; s++) {
+                    Tensor[] b = batch(r, 128);
+                    t.trainStep(b[0], b[1]);
+                }
+                results[k] = t.params().get("hidden.W").f32Storage().clone();
+            }
+        } finally {
+            dlm.runtime.kernels.KernelPool.setParallelism(before);
+        }
+        assertTrue(java.util.Arrays.equals(results[0], results[1]), "hidden.W differs between 1 and " + dlm.runtime.kernels.KernelPool.size() + " threads");
+    }
+
+    @Test
     void aTrainStepAllocatesNothingInSteadyState() throws Exception {
         TrainGraph tg = mnist();
         CompiledTrainer t = new CompiledTrainer(tg, ParamStore.initialize(tg.graph, 1));

@@ -105,7 +105,16 @@ public final class GradBuilder {
 
     public Node sub(Node a, Node b) { return op("sub", a, b); }
 
-    public Node mul(Node a, Node b) { return op("mul", a, b); }
+    /** {@code a * b}; a factor that is the scalar constant 1 (the seed of a gradient) is dropped. */
+    public Node mul(Node a, Node b) {
+        if (isScalarOne(a) && a.type().dtype() == b.type().dtype()) return b;
+        if (isScalarOne(b) && a.type().dtype() == b.type().dtype()) return a;
+        return op("mul", a, b);
+    }
+
+    private static boolean isScalarOne(Node n) {
+        return n.is("constant") && n.type().rank() == 0 && n.attrs().getTensor("value").getDouble(0) == 1;
+    }
 
     public Node div(Node a, Node b) { return op("div", a, b); }
 
@@ -215,7 +224,11 @@ public final class GradBuilder {
      * x of shape {@code xShape}, broadcast back to {@code xShape}.
      */
     public Node broadcastBack(Node r, Shape xShape, boolean[] mask) {
-        return broadcastTo(reshape(r, keptShape(xShape, mask)), xShape);
+        // Kept axes, or only leading axes dropped: r already aligns on the right with x.
+        int lead = xShape.rank() - r.type().rank();
+        boolean aligned = true;
+        for (int a = 0; a < mask.length && lead > 0; a++) aligned &= mask[a] == (a < lead);
+        return broadcastTo(aligned ? r : reshape(r, keptShape(xShape, mask)), xShape);
     }
 
     /**

@@ -2,8 +2,8 @@ package dlm.compiler.ops;
 
 import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
-import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Dim;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
 import dlm.runtime.Tensor;

@@ -2,13 +2,14 @@ package dlm.compiler.ops;
 
 import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
-import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Dim;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
 import dlm.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@code concat(x0, x1, ...)}: joins one or more tensors along attr {@code axis} (normalized),
@@ -106,7 +107,7 @@ final class ConcatOp implements Op {
             view = d.reshape(g, new Shape(dims));
         }
         Node source = view;
-        List<java.util.function.Supplier<Node>> rules = new ArrayList<>();
+        List<Supplier<Node>> rules = new ArrayList<>();
         long offset = 0;
         for (Node in : node.inputs()) {
             Dim part = in.type().shape().dim(axis);
@@ -121,7 +122,7 @@ final class ConcatOp implements Op {
             });
         }
         @SuppressWarnings("unchecked")
-        java.util.function.Supplier<Node>[] array = rules.toArray(new java.util.function.Supplier[0]);
+        Supplier<Node>[] array = rules.toArray(new Supplier[0]);
         return d.perInput(array);
     }
 }

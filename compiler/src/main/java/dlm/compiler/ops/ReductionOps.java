@@ -5,6 +5,7 @@ import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
 import dlm.runtime.DType;
 import dlm.runtime.Tensor;
+import java.util.List;
 import java.util.stream.IntStream;
 
 /**
@@ -39,7 +40,7 @@ final class ReductionOps {
      * equally among ties (as TensorFlow's reduce_max and JAX do), so the gradient of
      * {@code max([1, 3, 3])} is {@code [0, 0.5, 0.5]} and the sum over the group is the cotangent.
      */
-    private static java.util.List<Node> extremeVjp(Node n, Node g, GradBuilder d) {
+    private static List<Node> extremeVjp(Node n, Node g, GradBuilder d) {
         return d.perInput(() -> {
             Node x = n.input(0);
             boolean[] mask = mask(n);

@@ -154,8 +154,8 @@ def main():
             "peak RSS: `/usr/bin/time -v` maximum resident set size of the whole process (DLM: the JVM); "
             "DLM ÷ this < 1 means DLM is faster.", ""] + train
     out += ["", "## Inference: forward pass over the 10,000 test images (batches of 128, softmax included)", "",
-            "Python: median of 5 passes after a warm-up (softmax, no loss); DLM: `predict_seconds` from its JSON (one warm pass after a warm-up pass) "
-            "(its test evaluation, loss and accuracy included).", ""]
+            "Python: median of 5 passes after a warm-up (softmax, no loss); DLM: `predict_seconds` from its JSON "
+            "(one pass after a warm-up pass; `eval_seconds`, cold and with the loss, when dlmc is older).", ""]
     out += inference_table(runs)
     out += ["", "## Matrix products, fp32 (median of 7 samples after warm-up)", ""] + gemm_table(work)
     out += [""] + dlm_gemm(work)

@@ -215,7 +215,7 @@ public final class Tensor {
     }
 
     /** All elements as doubles, row-major. */
-    public double[] toDoubleArray() {
+    public double[] toDoubles() {
         double[] d = new double[size];
         for (int i = 0; i < size; i++) d[i] = getDouble(i);
         return d;

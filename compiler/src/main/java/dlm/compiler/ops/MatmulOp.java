@@ -132,7 +132,7 @@ final class MatmulOp implements Op {
      * is fast enough to train the chapter's MNIST model.
      */
     private static void floatProducts(Tensor a, Tensor b, Tensor out, int[] batch, int[] aBatch, int[] bBatch, int n, int k, int m) {
-        double[] ad = a.toDoubleArray(), bd = b.toDoubleArray();
+        double[] ad = a.toDoubles(), bd = b.toDoubles();
         // A zero a[i,p] adds ±0 to every acc[j] and can be skipped without changing any sum —
         // unless b holds an infinity or NaN (0·inf is NaN), so skip only when b is all finite.
         boolean skipZeros = true;

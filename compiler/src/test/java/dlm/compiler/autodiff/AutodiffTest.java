@@ -193,7 +193,7 @@ class AutodiffTest {
         Node g2 = Autodiff.grad(h, op(h, "sum", g1), xs, AT);
         Tensor xv = f64(new int[] {4}, -1, 0, 0.5, 3);
         Tensor out = run(h, new ParamStore(), Map.of(xs, xv), List.of(g2)).get(g2);
-        assertArrayEquals(new double[] {-6, 0, 3, 18}, out.toDoubleArray(), 1e-12);
+        assertArrayEquals(new double[] {-6, 0, 3, 18}, out.toDoubles(), 1e-12);
     }
 
     /** y = x·x + x: the two uses of x accumulate, dy/dx = 2x + 1. */
@@ -205,7 +205,7 @@ class AutodiffTest {
         int before = g.size();
         Node d = Autodiff.grad(g, y, x, AT);
         Tensor v = run(g, new ParamStore(), Map.of(x, f64(new int[] {3}, -1, 0, 2)), List.of(d)).get(d);
-        assertArrayEquals(new double[] {-1, 1, 5}, v.toDoubleArray(), 1e-15);
+        assertArrayEquals(new double[] {-1, 1, 5}, v.toDoubles(), 1e-15);
         // Three contributions (both operands of mul, and add) summed by two adds located at x.
         long adds = g.nodes().subList(before, g.size()).stream().filter(n -> n.is("add") && n.span() == x.span()).count();
         assertEquals(2, adds);
@@ -251,12 +251,12 @@ class AutodiffTest {
     /** max/min reductions split the cotangent equally among tied elements. */
     @Test
     void maxAndMinSplitTheCotangentAmongTies() {
-        assertArrayEquals(new double[] {0, 0.5, 0.5}, gradOf("max", Attrs.EMPTY, f64(new int[] {3}, 1, 3, 3), new double[] {1}).toDoubleArray());
-        assertArrayEquals(new double[] {1 / 3.0, 1 / 3.0, 1 / 3.0}, gradOf("min", Attrs.EMPTY, f64(new int[] {3}, 2, 2, 2), new double[] {1}).toDoubleArray(), 1e-15);
+        assertArrayEquals(new double[] {0, 0.5, 0.5}, gradOf("max", Attrs.EMPTY, f64(new int[] {3}, 1, 3, 3), new double[] {1}).toDoubles());
+        assertArrayEquals(new double[] {1 / 3.0, 1 / 3.0, 1 / 3.0}, gradOf("min", Attrs.EMPTY, f64(new int[] {3}, 2, 2, 2), new double[] {1}).toDoubles(), 1e-15);
         // Per row, with a cotangent of 4 and 6: row 0 has a single max, row 1 a three-way tie for the min.
         Tensor rows = f64(new int[] {2, 3}, 5, 1, 2, 7, 7, 7);
-        assertArrayEquals(new double[] {4, 0, 0, 0, 0, 0}, gradOf("max", Attrs.of("axes", new int[] {1}), rows, new double[] {4, 0}).toDoubleArray());
-        assertArrayEquals(new double[] {0, 4, 0, 2, 2, 2}, gradOf("min", Attrs.of("axes", new int[] {1}, "keepdims", true), rows, new double[] {4, 6}).toDoubleArray(), 1e-15);
+        assertArrayEquals(new double[] {4, 0, 0, 0, 0, 0}, gradOf("max", Attrs.of("axes", new int[] {1}), rows, new double[] {4, 0}).toDoubles());
+        assertArrayEquals(new double[] {0, 4, 0, 2, 2, 2}, gradOf("min", Attrs.of("axes", new int[] {1}, "keepdims", true), rows, new double[] {4, 6}).toDoubles(), 1e-15);
     }
 
     /** maximum/minimum split a tie half and half between the operands (PyTorch, JAX). */
@@ -270,8 +270,8 @@ class AutodiffTest {
             List<Node> d = Autodiff.grad(g, y, List.of(a, b), AT);
             Map<Node, Tensor> v = run(g, new ParamStore(), Map.of(a, f64(new int[] {3}, 1, 2, 3), b, f64(new int[] {3}, 3, 2, 1)), d);
             double[] ga = opName.equals("maximum") ? new double[] {0, 0.5, 1} : new double[] {1, 0.5, 0};
-            assertArrayEquals(ga, v.get(d.get(0)).toDoubleArray(), opName);
-            assertArrayEquals(new double[] {1 - ga[0], 0.5, 1 - ga[2]}, v.get(d.get(1)).toDoubleArray(), opName);
+            assertArrayEquals(ga, v.get(d.get(0)).toDoubles(), opName);
+            assertArrayEquals(new double[] {1 - ga[0], 0.5, 1 - ga[2]}, v.get(d.get(1)).toDoubles(), opName);
         }
         // A scalar bound broadcast against a vector collects its share of every element it wins or ties.
         Graph g = new Graph();
@@ -280,7 +280,7 @@ class AutodiffTest {
         Node y = op(g, "sum", op(g, "maximum", x, lo));
         List<Node> d = Autodiff.grad(g, y, List.of(x, lo), AT);
         Map<Node, Tensor> v = run(g, new ParamStore(), Map.of(x, f64(new int[] {4}, -1, 0, 0, 2), lo, Tensor.scalar(DType.F64, 0)), d);
-        assertArrayEquals(new double[] {0, 0.5, 0.5, 1}, v.get(d.get(0)).toDoubleArray());
+        assertArrayEquals(new double[] {0, 0.5, 0.5, 1}, v.get(d.get(0)).toDoubles());
         assertEquals(2.0, v.get(d.get(1)).getDouble(0)); // 1 + 0.5 + 0.5
     }
 
@@ -288,9 +288,9 @@ class AutodiffTest {
     @Test
     void reluAndAbsHaveSubgradientZeroAtZero() {
         Tensor x = f64(new int[] {3}, -1, 0, 2);
-        assertArrayEquals(new double[] {0, 0, 1}, gradOf("relu", Attrs.EMPTY, x, new double[] {1, 1, 1}).toDoubleArray());
-        assertArrayEquals(new double[] {-1, 0, 1}, gradOf("abs", Attrs.EMPTY, x, new double[] {1, 1, 1}).toDoubleArray());
-        assertArrayEquals(new double[] {0, 0, 0}, gradOf("sign", Attrs.EMPTY, x, new double[] {1, 1, 1}).toDoubleArray());
+        assertArrayEquals(new double[] {0, 0, 1}, gradOf("relu", Attrs.EMPTY, x, new double[] {1, 1, 1}).toDoubles());
+        assertArrayEquals(new double[] {-1, 0, 1}, gradOf("abs", Attrs.EMPTY, x, new double[] {1, 1, 1}).toDoubles());
+        assertArrayEquals(new double[] {0, 0, 0}, gradOf("sign", Attrs.EMPTY, x, new double[] {1, 1, 1}).toDoubles());
     }
 
     // ---- integer values --------------------------------------------------------------------------
@@ -307,7 +307,7 @@ class AutodiffTest {
         Node d = Autodiff.grad(g, y, x, AT);
         Tensor v = run(g, new ParamStore(), Map.of(x, xv), List.of(d)).get(d);
         // y = Σ k_row · x · |x| = Σ k_row · x|x|, d/dx = 2 k_row |x|; argmax of rows: 1 and 0.
-        assertArrayEquals(new double[] {1, 4, 2, 0, 0, 0}, v.toDoubleArray(), 1e-15);
+        assertArrayEquals(new double[] {1, 4, 2, 0, 0, 0}, v.toDoubles(), 1e-15);
     }
 
     @Test
@@ -413,6 +413,6 @@ class AutodiffTest {
         Node d = Autodiff.grad(g, y, x, AT);
         assertTrue(g.nodes().stream().anyMatch(n -> n.is("numel")), GraphPrinter.text("g", g));
         Tensor v = run(g, new ParamStore(), Map.of(x, Tensor.zeros(DType.F32, 4, 2)), List.of(d)).get(d);
-        for (double e : v.toDoubleArray()) assertEquals(0.125, e);
+        for (double e : v.toDoubles()) assertEquals(0.125, e);
     }
 }

@@ -44,8 +44,8 @@ class FiniteDifferencesTest {
         Tensor xv = Tensor.of(DType.F64, new int[] {3}, 3, 1, -4);
         Map<Node, Tensor> feeds = Map.of(n[1], xv);
         Map<Node, Tensor> grads = FiniteDifferences.numericGradients(g, n[2], List.of(n[0], n[1]), feeds, p, 1e-6);
-        assertArrayEquals(new double[] {6, -4, -4}, grads.get(n[0]).toDoubleArray(), 1e-8); // 2wx
-        assertArrayEquals(new double[] {1, 4, 0.25}, grads.get(n[1]).toDoubleArray(), 1e-8); // w²
+        assertArrayEquals(new double[] {6, -4, -4}, grads.get(n[0]).toDoubles(), 1e-8); // 2wx
+        assertArrayEquals(new double[] {1, 4, 0.25}, grads.get(n[1]).toDoubles(), 1e-8); // w²
         assertEquals(DType.F64, grads.get(n[0]).dtype());
         // The caller's values are untouched.
         assertEquals(Tensor.of(DType.F64, new int[] {3}, 1, -2, 0.5), p.get("w"));

@@ -152,8 +152,8 @@ final class GradCheck {
             for (int k = 0; k < symbolic.size(); k++) {
                 double a = symbolic.getDouble(k), b = numeric.getDouble(k);
                 assertTrue(Math.abs(a - b) <= atol + rtol * Math.abs(b),
-                        what + "[" + k + "]: symbolic " + a + " vs numeric " + b + "\nsymbolic " + Arrays.toString(symbolic.toDoubleArray())
-                                + "\nnumeric  " + Arrays.toString(numeric.toDoubleArray()));
+                        what + "[" + k + "]: symbolic " + a + " vs numeric " + b + "\nsymbolic " + Arrays.toString(symbolic.toDoubles())
+                                + "\nnumeric  " + Arrays.toString(numeric.toDoubles()));
             }
             assertTrue(FiniteDifferences.relativeError(symbolic, numeric) < Math.max(rtol, 1e-7), what + " relative error");
             out.add(symbolic);

@@ -33,19 +33,19 @@ class GradientOpsTest {
         Tensor x = Tensor.of(DType.I32, new int[] {3}, 1, 2, 3);
         Tensor out = eval("pad", pad(new int[] {0}, new int[] {2}, new int[] {1}, new int[] {1}), x);
         assertArrayEquals(new int[] {8}, out.shape());
-        assertArrayEquals(new double[] {0, 0, 1, 0, 2, 0, 3, 0}, out.toDoubleArray());
+        assertArrayEquals(new double[] {0, 0, 1, 0, 2, 0, 3, 0}, out.toDoubles());
         assertEquals(DType.I32, out.dtype());
 
         Tensor m = Tensor.of(DType.F32, new int[] {2, 2}, 1, 2, 3, 4);
         Tensor p = eval("pad", pad(new int[] {1, 0}, new int[] {1, 0}, new int[] {0, 1}, new int[] {0, 0}), m);
         assertArrayEquals(new int[] {3, 3}, p.shape());
-        assertArrayEquals(new double[] {0, 1, 2, 0, 3, 4, 0, 0, 0}, p.toDoubleArray());
+        assertArrayEquals(new double[] {0, 1, 2, 0, 3, 4, 0, 0, 0}, p.toDoubles());
         // No paddings: a copy; an empty axis gets just the low and high padding.
         assertEquals(m, eval("pad", pad(new int[] {}, new int[] {}, new int[] {}, new int[] {}), m));
         assertArrayEquals(new int[] {3}, eval("pad", pad(new int[] {0}, new int[] {1}, new int[] {2}, new int[] {5}), Tensor.zeros(DType.F32, 0)).shape());
         // bool pads with false
         Tensor b = eval("pad", pad(new int[] {0}, new int[] {1}, new int[] {0}, new int[] {0}), Tensor.of(DType.BOOL, new int[] {1}, 1));
-        assertArrayEquals(new double[] {0, 1}, b.toDoubleArray());
+        assertArrayEquals(new double[] {0, 1}, b.toDoubles());
     }
 
     /** pad is the transpose of slice: padding a slice's output puts each element back where it was read. */
@@ -53,9 +53,9 @@ class GradientOpsTest {
     void padUndoesASlice() {
         Tensor x = Tensor.of(DType.F64, new int[] {7}, 1, 2, 3, 4, 5, 6, 7);
         Tensor s = eval("slice", Attrs.of("axes", new int[] {0}, "starts", new int[] {1}, "stops", new int[] {7}, "steps", new int[] {3}), x);
-        assertArrayEquals(new double[] {2, 5}, s.toDoubleArray());
+        assertArrayEquals(new double[] {2, 5}, s.toDoubles());
         Tensor back = eval("pad", pad(new int[] {0}, new int[] {1}, new int[] {2}, new int[] {2}), s);
-        assertArrayEquals(new double[] {0, 2, 0, 0, 5, 0, 0}, back.toDoubleArray());
+        assertArrayEquals(new double[] {0, 2, 0, 0, 5, 0, 0}, back.toDoubles());
     }
 
     @Test

@@ -72,7 +72,7 @@ class MnistGradientsTest {
     /** Sample indices of a param: the entries with the largest gradients and random ones. */
     private static int[] sample(Tensor grad, Random r, int largest, int random) {
         List<Integer> idx = new ArrayList<>();
-        double[] v = grad.toDoubleArray();
+        double[] v = grad.toDoubles();
         Integer[] order = new Integer[v.length];
         for (int i = 0; i < v.length; i++) order[i] = i;
         java.util.Arrays.sort(order, (a, b) -> Double.compare(Math.abs(v[b]), Math.abs(v[a])));

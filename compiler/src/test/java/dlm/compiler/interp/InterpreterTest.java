@@ -74,7 +74,7 @@ class InterpreterTest {
         assertNotEquals(a.get("h.W"), a.get("output.W"));
         // glorot uniform limit sqrt(6 / (4 + 3))
         double limit = Math.sqrt(6.0 / 7);
-        for (double v : a.get("h.W").toDoubleArray()) assertTrue(Math.abs(v) <= limit);
-        for (double v : a.get("h.b").toDoubleArray()) assertEquals(0.0, v);
+        for (double v : a.get("h.W").toDoubles()) assertTrue(Math.abs(v) <= limit);
+        for (double v : a.get("h.b").toDoubles()) assertEquals(0.0, v);
     }
 }

@@ -42,7 +42,7 @@ class MovementOpsTest {
         Tensor t = iota(DType.I32, 2, 3, 4);
         Tensor y = eval("reshape", Attrs.of("shape", Shape.of(4, 1), "inferAxis", 1), t);
         assertArrayEquals(new int[] {4, 6}, y.shape());
-        assertArrayEquals(t.toDoubleArray(), y.toDoubleArray());
+        assertArrayEquals(t.toDoubles(), y.toDoubles());
         // At run time the placeholder may even be symbolic.
         Tensor z = eval("reshape", Attrs.of("shape", Shape.of(BATCH, Dim.of(12)), "inferAxis", 0), t);
         assertArrayEquals(new int[] {2, 12}, z.shape());
@@ -157,7 +157,7 @@ class MovementOpsTest {
         Tensor t = iota(DType.F32, 2, 3);
         Tensor e = eval("expandDims", Attrs.of("axis", 1), t);
         assertArrayEquals(new int[] {2, 1, 3}, e.shape());
-        assertArrayEquals(t.toDoubleArray(), e.toDoubleArray());
+        assertArrayEquals(t.toDoubles(), e.toDoubles());
 
         assertEquals(TensorType.of(DType.F32, 2), infer("squeeze", Attrs.of("axes", new int[] {0, 2}), TensorType.of(DType.F32, 1, 2, 1)));
         assertEquals(TensorType.of(DType.F32, 1, 2), infer("squeeze", Attrs.of("axes", new int[] {2}), TensorType.of(DType.F32, 1, 2, 1)));

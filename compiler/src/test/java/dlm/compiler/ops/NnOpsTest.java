@@ -42,8 +42,8 @@ class NnOpsTest {
         for (int a = 0; a < 3; a++) {
             Tensor p = eval("softmax", axis(a), x);
             Tensor sums = eval("sum", Attrs.of("axes", new int[] {a}), p);
-            for (double s : sums.toDoubleArray()) assertEquals(1, s, 1e-12, "axis " + a);
-            for (double v : p.toDoubleArray()) assertTrue(v > 0 && v < 1);
+            for (double s : sums.toDoubles()) assertEquals(1, s, 1e-12, "axis " + a);
+            for (double v : p.toDoubles()) assertTrue(v > 0 && v < 1);
         }
     }
 
@@ -71,7 +71,7 @@ class NnOpsTest {
         for (int a = 0; a < 2; a++) {
             Tensor log = eval("logSoftmax", axis(a), x);
             Tensor expected = eval("log", eval("softmax", axis(a), x));
-            assertArrayEquals(expected.toDoubleArray(), log.toDoubleArray(), 1e-12);
+            assertArrayEquals(expected.toDoubles(), log.toDoubles(), 1e-12);
         }
     }
 

@@ -59,10 +59,10 @@ final class OpTestSupport {
     static void assertTensor(Tensor actual, DType dtype, int[] shape, double... values) {
         assertEquals(dtype, actual.dtype(), "dtype");
         assertArrayEquals(shape, actual.shape(), "shape " + Arrays.toString(actual.shape()));
-        assertArrayEquals(values, actual.toDoubleArray(), "values");
+        assertArrayEquals(values, actual.toDoubles(), "values");
     }
 
     static void assertClose(Tensor actual, double tolerance, double... values) {
-        assertArrayEquals(values, actual.toDoubleArray(), tolerance);
+        assertArrayEquals(values, actual.toDoubles(), tolerance);
     }
 }

@@ -110,7 +110,7 @@ class UnaryOpsTest {
         assertEquals(Math.exp(-700), out.getDouble(1), Math.exp(-700) * 1e-12);
         assertEquals(1, out.getDouble(2));
         assertEquals(1, out.getDouble(3));
-        for (double v : out.toDoubleArray()) assertTrue(!Double.isNaN(v));
+        for (double v : out.toDoubles()) assertTrue(!Double.isNaN(v));
     }
 
     @Test

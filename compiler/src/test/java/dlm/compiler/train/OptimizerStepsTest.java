@@ -44,7 +44,7 @@ class OptimizerStepsTest {
         double[][] out = new double[2][];
         for (int s = 0; s < 2; s++) {
             t.trainStep(x, y);
-            out[s] = params.get("w").toDoubleArray();
+            out[s] = params.get("w").toDoubles();
         }
         return out;
     }

@@ -80,7 +80,7 @@ class IdxReaderTest {
     void readsLabelsOfRankOne() throws IOException {
         Tensor t = IdxReader.read(write("labels.gz", gzip(idx(0x08, new int[] {5}, new byte[] {5, 0, 4, 1, 9}))));
         assertArrayEquals(new int[] {5}, t.shape());
-        assertArrayEquals(new double[] {5, 0, 4, 1, 9}, t.toDoubleArray());
+        assertArrayEquals(new double[] {5, 0, 4, 1, 9}, t.toDoubles());
     }
 
     @Test

@@ -51,7 +51,7 @@ public final class CompiledTrainer implements Trainer {
         paramNames = tg.params.stream().map(Node::name).toArray(String[]::new);
         paramTensors = new Tensor[paramNames.length];
         // the slots' initial values, computed exactly as the interpreter computes them
-        Map<String, List<Tensor>> initial = new InterpretedTrainer(tg, params).slots();
+        Map<String, List<Tensor>> initial = tg.initialSlots(params);
         for (int i = 0; i < paramNames.length; i++) {
             String p = paramNames[i];
             paramTensors[i] = params.get(p);

@@ -1,14 +1,8 @@
 package dlm.compiler.train;
 
-import dlm.compiler.check.Elaborator;
-import dlm.compiler.check.Signature;
-import dlm.compiler.check.Value;
 import dlm.compiler.interp.Interpreter;
 import dlm.compiler.interp.ParamStore;
-import dlm.compiler.ir.Attrs;
-import dlm.compiler.ir.Graph;
 import dlm.compiler.ir.Node;
-import dlm.compiler.ops.OpRegistry;
 import dlm.runtime.DType;
 import dlm.runtime.Tensor;
 import java.util.ArrayList;
@@ -32,28 +26,7 @@ public final class InterpretedTrainer implements Trainer {
         this.tg = tg;
         this.params = params;
         this.interp = new Interpreter(tg.graph, params);
-        for (Node p : tg.params) slots.put(p.name(), initialSlots(p));
-    }
-
-    /** Slots start at zero, or at what std.optim's {@code <name>Init} gives. */
-    private List<Tensor> initialSlots(Node p) {
-        List<Tensor> out = new ArrayList<>();
-        if (tg.slotInit == null) {
-            for (int i = 0; i < tg.slotNames.size(); i++) out.add(Tensor.zeros(p.type().dtype(), p.type().shape().sizes()));
-            return out;
-        }
-        Graph g = new Graph();
-        Elaborator el = Elaborator.forGraph(g);
-        Node w = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, p.type(), p.span(), "w");
-        List<Signature.ArgValue> args = new ArrayList<>();
-        args.add(new Signature.ArgValue(null, new Value.TensorV(w), p.span()));
-        for (var e : tg.hyper.entrySet()) args.add(new Signature.ArgValue(e.getKey(), TrainGraph.hyperValue(e.getValue()), p.span()));
-        Value r = el.call(tg.slotInit, args, p.span(), new Elaborator.Frame("", "function"), null);
-        List<Node> nodes = new ArrayList<>();
-        for (Value v : ((Value.ListV) r).items()) nodes.add(el.tensor(v, p.span()));
-        Map<Node, Tensor> vals = new Interpreter(g, new ParamStore()).run(Map.of(w, params.get(p.name())), nodes);
-        for (Node n : nodes) out.add(vals.get(n));
-        return out;
+        slots.putAll(tg.initialSlots(params));
     }
 
     @Override

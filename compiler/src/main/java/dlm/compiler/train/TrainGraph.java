@@ -18,6 +18,9 @@ import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
 import dlm.compiler.ops.OpRegistry;
 import dlm.runtime.DType;
+import dlm.runtime.Tensor;
+import dlm.compiler.interp.ParamStore;
+import dlm.compiler.interp.Interpreter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,6 +129,34 @@ public final class TrainGraph {
 
     /** A train step for any model of the program (tests train on in-memory data this way). */
     public static TrainGraph build(CheckedProgram p, Spec spec) { return new TrainGraph(p, spec); }
+
+    /** The optimizer slots every backend starts from, per param name (for the params' current values). */
+    public Map<String, List<Tensor>> initialSlots(ParamStore params) {
+        Map<String, List<Tensor>> out = new LinkedHashMap<>();
+        for (Node p : this.params) out.put(p.name(), initialSlots(p, params));
+        return out;
+    }
+
+    /** One param's slots: zero, or what std.optim's {@code <name>Init} gives for its value. */
+    private List<Tensor> initialSlots(Node p, ParamStore params) {
+        List<Tensor> out = new ArrayList<>();
+        if (slotInit == null) {
+            for (int i = 0; i < slotNames.size(); i++) out.add(Tensor.zeros(p.type().dtype(), p.type().shape().sizes()));
+            return out;
+        }
+        Graph g = new Graph();
+        Elaborator el = Elaborator.forGraph(g);
+        Node w = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, p.type(), p.span(), "w");
+        List<Signature.ArgValue> args = new ArrayList<>();
+        args.add(new Signature.ArgValue(null, new Value.TensorV(w), p.span()));
+        for (var e : hyper.entrySet()) args.add(new Signature.ArgValue(e.getKey(), TrainGraph.hyperValue(e.getValue()), p.span()));
+        Value r = el.call(slotInit, args, p.span(), new Elaborator.Frame("", "function"), null);
+        List<Node> nodes = new ArrayList<>();
+        for (Value v : ((Value.ListV) r).items()) nodes.add(el.tensor(v, p.span()));
+        Map<Node, Tensor> vals = new Interpreter(g, new ParamStore()).run(Map.of(w, params.get(p.name())), nodes);
+        for (Node n : nodes) out.add(vals.get(n));
+        return out;
+    }
 
     static Value hyperValue(Object o) {
         if (o instanceof Boolean b) return new Value.BoolV(b);

@@ -9,10 +9,10 @@ import java.util.Arrays;
  * ({@code A[i,p] = a[aOff + p*lda + i]}), {@code transB} that B is stored n×k. Transposes are
  * handled here, never materialized by the caller.
  *
- * <p>The float and double kernels are a cache-blocked i-k-j loop nest whose inner loop C2
- * auto-vectorizes (a stand-in until {@code dlm.runtime.kernels.Gemm} replaces the body of
- * {@link #sgemm}). The double kernel accumulates every element in the order p = 0, 1, … like the
- * reference interpreter, so f64 products are bit-exact; the float kernel accumulates in float.
+ * <p>f32 products go to {@code dlm.runtime.kernels.Gemm} (packed, register-tiled, multi-core).
+ * The double kernel is a cache-blocked i-k-j loop nest whose inner loop C2 auto-vectorizes; it
+ * accumulates every element in the order p = 0, 1, … like the reference interpreter, so f64
+ * products are bit-exact.
  * The integer kernels wrap like Java arithmetic (as the interpreter's long sums wrapped on store).
  */
 public final class Blas {
@@ -21,7 +21,6 @@ public final class Blas {
     private static final int NB = 512; // columns of C per block
     private static final int KB = 128; // depth per block: a KB x NB block of B stays in L2
 
-    private static final ThreadLocal<float[][]> FLOAT_SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
     private static final ThreadLocal<double[][]> DOUBLE_SCRATCH = ThreadLocal.withInitial(() -> new double[][] {new double[0]});
 
     /** f32 products go to the packed, register-tiled, multi-core Vector API kernel. */

@@ -30,7 +30,8 @@ public final class Dlmc {
     public Dlmc(PrintStream out, PrintStream err) {
         this.console = new Console(out, err);
         for (Command c : List.of(new CheckCommand(), new GraphCommand(), new RunCommand(), new GradCommand(), new GradcheckCommand(),
-                new TrainCommand(), new EvalCommand(), new PredictCommand(), new ShowCommand(), new CompileCommand(), new DisasmCommand())) commands.put(c.name(), c);
+                new TrainCommand(), new EvalCommand(), new PredictCommand(), new ShowCommand(), new CompileCommand(), new DisasmCommand(),
+                new ProfileCommand())) commands.put(c.name(), c);
     }
 
     public int run(String... args) {

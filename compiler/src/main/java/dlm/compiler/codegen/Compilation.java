@@ -21,6 +21,7 @@ public final class Compilation {
     final ClassGen gen;
     private final byte[] bytes;
     private Class<?> stepClass;
+    private java.lang.invoke.MethodHandles.Lookup lookup;
     private final boolean hidden;
 
     Compilation(Graph graph, Planner plan, ClassGen gen, boolean hidden) {
@@ -66,9 +67,22 @@ public final class Compilation {
     }
 
     synchronized Class<?> stepClass() {
-        if (stepClass == null)
-            stepClass = hidden ? StepClasses.defineHidden(bytes) : StepClasses.defineInLoader(bytes, className());
+        if (stepClass == null) {
+            if (hidden) {
+                lookup = StepClasses.defineHiddenLookup(bytes);
+                stepClass = lookup.lookupClass();
+            } else {
+                stepClass = StepClasses.defineInLoader(bytes, className());
+                lookup = StepClasses.privateLookup(stepClass);
+            }
+        }
         return stepClass;
+    }
+
+    /** A lookup with private access on the step class (for {@link StepProfile}). */
+    synchronized java.lang.invoke.MethodHandles.Lookup lookup() {
+        stepClass();
+        return lookup;
     }
 
     /**

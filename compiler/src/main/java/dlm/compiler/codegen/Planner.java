@@ -101,6 +101,8 @@ final class Planner {
     final Map<String, View> outputs = new LinkedHashMap<>();
     final Map<String, int[]> outputShapes = new LinkedHashMap<>();
     private final Map<Node, View> oneHotLabels = new IdentityHashMap<>();
+    /** How many times each node is read (as an input, or as a graph output). */
+    private final Map<Node, Integer> uses = new IdentityHashMap<>();
     List<Unit> schedule;
     final List<Buf> bufs = new ArrayList<>();
     private int nextUnit;
@@ -111,6 +113,8 @@ final class Planner {
     Planner(Graph graph, Map<String, Dim> binding, Map<String, String> inPlace) {
         this.graph = graph;
         this.binding = binding;
+        for (Node n : graph.nodes()) for (Node i : n.inputs()) uses.merge(i, 1, Integer::sum);
+        for (Node o : graph.outputs().values()) uses.merge(o, 2, Integer::sum); // never fused away
         for (Node n : graph.nodes()) lower(n);
         planOutputs(inPlace);
         for (Unit u : units) if (u instanceof Unit.Group g) buildGroupLoop(g);
@@ -173,6 +177,7 @@ final class Planner {
             case "tile" -> tile(in);
             default -> {
                 if (!ScalarOps.has(n.opName())) throw new DlmException(n.span(), "the code generator does not support op '" + n.opName() + "'");
+                if (fuseIntoGemm(in)) return;
                 elementwise(in);
             }
         }
@@ -481,6 +486,42 @@ final class Planner {
         out.producer = u;
         u.c = out;
         in.view = View.contiguous(out, in.shape);
+    }
+
+    /**
+     * A dense layer's {@code relu(x·W + b)}: the bias add and the relu of a matrix product's only
+     * reader become the product's epilogue (applied while the tile is in registers), so neither
+     * the product nor the sum is stored and re-read. Applies to f32 2-D products whose result is
+     * read once (by this op), with a bias that is a stored row vector (shape [n] or [1, n]).
+     */
+    private boolean fuseIntoGemm(Info in) {
+        Node n = in.node;
+        if (in.dtype != DType.F32 || !(n.is("add") || n.is("relu"))) return false;
+        for (int side = 0; side < n.inputs().size(); side++) {
+            Info x = info(n.input(side));
+            if (x.view == null || !(x.view.base().producer instanceof Unit.Gemm g) || g.c != x.view.base()) continue;
+            if (g.dtype != DType.F32 || g.batch.length != 0 || g.relu || uses.getOrDefault(x.node, 0) != 1) continue;
+            if (!x.view.isWhole() || !Arrays.equals(x.shape, in.shape) || in.shape.length != 2) continue;
+            if (n.is("relu")) {
+                g.relu = true;
+            } else {
+                if (g.biasAdded) continue;
+                Info b = info(n.input(1 - side));
+                View bv = b.view;
+                if (bv == null || b.lit != null) continue;
+                boolean row = bv.rank() == 1 && bv.shape()[0] == g.n && bv.strides()[0] == 1
+                        || bv.rank() == 2 && bv.shape()[0] == 1 && bv.shape()[1] == g.n && bv.strides()[1] == 1;
+                if (!row) continue;
+                g.biasAdded = true;
+                g.bias = bv.base();
+                g.biasOff = bv.offset();
+                readBy(g, bv);
+            }
+            g.nodes.add(n);
+            in.view = x.view;
+            return true;
+        }
+        return false;
     }
 
     /** An operand's strides over the output's batch axes (right-aligned; broadcast axes get 0). */

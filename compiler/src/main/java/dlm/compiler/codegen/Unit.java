@@ -88,6 +88,10 @@ abstract class Unit {
         int aOff, ars, acs, bOff, brs, bcs;
         int m, n, k;
         int[] batch = new int[0], aBatch = new int[0], bBatch = new int[0];
+        /** Fused epilogue (see {@code dlm.runtime.kernels.Epilogue}): a row-vector bias at {@code bias[biasOff..]}, then relu. */
+        Value bias;
+        int biasOff;
+        boolean biasAdded, relu;
 
         Gemm(int id, DType dtype) {
             super(id);

@@ -65,8 +65,12 @@ final class ElementwiseOps {
         // At the kinks, abs and relu take the subgradient 0 (as PyTorch): sign(0) = 0, relu'(0) = 0.
         OpRegistry.register(UnaryOp.numeric("neg", x -> -x, x -> -x, unary((out, x, g, d) -> d.neg(g))));
         OpRegistry.register(UnaryOp.numeric("abs", Math::abs, Math::abs, unary((out, x, g, d) -> d.mul(g, d.sign(x)))));
+        // relu's rule reads its output, as PyTorch's threshold_backward does: out > 0 exactly when
+        // x > 0 (NaN included: max(NaN, 0) is NaN), and then the pre-activation is not needed by
+        // the backward pass, so the code generator can fuse a dense layer's bias and relu into its
+        // matrix product's epilogue without storing x.
         OpRegistry.register(UnaryOp.numeric("relu", x -> Math.max(x, 0.0), x -> Math.max(x, 0L),
-                unary((out, x, g, d) -> d.maskWhere(d.greater(x, d.scalarLike(0, x)), g))));
+                unary((out, x, g, d) -> d.maskWhere(d.greater(out, d.scalarLike(0, x)), g))));
         OpRegistry.register(UnaryOp.numeric("square", x -> x * x, x -> x * x, unary((out, x, g, d) -> d.mul(g, d.scale(x, 2)))));
         // sign is piecewise constant: a zero cotangent (null), so nothing flows through it.
         OpRegistry.register(UnaryOp.numeric("sign", Math::signum, Long::signum, unary((out, x, g, d) -> null)));

@@ -121,6 +121,22 @@ public final class CompiledTrainer implements Trainer {
         return in.output().copy();
     }
 
+    /**
+     * Feeds a batch to the compiled step of {@code kind} for its size (and, for a train step,
+     * advances the step counter) without running it: for callers that run the step themselves,
+     * method by method ({@code dlmc profile}). Returns the step.
+     */
+    public CompiledGraph prepare(StepKind kind, Tensor images, Tensor labels) {
+        syncParams();
+        Inst in = instance(kind, images);
+        feed(in, images, kind == StepKind.PREDICT ? null : labels);
+        if (kind == StepKind.TRAIN) {
+            step++;
+            stepTensor.f32Storage()[0] = (float) step;
+        }
+        return in.graph();
+    }
+
     /** The compiled instance of a step kind for a batch size (compiling it on first use). */
     public CompiledGraph compiled(StepKind kind, int batch) { return instance(kind, batch).graph(); }
 

@@ -62,10 +62,14 @@ class MnistPlanTest {
         Unit first = p.schedule.get(0);
         assertEquals(List.of("cast", "div"), ops(first));
         assertEquals(1, first.loops().get(0).dims.length, "one flat loop");
-        // bias + relu (and the relu mask the backward pass needs) in one loop
-        assertTrue(p.schedule.stream().anyMatch(u -> ops(u).containsAll(List.of("add", "relu", "greater"))), "bias+relu fused");
-        // the relu gradient (mask x upstream gradient) with the bias gradient's reduction
-        assertTrue(p.schedule.stream().anyMatch(u -> ops(u).equals(List.of("where", "sum"))), "relu backward + bias grad fused");
+        // each dense layer's bias (and the hidden layer's relu) is the epilogue of its product
+        Unit.Gemm hidden = (Unit.Gemm) gemms.stream().filter(u -> ops(u).equals(List.of("matmul", "add", "relu"))).findFirst().orElseThrow();
+        assertTrue(hidden.biasAdded && hidden.relu && hidden.bias.node.name().equals("hidden.b"), "bias+relu fused into x@W1");
+        Unit.Gemm output = (Unit.Gemm) gemms.stream().filter(u -> ops(u).equals(List.of("matmul", "add"))).findFirst().orElseThrow();
+        assertTrue(output.biasAdded && !output.relu && output.bias.node.name().equals("output.b"), "bias fused into h@W2");
+        assertEquals(3, gemms.stream().filter(u -> ops(u).equals(List.of("matmul"))).count(), "the backward products have no epilogue");
+        // the relu gradient (mask of the relu's output x upstream gradient) with the bias gradient's reduction
+        assertTrue(p.schedule.stream().anyMatch(u -> ops(u).equals(List.of("greater", "where", "sum"))), "relu backward + bias grad fused");
         // each param's whole Adam update is ONE loop writing w, m and v in place, after every reader of the old w
         for (Node param : tg.params) {
             List<Unit> writers = p.schedule.stream().filter(u -> u.inPlace.stream().anyMatch(v -> v.node.name().equals(param.name()))).toList();

@@ -96,6 +96,19 @@ class OpsCompiledTest {
                     if (d.isFloating()) { round(a); round(b); if (a.size() > 1) a.setDouble(0, Double.NaN); }
                     simple(op, Attrs.EMPTY, false, a, b);
                 }
+        // every pair of special values: the branch-free float comparisons (signed zeros,
+        // subnormals, infinities, NaN, neighbours, the extremes whose difference overflows)
+        double[] special = {Double.NaN, Double.NEGATIVE_INFINITY, -Float.MAX_VALUE, -1, -Float.MIN_VALUE, -0.0, 0.0,
+                Float.MIN_VALUE, Float.MIN_NORMAL, 1, Math.nextUp(1f), Float.MAX_VALUE, Double.POSITIVE_INFINITY};
+        for (String op : List.of("less", "lessEqual", "greater", "greaterEqual", "equal", "notEqual"))
+            for (DType d : List.of(F32, F64)) {
+                Tensor a = Tensor.zeros(d, special.length, 1), b = Tensor.zeros(d, 1, special.length);
+                for (int i = 0; i < special.length; i++) {
+                    a.setDouble(i, special[i]);
+                    b.setDouble(i, d == F64 && i == 4 ? -Double.MIN_VALUE : d == F64 && i == 11 ? Double.MAX_VALUE : special[i]);
+                }
+                simple(op, Attrs.EMPTY, false, a, b);
+            }
         for (String op : List.of("equal", "notEqual", "and", "or"))
             for (int[][] s : BINARY_SHAPES) simple(op, Attrs.EMPTY, false, random(BOOL, s[0], r), random(BOOL, s[1], r));
         for (DType d : List.of(F32, F64, I32, U8, BOOL))

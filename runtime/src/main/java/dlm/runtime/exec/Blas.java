@@ -30,6 +30,19 @@ public final class Blas {
         dlm.runtime.kernels.Gemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
+    /**
+     * f32 product with a fused epilogue ({@code dlm.runtime.kernels.Epilogue} by ordinal: 1 bias,
+     * 2 relu, 3 bias then relu), the bias a row vector {@code bias[biasOff .. biasOff + n)}.
+     */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, float[] bias, int biasOff, int epilogue) {
+        dlm.runtime.kernels.Gemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false,
+                bias, biasOff, EPILOGUES[epilogue]);
+    }
+
+    private static final dlm.runtime.kernels.Epilogue[] EPILOGUES = dlm.runtime.kernels.Epilogue.values();
+
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
                              double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                              double[] c, int cOff, int ldc, boolean accumulate) {

@@ -23,8 +23,25 @@ public final class StepClasses {
 
     /** Defines a hidden class (strongly reachable only through its instances and Class object). */
     public static Class<?> defineHidden(byte[] classBytes) {
+        return defineHiddenLookup(classBytes).lookupClass();
+    }
+
+    /**
+     * Defines a hidden class and returns the full-privilege lookup on it (the only way to reach its
+     * private methods, e.g. to time its steps one by one).
+     */
+    public static MethodHandles.Lookup defineHiddenLookup(byte[] classBytes) {
         try {
-            return MethodHandles.lookup().defineHiddenClass(classBytes, true).lookupClass();
+            return MethodHandles.lookup().defineHiddenClass(classBytes, true);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A lookup with private access on a class {@link #defineInLoader} defined. */
+    public static MethodHandles.Lookup privateLookup(Class<?> stepClass) {
+        try {
+            return MethodHandles.privateLookupIn(stepClass, MethodHandles.lookup());
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }

@@ -321,13 +321,31 @@ final class ClassGen {
 
     private void gemm(Emitter e, Unit.Gemm g) {
         Node n = g.firstNode();
-        e.loadArrays(g.bias == null ? List.of(g.a, g.b, g.c) : List.of(g.a, g.b, g.c, g.bias));
+        List<Value> arrays = new ArrayList<>(List.of(g.a, g.b, g.c));
+        if (g.bias != null) arrays.add(g.bias);
+        if (g.aTable != null) arrays.add(g.aTable);
+        e.loadArrays(arrays);
         Code c = e.c;
         Local a = e.array(g.a), b = e.array(g.b), out = e.array(g.c);
         int mn = g.m * g.n;
         int epilogue = (g.biasAdded ? 1 : 0) | (g.relu ? 2 : 0);
         e.as(n, () -> batchLoop(c, g, 0, new Object[] {g.aOff, g.bOff, 0}, offs -> {
-            if (epilogue != 0) {
+            if (g.aTable != null) {
+                // op(A) from u8 codes through a table, converted while packing (see Planner.tabulateByteOperands)
+                int[] la = Planner.blasLayout(g.m, g.k, g.ars, g.acs), lb = Planner.blasLayout(g.k, g.n, g.brs, g.bcs);
+                c.bconst(la[0] == 1).bconst(lb[0] == 1).iconst(g.m).iconst(g.n).iconst(g.k);
+                c.load(a);
+                push(c, offs[0]);
+                c.iconst(la[1]).load(e.array(g.aTable)).load(b);
+                push(c, offs[1]);
+                c.iconst(lb[1]).load(out);
+                push(c, offs[2]);
+                c.iconst(Math.max(g.n, 1));
+                if (g.bias != null) c.load(e.array(g.bias));
+                else c.insn(ACONST_NULL);
+                c.iconst(g.biasOff).iconst(epilogue);
+                c.invokeStatic(Blas.class, "sgemmTable", "(ZZIII[BII[F[FII[FII[FII)V");
+            } else if (epilogue != 0) {
                 // a dense layer: bias and relu applied by the kernel (see Planner.fuseIntoGemm)
                 int[] la = Planner.blasLayout(g.m, g.k, g.ars, g.acs), lb = Planner.blasLayout(g.k, g.n, g.brs, g.bcs);
                 c.bconst(la[0] == 1).bconst(lb[0] == 1).iconst(g.m).iconst(g.n).iconst(g.k);

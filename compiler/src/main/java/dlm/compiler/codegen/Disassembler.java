@@ -54,6 +54,12 @@ final class Disassembler {
                     if (!n.span().isNone()) sb.append("   ").append(ClassGen.sourceFileOf(n)).append(':').append(n.span().line());
                     sb.append('\n');
                 }
+                if (u instanceof Unit.Gemm g && g.aTable != null) {
+                    sb.append("  //   op(A) read from u8 codes through a 256-entry table (").append(g.aTable.describe()).append(") of:\n");
+                    for (Node n : g.tabulated)
+                        sb.append("  //     ").append(n.label()).append(" = ").append(n.opName()).append(" : ").append(n.type())
+                                .append(n.span().isNone() ? "" : "   " + ClassGen.sourceFileOf(n) + ":" + n.span().line()).append('\n');
+                }
             }
             Textifier t = new Textifier();
             m.accept(new TraceMethodVisitor(t));

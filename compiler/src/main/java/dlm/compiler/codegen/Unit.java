@@ -92,6 +92,10 @@ abstract class Unit {
         Value bias;
         int biasOff;
         boolean biasAdded, relu;
+        /** Non-null: {@code a} holds u8 codes and op(A)'s elements are {@code aTable[code]} (an f32[256] constant). */
+        Value aTable;
+        /** The element-wise nodes that {@link #aTable} tabulates (computed at compile time, no code of their own). */
+        final List<Node> tabulated = new ArrayList<>();
 
         Gemm(int id, DType dtype) {
             super(id);

@@ -41,6 +41,25 @@ public final class Blas {
                 bias, biasOff, EPILOGUES[epilogue]);
     }
 
+    /**
+     * f32 product whose left operand is u8 codes mapped through a 256-entry table while the kernel
+     * packs them ({@code op(A)(i, p) = table[a[…] & 0xFF]}, see {@code dlm.runtime.kernels.TablePackA}),
+     * with an optional fused epilogue as above (0: none).
+     */
+    public static void sgemmTable(boolean transA, boolean transB, int m, int n, int k,
+                                  byte[] a, int aOff, int lda, float[] table, float[] b, int bOff, int ldb,
+                                  float[] c, int cOff, int ldc, float[] bias, int biasOff, int epilogue) {
+        long last = (long) aOff + (transA ? (long) (k - 1) * lda + m - 1 : (long) (m - 1) * lda + k - 1);
+        if (m > 0 && k > 0 && (aOff < 0 || last >= a.length))
+            throw new IndexOutOfBoundsException("A needs elements up to " + last + ", the array has " + a.length);
+        dlm.runtime.kernels.TablePackA pack = dlm.runtime.kernels.TablePackA.local().set(transA, a, aOff, lda, table);
+        try {
+            dlm.runtime.kernels.Gemm.sgemm(pack, transB, m, n, k, b, bOff, ldb, c, cOff, ldc, false, bias, biasOff, EPILOGUES[epilogue]);
+        } finally {
+            pack.clear();
+        }
+    }
+
     private static final dlm.runtime.kernels.Epilogue[] EPILOGUES = dlm.runtime.kernels.Epilogue.values();
 
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k,

@@ -143,9 +143,15 @@ for t in 1 2; do
   measure "gemm-$t" "${blas[@]}" "$PY" "$helpers/gemm_numpy.py" && tail -n 1 "$work/gemm-$t.out" >"$work/gemm-$t.json" || true
 done
 
-# DLM's own GEMM figures come from the JMH module in bench/, when it has been built.
+# DLM's own GEMM figures come from the JMH module in bench/ (built here when missing or older
+# than the kernel sources).
 dlm_gemm() {
   local jar="$bench/target/benchmarks.jar"
+  if [ ! -f "$jar" ] || [ -n "$(find "$root/runtime/src" "$bench/src" -newer "$jar" -name '*.java' -print -quit 2>/dev/null)" ]; then
+    say "building the JMH benchmarks (mvn -pl bench -am package)"
+    (cd "$root" && JAVA_HOME="$(dirname "$(dirname "$java")")" mvn -q -B -pl bench -am package -DskipTests >"$work/bench-build.log" 2>&1) \
+      || { say "  the benchmark build failed; see the end of its log:"; tail -n 20 "$work/bench-build.log" >&2; }
+  fi
   if [ ! -f "$jar" ]; then touch "$work/dlm-gemm.missing"; return 0; fi
   say "gemm: DLM's JMH GEMM benchmarks ($jar)"
   measure dlm-gemm "$java" -jar "$jar" 'Gemm' -f 1 -wi 2 -i 3 -w 1 -r 1 -rf json -rff "$work/dlm-gemm.json" || rm -f "$work/dlm-gemm.json"

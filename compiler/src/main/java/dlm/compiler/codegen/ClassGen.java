@@ -128,7 +128,7 @@ final class ClassGen {
      * label checks), big, and every array it stores to is read, if at all, only at the stored
      * element (so no part reads what another writes).
      */
-    private static boolean parallel(Loop l) {
+    static boolean parallel(Loop l) {
         if (l.red != null || !l.checks.isEmpty() || l.stores.isEmpty() || l.dims.length == 0 || l.dims[0] < 2) return false;
         long n = 1;
         for (int d : l.dims) n *= d;

@@ -59,6 +59,8 @@ import java.util.Set;
 final class Planner {
     /** Members per group, so that one group's method stays far below the JIT's 8000-byte limit. */
     static final int MAX_GROUP = 100;
+    /** Keep big stored element-wise loops parallel by giving their reductions loops of their own (property {@code dlm.codegen.splitReductions}, default true). */
+    static final boolean SPLIT_REDUCTIONS = !"false".equals(System.getProperty("dlm.codegen.splitReductions"));
 
     /** What the planner knows about one node. */
     static final class Info {
@@ -346,7 +348,13 @@ final class Planner {
         Node n = in.node;
         Info x = info(n.input(0));
         Unit.Group g;
-        if (x.group != null && x.group.reduction == null && x.group.size() < MAX_GROUP) g = x.group;
+        // A big element-wise loop whose result is stored anyway (read elsewhere too: the relu
+        // gradient, read by the bias gradient's sum and by the weight gradient's product) stays
+        // element-wise, so that it runs split over all cores; the reduction re-reads the stored
+        // values in a loop of its own (which C2 vectorizes). Fused, the loop would be one thread's.
+        boolean bigAndStored = SPLIT_REDUCTIONS && x.group != null && uses.getOrDefault(x.node, 0) > 1
+                && (long) View.numel(x.shape) >= ClassGen.PARALLEL_MIN_ELEMENTS;
+        if (x.group != null && x.group.reduction == null && x.group.size() < MAX_GROUP && !bigAndStored) g = x.group;
         else {
             g = newGroup(x.shape);
             if (x.lit == null) readBy(g, stored(x));

@@ -75,8 +75,11 @@ class MnistPlanTest {
         Unit.Gemm output = (Unit.Gemm) gemms.stream().filter(u -> ops(u).equals(List.of("matmul", "add"))).findFirst().orElseThrow();
         assertTrue(output.biasAdded && !output.relu && output.bias.node.name().equals("output.b"), "bias fused into h@W2");
         assertEquals(3, gemms.stream().filter(u -> ops(u).equals(List.of("matmul"))).count(), "the backward products have no epilogue");
-        // the relu gradient (mask of the relu's output x upstream gradient) with the bias gradient's reduction
-        assertTrue(p.schedule.stream().anyMatch(u -> ops(u).equals(List.of("greater", "where", "sum"))), "relu backward + bias grad fused");
+        // the relu gradient (mask of the relu's output x upstream gradient) is one element-wise
+        // loop, split over the cores; the bias gradient sums what it stored (for dW1) in a loop of its own
+        Unit reluGrad = p.schedule.stream().filter(u -> ops(u).equals(List.of("greater", "where"))).findFirst().orElseThrow();
+        assertTrue(ClassGen.parallel(((Unit.Group) reluGrad).loop), "the relu gradient runs on all cores");
+        assertTrue(p.schedule.stream().anyMatch(u -> ops(u).equals(List.of("sum")) && u.order > reluGrad.order), "the bias gradient's sum");
         // each param's whole Adam update is ONE loop writing w, m and v in place, after every reader of the old w
         for (Node param : tg.params) {
             List<Unit> writers = p.schedule.stream().filter(u -> u.inPlace.stream().anyMatch(v -> v.node.name().equals(param.name()))).toList();

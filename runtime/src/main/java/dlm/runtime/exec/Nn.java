@@ -10,35 +10,48 @@ package dlm.runtime.exec;
 public final class Nn {
     private Nn() {}
 
+    /** Per-thread row of exponentials, so that softmax computes each Math.exp once (it dominates). */
+    private static final ThreadLocal<double[][]> EXPS = ThreadLocal.withInitial(() -> new double[][] {new double[16]});
+
+    private static double[] exps(int n) {
+        double[][] h = EXPS.get();
+        if (h[0].length < n) h[0] = new double[n];
+        return h[0];
+    }
+
     public static void softmax(float[] x, int xOff, float[] y, int yOff, int outer, int n, int inner, boolean log) {
+        double[] e = exps(n);
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * n * inner + i;
                 double max = Double.NEGATIVE_INFINITY;
                 for (int k = 0; k < n; k++) max = Math.max(max, x[xOff + base + k * inner]);
                 double sum = 0;
-                for (int k = 0; k < n; k++) sum += Math.exp(x[xOff + base + k * inner] - max);
-                double logSum = Math.log(sum);
-                for (int k = 0; k < n; k++) {
-                    double shifted = x[xOff + base + k * inner] - max;
-                    y[yOff + base + k * inner] = (float) (log ? shifted - logSum : Math.exp(shifted) / sum);
+                for (int k = 0; k < n; k++) sum += (e[k] = Math.exp(x[xOff + base + k * inner] - max));
+                if (log) {
+                    double logSum = Math.log(sum);
+                    for (int k = 0; k < n; k++) y[yOff + base + k * inner] = (float) ((x[xOff + base + k * inner] - max) - logSum);
+                } else {
+                    for (int k = 0; k < n; k++) y[yOff + base + k * inner] = (float) (e[k] / sum);
                 }
             }
         }
     }
 
     public static void softmax(double[] x, int xOff, double[] y, int yOff, int outer, int n, int inner, boolean log) {
+        double[] e = exps(n);
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * n * inner + i;
                 double max = Double.NEGATIVE_INFINITY;
                 for (int k = 0; k < n; k++) max = Math.max(max, x[xOff + base + k * inner]);
                 double sum = 0;
-                for (int k = 0; k < n; k++) sum += Math.exp(x[xOff + base + k * inner] - max);
-                double logSum = Math.log(sum);
-                for (int k = 0; k < n; k++) {
-                    double shifted = x[xOff + base + k * inner] - max;
-                    y[yOff + base + k * inner] = log ? shifted - logSum : Math.exp(shifted) / sum;
+                for (int k = 0; k < n; k++) sum += (e[k] = Math.exp(x[xOff + base + k * inner] - max));
+                if (log) {
+                    double logSum = Math.log(sum);
+                    for (int k = 0; k < n; k++) y[yOff + base + k * inner] = (x[xOff + base + k * inner] - max) - logSum;
+                } else {
+                    for (int k = 0; k < n; k++) y[yOff + base + k * inner] = e[k] / sum;
                 }
             }
         }

@@ -61,6 +61,26 @@ class BackendCliTest {
     }
 
     @Test
+    void profileTimesEachStepMethodOnRealBatches() {
+        String mnist = TestFiles.example("mnist.dlm").toString(), data = TestFiles.dataDir().toString();
+        CliRunner r = CliRunner.run("profile", mnist, "--data", data, "--steps", "3", "--warmup", "2");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("train step, batch 128: 3 timed runs after 2 warm-up runs"), r.out());
+        // the first product carries the dense layer's bias and relu, and reports its GFLOP/s
+        assertTrue(Pattern.compile("%  +\\d+\\.\\d +matmul +relu hidden @7 \\+2 fused \\(s0_matmul_7\\)").matcher(r.out()).find(), r.out());
+        assertTrue(Pattern.compile("total over \\d+ step methods, mean of 3 runs").matcher(r.out()).find(), r.out());
+        CliRunner predict = CliRunner.run("profile", mnist, "--data", data, "--steps", "2", "--warmup", "0", "--step", "predict", "--top", "2");
+        assertEquals(0, predict.status(), predict.err());
+        assertTrue(predict.out().contains("more step methods"), predict.out());
+        CliRunner interp = CliRunner.run("profile", mnist, "--data", data, "--backend", "interp");
+        assertEquals(2, interp.status());
+        assertTrue(interp.err().contains("profile times compiled steps; --backend interp has none"), interp.err());
+        CliRunner zero = CliRunner.run("profile", mnist, "--data", data, "--steps", "0");
+        assertEquals(2, zero.status());
+        assertTrue(zero.err().contains("--steps must be 1 or more"), zero.err());
+    }
+
+    @Test
     void disasmShowsBytecodeWithTheDlmLines() {
         CliRunner r = CliRunner.run("disasm", TestFiles.example("mnist.dlm").toString(), "--step", "predict");
         assertEquals(0, r.status(), r.err());

@@ -28,6 +28,20 @@
  * {@link dlm.runtime.exec.Blas} (transposed operands passed as flags), softmax/logSoftmax rows and
  * sparse softmax-crossentropy ({@link dlm.runtime.exec.Nn}).
  *
+ * <h2>Fusion around the matrix products</h2>
+ * <ul>
+ *   <li><b>Epilogue:</b> a dense layer's {@code relu(x·W + b)} is one kernel call: when a product's
+ *       only reader adds a stored row vector, and/or the result's only reader is a relu, both run
+ *       in the GEMM's epilogue while the tile is in registers ({@code Planner.fuseIntoGemm}). This
+ *       is why relu's VJP reads its output ({@code out > 0}, as PyTorch's threshold_backward): the
+ *       pre-activation is then never stored.</li>
+ *   <li><b>u8 operands:</b> a product's left operand that is an element-wise function of one u8
+ *       array ({@code images.toF32() / 255f}) and has no other reader is tabulated at compile time
+ *       (256 values, computed by the reference evaluation) and applied by the GEMM while it packs
+ *       the bytes ({@code Planner.tabulateByteOperands}, {@code TablePackA}); no float copy of the
+ *       batch exists, for x·W1 and for the weight gradient xᵀ·dz alike.</li>
+ * </ul>
+ *
  * <h2>Exactness</h2>
  * Generated loops compute what the reference interpreter computes, bit for bit: each node's
  * value is rounded to its dtype as the interpreter's store would round it, f32 arithmetic that
@@ -40,7 +54,11 @@
  * rather than Vector API code: measured on this machine, the Adam update (memory-bound) runs
  * equally fast either way, and what kept loops slow were data-dependent branches (a relu mask
  * or a {@code where} mispredicting on half the elements), which the generator avoids by emitting
- * comparisons and selects branch-free (FCMPL/LCMP arithmetic, bit selects).
+ * comparisons and selects branch-free (bit selects; float comparisons from the sign and NaN bits
+ * of a difference, because C2 compiles FCMP itself to compare-and-jump on x86: 7 ns an element
+ * on a random relu mask, against about 1 ns branch-free). C2 does not vectorize those bit tricks
+ * (no vectorized float-to-int bit moves), so a loop with a comparison runs scalar, at ~1 ns an
+ * element; pure arithmetic loops are vectorized.
  *
  * <h2>Parallel loops</h2>
  * An element-wise loop (no reduction, no label check) of at least
@@ -50,7 +68,9 @@
  * {@link dlm.runtime.kernels.KernelPool} through the instance's one
  * {@link dlm.runtime.kernels.ParallelLoops.Task} (made in the constructor: nothing is allocated
  * per step). Each element is computed by the same code as before, so results are bit-identical;
- * reductions are never split. In the MNIST train step these are the u8→f32 input scaling,
- * bias+relu, and the Adam update of the 784×512 weight.
+ * reductions are never split. A big loop whose value is stored anyway does not take in a
+ * reduction of it (which would make it one thread's): the reduction gets a loop of its own,
+ * which re-reads the stored values (property {@code dlm.codegen.splitReductions}). In the MNIST
+ * train step the parallel loops are the relu gradient and the Adam update of the 784×512 weight.
  */
 package dlm.compiler.codegen;

@@ -141,6 +141,35 @@ def dlm_gemm(work):
     return rows
 
 
+# GemmBench's benchmarks and the NumPy shapes (m, k, n) they time, in gemm_numpy.py's order.
+GEMM_BENCH = {(128, 784, 512): "fwd1", (784, 128, 512): "dW1", (128, 512, 10): "fwd2",
+              (128, 10, 512): "dh", (512, 128, 10): "dW2", (1024, 1024, 1024): "sq1024"}
+
+
+def side_by_side(work):
+    """DLM (JMH) and NumPy GFLOP/s per product and thread count, with their ratio."""
+    g = {t: load(work, f"gemm-{t}.json") for t in (1, 2)}
+    path = os.path.join(work, "dlm-gemm.json")
+    if not (g[1] or g[2]) or not os.path.exists(path):
+        return []
+    dlm = {}
+    for e in json.load(open(path)):
+        name = e["benchmark"].rsplit(".", 1)[-1]
+        threads = int((e.get("params") or {}).get("threads", 0))
+        dlm[(name, threads)] = jmh_gflops(e)
+    rows = ["| product (m·k·n) | DLM 1 thr | NumPy 1 thr | DLM ÷ NumPy | DLM 2 thr | NumPy 2 thr | DLM ÷ NumPy |",
+            "|---|---|---|---|---|---|---|"]
+    for i, r in enumerate((g[1] or g[2])["results"]):
+        bench = GEMM_BENCH.get((r["m"], r["k"], r["n"]))
+        cells = []
+        for t in (1, 2):
+            d = dlm.get((bench, t))
+            n = g[t]["results"][i]["gflops"] if g[t] else None
+            cells += [fmt(d, ".1f"), fmt(n, ".1f"), "—" if d is None or not n else f"{d / n:.2f}"]
+        rows.append(f"| {r['shape']} | " + " | ".join(cells) + " |")
+    return rows
+
+
 def main():
     work = sys.argv[1]
     out = ["# DLM vs PyTorch vs NumPy: the chapter's MNIST model (784-512 relu-10 softmax)", ""]
@@ -157,8 +186,12 @@ def main():
             "Python: median of 5 passes after a warm-up (softmax, no loss); DLM: `predict_seconds` from its JSON "
             "(one pass after a warm-up pass; `eval_seconds`, cold and with the loss, when dlmc is older).", ""]
     out += inference_table(runs)
-    out += ["", "## Matrix products, fp32 (median of 7 samples after warm-up)", ""] + gemm_table(work)
-    out += [""] + dlm_gemm(work)
+    both = side_by_side(work)
+    if both:
+        out += ["", "## Matrix products, fp32 GFLOP/s: DLM (JMH GemmBench) and NumPy/OpenBLAS side by side", "",
+                "DLM ÷ NumPy ≥ 1 means DLM is faster; same thread count on both sides.", ""] + both
+    out += ["", "## Matrix products, fp32: NumPy (median of 7 samples after warm-up)", ""] + gemm_table(work)
+    out += ["", "DLM's JMH results as measured:", ""] + dlm_gemm(work)
     print("\n".join(out))
 
 

@@ -1,6 +1,7 @@
 package dlm.runtime.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -300,11 +301,20 @@ public final class Gemm {
             this.a = a; this.aOff = aOff; this.lda = lda;
             int w = n <= V ? V : 2 * V;
             float[] t = Scratch.get().bt(w * k);
-            // P(p, j) = op(B)(p, j), k × w, zero-padded
-            for (int p = 0; p < k; p++) {
-                int d = p * w;
-                for (int j = 0; j < n; j++) t[d + j] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-                for (int j = n; j < w; j++) t[d + j] = 0f;
+            // P(p, j) = op(B)(p, j), k × w, zero-padded. Vector copies (masked to n columns) where B's
+            // rows are contiguous: the scalar loop took ~15% of the model's 128×512·512×10.
+            if (!transB) {
+                VectorMask<Float> m0 = S.indexInRange(0, Math.min(n, V)), m1 = S.indexInRange(V, n);
+                for (int p = 0, src = bOff, d = 0; p < k; p++, src += ldb, d += w) {
+                    FloatVector.fromArray(S, b, src, m0).intoArray(t, d);
+                    if (w > V) FloatVector.fromArray(S, b, src + V, m1).intoArray(t, d + V);
+                }
+            } else {
+                java.util.Arrays.fill(t, 0, k * w, 0f);
+                for (int j = 0; j < n; j++) {
+                    int src = bOff + j * ldb;
+                    for (int p = 0, d = j; p < k; p++, d += w) t[d] = b[src + p];
+                }
             }
             this.bt = t; this.nrs = w;
             this.c = c; this.cOff = cOff; this.ldc = ldc;
@@ -728,6 +738,7 @@ public final class Gemm {
     private static void narrowRows(Call q, int i0, int i1, float[] t) {
         final int n = q.cols, k = q.k, lda = q.lda, ldc = q.ldc, e = q.e, w = q.nrs;
         final float[] a = q.a, pb = q.bt, c = q.c;
+        final VectorMask<Float> m0 = S.indexInRange(0, Math.min(n, V)), m1 = S.indexInRange(V, n);
         for (int i = i0; i < i1; i += 8) {
             int mr = Math.min(8, i1 - i);
             int ar0 = q.aOff + Math.min(i + 0, i1 - 1) * lda;
@@ -740,15 +751,22 @@ public final class Gemm {
             int ar7 = q.aOff + Math.min(i + 7, i1 - 1) * lda;
             if (w == V) rows1(k, a, ar0, ar1, ar2, ar3, ar4, ar5, ar6, ar7, pb, t);
             else rows2(k, a, ar0, ar1, ar2, ar3, ar4, ar5, ar6, ar7, pb, t);
+            // masked vector stores with the epilogue in vectors (a scalar loop here cost ~10%)
             for (int r = 0; r < mr; r++) {
                 int ci = q.cOff + (i + r) * ldc, ti = r * w;
-                for (int j = 0; j < n; j++) {
-                    float v = t[ti + j];
-                    if (q.acc) v += c[ci + j];
-                    c[ci + j] = epi(v, e, q.bias, q.biasOff + j);
-                }
+                narrowStore(q, t, ti, c, ci, 0, m0);
+                if (w > V) narrowStore(q, t, ti + V, c, ci + V, V, m1);
             }
         }
+    }
+
+    /** One vector of a narrow row: {@code c[ci ..] = e(t[ti ..] [+ c])} on the lanes of {@code mask} (columns j0 + lane). */
+    private static void narrowStore(Call q, float[] t, int ti, float[] c, int ci, int j0, VectorMask<Float> mask) {
+        FloatVector v = FloatVector.fromArray(S, t, ti);
+        if (q.acc) v = v.add(FloatVector.fromArray(S, c, ci, mask));
+        if ((q.e & E_BIAS) != 0) v = v.add(FloatVector.fromArray(S, q.bias, q.biasOff + j0, mask));
+        if ((q.e & E_RELU) != 0) v = v.max(0f);
+        v.intoArray(c, ci, mask);
     }
 
     /**

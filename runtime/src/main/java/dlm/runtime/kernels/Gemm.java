@@ -27,7 +27,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li><b>Narrow results</b> (n ≤ 2·V and n &lt; {@link #SMALL_N}): {@code A·B} and {@code A·Bᵀ}
  *   compute each row of C as one or two vectors, 8 rows at a time, broadcasting A's elements
  *   straight from A (A is not packed: for the model's 128×512·512×10 packing A would cost as much as
- *   the product) against op(B) packed k×16. {@code Aᵀ·B} and {@code Aᵀ·Bᵀ} compute
+ *   the product) against op(B) packed k×16 (masked vector copies of B's rows), and write C with
+ *   masked vector stores, the epilogue in vectors (these two replaced scalar loops: 1.2-1.3× on
+ *   128×512·512×10). {@code Aᵀ·B} and {@code Aᵀ·Bᵀ} compute
  *   Cᵀ = op(B)ᵀ·op(A)ᵀ with the packed kernel, the long m dimension in the vector lanes and A's rows
  *   read in place, and store the tiles transposed.</li>
  *   <li><b>Edges:</b> partial tiles run the same kernel into a small scratch tile and are copied

@@ -43,6 +43,29 @@ class GemmTest {
             assertOk(new GemmCheck(r, (layout & 1) != 0, (layout & 2) != 0, m, n, k, true, (m + n + k) % 2 == 0, Epilogue.BIAS));
     }
 
+    /**
+     * The narrow path (n ≤ 2V, n &lt; SMALL_N, A not transposed) packs op(B) with masked vector
+     * loads and writes C with masked vector stores: every n on both sides of V, rows not a multiple
+     * of 8, offsets and padded leading dimensions (C's padding must stay untouched), accumulation and
+     * every epilogue, B stored either way.
+     */
+    @Test
+    void narrowPathMaskedLoadsAndStores() {
+        Random r = new Random(17);
+        Epilogue[] es = Epilogue.values();
+        int maxN = Math.min(2 * Gemm.V, Gemm.SMALL_N - 1);
+        for (int n = 1; n <= maxN; n++) {
+            for (int m : new int[] {1, 7, 9, 21}) {
+                for (int k : new int[] {1, 3, 17, 130}) {
+                    for (int layout = 0; layout < 4; layout++) {
+                        boolean tB = (layout & 1) != 0, acc = (layout & 2) != 0;
+                        assertOk(new GemmCheck(r, false, tB, m, n, k, true, acc, es[(n + m + layout) % es.length]));
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void multipleKAndRowAndColumnBlocks() {
         // k > KC (several k blocks, accumulated through C), m > MC, n > NC

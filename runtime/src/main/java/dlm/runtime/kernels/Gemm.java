@@ -29,7 +29,10 @@ import jdk.incubator.vector.VectorSpecies;
  *   straight from A (A is not packed: for the model's 128×512·512×10 packing A would cost as much as
  *   the product) against op(B) packed k×16 (masked vector copies of B's rows), and write C with
  *   masked vector stores, the epilogue in vectors (these two replaced scalar loops: 1.2-1.3× on
- *   128×512·512×10). {@code Aᵀ·B} and {@code Aᵀ·Bᵀ} compute
+ *   128×512·512×10). Measured and rejected there: 16 rows at a time (0.62×: 16 row pointers do
+ *   not fit x86's 16 general registers), and k in the lanes (8 rows × 2 columns of V partial sums,
+ *   reduced by a fixed shuffle tree: 0.8×, the reductions and the transposed packing of B cost
+ *   more than the 6 idle lanes of 16). {@code Aᵀ·B} and {@code Aᵀ·Bᵀ} compute
  *   Cᵀ = op(B)ᵀ·op(A)ᵀ with the packed kernel, the long m dimension in the vector lanes and A's rows
  *   read in place, and store the tiles transposed.</li>
  *   <li><b>Edges:</b> partial tiles run the same kernel into a small scratch tile and are copied

@@ -743,7 +743,6 @@ public final class Gemm {
     private static void narrowRows(Call q, int i0, int i1, float[] t) {
         final int n = q.cols, k = q.k, lda = q.lda, ldc = q.ldc, e = q.e, w = q.nrs;
         final float[] a = q.a, pb = q.bt, c = q.c;
-        final VectorMask<Float> m0 = S.indexInRange(0, Math.min(n, V)), m1 = S.indexInRange(V, n);
         for (int i = i0; i < i1; i += 8) {
             int mr = Math.min(8, i1 - i);
             int ar0 = q.aOff + Math.min(i + 0, i1 - 1) * lda;
@@ -759,14 +758,19 @@ public final class Gemm {
             // masked vector stores with the epilogue in vectors (a scalar loop here cost ~10%)
             for (int r = 0; r < mr; r++) {
                 int ci = q.cOff + (i + r) * ldc, ti = r * w;
-                narrowStore(q, t, ti, c, ci, 0, m0);
-                if (w > V) narrowStore(q, t, ti + V, c, ci + V, V, m1);
+                narrowStore(q, t, ti, c, ci, 0, n);
+                if (w > V) narrowStore(q, t, ti + V, c, ci + V, V, n);
             }
         }
     }
 
-    /** One vector of a narrow row: {@code c[ci ..] = e(t[ti ..] [+ c])} on the lanes of {@code mask} (columns j0 + lane). */
-    private static void narrowStore(Call q, float[] t, int ti, float[] c, int ci, int j0, VectorMask<Float> mask) {
+    /**
+     * One vector of a narrow row: {@code c[ci ..] = e(t[ti ..] [+ c])} on columns [j0, n), lane x
+     * being column j0 + x. The mask is made here, not passed in: a mask argument of a call that C2
+     * does not inline is boxed (48 bytes a row).
+     */
+    private static void narrowStore(Call q, float[] t, int ti, float[] c, int ci, int j0, int n) {
+        VectorMask<Float> mask = S.indexInRange(j0, n);
         FloatVector v = FloatVector.fromArray(S, t, ti);
         if (q.acc) v = v.add(FloatVector.fromArray(S, c, ci, mask));
         if ((q.e & E_BIAS) != 0) v = v.add(FloatVector.fromArray(S, q.bias, q.biasOff + j0, mask));

@@ -43,6 +43,48 @@ class GemmTest {
             assertOk(new GemmCheck(r, (layout & 1) != 0, (layout & 2) != 0, m, n, k, true, (m + n + k) % 2 == 0, Epilogue.BIAS));
     }
 
+    /**
+     * The narrow path (n ≤ 2V, n &lt; SMALL_N, A not transposed) packs op(B) with masked vector
+     * loads and writes C with masked vector stores: every n on both sides of V, rows not a multiple
+     * of 8, offsets and padded leading dimensions (C's padding must stay untouched), accumulation and
+     * every epilogue, B stored either way.
+     */
+    @Test
+    void narrowPathMaskedLoadsAndStores() {
+        Random r = new Random(17);
+        Epilogue[] es = Epilogue.values();
+        int maxN = Math.min(2 * Gemm.V, Gemm.SMALL_N - 1);
+        for (int n = 1; n <= maxN; n++) {
+            for (int m : new int[] {1, 7, 9, 21}) {
+                for (int k : new int[] {1, 3, 17, 130}) {
+                    for (int layout = 0; layout < 4; layout++) {
+                        boolean tB = (layout & 1) != 0, acc = (layout & 2) != 0;
+                        assertOk(new GemmCheck(r, false, tB, m, n, k, true, acc, es[(n + m + layout) % es.length]));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The narrow path allocates nothing per call once compiled (a boxed vector mask cost 48 bytes a row). */
+    @Test
+    void narrowPathDoesNotAllocate() {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int[][] shapes = {{128, 10, 512}, {128, 20, 100}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = new float[m * k], b = new float[k * n], c = new float[m * n], bias = new float[n];
+            long least = Long.MAX_VALUE;
+            for (int attempt = 0; attempt < 200 && least > 0; attempt++) {
+                long before = mx.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 100; i++)
+                    Gemm.sgemm(false, i % 2 == 0, m, n, k, a, 0, k, b, 0, i % 2 == 0 ? k : n, c, 0, n, i % 3 == 0, bias, 0, Epilogue.BIAS_RELU);
+                least = Math.min(least, mx.getCurrentThreadAllocatedBytes() - before);
+            }
+            assertEquals(0, least, "bytes allocated by 100 calls of " + m + "x" + n + "x" + k);
+        }
+    }
+
     @Test
     void multipleKAndRowAndColumnBlocks() {
         // k > KC (several k blocks, accumulated through C), m > MC, n > NC

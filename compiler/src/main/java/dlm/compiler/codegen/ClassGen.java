@@ -324,6 +324,7 @@ final class ClassGen {
         List<Value> arrays = new ArrayList<>(List.of(g.a, g.b, g.c));
         if (g.bias != null) arrays.add(g.bias);
         if (g.aTable != null) arrays.add(g.aTable);
+        if (g.mask != null) arrays.add(g.mask);
         e.loadArrays(arrays);
         Code c = e.c;
         Local a = e.array(g.a), b = e.array(g.b), out = e.array(g.c);
@@ -386,6 +387,12 @@ final class ClassGen {
                 c.invokeStatic(Blas.class, name, "(III" + arr + "III" + arr + "III" + arr + "II)V");
             }
         }, mn));
+        if (g.mask != null) {
+            // a relu's backward pass: C = mask > 0 ? C : 0 (see Planner.fuseMaskIntoGemm)
+            e.as(n, () -> c.load(out).iconst(0).iconst(Math.max(g.n, 1)).iconst(g.m).iconst(g.n)
+                    .load(e.array(g.mask)).iconst(g.maskOff).iconst(Math.max(g.n, 1))
+                    .invokeStatic(dlm.runtime.kernels.Masks.class, "keepWherePositive", "([FIIII[FII)V"));
+        }
     }
 
     /** Nested loops over a matmul's batch axes; {@code offs} are Integer constants or int Locals. */

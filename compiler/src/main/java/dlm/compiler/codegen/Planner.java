@@ -505,6 +505,7 @@ final class Planner {
      */
     private boolean fuseIntoGemm(Info in) {
         Node n = in.node;
+        if (in.dtype == DType.F32 && n.is("where")) return fuseMaskIntoGemm(in);
         if (in.dtype != DType.F32 || !(n.is("add") || n.is("relu"))) return false;
         for (int side = 0; side < n.inputs().size(); side++) {
             Info x = info(n.input(side));
@@ -620,6 +621,40 @@ final class Planner {
         }
         memo.put(n, t);
         return t;
+    }
+
+    /**
+     * The backward pass of relu, {@code where(y > 0, g, 0)} with g a product read only here: the
+     * product's result is masked right after it is computed ({@code dlm.runtime.kernels.Masks}),
+     * with vector compares, instead of by a generated loop. y must be stored, contiguous, of the
+     * product's shape; the comparison must be read only by this where.
+     */
+    private boolean fuseMaskIntoGemm(Info in) {
+        Node n = in.node;
+        Node cond = n.input(0);
+        Info ci = info(cond), gi = info(n.input(1)), zi = info(n.input(2));
+        if (!cond.is("greater") || uses.getOrDefault(cond, 0) != 1 || ci.group == null || ci.view != null) return false;
+        Unit.Group grp = ci.group;
+        if (grp.members.size() != 1 || grp.reduction != null) return false;
+        Info yi = info(cond.input(0)), zero = info(cond.input(1));
+        if (zero.lit == null || Double.doubleToRawLongBits(zero.lit.d()) != 0 || yi.view == null || yi.dtype != DType.F32) return false;
+        if (zi.lit == null || Double.doubleToRawLongBits(zi.lit.d()) != 0 || zi.dtype != DType.F32) return false;
+        if (gi.view == null || !(gi.view.base().producer instanceof Unit.Gemm g) || g.c != gi.view.base()) return false;
+        if (g.dtype != DType.F32 || g.batch.length != 0 || g.mask != null || uses.getOrDefault(gi.node, 0) != 1) return false;
+        if (!gi.view.isWhole() || in.shape.length != 2 || !Arrays.equals(gi.shape, in.shape)) return false;
+        View y = yi.view;
+        if (!Arrays.equals(y.shape(), in.shape) || !y.isContiguous() || y.base() == g.c) return false;
+        // the comparison's group computed nothing else: drop it
+        units.remove(grp);
+        for (Unit u : units) u.preds.remove(grp);
+        ci.group = null;
+        g.mask = y.base();
+        g.maskOff = y.offset();
+        readBy(g, y);
+        g.nodes.add(cond);
+        g.nodes.add(n);
+        in.view = gi.view;
+        return true;
     }
 
     /** An operand's strides over the output's batch axes (right-aligned; broadcast axes get 0). */

@@ -92,6 +92,9 @@ abstract class Unit {
         Value bias;
         int biasOff;
         boolean biasAdded, relu;
+        /** Non-null: the result is then masked, {@code C = mask > 0 ? C : 0} (a relu's backward pass; mask contiguous, m×n). */
+        Value mask;
+        int maskOff;
         /** Non-null: {@code a} holds u8 codes and op(A)'s elements are {@code aTable[code]} (an f32[256] constant). */
         Value aTable;
         /** The element-wise nodes that {@link #aTable} tabulates (computed at compile time, no code of their own). */

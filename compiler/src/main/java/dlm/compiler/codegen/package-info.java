@@ -35,6 +35,9 @@
  *       in the GEMM's epilogue while the tile is in registers ({@code Planner.fuseIntoGemm}). This
  *       is why relu's VJP reads its output ({@code out > 0}, as PyTorch's threshold_backward): the
  *       pre-activation is then never stored.</li>
+ *   <li><b>Relu backward:</b> {@code where(y > 0, g, 0)} of a product g read only there is
+ *       applied to g right after the product, with vector compares and blends
+ *       ({@code Planner.fuseMaskIntoGemm}, {@code Masks}); in the MNIST step that is dh = dlogits·W2ᵀ.</li>
  *   <li><b>u8 operands:</b> a product's left operand that is an element-wise function of one u8
  *       array ({@code images.toF32() / 255f}) and has no other reader is tabulated at compile time
  *       (256 values, computed by the reference evaluation) and applied by the GEMM while it packs
@@ -71,6 +74,6 @@
  * reductions are never split. A big loop whose value is stored anyway does not take in a
  * reduction of it (which would make it one thread's): the reduction gets a loop of its own,
  * which re-reads the stored values (property {@code dlm.codegen.splitReductions}). In the MNIST
- * train step the parallel loops are the relu gradient and the Adam update of the 784×512 weight.
+ * train step the parallel loop is the Adam update of the 784×512 weight.
  */
 package dlm.compiler.codegen;

@@ -87,4 +87,27 @@ class GemmEpilogueTest {
         Map<String, Tensor> feeds = Map.of("x", x(4, 24), "xs", x(4, 24).reshape(2, 2, 24));
         assertEquals(List.of(List.of("matmul"), List.of("matmul"), List.of("matmul")), gemmSteps(check(g, feeds)));
     }
+
+    @Test
+    void reluBackwardMasksTheProductOnlyForTheExactPattern() {
+        G g = new G();
+        Node x = g.input("x", DType.F32, 7, 16);
+        Node y = g.op("relu", g.op("matmul", x, g.constant(CodegenTestSupport.random(DType.F32, new int[] {16, 40}, R))));
+        Node zero = g.scalar(DType.F32, 0);
+        Node mm = g.op("matmul", x, g.constant(CodegenTestSupport.random(DType.F32, new int[] {16, 40}, R)));
+        g.out("masked", g.op("where", g.op("greater", y, zero), mm, zero));
+        // other branch not zero, or a comparison read twice: a loop as before
+        Node mm2 = g.op("matmul", x, g.constant(CodegenTestSupport.random(DType.F32, new int[] {16, 40}, R)));
+        Node y2 = g.op("relu", g.op("matmul", x, g.constant(CodegenTestSupport.random(DType.F32, new int[] {16, 40}, R))));
+        g.out("notZero", g.op("where", g.op("greater", y2, zero), mm2, g.scalar(DType.F32, 1)));
+        Node twice = g.op("greater", y, g.scalar(DType.F32, 0.5));
+        Node mm3 = g.op("matmul", x, g.constant(CodegenTestSupport.random(DType.F32, new int[] {16, 40}, R)));
+        g.out("twice", g.op("where", twice, mm3, zero));
+        g.out("cond", twice);
+        Tensor in = x(7, 16);
+        in.setDouble(5, Double.POSITIVE_INFINITY);
+        Compilation c = check(g, in);
+        long masked = c.plan.schedule.stream().filter(u -> u instanceof Unit.Gemm gm && gm.mask != null).count();
+        assertEquals(1, masked);
+    }
 }

@@ -74,12 +74,12 @@ class MnistPlanTest {
         assertTrue(hidden.biasAdded && hidden.relu && hidden.bias.node.name().equals("hidden.b"), "bias+relu fused into x@W1");
         Unit.Gemm output = (Unit.Gemm) gemms.stream().filter(u -> ops(u).equals(List.of("matmul", "add"))).findFirst().orElseThrow();
         assertTrue(output.biasAdded && !output.relu && output.bias.node.name().equals("output.b"), "bias fused into h@W2");
-        assertEquals(3, gemms.stream().filter(u -> ops(u).equals(List.of("matmul"))).count(), "the backward products have no epilogue");
-        // the relu gradient (mask of the relu's output x upstream gradient) is one element-wise
-        // loop, split over the cores; the bias gradient sums what it stored (for dW1) in a loop of its own
-        Unit reluGrad = p.schedule.stream().filter(u -> ops(u).equals(List.of("greater", "where"))).findFirst().orElseThrow();
-        assertTrue(ClassGen.parallel(((Unit.Group) reluGrad).loop), "the relu gradient runs on all cores");
-        assertTrue(p.schedule.stream().anyMatch(u -> ops(u).equals(List.of("sum")) && u.order > reluGrad.order), "the bias gradient's sum");
+        // the relu gradient (upstream gradient masked by the relu's output) is applied to dh = g@W2ᵀ
+        // right after that product, with vector blends; the bias gradient sums it in a loop of its own
+        Unit.Gemm dh = (Unit.Gemm) gemms.stream().filter(u -> ops(u).equals(List.of("matmul", "greater", "where"))).findFirst().orElseThrow();
+        assertEquals(hidden.c, dh.mask, "masked by the relu's output, which the first product stored");
+        assertTrue(p.schedule.stream().anyMatch(u -> ops(u).equals(List.of("sum")) && u.order > dh.order), "the bias gradient's sum");
+        assertEquals(2, gemms.stream().filter(u -> ops(u).equals(List.of("matmul"))).count(), "dW1 and dW2 have no epilogue");
         // each param's whole Adam update is ONE loop writing w, m and v in place, after every reader of the old w
         for (Node param : tg.params) {
             List<Unit> writers = p.schedule.stream().filter(u -> u.inPlace.stream().anyMatch(v -> v.node.name().equals(param.name()))).toList();

@@ -564,7 +564,7 @@ final class Planner {
             try {
                 table = tabulate(grp, x.node, source, chain);
             } catch (NotTabulable | RuntimeException e) {
-                continue;
+                continue; // not a function of one byte (or an op whose evaluation needs more): the product reads floats
             }
             View src = source[0];
             if (src == null || table.dtype() != DType.F32 || table.size() != 256 || !src.isContiguous() || src.numel() != x.size) continue;

@@ -64,12 +64,12 @@ final class ScalarOps {
         minMax("maximum", "max");
         minMax("minimum", "min");
 
-        compare("less", IF_ICMPLT, IFLT, FCMPG);
-        compare("lessEqual", IF_ICMPLE, IFLE, FCMPG);
-        compare("greater", IF_ICMPGT, IFGT, FCMPL);
-        compare("greaterEqual", IF_ICMPGE, IFGE, FCMPL);
-        compare("equal", IF_ICMPEQ, IFEQ, FCMPL);
-        compare("notEqual", IF_ICMPNE, IFNE, FCMPL);
+        compare("less");
+        compare("lessEqual");
+        compare("greater");
+        compare("greaterEqual");
+        compare("equal");
+        compare("notEqual");
 
         OPS.put("and", (c, out, t, in, a) -> c.load(in[0]).load(in[1]).insn(IAND));
         OPS.put("or", (c, out, t, in, a) -> c.load(in[0]).load(in[1]).insn(IOR));
@@ -136,7 +136,7 @@ final class ScalarOps {
      * {@link #floatGreater}. Every ordered comparison with NaN is false and != is true, as IEEE (and
      * the interpreter) say.
      */
-    private static void compare(String name, int intJump, int cmpJump, int floatCmp) {
+    private static void compare(String name) {
         OPS.put(name, (c, out, t, in, a) -> {
             JType j = JType.compute(t[0]);
             switch (j) {

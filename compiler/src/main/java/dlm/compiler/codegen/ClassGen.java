@@ -331,49 +331,32 @@ final class ClassGen {
         int mn = g.m * g.n;
         int epilogue = (g.biasAdded ? 1 : 0) | (g.relu ? 2 : 0);
         e.as(n, () -> batchLoop(c, g, 0, new Object[] {g.aOff, g.bOff, 0}, offs -> {
-            if (g.aTable != null) {
-                // op(A) from u8 codes through a table, converted while packing (see Planner.tabulateByteOperands)
-                int[] la = Planner.blasLayout(g.m, g.k, g.ars, g.acs), lb = Planner.blasLayout(g.k, g.n, g.brs, g.bcs);
-                c.bconst(la[0] == 1).bconst(lb[0] == 1).iconst(g.m).iconst(g.n).iconst(g.k);
-                c.load(a);
-                push(c, offs[0]);
-                c.iconst(la[1]).load(e.array(g.aTable)).load(b);
-                push(c, offs[1]);
-                c.iconst(lb[1]).load(out);
-                push(c, offs[2]);
-                c.iconst(Math.max(g.n, 1));
-                if (g.bias != null) c.load(e.array(g.bias));
-                else c.insn(ACONST_NULL);
-                c.iconst(g.biasOff).iconst(epilogue);
-                c.invokeStatic(Blas.class, "sgemmTable", "(ZZIII[BII[F[FII[FII[FII)V");
-            } else if (epilogue != 0) {
-                // a dense layer: bias and relu applied by the kernel (see Planner.fuseIntoGemm)
-                int[] la = Planner.blasLayout(g.m, g.k, g.ars, g.acs), lb = Planner.blasLayout(g.k, g.n, g.brs, g.bcs);
-                c.bconst(la[0] == 1).bconst(lb[0] == 1).iconst(g.m).iconst(g.n).iconst(g.k);
-                c.load(a);
-                push(c, offs[0]);
-                c.iconst(la[1]).load(b);
-                push(c, offs[1]);
-                c.iconst(lb[1]).load(out);
-                push(c, offs[2]);
-                c.iconst(Math.max(g.n, 1));
-                if (g.bias != null) c.load(e.array(g.bias));
-                else c.insn(ACONST_NULL);
-                c.iconst(g.biasOff).iconst(epilogue);
-                c.invokeStatic(Blas.class, "sgemm", "(ZZIII[FII[FII[FII[FII)V");
-            } else if (g.dtype.isFloating()) {
+            if (g.dtype.isFloating()) {
+                // BLAS-style arguments: transposes as flags, leading dimensions; then what the variant adds
                 int[] la = Planner.blasLayout(g.m, g.k, g.ars, g.acs), lb = Planner.blasLayout(g.k, g.n, g.brs, g.bcs);
                 String arr = Storage.of(g.dtype).desc;
                 c.bconst(la[0] == 1).bconst(lb[0] == 1).iconst(g.m).iconst(g.n).iconst(g.k);
                 c.load(a);
                 push(c, offs[0]);
-                c.iconst(la[1]).load(b);
+                c.iconst(la[1]);
+                if (g.aTable != null) c.load(e.array(g.aTable)); // op(A) from u8 codes (Planner.tabulateByteOperands)
+                c.load(b);
                 push(c, offs[1]);
                 c.iconst(lb[1]).load(out);
                 push(c, offs[2]);
-                c.iconst(Math.max(g.n, 1)).bconst(false);
-                String name = g.dtype == DType.F64 ? "dgemm" : "sgemm";
-                c.invokeStatic(Blas.class, name, "(ZZIII" + arr + "II" + arr + "II" + arr + "IIZ)V");
+                c.iconst(Math.max(g.n, 1));
+                if (g.aTable != null || epilogue != 0) {
+                    // bias and relu applied by the kernel (Planner.fuseIntoGemm)
+                    if (g.bias != null) c.load(e.array(g.bias));
+                    else c.insn(ACONST_NULL);
+                    c.iconst(g.biasOff).iconst(epilogue);
+                    if (g.aTable != null) c.invokeStatic(Blas.class, "sgemmTable", "(ZZIII[BII[F[FII[FII[FII)V");
+                    else c.invokeStatic(Blas.class, "sgemm", "(ZZIII[FII[FII[FII[FII)V");
+                } else {
+                    c.bconst(false);
+                    String name = g.dtype == DType.F64 ? "dgemm" : "sgemm";
+                    c.invokeStatic(Blas.class, name, "(ZZIII" + arr + "II" + arr + "II" + arr + "IIZ)V");
+                }
             } else {
                 String arr = Storage.of(g.dtype).desc;
                 c.iconst(g.m).iconst(g.n).iconst(g.k).load(a);

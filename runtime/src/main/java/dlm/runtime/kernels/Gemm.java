@@ -43,12 +43,13 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li><b>Threads</b> ({@link KernelPool}): problems of at least {@link #PARALLEL_MIN_FLOPS} = 4
  *   MFLOP run on all threads, smaller ones on the caller (measured: the model's 1.3 MFLOP products
  *   take ~15-25 µs, comparable to a wake-up on a busy machine, and lose with 2 threads; OpenBLAS
- *   does not gain on them either). With one column block (n ≤ NC) the threads first pack one
+ *   does not gain on them either). With one column block (n ≤ NC), and a shared operand whose
+ *   packing fits {@link #SHARED_MAX_FLOATS} (1 MB), the threads first pack one
  *   operand together, in units claimed from a counter, then claim chunks of the other dimension
  *   ({@link #CHUNKS_PER_THREAD} per thread), each chunk packing its own part of the other operand:
  *   with m ≤ n (the batch of 128 rows) op(A) is shared and columns are chunked, otherwise op(B) is
  *   shared and rows are chunked. Dynamic chunks keep both cores busy when one of them is slowed
- *   by other work. Wider results split columns or rows statically.</li>
+ *   by other work. Wider results, and bigger operands (1024³), split columns or rows statically.</li>
  *   <li><b>Memory:</b> packing buffers are per thread and grow on demand; a steady stream of calls
  *   of the same shapes allocates nothing.</li>
  * </ul>
@@ -59,7 +60,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Tuning properties (read once): {@code dlm.gemm.kc}, {@code dlm.gemm.mc}, {@code dlm.gemm.nc},
  * {@code dlm.gemm.smallN}, {@code dlm.gemm.inPlaceRows}, {@code dlm.gemm.chunks},
- * {@code dlm.gemm.parMin}; the thread count is {@code dlm.threads} (see {@link KernelPool}).
+ * {@code dlm.gemm.parMin}, {@code dlm.gemm.sharedMaxFloats}; the thread count is {@code dlm.threads} (see {@link KernelPool}).
  * On AVX2 (8-lane vectors) the 8×16 tile is correct but needs more than the 16 ymm registers.
  */
 public final class Gemm {
@@ -84,6 +85,15 @@ public final class Gemm {
     /** Row chunks per thread in the shared parallel mode (dynamic balance vs re-reading op(B)). */
     static final int CHUNKS_PER_THREAD = Integer.getInteger("dlm.gemm.chunks", 4);
     /** Problems with fewer flops (2·m·n·k) run single-threaded (see the class comment). */
+    /**
+     * The shared parallel mode packs one operand once for all threads, and every chunk re-reads it
+     * whole; beyond this many floats (1 MB, half a core's L2) it no longer stays in cache between
+     * chunks, and splitting the result statically, each thread packing its own operands, is faster
+     * (1024³ on 2 threads: 250-273 against 213-234 GFLOP/s).
+     */
+    static final long SHARED_MAX_FLOATS = Long.getLong("dlm.gemm.sharedMaxFloats", 1L << 18);
+    /** The limit in force; tests change it to reach both parallel modes with the same shapes. */
+    static volatile long sharedMaxFloats = SHARED_MAX_FLOATS;
     static final long PARALLEL_MIN_FLOPS = Long.getLong("dlm.gemm.parMin", 4_000_000L);
     /** The threshold in force; tests lower it to reach the parallel code with small shapes. */
     static volatile long parallelMinFlops = PARALLEL_MIN_FLOPS;
@@ -335,7 +345,7 @@ public final class Gemm {
                 int rowTiles = (rows + MR - 1) / MR;
                 if (narrow) {
                     parts = Math.min(threads, rowTiles);
-                } else if (cols <= NC && rowTiles >= 2) {
+                } else if (cols <= NC && rowTiles >= 2 && (long) (sharesA(threads) ? rows : cols) * k <= sharedMaxFloats) {
                     parts = threads;
                     setupShared(threads);
                 } else {
@@ -351,6 +361,11 @@ public final class Gemm {
             lp = null; la = null; ra = null; c = null; bias = null; a = null; bt = null; sharedBuf = null;
         }
 
+        /** In the shared mode, whether op(A) is the shared operand (else op(B)). */
+        private boolean sharesA(int threads) {
+            return rows <= cols && (cols + NR - 1) / NR >= 2 * threads;
+        }
+
         private void setupShared(int threads) {
             shared = true;
             kBlocks = (k + KC - 1) / KC;
@@ -359,7 +374,7 @@ public final class Gemm {
             // Share the packing of the operand that every chunk reads whole, and chunk the other
             // dimension; with few rows (the batch) share op(A) and chunk columns, else the reverse.
             // Either way each chunk re-reads the shared operand, so it should be the smaller one.
-            shareA = rows <= cols && colTiles >= 2 * threads;
+            shareA = sharesA(threads);
             int tiles = shareA ? rowTiles : colTiles, tile = shareA ? MR : NR;
             blockStride = tiles * tile * kcMax;
             sharedBuf = Scratch.get().shared(kBlocks * blockStride);

@@ -186,14 +186,20 @@ class GemmTest {
         assertArrayEquals(want, viaOf);
     }
 
-    /** Parallel results are bitwise identical to single-threaded ones (same arithmetic per element). */
-    @Test
-    void parallelIsBitwiseIdenticalToSingleThreaded() {
+    /**
+     * Parallel results are bitwise identical to single-threaded ones (same arithmetic per element),
+     * in the shared mode (one operand packed by all threads, dynamic chunks) and in the static split
+     * (each thread packs its own operands), which big operands use.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void parallelIsBitwiseIdenticalToSingleThreaded(boolean sharedMode) {
         int old = KernelPool.parallelism();
-        long oldMin = Gemm.parallelMinFlops;
+        long oldMin = Gemm.parallelMinFlops, oldShared = Gemm.sharedMaxFloats;
         Random r = new Random(5);
         try {
             Gemm.parallelMinFlops = 0;  // reach the parallel code with small shapes too
+            Gemm.sharedMaxFloats = sharedMode ? Long.MAX_VALUE : 0;
             int[][] shapes = {{128, 512, 784}, {784, 512, 128}, {128, 10, 512}, {512, 10, 128}, {128, 512, 10},
                     {67, 53, 301}, {5, 200, 40}, {300, 7, 33}, {2, 3, 4}};
             for (int[] s : shapes) {
@@ -210,6 +216,7 @@ class GemmTest {
         } finally {
             KernelPool.setParallelism(old);
             Gemm.parallelMinFlops = oldMin;
+            Gemm.sharedMaxFloats = oldShared;
         }
     }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/compare.sh — trains the chapter's MNIST model with DLM, PyTorch (1 and 2 threads) and a
 # hand-written NumPy version in one run, on the same IDX files, and reports seconds per epoch,
-# test accuracy, peak RSS, inference time and NumPy's (and, when built, DLM's) GEMM GFLOP/s.
+# test accuracy, peak RSS, inference time and NumPy's and DLM's GEMM GFLOP/s.
 # The helpers live in bench/compare/. Run bench/compare.sh --help for the options.
 set -euo pipefail
 
@@ -16,13 +16,14 @@ OPENBLAS_DIR=/usr/lib/x86_64-linux-gnu/openblas-pthread
 
 usage() {
   cat <<EOF
-Usage: bench/compare.sh [--epochs N | --quick] [--data DIR] [--backend NAME] [--limit N] [--out FILE] [--no-install]
+Usage: bench/compare.sh [--epochs N | --quick] [--data DIR] [--backend NAME] [--limit N] [--out FILE]
+                        [--gemm-rounds N] [--jmh] [--no-install]
 
 Trains 784-512(relu)-10(softmax) on MNIST (Adam 1e-3, batch 128) with DLM ('dlmc train'), PyTorch
 with 1 and with 2 threads (the latter also with OMP_WAIT_POLICY=PASSIVE), and NumPy by hand
-(1 thread), one after the other; times NumPy's matrix products on the model's shapes (and DLM's,
-when bench/target/benchmarks.jar is built); prints a markdown report to stdout and writes it
-to FILE.
+(1 thread), one after the other; times NumPy's and DLM's matrix products on the model's shapes
+with 1 and 2 threads, the same way, in alternating rounds; prints a markdown report to stdout and
+writes it to FILE.
 
   --epochs N      epochs for every trainer (default 3)
   --quick         one epoch (the same as --epochs 1)
@@ -32,6 +33,8 @@ to FILE.
                   the default backend is used and the report says so
   --limit N       train on the first N training images only (a smoke test, not a benchmark)
   --out FILE      where to write the report (default bench/compare/results.md, git-ignored)
+  --gemm-rounds N rounds of (NumPy, DLM) GEMM measurements per thread count (default 4)
+  --jmh           also run DLM's JMH GEMM benchmarks (bench/GemmBench, about 2 more minutes)
   --no-install    do not apt-get install missing packages (python3-torch, python3-numpy,
                   libopenblas0-pthread, time)
   -h, --help      this message
@@ -42,7 +45,7 @@ this CPU) and without OPENBLAS_L2_SIZE, in the benchmark commands only.
 EOF
 }
 
-epochs=3 data="" backend="" limit="" install=1 out="$helpers/results.md"
+epochs=3 data="" backend="" limit="" install=1 out="$helpers/results.md" gemm_rounds=4 jmh=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --epochs) epochs="${2:?--epochs needs a number}"; shift 2 ;;
@@ -52,11 +55,14 @@ while [ $# -gt 0 ]; do
     --limit) limit="${2:?--limit needs a number}"; shift 2 ;;
     --out) out="${2:?--out needs a file}"; shift 2 ;;
     --no-install) install=0; shift ;;
+    --gemm-rounds) gemm_rounds="${2:?--gemm-rounds needs a number}"; shift 2 ;;
+    --jmh) jmh=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
 [[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --epochs must be a positive number" >&2; exit 2; }
+[[ "$gemm_rounds" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --gemm-rounds must be a positive number" >&2; exit 2; }
 [ -z "$limit" ] || [[ "$limit" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --limit must be a positive number" >&2; exit 2; }
 
 say() { echo "compare.sh: $*" >&2; }
@@ -137,26 +143,39 @@ py_trainer() { # py_trainer NAME THREADS SCRIPT [VAR=VALUE…] — one Python tr
   measure "$name" "${blas[@]}" "$@" "$PY" "$helpers/$script" "${args[@]}" && tail -n 1 "$work/$name.out" >"$work/$name.json" || true
 }
 
-say "gemm: NumPy matrix products, 1 and 2 OpenBLAS threads"
-for t in 1 2; do
-  blas_env "$t"
-  measure "gemm-$t" "${blas[@]}" "$PY" "$helpers/gemm_numpy.py" && tail -n 1 "$work/gemm-$t.out" >"$work/gemm-$t.json" || true
-done
-
-# DLM's own GEMM figures come from the JMH module in bench/ (built here when missing or older
-# than the kernel sources).
-dlm_gemm() {
+# --- GEMM: NumPy/OpenBLAS and DLM on the model's shapes, measured the same way ---------------------
+# Both sides: the same shapes and layouts, the median of 7 samples after a warm-up (gemm_numpy.py,
+# dlm.bench.GemmFigures). The machine's speed drifts by tens of percent from minute to minute, so
+# the two alternate, $gemm_rounds rounds of (NumPy, DLM) per thread count, and the report compares
+# each side's best round (the least disturbed one), showing the spread too.
+bench_jar() { # builds bench/target/benchmarks.jar when missing or older than the sources
   local jar="$bench/target/benchmarks.jar"
   if [ ! -f "$jar" ] || [ -n "$(find "$root/runtime/src" "$bench/src" -newer "$jar" -name '*.java' -print -quit 2>/dev/null)" ]; then
-    say "building the JMH benchmarks (mvn -pl bench -am package)"
+    say "building the benchmarks (mvn -pl bench -am package)"
     (cd "$root" && JAVA_HOME="$(dirname "$(dirname "$java")")" mvn -q -B -pl bench -am package -DskipTests >"$work/bench-build.log" 2>&1) \
       || { say "  the benchmark build failed; see the end of its log:"; tail -n 20 "$work/bench-build.log" >&2; }
   fi
-  if [ ! -f "$jar" ]; then touch "$work/dlm-gemm.missing"; return 0; fi
-  say "gemm: DLM's JMH GEMM benchmarks ($jar)"
-  measure dlm-gemm "$java" -jar "$jar" 'Gemm' -f 1 -wi 2 -i 3 -w 1 -r 1 -rf json -rff "$work/dlm-gemm.json" || rm -f "$work/dlm-gemm.json"
+  [ -f "$jar" ]
 }
-dlm_gemm
+jar="$bench/target/benchmarks.jar"
+have_jar=0
+if bench_jar; then have_jar=1; else touch "$work/dlm-gemm.missing"; fi
+echo "$gemm_rounds" >"$work/gemm-rounds"
+for r in $(seq 1 "$gemm_rounds"); do
+  for t in 1 2; do
+    say "gemm round $r/$gemm_rounds, $t thread(s): NumPy, then DLM"
+    blas_env "$t"
+    measure "gemm-$t-$r" "${blas[@]}" "$PY" "$helpers/gemm_numpy.py" && tail -n 1 "$work/gemm-$t-$r.out" >"$work/gemm-$t-$r.json" || true
+    if [ "$have_jar" = 1 ]; then
+      measure "dlm-gemm-$t-$r" "$java" --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "$jar" dlm.bench.GemmFigures --threads "$t" \
+        && tail -n 1 "$work/dlm-gemm-$t-$r.out" >"$work/dlm-gemm-$t-$r.json" || true
+    fi
+  done
+done
+if [ "$jmh" = 1 ] && [ "$have_jar" = 1 ]; then
+  say "gemm: DLM's JMH GEMM benchmarks ($jar)"
+  measure dlm-jmh "$java" -jar "$jar" 'Gemm' -f 1 -wi 2 -i 3 -w 1 -r 1 -rf json -rff "$work/dlm-jmh.json" || rm -f "$work/dlm-jmh.json"
+fi
 
 py_trainer numpy-1 1 numpy_mnist.py
 py_trainer torch-1 1 torch_mnist.py

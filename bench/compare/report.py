@@ -2,8 +2,10 @@
 
 Usage: report.py WORKDIR. WORKDIR holds notes.txt (one header line each), and per run NAME:
 NAME.json (the trainer's JSON: `dlmc train --json`, or the Python trainers' one line),
-NAME.time (`/usr/bin/time -v`), NAME.failed (when it failed); gemm-1.json, gemm-2.json
-(gemm_numpy.py) and dlm-gemm.json (JMH, when the benchmark jar was run).
+NAME.time (`/usr/bin/time -v`), NAME.failed (when it failed); gemm-rounds (the number of GEMM
+rounds R), gemm-T-R.json (gemm_numpy.py) and dlm-gemm-T-R.json (dlm.bench.GemmFigures) for T
+threads in round R, dlm-gemm.missing when the benchmark jar could not be built, and dlm-jmh.json
+(JMH, with --jmh).
 """
 import json
 import os
@@ -84,16 +86,47 @@ def inference_table(runs):
     return rows
 
 
-def gemm_table(work):
-    g = {t: load(work, f"gemm-{t}.json") for t in (1, 2)}
-    if not g[1] and not g[2]:
-        return ["NumPy GEMM: failed (see above)"]
-    shapes = (g[1] or g[2])["results"]
-    rows = ["| product (m·k·n) | NumPy 1 thr GFLOP/s | NumPy 2 thr GFLOP/s |", "|---|---|---|"]
+def gemm_rounds(work, prefix):
+    """{threads: [round's results list, …]} of gemm_numpy.py (prefix 'gemm') or GemmFigures ('dlm-gemm')."""
+    path = os.path.join(work, "gemm-rounds")
+    rounds = int(open(path).read()) if os.path.exists(path) else 0
+    out = {}
+    for t in (1, 2):
+        runs = [load(work, f"{prefix}-{t}-{r}.json") for r in range(1, rounds + 1)]
+        out[t] = [run["results"] for run in runs if run]
+    return out
+
+
+def best_and_spread(rounds, i):
+    """The best GFLOP/s of shape i over the rounds, and 'min–max' of them."""
+    values = [results[i]["gflops"] for results in rounds]
+    if not values:
+        return None, "—"
+    return max(values), f"{min(values):.0f}–{max(values):.0f}" if len(values) > 1 else f"{values[0]:.0f}"
+
+
+def side_by_side(work):
+    """DLM and NumPy GFLOP/s per product and thread count: each side's best round, and their ratio."""
+    numpy, dlm = gemm_rounds(work, "gemm"), gemm_rounds(work, "dlm-gemm")
+    shapes = next((rounds[0] for rounds in (numpy[1], numpy[2], dlm[1], dlm[2]) if rounds), None)
+    if shapes is None:
+        return ["GEMM: no measurement succeeded (see above)"]
+    best = ["| product (m·k·n) | DLM 1 thr | NumPy 1 thr | DLM ÷ NumPy | DLM 2 thr | NumPy 2 thr | DLM ÷ NumPy |",
+            "|---|---|---|---|---|---|---|"]
+    spread = ["| product (m·k·n) | DLM 1 thr | NumPy 1 thr | DLM 2 thr | NumPy 2 thr |", "|---|---|---|---|---|"]
     for i, r in enumerate(shapes):
-        cells = [fmt(g[t]["results"][i]["gflops"], ".1f") if g[t] else "—" for t in (1, 2)]
-        rows.append(f"| {r['shape']} | {cells[0]} | {cells[1]} |")
-    return rows
+        cells, ranges = [], []
+        for t in (1, 2):
+            d, dr = best_and_spread(dlm[t], i)
+            n, nr = best_and_spread(numpy[t], i)
+            cells += [fmt(d, ".1f"), fmt(n, ".1f"), ratio(d, n)]
+            ranges += [dr, nr]
+        best.append(f"| {r['shape']} | " + " | ".join(cells) + " |")
+        spread.append(f"| {r['shape']} | " + " | ".join(ranges) + " |")
+    if os.path.exists(os.path.join(work, "dlm-gemm.missing")):
+        best.append("")
+        best.append("DLM: the benchmark jar (bench/) could not be built; see above.")
+    return best + ["", "Every round, GFLOP/s (min–max):", ""] + spread
 
 
 UNITS = {"ops/s": 1, "ops/ms": 1e3, "ops/us": 1e6, "ops/ns": 1e9}
@@ -126,47 +159,16 @@ def jmh_gflops(entry):
     return None
 
 
-def dlm_gemm(work):
-    path = os.path.join(work, "dlm-gemm.json")
-    if os.path.exists(os.path.join(work, "dlm-gemm.missing")):
-        return ["DLM GEMM: run the JMH module (bench/) — not built"]
+def dlm_jmh(work):
+    path = os.path.join(work, "dlm-jmh.json")
     if not os.path.exists(path):
-        return ["DLM GEMM: the JMH run failed (see above)"]
+        return []
     rows = ["| DLM benchmark (JMH) | params | score | GFLOP/s |", "|---|---|---|---|"]
     for e in json.load(open(path)):
         pm = e["primaryMetric"]
         params = ", ".join(f"{k}={v}" for k, v in (e.get("params") or {}).items())
         rows.append(f"| {e['benchmark'].rsplit('.', 1)[-1]} | {params} | "
                     f"{pm['score']:.4g} ± {pm.get('scoreError', float('nan')):.2g} {pm['scoreUnit']} | {fmt(jmh_gflops(e), '.1f')} |")
-    return rows
-
-
-# GemmBench's benchmarks and the NumPy shapes (m, k, n) they time, in gemm_numpy.py's order.
-GEMM_BENCH = {(128, 784, 512): "fwd1", (784, 128, 512): "dW1", (128, 512, 10): "fwd2",
-              (128, 10, 512): "dh", (512, 128, 10): "dW2", (1024, 1024, 1024): "sq1024"}
-
-
-def side_by_side(work):
-    """DLM (JMH) and NumPy GFLOP/s per product and thread count, with their ratio."""
-    g = {t: load(work, f"gemm-{t}.json") for t in (1, 2)}
-    path = os.path.join(work, "dlm-gemm.json")
-    if not (g[1] or g[2]) or not os.path.exists(path):
-        return []
-    dlm = {}
-    for e in json.load(open(path)):
-        name = e["benchmark"].rsplit(".", 1)[-1]
-        threads = int((e.get("params") or {}).get("threads", 0))
-        dlm[(name, threads)] = jmh_gflops(e)
-    rows = ["| product (m·k·n) | DLM 1 thr | NumPy 1 thr | DLM ÷ NumPy | DLM 2 thr | NumPy 2 thr | DLM ÷ NumPy |",
-            "|---|---|---|---|---|---|---|"]
-    for i, r in enumerate((g[1] or g[2])["results"]):
-        bench = GEMM_BENCH.get((r["m"], r["k"], r["n"]))
-        cells = []
-        for t in (1, 2):
-            d = dlm.get((bench, t))
-            n = g[t]["results"][i]["gflops"] if g[t] else None
-            cells += [fmt(d, ".1f"), fmt(n, ".1f"), "—" if d is None or not n else f"{d / n:.2f}"]
-        rows.append(f"| {r['shape']} | " + " | ".join(cells) + " |")
     return rows
 
 
@@ -186,12 +188,15 @@ def main():
             "Python: median of 5 passes after a warm-up (softmax, no loss); DLM: `predict_seconds` from its JSON "
             "(one pass after a warm-up pass; `eval_seconds`, cold and with the loss, when dlmc is older).", ""]
     out += inference_table(runs)
-    both = side_by_side(work)
-    if both:
-        out += ["", "## Matrix products, fp32 GFLOP/s: DLM (JMH GemmBench) and NumPy/OpenBLAS side by side", "",
-                "DLM ÷ NumPy ≥ 1 means DLM is faster; same thread count on both sides.", ""] + both
-    out += ["", "## Matrix products, fp32: NumPy (median of 7 samples after warm-up)", ""] + gemm_table(work)
-    out += ["", "DLM's JMH results as measured:", ""] + dlm_gemm(work)
+    rounds = open(os.path.join(work, "gemm-rounds")).read().strip() if os.path.exists(os.path.join(work, "gemm-rounds")) else "?"
+    out += ["", "## Matrix products, fp32 GFLOP/s: DLM and NumPy/OpenBLAS side by side", "",
+            "Both measured the same way (bench/compare/gemm_numpy.py, dlm.bench.GemmFigures): the same shapes and "
+            "layouts, the median of 7 samples after a warm-up; "
+            f"{rounds} alternating rounds of (NumPy, DLM) per thread count, each side's best round shown. "
+            "DLM ÷ NumPy ≥ 1 means DLM is faster; same thread count on both sides.", ""] + side_by_side(work)
+    jmh = dlm_jmh(work)
+    if jmh:
+        out += ["", "DLM's JMH GemmBench (mean of its iterations), as measured:", ""] + jmh
     print("\n".join(out))
 
 

@@ -17,7 +17,7 @@ OPENBLAS_DIR=/usr/lib/x86_64-linux-gnu/openblas-pthread
 usage() {
   cat <<EOF
 Usage: bench/compare.sh [--epochs N | --quick] [--data DIR] [--backend NAME] [--limit N] [--out FILE]
-                        [--gemm-rounds N] [--jmh] [--no-install]
+                        [--rounds N] [--gemm-rounds N] [--jmh] [--no-install]
 
 Trains 784-512(relu)-10(softmax) on MNIST (Adam 1e-3, batch 128) with DLM ('dlmc train'), PyTorch
 with 1 and with 2 threads (the latter also with OMP_WAIT_POLICY=PASSIVE), and NumPy by hand
@@ -33,6 +33,8 @@ writes it to FILE.
                   the default backend is used and the report says so
   --limit N       train on the first N training images only (a smoke test, not a benchmark)
   --out FILE      where to write the report (default bench/compare/results.md, git-ignored)
+  --rounds N      rounds of all the trainers, one after the other (default 2); the report
+                  compares each trainer's best round and lists every round
   --gemm-rounds N rounds of (NumPy, DLM) GEMM measurements per thread count (default 4)
   --jmh           also run DLM's JMH GEMM benchmarks (bench/GemmBench, about 2 more minutes)
   --no-install    do not apt-get install missing packages (python3-torch, python3-numpy,
@@ -45,7 +47,7 @@ this CPU) and without OPENBLAS_L2_SIZE, in the benchmark commands only.
 EOF
 }
 
-epochs=3 data="" backend="" limit="" install=1 out="$helpers/results.md" gemm_rounds=4 jmh=0
+epochs=3 data="" backend="" limit="" install=1 out="$helpers/results.md" gemm_rounds=4 rounds=2 jmh=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --epochs) epochs="${2:?--epochs needs a number}"; shift 2 ;;
@@ -55,6 +57,7 @@ while [ $# -gt 0 ]; do
     --limit) limit="${2:?--limit needs a number}"; shift 2 ;;
     --out) out="${2:?--out needs a file}"; shift 2 ;;
     --no-install) install=0; shift ;;
+    --rounds) rounds="${2:?--rounds needs a number}"; shift 2 ;;
     --gemm-rounds) gemm_rounds="${2:?--gemm-rounds needs a number}"; shift 2 ;;
     --jmh) jmh=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -62,6 +65,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --epochs must be a positive number" >&2; exit 2; }
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --rounds must be a positive number" >&2; exit 2; }
 [[ "$gemm_rounds" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --gemm-rounds must be a positive number" >&2; exit 2; }
 [ -z "$limit" ] || [[ "$limit" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --limit must be a positive number" >&2; exit 2; }
 
@@ -177,13 +181,7 @@ if [ "$jmh" = 1 ] && [ "$have_jar" = 1 ]; then
   measure dlm-jmh "$java" -jar "$jar" 'Gemm' -f 1 -wi 2 -i 3 -w 1 -r 1 -rf json -rff "$work/dlm-jmh.json" || rm -f "$work/dlm-jmh.json"
 fi
 
-py_trainer numpy-1 1 numpy_mnist.py
-py_trainer torch-1 1 torch_mnist.py
-py_trainer torch-2 2 torch_mnist.py
-# libgomp's threads spin while they wait; on 2 busy vCPUs that can cost 10x. Passive waiting:
-py_trainer torch-2p 2 torch_mnist.py OMP_WAIT_POLICY=PASSIVE
-
-dlm_args=(train "$root/examples/mnist.dlm" --data "$data" --epochs "$epochs" --json "$work/dlm.json")
+dlm_args=(train "$root/examples/mnist.dlm" --data "$data" --epochs "$epochs")
 [ -z "$limit" ] || dlm_args+=(--limit "$limit")
 backend_note="dlmc's default backend"
 if [ -n "$backend" ]; then
@@ -196,8 +194,20 @@ if [ -n "$backend" ]; then
     backend_note="dlmc's default backend (it rejected --backend $backend: $(grep -m1 -i 'error:.*backend' "$work/backend.err"))"
   fi
 fi
-say "dlm: dlmc train, $backend_note, $epochs epoch(s)"
-measure dlm "$root/dlmc" "${dlm_args[@]}" || rm -f "$work/dlm.json"
+
+# The trainers, $rounds rounds one after the other (the report takes each trainer's best round:
+# the machine's speed drifts between runs, and more for two-thread runs than for one-thread ones).
+echo "$rounds" >"$work/train-rounds"
+for r in $(seq 1 "$rounds"); do
+  say "training round $r/$rounds"
+  py_trainer "numpy-1-$r" 1 numpy_mnist.py
+  py_trainer "torch-1-$r" 1 torch_mnist.py
+  py_trainer "torch-2-$r" 2 torch_mnist.py
+  # libgomp's threads spin while they wait; on 2 busy vCPUs that can cost 10x. Passive waiting:
+  py_trainer "torch-2p-$r" 2 torch_mnist.py OMP_WAIT_POLICY=PASSIVE
+  say "dlm-$r: dlmc train, $backend_note, $epochs epoch(s)"
+  measure "dlm-$r" "$root/dlmc" "${dlm_args[@]}" --json "$work/dlm-$r.json" || rm -f "$work/dlm-$r.json"
+done
 
 # --- 3. The report -----------------------------------------------------------------------------
 deb_version() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo '?'; }
@@ -211,7 +221,7 @@ deb_version() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo '?'; }
        "Debian's OpenBLAS forced to its SkylakeX kernels: LD_LIBRARY_PATH=$OPENBLAS_DIR, OPENBLAS_CORETYPE=SkylakeX, OPENBLAS_L2_SIZE unset, OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = the thread count," \
        "in the benchmark commands only (inherited:${inherited:- nothing})"
   echo "PyTorch mirrors Keras's defaults (glorot-uniform kernels, zero biases, Adam eps 1e-7, reshuffled every epoch); its loss is F.cross_entropy on the pre-softmax logits (the same value); PyTorch's Adam puts eps outside the bias correction of v, Keras (and the NumPy version) inside — a negligible difference"
-  echo "The runs are sequential; this machine kind is shared and noisy (2-4x between runs), so compare the ratios within one run"
+  echo "The runs are sequential, in $rounds round(s) of all trainers; this machine kind is shared and noisy (tens of percent between minutes, more for two-thread runs), so each trainer's best round is compared and every round is listed"
 } >"$work/notes.txt"
 
 mkdir -p "$(dirname "$out")"

@@ -1,6 +1,7 @@
 """Turns the files bench/compare.sh collected into the markdown report (stdout).
 
-Usage: report.py WORKDIR. WORKDIR holds notes.txt (one header line each), and per run NAME:
+Usage: report.py WORKDIR. WORKDIR holds notes.txt (one header line each), train-rounds (the number
+of training rounds R) and per run NAME (a trainer and its round, e.g. torch-2p-1):
 NAME.json (the trainer's JSON: `dlmc train --json`, or the Python trainers' one line),
 NAME.time (`/usr/bin/time -v`), NAME.failed (when it failed); gemm-rounds (the number of GEMM
 rounds R), gemm-T-R.json (gemm_numpy.py) and dlm-gemm-T-R.json (dlm.bench.GemmFigures) for T
@@ -46,42 +47,57 @@ def ratio(dlm, other):
     return "—" if dlm is None or not other else f"{dlm / other:.2f}"
 
 
+def trainer_rounds(work):
+    """{trainer name: [its runs' JSON, in round order]} (failed rounds left out)."""
+    path = os.path.join(work, "train-rounds")
+    rounds = int(open(path).read()) if os.path.exists(path) else 1
+    return {name: [run for r in range(1, rounds + 1) if (run := load(work, f"{name}-{r}.json"))]
+            for name, _, _ in TRAINERS}, rounds
+
+
+def best_round(runs):
+    """The run with the fewest seconds per epoch, or None."""
+    return min(runs, key=sec_per_epoch) if runs else None
+
+
 def training_table(work):
-    runs = {name: load(work, name + ".json") for name, _, _ in TRAINERS}
-    dlm = sec_per_epoch(runs["dlm"]) if runs["dlm"] else None
-    rows = ["| trainer | threads | s/epoch | epochs | train acc | test acc | test loss | peak RSS MiB | DLM ÷ this |",
-            "|---|---|---|---|---|---|---|---|---|"]
+    all_runs, rounds = trainer_rounds(work)
+    best = {name: best_round(runs) for name, runs in all_runs.items()}
+    dlm = sec_per_epoch(best["dlm"]) if best["dlm"] else None
+    rows = ["| trainer | threads | s/epoch | every round | epochs | train acc | test acc | test loss | peak RSS MiB | DLM ÷ this |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     for name, label, threads in TRAINERS:
-        run = runs[name]
+        run = best[name]
         if run is None:
-            rows.append(f"| {label} | {threads} | failed (see above) | | | | | | |")
+            rows.append(f"| {label} | {threads} | failed (see above) | | | | | | | |")
             continue
         s = sec_per_epoch(run)
         last = run["epochs"][-1]
-        rows.append(f"| {label} | {threads} | {s:.2f} | {len(run['epochs'])} | {last['accuracy']:.4f} | "
-                    f"{run['test_acc']:.4f} | {run['test_loss']:.4f} | {fmt(peak_rss_mib(work, name), '.0f')} | "
+        every = " / ".join(f"{sec_per_epoch(x):.2f}" for x in all_runs[name])
+        rss = [v for r in range(1, rounds + 1) if (v := peak_rss_mib(work, f"{name}-{r}")) is not None]
+        rows.append(f"| {label} | {threads} | {s:.2f} | {every} | {len(run['epochs'])} | {last['accuracy']:.4f} | "
+                    f"{run['test_acc']:.4f} | {run['test_loss']:.4f} | {fmt(max(rss) if rss else None, '.0f')} | "
                     f"{ratio(dlm, s) if name != 'dlm' else '1.00'} |")
-    return rows, runs
+    return rows, all_runs
 
 
-def inference_table(runs):
-    def secs(name):
-        run = runs[name]
-        if run is None:
-            return None
+def inference_table(all_runs):
+    def secs(run):
         # DLM: its warm forward pass (predict_seconds, after one warm-up pass), like the Python
         # figures; older dlmc only reported eval_seconds (cold, loss included).
         return run.get("predict_seconds", run.get("eval_seconds"))
 
-    dlm = secs("dlm")
-    rows = ["| trainer | threads | seconds | images/s | DLM ÷ this |", "|---|---|---|---|---|"]
+    best = {name: min((s for run in runs if (s := secs(run)) is not None), default=None) for name, runs in all_runs.items()}
+    dlm = best["dlm"]
+    rows = ["| trainer | threads | seconds | every round | images/s | DLM ÷ this |", "|---|---|---|---|---|---|"]
     for name, label, threads in TRAINERS:
-        s = secs(name)
-        if name == "dlm" and s is None:
-            why = "failed" if runs["dlm"] is None else "not reported yet (no `eval_seconds` in dlmc's JSON)"
-            rows.append(f"| {label} | {threads} | {why} | | |")
+        s = best[name]
+        if s is None:
+            why = "failed" if not all_runs[name] else "not reported"
+            rows.append(f"| {label} | {threads} | {why} | | | |")
             continue
-        rows.append(f"| {label} | {threads} | {fmt(s, '.3f')} | {fmt(s and 10000 / s, ',.0f')} | "
+        every = " / ".join(f"{secs(x):.3f}" for x in all_runs[name] if secs(x) is not None)
+        rows.append(f"| {label} | {threads} | {fmt(s, '.3f')} | {every} | {fmt(s and 10000 / s, ',.0f')} | "
                     f"{'1.00' if name == 'dlm' else ratio(dlm, s)} |")
     return rows
 
@@ -176,17 +192,18 @@ def main():
     work = sys.argv[1]
     out = ["# DLM vs PyTorch vs NumPy: the chapter's MNIST model (784-512 relu-10 softmax)", ""]
     out += [f"- {line}" for line in open(os.path.join(work, "notes.txt")).read().splitlines() if line]
-    blas = sorted({run["blas"] for name in ("gemm-1", "gemm-2", "numpy-1", "torch-1", "torch-2", "torch-2p")
+    blas = sorted({run["blas"] for name in ("gemm-1-1", "gemm-2-1", "numpy-1-1", "torch-1-1", "torch-2-1", "torch-2p-1")
                    if (run := load(work, name + ".json")) and "blas" in run})
     out.append(f"- BLAS the Python runs loaded (kernels as OpenBLAS reports them): {'; '.join(blas) or '?'}")
     train, runs = training_table(work)
     out += ["", "## Training", "",
-            "s/epoch: median of the epochs after the first (of all when only one); train acc: the last epoch's; "
-            "peak RSS: `/usr/bin/time -v` maximum resident set size of the whole process (DLM: the JVM); "
+            "s/epoch: median of the epochs after the first (of all when only one), in the trainer's best round "
+            "(every round listed); train acc: the last epoch's; "
+            "peak RSS: `/usr/bin/time -v` maximum resident set size of the whole process (DLM: the JVM), the largest of the rounds; "
             "DLM ÷ this < 1 means DLM is faster.", ""] + train
     out += ["", "## Inference: forward pass over the 10,000 test images (batches of 128, softmax included)", "",
             "Python: median of 5 passes after a warm-up (softmax, no loss); DLM: `predict_seconds` from its JSON "
-            "(one pass after a warm-up pass; `eval_seconds`, cold and with the loss, when dlmc is older).", ""]
+            "(one pass after a warm-up pass; `eval_seconds`, cold and with the loss, when dlmc is older); the best round.", ""]
     out += inference_table(runs)
     rounds = open(os.path.join(work, "gemm-rounds")).read().strip() if os.path.exists(os.path.join(work, "gemm-rounds")) else "?"
     out += ["", "## Matrix products, fp32 GFLOP/s: DLM and NumPy/OpenBLAS side by side", "",

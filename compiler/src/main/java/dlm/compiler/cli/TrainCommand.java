@@ -85,23 +85,32 @@ final class TrainCommand implements Command {
         return 0;
     }
 
+    /** Timed inference passes behind {@code predict_seconds}: as many as bench/compare's Python trainers time. */
+    static final int PREDICT_REPEATS = 5;
+
     /**
-     * The JSON's {@code predict_seconds}: the wall time of one warm inference pass
-     * ({@link Trainer#predict}, the forward pass only: no loss, no metrics) over all the test
-     * images, in batches of the train batch size (the last batch may be shorter). It is measured
-     * after one untimed warm-up pass over the same batches, so it excludes compiling the predict
-     * step and most JIT warm-up — unlike {@code eval_seconds}, which times the first evaluation
-     * (compiling the eval step on first use, and computing the loss and metrics). The batches are
-     * sliced before the clock starts. Only computed when {@code --json} is given.
+     * The JSON's {@code predict_seconds}: the median wall time of {@link #PREDICT_REPEATS} warm
+     * inference passes ({@link Trainer#predict}, the forward pass only: no loss, no metrics) over
+     * all the test images, in batches of the train batch size (the last batch may be shorter),
+     * after one untimed warm-up pass over the same batches: the same measurement as the Python
+     * trainers' of bench/compare (median of 5 passes after a warm-up). It excludes compiling the
+     * predict step and most JIT warm-up — unlike {@code eval_seconds}, which times the first
+     * evaluation (compiling the eval step on first use, and computing the loss and metrics). The
+     * batches are sliced before the clock starts. Only computed when {@code --json} is given.
      */
     static double predictSeconds(Trainer trainer, Tensor images, Tensor labels, int batchSize) {
         Batcher batcher = new Batcher(images, labels, batchSize);
         Tensor[] batches = new Tensor[batcher.batches()];
         for (int s = 0; s < batches.length; s++) batches[s] = batcher.batch(null, s)[0];
         for (Tensor b : batches) trainer.predict(b); // warm-up: compiles the predict step(s), warms the JIT
-        long start = System.nanoTime();
-        for (Tensor b : batches) trainer.predict(b);
-        return (System.nanoTime() - start) / 1e9;
+        double[] seconds = new double[PREDICT_REPEATS];
+        for (int r = 0; r < seconds.length; r++) {
+            long start = System.nanoTime();
+            for (Tensor b : batches) trainer.predict(b);
+            seconds[r] = (System.nanoTime() - start) / 1e9;
+        }
+        java.util.Arrays.sort(seconds);
+        return seconds[seconds.length / 2];
     }
 
     /** Keras reports accuracy as test_acc. */

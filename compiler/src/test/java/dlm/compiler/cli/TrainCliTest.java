@@ -41,6 +41,10 @@ class TrainCliTest {
         assertTrue(acc > 0.5, "train accuracy " + acc);
         assertTrue(testAcc > 0.75, "test accuracy after 16 steps " + testAcc);
         assertTrue(number(j, "seconds") > 0);
+        // the timings bench/compare reads: start-up, the first evaluation, and a warm inference pass
+        assertTrue(number(j, "startup_seconds") > 0);
+        double eval = number(j, "eval_seconds"), predict = number(j, "predict_seconds");
+        assertTrue(eval > 0 && predict > 0 && predict < 60, "eval " + eval + " s, predict " + predict + " s");
         assertTrue(Files.exists(ckpt));
         try (var s = Files.list(tmp)) { assertEquals(2, s.count(), "no temp files left"); }
 

@@ -202,8 +202,9 @@ def main():
             "peak RSS: `/usr/bin/time -v` maximum resident set size of the whole process (DLM: the JVM), the largest of the rounds; "
             "DLM ÷ this < 1 means DLM is faster.", ""] + train
     out += ["", "## Inference: forward pass over the 10,000 test images (batches of 128, softmax included)", "",
-            "Python: median of 5 passes after a warm-up (softmax, no loss); DLM: `predict_seconds` from its JSON "
-            "(one pass after a warm-up pass; `eval_seconds`, cold and with the loss, when dlmc is older); the best round.", ""]
+            "Median of 5 passes after a warm-up pass, the best round: Python with softmax, no loss; DLM: `predict_seconds` "
+            "from its JSON (its predict step: the forward pass with softmax; `eval_seconds`, cold and with the loss, "
+            "when dlmc is older).", ""]
     out += inference_table(runs)
     rounds = open(os.path.join(work, "gemm-rounds")).read().strip() if os.path.exists(os.path.join(work, "gemm-rounds")) else "?"
     out += ["", "## Matrix products, fp32 GFLOP/s: DLM and NumPy/OpenBLAS side by side", "",

@@ -36,6 +36,16 @@ import jdk.incubator.vector.VectorSpecies;
  *   more than the 6 idle lanes of 16). {@code Aᵀ·B} and {@code Aᵀ·Bᵀ} compute
  *   Cᵀ = op(B)ᵀ·op(A)ᵀ with the packed kernel, the long m dimension in the vector lanes and A's rows
  *   read in place, and store the tiles transposed.</li>
+ *   <li><b>Zero steps skipped</b> (op(A) from a {@link PackA}, i.e. the u8 table operand of a
+ *   model's first layer, and not accumulating): after packing, each A panel is compacted to the k
+ *   steps where its 8 values are not all zero ({@link #compactPanels}), and {@link #kernelSkipping}
+ *   runs over those only, reading op(B)'s rows by index. MNIST's pixels are 81% zero: x·W1 keeps
+ *   47% of its steps (a pixel goes when it is 0 in all 8 images of a panel), xᵀ·dz 40%; the
+ *   train step went from 2315 to 1839 µs (in-process A/B). A skipped step adds 0·b = ±0 to an
+ *   accumulator that is never -0, so the result is bit for bit the dense one, provided op(B) is
+ *   finite: its packing checks that, and a product with an infinite or NaN op(B) is redone
+ *   densely, so 0·inf = NaN propagates as it should. Compacting in the same pass as the table
+ *   packing was measured slower (the packing loop no longer streams).</li>
  *   <li><b>Edges:</b> partial tiles run the same kernel into a small scratch tile and are copied
  *   out, so every element of C is computed by the same arithmetic whatever the tiling or the
  *   threading: parallel results are <em>bitwise identical</em> to single-threaded ones (and to
@@ -61,7 +71,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Tuning properties (read once): {@code dlm.gemm.kc}, {@code dlm.gemm.mc}, {@code dlm.gemm.nc},
  * {@code dlm.gemm.smallN}, {@code dlm.gemm.inPlaceRows}, {@code dlm.gemm.chunks},
- * {@code dlm.gemm.parMin}, {@code dlm.gemm.sharedMaxFloats}; the thread count is {@code dlm.threads} (see {@link KernelPool}).
+ * {@code dlm.gemm.parMin}, {@code dlm.gemm.sharedMaxFloats}, {@code dlm.gemm.noZeroSkip}; the thread count is {@code dlm.threads} (see {@link KernelPool}).
  * On AVX2 (8-lane vectors) the 8×16 tile is correct but needs more than the 16 ymm registers.
  */
 public final class Gemm {

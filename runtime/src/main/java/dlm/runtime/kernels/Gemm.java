@@ -583,7 +583,7 @@ public final class Gemm {
                     int ai = paOff + ir * kc;
                     if (kIdx != null) {
                         if (direct && mr == MR && nr == NR) {
-                            kernelSkipping(kCnt[ai / MR], kIdx, ai / MR, pa, ai, pb, bi, NR, q.c, q.cOff + i * q.ors + j, q.ors, load, e, q.bias, q.biasOff + j);
+                            kernelSkipping(kCnt[ai / MR], kIdx, ai / MR, pa, ai, pb, bi, q.c, q.cOff + i * q.ors + j, q.ors, load, e, q.bias, q.biasOff + j);
                         } else {
                             edgeTile(q, kc, pa, ai, pb, bi, NR, tile, i, j, mr, nr, load, e, kIdx, kCnt);
                         }
@@ -617,7 +617,7 @@ public final class Gemm {
                 int ai = paOff + ir * kc;
                 if (kIdx != null) {
                     if (direct && mr == MR && nr == NR) {
-                        kernelSkipping(kCnt[ai / MR], kIdx, ai / MR, pa, ai, bArr, bi, bs, q.c, q.cOff + i * q.ors + j, q.ors, load, e, q.bias, q.biasOff + j);
+                        kernelSkipping(kCnt[ai / MR], kIdx, ai / MR, pa, ai, bArr, bi, q.c, q.cOff + i * q.ors + j, q.ors, load, e, q.bias, q.biasOff + j);
                     } else {
                         edgeTile(q, kc, pa, ai, bArr, bi, bs, tile, i, j, mr, nr, load, e, kIdx, kCnt);
                     }
@@ -648,7 +648,7 @@ public final class Gemm {
                 for (int x = 0; x < nr; x++) t[r * NR + x] = c[ci + x * q.ocs];
             }
         }
-        if (kIdx != null) kernelSkipping(kCnt[ai / MR], kIdx, ai / MR, pa, ai, pb, bi, bs, t, 0, NR, load, 0, null, 0);
+        if (kIdx != null) kernelSkipping(kCnt[ai / MR], kIdx, ai / MR, pa, ai, pb, bi, t, 0, NR, load, 0, null, 0);
         else kernel(kc, pa, ai, pb, bi, bs, t, 0, NR, load, 0, null, 0);
         for (int r = 0; r < mr; r++) {
             int ci = q.cOff + (i + r) * q.ors + j * q.ocs;
@@ -741,13 +741,13 @@ public final class Gemm {
     }
 
     /**
-     * {@link #kernel} over the kept k steps of a compacted A panel ({@link #compactPanels}): step x
-     * multiplies the panel's x-th column (at {@code pa[ai + x·MR ..]}) by op(B)'s row
-     * {@code kIdx[kOff + x]} (at {@code pb[bi + kIdx[kOff + x]·bs ..]}). The sums are those of
+     * {@link #kernel} over the kept k steps of a compacted A panel ({@link #compactPanels}), with
+     * op(B) packed (row stride NR): step x multiplies the panel's x-th column (at
+     * {@code pa[ai + x·MR ..]}) by the row of op(B) at {@code pb[bi + kIdx[kOff + x] ..]}. The sums are those of
      * {@link #kernel} without the steps whose 8 A values are all zero: bit for bit the same when
      * op(B) is finite, as each skipped step only adds ±0 to an accumulator that is never -0.
      */
-    static void kernelSkipping(int count, int[] kIdx, int kOff, float[] pa, int ai, float[] pb, int bi, int bs, float[] c, int ci, int ldc,
+    static void kernelSkipping(int count, int[] kIdx, int kOff, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc,
                        boolean load, int e, float[] bias, int bo) {
         final FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
@@ -759,7 +759,7 @@ public final class Gemm {
         FloatVector c60 = z, c61 = z;
         FloatVector c70 = z, c71 = z;
         for (int x = 0; x < count; x++) {
-            final int bp = bi + kIdx[kOff + x] * bs;
+            final int bp = bi + kIdx[kOff + x];
             FloatVector b0 = FloatVector.fromArray(S, pb, bp);
             FloatVector b1 = FloatVector.fromArray(S, pb, bp + 1 * V);
             FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
@@ -826,7 +826,8 @@ public final class Gemm {
     /**
      * Compacts the packed A panels of {@code rows} rows at {@code off} (k block of kc steps): the k
      * steps where the panel's MR values are all zero (±0) are dropped, the others moved to the
-     * front in order; the kept steps' indices go to {@code kIdx[o/MR ..]} and their count to
+     * front in order; the kept steps' offsets in a packed B panel (p·NR) go to {@code kIdx[o/MR ..]}
+     * (a multiply saved per step of the kernel) and their count to
      * {@code kCnt[o/MR]}, o being the panel's offset. MNIST's first layer keeps 47% of the steps of
      * x·W1 (a pixel is dropped when it is 0 in 8 images) and 40% of xᵀ·dz's.
      */
@@ -840,7 +841,7 @@ public final class Gemm {
                 FloatVector v = FloatVector.fromArray(PANEL, pa, src);
                 long nonzero = v.compare(VectorOperators.NE, 0f).toLong();
                 v.intoArray(pa, o + kept * MR);
-                kIdx[base + kept] = p;
+                kIdx[base + kept] = p * NR;
                 kept += (int) ((nonzero | -nonzero) >>> 63);
             }
             kCnt[base] = kept;

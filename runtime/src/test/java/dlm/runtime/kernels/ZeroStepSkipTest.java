@@ -114,8 +114,8 @@ class ZeroStepSkipTest {
         int[] kIdx = new int[2 * kc + 1], kCnt = new int[2 * kc + 1];
         Gemm.compactPanels(pa, 0, 2 * mr, kc, kIdx, kCnt);
         assertEquals(2, kCnt[0]);
-        assertEquals(1, kIdx[0]);
-        assertEquals(4, kIdx[1]);
+        assertEquals(1 * Gemm.NR, kIdx[0]);      // as offsets of op(B)'s rows in a packed panel
+        assertEquals(4 * Gemm.NR, kIdx[1]);
         assertEquals(5f, pa[2]);                 // step 1 is now first
         assertEquals(3f, pa[mr + mr - 1]);       // step 4 second
         assertEquals(0, kCnt[kc]);               // panel 1 (offset mr·kc, index kc): nothing kept

@@ -1,5 +1,9 @@
 package dlm.bench;
 
+import dlm.runtime.data.Dataset;
+import dlm.runtime.data.DatasetOptions;
+import dlm.runtime.data.Datasets;
+import dlm.runtime.exec.Blas;
 import dlm.runtime.kernels.Epilogue;
 import dlm.runtime.kernels.Gemm;
 import dlm.runtime.kernels.KernelPool;
@@ -33,7 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Names: {@code fwd1} x·W1 (128×784)·(784×512); {@code dW1} xᵀ·dh (784×128)·(128×512) with x stored
  * 128×784; {@code fwd2} h·W2 (128×512)·(512×10); {@code dh} dlogits·W2ᵀ (128×10)·(10×512) with W2
  * stored 512×10; {@code dW2} hᵀ·dlogits (512×128)·(128×10) with h stored 128×512; {@code sq1024}
- * 1024×1024×1024. {@code fwd1BiasRelu} is fwd1 with the fused bias + ReLU epilogue.
+ * 1024×1024×1024. {@code fwd1BiasRelu} is fwd1 with the fused bias + ReLU epilogue; {@code fwd1U8}
+ * and {@code dW1U8} take x from u8 pixels (MNIST's when found) through a table, as the compiled MNIST step
+ * does, where the GEMM skips all-zero k steps (their scores count the dense flops).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -72,6 +78,12 @@ public class GemmBench {
             return c;
         }
 
+        /** op(A) as u8 pixels through the table c/255 ({@code images.toF32() / 255f}), as the compiled step runs it. */
+        float[] runTable(byte[] pixels, float[] table, int epilogue) {
+            Blas.sgemmTable(tA, tB, m, n, k, pixels, 0, lda, table, b, 0, ldb, c, 0, n, bias, 0, epilogue);
+            return c;
+        }
+
         private static float[] random(Random r, int len) {
             float[] x = new float[len];
             for (int i = 0; i < len; i++) x[i] = r.nextFloat() - 0.5f;
@@ -80,6 +92,9 @@ public class GemmBench {
     }
 
     Problem fwd1, dW1, fwd2, dh, dW2, sq1024;
+    /** A batch of 128 images' pixels: MNIST's first 128 training images when found, else synthetic digits. */
+    byte[] pixels;
+    final float[] table = new float[256];
 
     @Setup(Level.Trial)
     public void setup() {
@@ -93,6 +108,29 @@ public class GemmBench {
         dh = new Problem(r, false, true, 128, 512, 10);
         dW2 = new Problem(r, true, false, 512, 10, 128);
         sq1024 = new Problem(r, false, false, 1024, 1024, 1024);
+        for (int c = 0; c < 256; c++) table[c] = c / 255f;
+        pixels = mnistPixels();
+        if (pixels == null) {
+            // Digit-like: strokes only in the central 20×20 (MNIST's borders are blank), 45% of it
+            // inked: 23% nonzero overall, and about half the k steps of x·W1 survive, as with MNIST.
+            // (Zeros scattered at random would leave almost no all-zero steps.)
+            pixels = new byte[128 * 784];
+            for (int img = 0; img < 128; img++)
+                for (int y = 4; y < 24; y++)
+                    for (int x = 4; x < 24; x++)
+                        if (r.nextDouble() < 0.45) pixels[img * 784 + y * 28 + x] = (byte) (1 + r.nextInt(255));
+        }
+    }
+
+    /** MNIST's first 128 training images when the data set is found ($DLM_DATA, ~/.dlm/datasets; no download). */
+    private static byte[] mnistPixels() {
+        try {
+            Dataset data = Datasets.load("mnist", DatasetOptions.defaults().withDownload(false));
+            return java.util.Arrays.copyOf((byte[]) data.trainImages().storage(), 128 * 784);
+        } catch (RuntimeException e) {
+            System.err.println("GemmBench: MNIST not found (" + e.getMessage() + "); the u8 benchmarks use synthetic digits");
+            return null;
+        }
     }
 
     @Benchmark
@@ -106,6 +144,20 @@ public class GemmBench {
     @Benchmark
     @OperationsPerInvocation(102_760)     // 2·784·512·128 / 1000
     public float[] dW1() { return dW1.run(); }
+
+    /**
+     * fwd1 as the MNIST train step runs it: x from u8 pixels (mostly zero) through the table, bias and
+     * relu fused; the GEMM skips the k steps where 8 images' pixels are all zero. The score counts
+     * the dense product's flops, so it is comparable with {@code fwd1BiasRelu}.
+     */
+    @Benchmark
+    @OperationsPerInvocation(102_760)
+    public float[] fwd1U8() { return fwd1.runTable(pixels, table, 3); }
+
+    /** dW1 as the train step runs it: xᵀ from the same u8 pixels (dense flops counted). */
+    @Benchmark
+    @OperationsPerInvocation(102_760)
+    public float[] dW1U8() { return dW1.runTable(pixels, table, 0); }
 
     @Benchmark
     @OperationsPerInvocation(1_311)       // 2·128·10·512 / 1000

@@ -13,7 +13,9 @@ import java.util.Locale;
 /**
  * Where a compiled step's time goes: runs the step's methods one by one (what {@code run()} does,
  * in the same order) and adds up the wall time of each. Used by {@code dlmc profile}; the per-call
- * overhead of timing is about 50 ns a method, small against the microseconds each takes.
+ * overhead of timing is about 50 ns a method, small against the microseconds each takes. A
+ * product's GFLOP/s counts 2·m·n·k, the dense product's flops, also where the GEMM skips the
+ * all-zero steps of a u8 operand (so it can exceed the machine's peak).
  */
 public final class StepProfile {
     /** One step method: what it computes and its mean time per step. */

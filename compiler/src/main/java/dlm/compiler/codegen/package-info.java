@@ -43,9 +43,9 @@
  *       (256 values, computed by the reference evaluation) and applied by the GEMM while it packs
  *       the bytes ({@code Planner.tabulateByteOperands}, {@code TablePackA}); no float copy of the
  *       batch exists, for x·W1 and for the weight gradient xᵀ·dz alike. Such products also skip
- *       the k steps where 8 packed rows are all zero (81% of MNIST's pixels are), bit for bit the
- *       dense result (see {@code dlm.runtime.kernels.Gemm}): about half the multiply-adds of the
- *       two big products of the MNIST step.</li>
+ *       the k steps where 8 packed rows are all zero (81% of MNIST's pixels are), the dense
+ *       result bit for bit up to the sign of an exact zero (see {@code dlm.runtime.kernels.Gemm}):
+ *       about half the multiply-adds of the two big products of the MNIST step.</li>
  * </ul>
  *
  * <h2>Exactness</h2>

@@ -41,11 +41,13 @@ import jdk.incubator.vector.VectorSpecies;
  *   steps where its 8 values are not all zero ({@link #compactPanels}), and {@link #kernelSkipping}
  *   runs over those only, reading op(B)'s rows by index. MNIST's pixels are 81% zero: x·W1 keeps
  *   47% of its steps (a pixel goes when it is 0 in all 8 images of a panel), xᵀ·dz 40%; the
- *   train step went from 2315 to 1839 µs (in-process A/B). A skipped step adds 0·b = ±0 to an
- *   accumulator that is never -0, so the result is bit for bit the dense one, provided op(B) is
- *   finite: its packing checks that, and a product with an infinite or NaN op(B) is redone
- *   densely, so 0·inf = NaN propagates as it should. Compacting in the same pass as the table
- *   packing was measured slower (the packing loop no longer streams).</li>
+ *   train step went from 2315 to 1839 µs (in-process A/B). A skipped step would add 0·b = ±0 to
+ *   the accumulator, which changes nothing, so the result is bit for bit the dense one — with
+ *   one exception: when the accumulator is itself -0 (possible only after a product that
+ *   underflowed to -0), the dense sum turns it into +0 and the skipping one keeps -0; both are
+ *   exact zeros. That needs op(B) finite: its packing checks it, and a product with an infinite
+ *   or NaN op(B) is redone densely, so 0·inf = NaN propagates as it should. Compacting in the
+ *   same pass as the table packing was measured slower (the packing loop no longer streams).</li>
  *   <li><b>Edges:</b> partial tiles run the same kernel into a small scratch tile and are copied
  *   out, so every element of C is computed by the same arithmetic whatever the tiling or the
  *   threading: parallel results are <em>bitwise identical</em> to single-threaded ones (and to
@@ -745,7 +747,8 @@ public final class Gemm {
      * op(B) packed (row stride NR): step x multiplies the panel's x-th column (at
      * {@code pa[ai + x·MR ..]}) by the row of op(B) at {@code pb[bi + kIdx[kOff + x] ..]}. The sums are those of
      * {@link #kernel} without the steps whose 8 A values are all zero: bit for bit the same when
-     * op(B) is finite, as each skipped step only adds ±0 to an accumulator that is never -0.
+     * op(B) is finite, as a skipped step only adds ±0 (up to the sign of an exact-zero sum, see
+     * the class comment).
      */
     static void kernelSkipping(int count, int[] kIdx, int kOff, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc,
                        boolean load, int e, float[] bias, int bo) {

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Products with a u8 table operand skip the k steps where a packed A panel is all zeros: the result
  * is bit for bit the dense product's, whatever the layout, epilogue, thread count and parallel mode,
- * and stays so (NaN and infinities propagating) when op(B) is not finite.
+ * and stays so (NaN and infinities propagating) when op(B) is not finite. (The one documented
+ * difference, the sign of a zero sum after an underflowing product, cannot occur with these
+ * operands: no product of a pixel value and a normal-range float underflows.)
  */
 class ZeroStepSkipTest {
     private static final float[] TABLE = new float[256];

@@ -748,7 +748,10 @@ public final class Gemm {
      * {@code pa[ai + x·MR ..]}) by the row of op(B) at {@code pb[bi + kIdx[kOff + x] ..]}. The sums are those of
      * {@link #kernel} without the steps whose 8 A values are all zero: bit for bit the same when
      * op(B) is finite, as a skipped step only adds ±0 (up to the sign of an exact-zero sum, see
-     * the class comment).
+     * the class comment). It repeats {@link #kernel}'s accumulation into C and epilogue on purpose:
+     * the loop and the epilogue must be one method for C2 to keep the 16 accumulators in
+     * registers (a shared epilogue method would take them as arguments, which C2 may box), and
+     * one kernel with an optional index would put a test in the dense kernel's loop.
      */
     static void kernelSkipping(int count, int[] kIdx, int kOff, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc,
                        boolean load, int e, float[] bias, int bo) {

@@ -35,7 +35,7 @@ writes it to FILE.
   --out FILE      where to write the report (default bench/compare/results.md, git-ignored)
   --rounds N      rounds of all the trainers, one after the other (default 2); the report
                   compares each trainer's best round and lists every round
-  --gemm-rounds N rounds of (NumPy, DLM) GEMM measurements per thread count (default 4)
+  --gemm-rounds N rounds of (NumPy, DLM) GEMM measurements per thread count (default 6)
   --jmh           also run DLM's JMH GEMM benchmarks (bench/GemmBench, about 2 more minutes)
   --no-install    do not apt-get install missing packages (python3-torch, python3-numpy,
                   libopenblas0-pthread, time)
@@ -47,7 +47,7 @@ this CPU) and without OPENBLAS_L2_SIZE, in the benchmark commands only.
 EOF
 }
 
-epochs=3 data="" backend="" limit="" install=1 out="$helpers/results.md" gemm_rounds=4 rounds=2 jmh=0
+epochs=3 data="" backend="" limit="" install=1 out="$helpers/results.md" gemm_rounds=6 rounds=2 jmh=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --epochs) epochs="${2:?--epochs needs a number}"; shift 2 ;;

@@ -62,7 +62,12 @@ import jdk.incubator.vector.VectorSpecies;
  *   ({@link #CHUNKS_PER_THREAD} per thread), each chunk packing its own part of the other operand:
  *   with m ≤ n (the batch of 128 rows) op(A) is shared and columns are chunked, otherwise op(B) is
  *   shared and rows are chunked. Dynamic chunks keep both cores busy when one of them is slowed
- *   by other work. Wider results, and bigger operands (1024³), split columns or rows statically.</li>
+ *   by other work. Bigger operands (1024³) run in phases instead (Goto's order): for each k
+ *   block, the threads pack op(B)'s block together, then claim chunks of 128 rows, each packing
+ *   its own op(A) block; a phase starts when the previous one's chunks are done, and nothing
+ *   waits for a particular thread (1024³ on 2 threads, interleaved with the static split in one
+ *   JVM: medians 204/135/199 against 187/137/174 GFLOP/s; sharing the whole operand instead gave
+ *   213-234). Results with few rows and many columns split columns or rows statically.</li>
  *   <li><b>Memory:</b> packing buffers are per thread and grow on demand; a steady stream of calls
  *   of the same shapes allocates nothing.</li>
  * </ul>
@@ -107,6 +112,12 @@ public final class Gemm {
      * (1024³ on 2 threads: 250-273 against 213-234 GFLOP/s).
      */
     static final long SHARED_MAX_FLOATS = Long.getLong("dlm.gemm.sharedMaxFloats", 1L << 18);
+    /** Rows of C a thread claims at a time in the phased mode. */
+    static final int PHASED_CHUNK_ROWS = 128;
+    /** The phased mode needs enough row chunks to share out (4 per thread on 2 threads). */
+    static final int PHASED_MIN_ROW_TILES = 8 * PHASED_CHUNK_ROWS / MR;
+    /** The threshold in force; tests lower it to reach the phased mode with small shapes. */
+    static volatile int phasedMinRowTiles = PHASED_MIN_ROW_TILES;
     /** The limit in force; tests change it to reach both parallel modes with the same shapes. */
     static volatile long sharedMaxFloats = SHARED_MAX_FLOATS;
     static final long PARALLEL_MIN_FLOPS = Long.getLong("dlm.gemm.parMin", 4_000_000L);
@@ -332,6 +343,14 @@ public final class Gemm {
         volatile boolean nonFinite;
         int[] sharedK, sharedCnt;
         boolean splitCols;
+        // phased mode (big operands): for each (column block, k block) in turn, all threads pack
+        // the op(B) block together, then claim row chunks, each packing its own op(A) block
+        boolean phased;
+        int phases, phaseUnits, phaseChunks, phaseChunkRows, phaseUnitCols;
+        final java.util.concurrent.atomic.AtomicIntegerArray phasePackNext = new java.util.concurrent.atomic.AtomicIntegerArray(64),
+                phasePackDone = new java.util.concurrent.atomic.AtomicIntegerArray(64),
+                phaseChunkNext = new java.util.concurrent.atomic.AtomicIntegerArray(64),
+                phaseChunkDone = new java.util.concurrent.atomic.AtomicIntegerArray(64);
         // shared mode (parallel, one column block): op(B) (or op(A) when shareA) packed once into
         // sharedBuf by all threads, then chunks of rows (or columns) claimed one by one
         boolean shared;
@@ -384,6 +403,7 @@ public final class Gemm {
         void execute(int m, int n, int k) {
             int parts = 1;
             shared = false;
+            phased = false;
             long flops = 2L * m * n * k;
             int threads = KernelPool.parallelism();
             if (threads > 1 && flops >= parallelMinFlops) {
@@ -393,6 +413,8 @@ public final class Gemm {
                 } else if (cols <= NC && rowTiles >= 2 && (long) (sharesA(threads) ? rows : cols) * k <= sharedMaxFloats) {
                     parts = threads;
                     setupShared(threads);
+                } else if (rowTiles >= phasedMinRowTiles && setupPhased(threads)) {
+                    parts = threads;
                 } else {
                     int colTiles = (cols + NR - 1) / NR;
                     // each part packs its own L and R blocks: splitting rows repeats R's packing,
@@ -410,11 +432,40 @@ public final class Gemm {
                 // overwritten, not accumulated into, so the first result simply goes away).
                 skip = false;
                 if (shared) setupShared(threads);
+                if (phased) setupPhased(threads);
                 if (parts <= 1) run(0, 1);
                 else KernelPool.run(parts, this);
             }
             lp = null; la = null; ra = null; c = null; bias = null; a = null; bt = null; sharedBuf = null;
             sharedK = null; sharedCnt = null;
+        }
+
+        /**
+         * Sets up the phased mode: phases are (column block of NC, k block) pairs, B packed in
+         * units of a few NR panels, rows in chunks of {@link #PHASED_CHUNK_ROWS}. False (and no
+         * phased mode) when there would be more phases than the counters hold.
+         */
+        private boolean setupPhased(int threads) {
+            int kBlocks = (k + KC - 1) / KC, jBlocks = (cols + NC - 1) / NC;
+            if (kBlocks * jBlocks > phasePackNext.length()) return false;
+            phased = true;
+            this.kBlocks = kBlocks;
+            kcMax = (k + kBlocks - 1) / kBlocks;
+            phases = kBlocks * jBlocks;
+            int colTiles = (Math.min(cols, NC) + NR - 1) / NR;
+            int unitTiles = Math.max(1, colTiles / (4 * threads));
+            phaseUnitCols = unitTiles * NR;
+            phaseUnits = (colTiles + unitTiles - 1) / unitTiles;
+            sharedBuf = Scratch.get().shared(colTiles * NR * kcMax);
+            phaseChunkRows = PHASED_CHUNK_ROWS;
+            phaseChunks = (rows + phaseChunkRows - 1) / phaseChunkRows;
+            for (int p = 0; p < phases; p++) {
+                phasePackNext.set(p, 0);
+                phasePackDone.set(p, 0);
+                phaseChunkNext.set(p, 0);
+                phaseChunkDone.set(p, 0);
+            }
+            return true;
         }
 
         /** In the shared mode, whether op(A) is the shared operand (else op(B)). */
@@ -460,6 +511,8 @@ public final class Gemm {
                 int tiles = (rows + MR - 1) / MR;
                 int i0 = Math.min(rows, tiles * part / parts * MR), i1 = Math.min(rows, tiles * (part + 1) / parts * MR);
                 if (i0 < i1) narrowRows(this, i0, i1, Scratch.get().tile);
+            } else if (phased) {
+                packedPhased(this, Scratch.get());
             } else if (shared) {
                 packedShared(this, Scratch.get());
             } else if (splitCols) {
@@ -555,6 +608,56 @@ public final class Gemm {
                             q.skip ? s.packAK : null, s.packACnt);
                 }
             }
+        }
+    }
+
+    /**
+     * The phased parallel mode (Goto's order, for operands too big to share whole): phase by phase
+     * ((column block, k block) pairs), the threads pack the phase's op(B) block together into one
+     * buffer, then claim chunks of rows, each packing its own op(A) block and running the
+     * macro-tile. A phase starts once the previous one's chunks are all done (they accumulate
+     * into the same C and read the same buffer); nothing waits for a particular thread, so a
+     * thread that starts late only takes less of the work.
+     */
+    private static void packedPhased(Call q, Scratch s) {
+        final int k = q.k, kcMax = q.kcMax, kBlocks = q.kBlocks;
+        final float[] pb = q.sharedBuf;
+        float[] pa = s.packA(q.phaseChunkRows * kcMax);
+        if (q.skip) s.packAIndex(q.phaseChunkRows * kcMax);
+        for (int ph = 0; ph < q.phases; ph++) {
+            if (ph > 0) await(q.phaseChunkDone, ph - 1, q.phaseChunks);
+            int jc = (ph / kBlocks) * NC, pc = (ph % kBlocks) * kcMax;
+            int nc = Math.min(NC, q.cols - jc), kc = Math.min(kcMax, k - pc);
+            for (int u; (u = q.phasePackNext.getAndIncrement(ph)) < q.phaseUnits; ) {
+                int x0 = u * q.phaseUnitCols;
+                if (x0 < nc) {
+                    int len = Math.min(q.phaseUnitCols, nc - x0);
+                    packR(q.ra, q.rOff, q.rrs, q.rcs, pc, kc, jc + x0, len, pb, x0 * kc);
+                    if (q.skip && !finite(pb, x0 * kc, roundUp(len, NR) * kc)) q.nonFinite = true;
+                }
+                q.phasePackDone.incrementAndGet(ph);
+            }
+            await(q.phasePackDone, ph, q.phaseUnits);
+            for (int ch; (ch = q.phaseChunkNext.getAndIncrement(ph)) < q.phaseChunks; ) {
+                int i0 = ch * q.phaseChunkRows, len = Math.min(q.phaseChunkRows, q.rows - i0);
+                if (q.skip) {
+                    packL(q, i0, len, pc, kc, pa, 0);
+                    compactPanels(pa, 0, len, kc, s.packAK, s.packACnt);
+                    macroTile(q, pa, 0, i0, len, pb, 0, jc, nc, pc, kc, s.tile, s.packAK, s.packACnt);
+                } else {
+                    packL(q, i0, len, pc, kc, pa, 0);
+                    macroTile(q, pa, 0, i0, len, pb, 0, jc, nc, pc, kc, s.tile, null, null);
+                }
+                q.phaseChunkDone.incrementAndGet(ph);
+            }
+        }
+    }
+
+    /** Waits until counter {@code i} reaches {@code target} (spinning, then yielding). */
+    private static void await(java.util.concurrent.atomic.AtomicIntegerArray counters, int i, int target) {
+        for (int spins = 0; counters.get(i) < target; spins++) {
+            if (spins < 1_000) Thread.onSpinWait();
+            else Thread.yield();
         }
     }
 

@@ -188,18 +188,20 @@ class GemmTest {
 
     /**
      * Parallel results are bitwise identical to single-threaded ones (same arithmetic per element),
-     * in the shared mode (one operand packed by all threads, dynamic chunks) and in the static split
-     * (each thread packs its own operands), which big operands use.
+     * in the shared mode (one operand packed by all threads, dynamic chunks), the phased mode (big
+     * operands: op(B) packed together k block by k block, row chunks claimed) and the static split
+     * (each thread packs its own operands).
      */
     @ParameterizedTest
-    @ValueSource(booleans = {true, false})
-    void parallelIsBitwiseIdenticalToSingleThreaded(boolean sharedMode) {
-        int old = KernelPool.parallelism();
+    @ValueSource(strings = {"shared", "phased", "static"})
+    void parallelIsBitwiseIdenticalToSingleThreaded(String mode) {
+        int old = KernelPool.parallelism(), oldPhased = Gemm.phasedMinRowTiles;
         long oldMin = Gemm.parallelMinFlops, oldShared = Gemm.sharedMaxFloats;
         Random r = new Random(5);
         try {
             Gemm.parallelMinFlops = 0;  // reach the parallel code with small shapes too
-            Gemm.sharedMaxFloats = sharedMode ? Long.MAX_VALUE : 0;
+            Gemm.sharedMaxFloats = mode.equals("shared") ? Long.MAX_VALUE : 0;
+            Gemm.phasedMinRowTiles = mode.equals("phased") ? 2 : Integer.MAX_VALUE;
             int[][] shapes = {{128, 512, 784}, {784, 512, 128}, {128, 10, 512}, {512, 10, 128}, {128, 512, 10},
                     {67, 53, 301}, {5, 200, 40}, {300, 7, 33}, {2, 3, 4}};
             for (int[] s : shapes) {
@@ -217,6 +219,7 @@ class GemmTest {
             KernelPool.setParallelism(old);
             Gemm.parallelMinFlops = oldMin;
             Gemm.sharedMaxFloats = oldShared;
+            Gemm.phasedMinRowTiles = oldPhased;
         }
     }
 

@@ -48,15 +48,18 @@ class ZeroStepSkipTest {
         Random r = new Random(11);
         int oldThreads = KernelPool.parallelism();
         long oldMin = Gemm.parallelMinFlops, oldShared = Gemm.sharedMaxFloats;
+        int oldPhased = Gemm.phasedMinRowTiles;
         try {
             Gemm.parallelMinFlops = 0;
             int[][] shapes = {{128, 512, 784}, {784, 512, 128}, {37, 70, 300}, {9, 33, 17}, {200, 40, 520}};
             for (int[] s : shapes)
                 for (int layout = 0; layout < 4; layout++)
-                    for (int mode = 0; mode < 3; mode++) {
+                    for (int mode = 0; mode < 4; mode++) {
                         boolean tA = (layout & 1) != 0, tB = (layout & 2) != 0;
                         KernelPool.setParallelism(mode == 0 ? 1 : 2);
-                        Gemm.sharedMaxFloats = mode == 2 ? 0 : Long.MAX_VALUE; // shared or static split
+                        // 1 thread; 2 threads shared; static split; phased
+                        Gemm.sharedMaxFloats = mode >= 2 ? 0 : Long.MAX_VALUE;
+                        Gemm.phasedMinRowTiles = mode == 3 ? 2 : Integer.MAX_VALUE;
                         int m = s[0], n = s[1], k = s[2], lda = (tA ? m : k) + 1, ldb = (tB ? k : n) + 2, ldc = n + 1;
                         byte[] a = sparseBytes(r, 3 + (tA ? k : m) * lda, layout == 3 ? 0.97 : 0.8);
                         float[] b = new float[(tB ? n : k) * ldb];
@@ -72,6 +75,7 @@ class ZeroStepSkipTest {
             KernelPool.setParallelism(oldThreads);
             Gemm.parallelMinFlops = oldMin;
             Gemm.sharedMaxFloats = oldShared;
+            Gemm.phasedMinRowTiles = oldPhased;
         }
     }
 

@@ -195,10 +195,8 @@ class GemmTest {
     @ParameterizedTest
     @ValueSource(strings = {"shared", "phased", "static"})
     void parallelIsBitwiseIdenticalToSingleThreaded(String mode) {
-        int old = KernelPool.parallelism(), oldPhased = Gemm.phasedMinRowTiles;
-        long oldMin = Gemm.parallelMinFlops, oldShared = Gemm.sharedMaxFloats;
         Random r = new Random(5);
-        try {
+        try (var saved = KernelSettings.save()) {
             Gemm.parallelMinFlops = 0;  // reach the parallel code with small shapes too
             Gemm.sharedMaxFloats = mode.equals("shared") ? Long.MAX_VALUE : 0;
             Gemm.phasedMinRowTiles = mode.equals("phased") ? 2 : Integer.MAX_VALUE;
@@ -215,11 +213,6 @@ class GemmTest {
                     assertNull(g.verify(parallel));
                 }
             }
-        } finally {
-            KernelPool.setParallelism(old);
-            Gemm.parallelMinFlops = oldMin;
-            Gemm.sharedMaxFloats = oldShared;
-            Gemm.phasedMinRowTiles = oldPhased;
         }
     }
 

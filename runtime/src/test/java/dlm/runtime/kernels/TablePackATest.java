@@ -19,9 +19,7 @@ class TablePackATest {
         Random r = new Random(3);
         float[] table = new float[256];
         for (int c = 0; c < 256; c++) table[c] = (float) c / 255f - 0.5f;
-        int old = KernelPool.parallelism();
-        long oldMin = Gemm.parallelMinFlops;
-        try {
+        try (var saved = KernelSettings.save()) {
             Gemm.parallelMinFlops = 0;
             int[][] shapes = {{128, 512, 784}, {784, 512, 128}, {13, 37, 29}, {7, 64, 5}, {1, 33, 1}, {40, 100, 260}};
             for (int[] s : shapes)
@@ -45,9 +43,6 @@ class TablePackATest {
                         Blas.sgemmTable(tA, tB, m, n, k, bytes, 5, lda, table, b, 0, ldb, got, 0, ldc, bias, 1, epilogue);
                         assertArrayEquals(want, got, m + "x" + n + "x" + k + " layout " + layout + " threads " + threads);
                     }
-        } finally {
-            KernelPool.setParallelism(old);
-            Gemm.parallelMinFlops = oldMin;
         }
     }
 

@@ -31,25 +31,19 @@ class ZeroStepSkipTest {
 
     private static float[] product(boolean skip, boolean tA, boolean tB, int m, int n, int k, byte[] a, int lda,
                                    float[] b, int ldb, int ldc, float[] bias, int epilogue) {
-        boolean old = Gemm.skipZeroSteps;
-        try {
+        try (var saved = KernelSettings.save()) {
             Gemm.skipZeroSteps = skip;
             float[] c = new float[m * ldc];
             java.util.Arrays.fill(c, 7f); // not accumulated into: overwritten
             Blas.sgemmTable(tA, tB, m, n, k, a, 3, lda, TABLE, b, 0, ldb, c, 0, ldc, bias, 1, epilogue);
             return c;
-        } finally {
-            Gemm.skipZeroSteps = old;
         }
     }
 
     @Test
     void skippingGivesTheDenseBitsInEveryMode() {
         Random r = new Random(11);
-        int oldThreads = KernelPool.parallelism();
-        long oldMin = Gemm.parallelMinFlops, oldShared = Gemm.sharedMaxFloats;
-        int oldPhased = Gemm.phasedMinRowTiles;
-        try {
+        try (var saved = KernelSettings.save()) {
             Gemm.parallelMinFlops = 0;
             int[][] shapes = {{128, 512, 784}, {784, 512, 128}, {37, 70, 300}, {9, 33, 17}, {200, 40, 520}};
             for (int[] s : shapes)
@@ -71,11 +65,6 @@ class ZeroStepSkipTest {
                         float[] skipped = product(true, tA, tB, m, n, k, a, lda, b, ldb, ldc, bias, epilogue);
                         assertArrayEquals(dense, skipped, m + "x" + n + "x" + k + " layout " + layout + " mode " + mode);
                     }
-        } finally {
-            KernelPool.setParallelism(oldThreads);
-            Gemm.parallelMinFlops = oldMin;
-            Gemm.sharedMaxFloats = oldShared;
-            Gemm.phasedMinRowTiles = oldPhased;
         }
     }
 
@@ -88,9 +77,7 @@ class ZeroStepSkipTest {
         for (int i = 0; i < m; i++) a[3 + i * k + 7] = 0; // column 7 of A is all zeros: its steps are skipped
         for (float bad : new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN}) {
             for (int threads : new int[] {1, 2}) {
-                int old = KernelPool.parallelism();
-                long oldMin = Gemm.parallelMinFlops;
-                try {
+                try (var saved = KernelSettings.save()) {
                     KernelPool.setParallelism(threads);
                     Gemm.parallelMinFlops = 0;
                     float[] b = new float[k * n];
@@ -100,9 +87,6 @@ class ZeroStepSkipTest {
                     float[] skipped = product(true, false, false, m, n, k, a, k, b, n, n, null, 0);
                     assertTrue(Float.isNaN(dense[5]), "0·" + bad + " makes column 5 NaN in the dense product");
                     assertArrayEquals(dense, skipped, "B holding " + bad + ", threads " + threads);
-                } finally {
-                    KernelPool.setParallelism(old);
-                    Gemm.parallelMinFlops = oldMin;
                 }
             }
         }

@@ -105,13 +105,18 @@ public final class Gemm {
     /** Row chunks per thread in the shared parallel mode (dynamic balance vs re-reading op(B)). */
     static final int CHUNKS_PER_THREAD = Integer.getInteger("dlm.gemm.chunks", 4);
     /** Problems with fewer flops (2·m·n·k) run single-threaded (see the class comment). */
+    static final long PARALLEL_MIN_FLOPS = Long.getLong("dlm.gemm.parMin", 4_000_000L);
+    /** The threshold in force; tests lower it to reach the parallel code with small shapes. */
+    static volatile long parallelMinFlops = PARALLEL_MIN_FLOPS;
     /**
      * The shared parallel mode packs one operand once for all threads, and every chunk re-reads it
      * whole; beyond this many floats (1 MB, half a core's L2) it no longer stays in cache between
-     * chunks, and splitting the result statically, each thread packing its own operands, is faster
-     * (1024³ on 2 threads: 250-273 against 213-234 GFLOP/s).
+     * chunks, and the phased mode (or, with few rows, a static split) takes over (1024³ on 2
+     * threads: 250-273 GFLOP/s split statically against 213-234 shared).
      */
     static final long SHARED_MAX_FLOATS = Long.getLong("dlm.gemm.sharedMaxFloats", 1L << 18);
+    /** The limit in force; tests change it to reach the shared and the other parallel modes with the same shapes. */
+    static volatile long sharedMaxFloats = SHARED_MAX_FLOATS;
     /**
      * Rows of C a thread claims at a time in the phased mode (1024³ on 2 threads, interleaved in
      * one JVM: 64 rows 3-5% faster than 128 in the median, 32 within 1-3% of 64).
@@ -121,11 +126,6 @@ public final class Gemm {
     static final int PHASED_MIN_ROW_TILES = 8 * PHASED_CHUNK_ROWS / MR;
     /** The threshold in force; tests lower it to reach the phased mode with small shapes. */
     static volatile int phasedMinRowTiles = PHASED_MIN_ROW_TILES;
-    /** The limit in force; tests change it to reach both parallel modes with the same shapes. */
-    static volatile long sharedMaxFloats = SHARED_MAX_FLOATS;
-    static final long PARALLEL_MIN_FLOPS = Long.getLong("dlm.gemm.parMin", 4_000_000L);
-    /** The threshold in force; tests lower it to reach the parallel code with small shapes. */
-    static volatile long parallelMinFlops = PARALLEL_MIN_FLOPS;
 
     /**
      * Whether products whose op(A) comes from a packer ({@link PackA}: the u8 table operand) skip the

@@ -82,14 +82,16 @@ import jdk.incubator.vector.VectorSpecies;
  * On AVX2 (8-lane vectors) the 8×16 tile is correct but needs more than the 16 ymm registers.
  */
 public final class Gemm {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    static final int V = S.length();
-    /** One k step of a packed A panel: MR = 8 floats. */
+    static final VectorSpecies<Float> S = MicroKernels.S;
+    static final int V = MicroKernels.V;
+    /** Holds one k step of a packed A panel (MR ≤ 8 floats). */
     private static final VectorSpecies<Float> PANEL = FloatVector.SPECIES_256;
-    /** Rows of the register tile. */
-    public static final int MR = 8;
+    /** The lanes of {@link #PANEL} that one k step of a packed A panel fills. */
+    private static final VectorMask<Float> PANEL_STEP = PANEL.indexInRange(0, MicroKernels.MR);
+    /** Rows of the register tile (chosen for the register file: {@link MicroKernels}). */
+    public static final int MR = MicroKernels.MR;
     /** Columns of the register tile: two vectors. */
-    public static final int NR = 2 * V;
+    public static final int NR = MicroKernels.NR;
     /** Largest k block. */
     static final int KC = Integer.getInteger("dlm.gemm.kc", 256);
     /** Rows of op(A) packed at once (a multiple of MR). */
@@ -134,7 +136,7 @@ public final class Gemm {
      */
     static volatile boolean skipZeroSteps = !Boolean.getBoolean("dlm.gemm.noZeroSkip");
 
-    private static final int E_BIAS = 1, E_RELU = 2;
+    private static final int E_BIAS = MicroKernels.E_BIAS, E_RELU = MicroKernels.E_RELU;
 
     private Gemm() {}
 
@@ -768,172 +770,18 @@ public final class Gemm {
         }
     }
 
-    /**
-     * The micro-kernel: an MR×NR tile of {@code c} at {@code ci} (row stride ldc) gets
-     * e(Σ_p pa[ai + p·MR + r] · pb[bi + p·bs + x] [+ c]); bs is NR for a packed panel. 16 accumulators, broadcast-FMA.
-     */
+    /** The micro-kernel (see {@link MicroKernels#kernel}). */
     static void kernel(int kc, float[] pa, int ai, float[] pb, int bi, int bs, float[] c, int ci, int ldc,
                        boolean load, int e, float[] bias, int bo) {
-        final FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z;
-        FloatVector c10 = z, c11 = z;
-        FloatVector c20 = z, c21 = z;
-        FloatVector c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z;
-        FloatVector c50 = z, c51 = z;
-        FloatVector c60 = z, c61 = z;
-        FloatVector c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
-            FloatVector b1 = FloatVector.fromArray(S, pb, bi + 1 * V);
-            FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
-            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, pa[ai + 1]);
-            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, pa[ai + 2]);
-            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, pa[ai + 3]);
-            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, pa[ai + 4]);
-            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, pa[ai + 5]);
-            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, pa[ai + 6]);
-            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, pa[ai + 7]);
-            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
-            ai += MR;
-            bi += bs;
-        }
-        final int r0 = ci, r1 = ci + 1 * ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc, r4 = ci + 4 * ldc, r5 = ci + 5 * ldc, r6 = ci + 6 * ldc, r7 = ci + 7 * ldc;
-        if (load) {
-            c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + 1 * V));
-            c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + 1 * V));
-            c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + 1 * V));
-            c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + 1 * V));
-            c40 = c40.add(FloatVector.fromArray(S, c, r4)); c41 = c41.add(FloatVector.fromArray(S, c, r4 + 1 * V));
-            c50 = c50.add(FloatVector.fromArray(S, c, r5)); c51 = c51.add(FloatVector.fromArray(S, c, r5 + 1 * V));
-            c60 = c60.add(FloatVector.fromArray(S, c, r6)); c61 = c61.add(FloatVector.fromArray(S, c, r6 + 1 * V));
-            c70 = c70.add(FloatVector.fromArray(S, c, r7)); c71 = c71.add(FloatVector.fromArray(S, c, r7 + 1 * V));
-        }
-        if ((e & E_BIAS) != 0) {
-            FloatVector y0 = FloatVector.fromArray(S, bias, bo);
-            FloatVector y1 = FloatVector.fromArray(S, bias, bo + 1 * V);
-            c00 = c00.add(y0); c01 = c01.add(y1);
-            c10 = c10.add(y0); c11 = c11.add(y1);
-            c20 = c20.add(y0); c21 = c21.add(y1);
-            c30 = c30.add(y0); c31 = c31.add(y1);
-            c40 = c40.add(y0); c41 = c41.add(y1);
-            c50 = c50.add(y0); c51 = c51.add(y1);
-            c60 = c60.add(y0); c61 = c61.add(y1);
-            c70 = c70.add(y0); c71 = c71.add(y1);
-        }
-        if ((e & E_RELU) != 0) {
-            c00 = c00.max(z); c01 = c01.max(z);
-            c10 = c10.max(z); c11 = c11.max(z);
-            c20 = c20.max(z); c21 = c21.max(z);
-            c30 = c30.max(z); c31 = c31.max(z);
-            c40 = c40.max(z); c41 = c41.max(z);
-            c50 = c50.max(z); c51 = c51.max(z);
-            c60 = c60.max(z); c61 = c61.max(z);
-            c70 = c70.max(z); c71 = c71.max(z);
-        }
-        c00.intoArray(c, r0); c01.intoArray(c, r0 + 1 * V);
-        c10.intoArray(c, r1); c11.intoArray(c, r1 + 1 * V);
-        c20.intoArray(c, r2); c21.intoArray(c, r2 + 1 * V);
-        c30.intoArray(c, r3); c31.intoArray(c, r3 + 1 * V);
-        c40.intoArray(c, r4); c41.intoArray(c, r4 + 1 * V);
-        c50.intoArray(c, r5); c51.intoArray(c, r5 + 1 * V);
-        c60.intoArray(c, r6); c61.intoArray(c, r6 + 1 * V);
-        c70.intoArray(c, r7); c71.intoArray(c, r7 + 1 * V);
+        MicroKernels.kernel(kc, pa, ai, pb, bi, bs, c, ci, ldc, load, e, bias, bo);
     }
 
-    /**
-     * {@link #kernel} over the kept k steps of a compacted A panel ({@link #compactPanels}), with
-     * op(B) packed (row stride NR): step x multiplies the panel's x-th column (at
-     * {@code pa[ai + x·MR ..]}) by the row of op(B) at {@code pb[bi + kIdx[kOff + x] ..]}. The sums are those of
-     * {@link #kernel} without the steps whose 8 A values are all zero: bit for bit the same when
-     * op(B) is finite, as a skipped step only adds ±0 (up to the sign of an exact-zero sum, see
-     * the class comment). It repeats {@link #kernel}'s accumulation into C and epilogue on purpose:
-     * the loop and the epilogue must be one method for C2 to keep the 16 accumulators in
-     * registers (a shared epilogue method would take them as arguments, which C2 may box), and
-     * one kernel with an optional index would put a test in the dense kernel's loop.
-     */
+    /** The micro-kernel over the kept steps of a compacted panel (see {@link MicroKernels#kernelSkipping}). */
     static void kernelSkipping(int count, int[] kIdx, int kOff, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc,
-                       boolean load, int e, float[] bias, int bo) {
-        final FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z;
-        FloatVector c10 = z, c11 = z;
-        FloatVector c20 = z, c21 = z;
-        FloatVector c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z;
-        FloatVector c50 = z, c51 = z;
-        FloatVector c60 = z, c61 = z;
-        FloatVector c70 = z, c71 = z;
-        for (int x = 0; x < count; x++) {
-            final int bp = bi + kIdx[kOff + x];
-            FloatVector b0 = FloatVector.fromArray(S, pb, bp);
-            FloatVector b1 = FloatVector.fromArray(S, pb, bp + 1 * V);
-            FloatVector a0 = FloatVector.broadcast(S, pa[ai]);
-            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, pa[ai + 1]);
-            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, pa[ai + 2]);
-            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, pa[ai + 3]);
-            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, pa[ai + 4]);
-            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, pa[ai + 5]);
-            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, pa[ai + 6]);
-            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, pa[ai + 7]);
-            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
-            ai += MR;
-        }
-        final int r0 = ci, r1 = ci + 1 * ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc, r4 = ci + 4 * ldc, r5 = ci + 5 * ldc, r6 = ci + 6 * ldc, r7 = ci + 7 * ldc;
-        if (load) {
-            c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + 1 * V));
-            c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + 1 * V));
-            c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + 1 * V));
-            c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + 1 * V));
-            c40 = c40.add(FloatVector.fromArray(S, c, r4)); c41 = c41.add(FloatVector.fromArray(S, c, r4 + 1 * V));
-            c50 = c50.add(FloatVector.fromArray(S, c, r5)); c51 = c51.add(FloatVector.fromArray(S, c, r5 + 1 * V));
-            c60 = c60.add(FloatVector.fromArray(S, c, r6)); c61 = c61.add(FloatVector.fromArray(S, c, r6 + 1 * V));
-            c70 = c70.add(FloatVector.fromArray(S, c, r7)); c71 = c71.add(FloatVector.fromArray(S, c, r7 + 1 * V));
-        }
-        if ((e & E_BIAS) != 0) {
-            FloatVector y0 = FloatVector.fromArray(S, bias, bo);
-            FloatVector y1 = FloatVector.fromArray(S, bias, bo + 1 * V);
-            c00 = c00.add(y0); c01 = c01.add(y1);
-            c10 = c10.add(y0); c11 = c11.add(y1);
-            c20 = c20.add(y0); c21 = c21.add(y1);
-            c30 = c30.add(y0); c31 = c31.add(y1);
-            c40 = c40.add(y0); c41 = c41.add(y1);
-            c50 = c50.add(y0); c51 = c51.add(y1);
-            c60 = c60.add(y0); c61 = c61.add(y1);
-            c70 = c70.add(y0); c71 = c71.add(y1);
-        }
-        if ((e & E_RELU) != 0) {
-            c00 = c00.max(z); c01 = c01.max(z);
-            c10 = c10.max(z); c11 = c11.max(z);
-            c20 = c20.max(z); c21 = c21.max(z);
-            c30 = c30.max(z); c31 = c31.max(z);
-            c40 = c40.max(z); c41 = c41.max(z);
-            c50 = c50.max(z); c51 = c51.max(z);
-            c60 = c60.max(z); c61 = c61.max(z);
-            c70 = c70.max(z); c71 = c71.max(z);
-        }
-        c00.intoArray(c, r0); c01.intoArray(c, r0 + 1 * V);
-        c10.intoArray(c, r1); c11.intoArray(c, r1 + 1 * V);
-        c20.intoArray(c, r2); c21.intoArray(c, r2 + 1 * V);
-        c30.intoArray(c, r3); c31.intoArray(c, r3 + 1 * V);
-        c40.intoArray(c, r4); c41.intoArray(c, r4 + 1 * V);
-        c50.intoArray(c, r5); c51.intoArray(c, r5 + 1 * V);
-        c60.intoArray(c, r6); c61.intoArray(c, r6 + 1 * V);
-        c70.intoArray(c, r7); c71.intoArray(c, r7 + 1 * V);
+                               boolean load, int e, float[] bias, int bo) {
+        MicroKernels.kernelSkipping(count, kIdx, kOff, pa, ai, pb, bi, c, ci, ldc, load, e, bias, bo);
     }
+
 
     /**
      * Compacts the packed A panels of {@code rows} rows at {@code off} (k block of kc steps): the k
@@ -950,9 +798,10 @@ public final class Gemm {
             // anything is written over it, as kept ≤ p) and counted only if nonzero. A branch on
             // the data mispredicted often enough to cost 6x.
             for (int p = 0, src = o; p < kc; p++, src += MR) {
-                FloatVector v = FloatVector.fromArray(PANEL, pa, src);
+                FloatVector v = MR == 8 ? FloatVector.fromArray(PANEL, pa, src) : FloatVector.fromArray(PANEL, pa, src, PANEL_STEP);
                 long nonzero = v.compare(VectorOperators.NE, 0f).toLong();
-                v.intoArray(pa, o + kept * MR);
+                if (MR == 8) v.intoArray(pa, o + kept * MR);
+                else v.intoArray(pa, o + kept * MR, PANEL_STEP);
                 kIdx[base + kept] = p * NR;
                 kept += (int) ((nonzero | -nonzero) >>> 63);
             }
@@ -983,31 +832,19 @@ public final class Gemm {
             int d = dstOff + ip * kc;
             int src = off + (i0 + ip) * rs + p0 * cs;
             if (mr == MR && cs == 1) {
-                int s0 = src, s1 = s0 + rs, s2 = s1 + rs, s3 = s2 + rs, s4 = s3 + rs, s5 = s4 + rs, s6 = s5 + rs, s7 = s6 + rs;
-                for (int p = 0; p < kc; p++, d += MR) {
-                    dst[d] = x[s0 + p];
-                    dst[d + 1] = x[s1 + p];
-                    dst[d + 2] = x[s2 + p];
-                    dst[d + 3] = x[s3 + p];
-                    dst[d + 4] = x[s4 + p];
-                    dst[d + 5] = x[s5 + p];
-                    dst[d + 6] = x[s6 + p];
-                    dst[d + 7] = x[s7 + p];
+                // the panel's rows are contiguous along p: read each row in order, write with stride MR
+                for (int r = 0; r < MR; r++) {
+                    int sr = src + r * rs, dr = d + r;
+                    for (int p = 0; p < kc; p++) dst[dr + p * MR] = x[sr + p];
                 }
             } else if (mr == MR && rs == 1) {
-                if (FloatVector.SPECIES_256.length() == MR && x.length >= src + (long) (kc - 1) * cs + MR) {
-                    for (int p = 0; p < kc; p++, d += MR, src += cs) FloatVector.fromArray(FloatVector.SPECIES_256, x, src).intoArray(dst, d);
-                    continue;
-                }
-                for (int p = 0; p < kc; p++, d += MR, src += cs) {
-                    dst[d] = x[src];
-                    dst[d + 1] = x[src + 1];
-                    dst[d + 2] = x[src + 2];
-                    dst[d + 3] = x[src + 3];
-                    dst[d + 4] = x[src + 4];
-                    dst[d + 5] = x[src + 5];
-                    dst[d + 6] = x[src + 6];
-                    dst[d + 7] = x[src + 7];
+                // Aᵀ stored: a k step of the panel is MR consecutive floats
+                if (MR == 8 && x.length >= src + (long) (kc - 1) * cs + MR) {
+                    for (int p = 0; p < kc; p++, d += MR, src += cs) FloatVector.fromArray(PANEL, x, src).intoArray(dst, d);
+                } else {
+                    for (int p = 0; p < kc; p++, d += MR, src += cs) {
+                        FloatVector.fromArray(PANEL, x, src, PANEL_STEP).intoArray(dst, d, PANEL_STEP);
+                    }
                 }
             } else {
                 for (int p = 0; p < kc; p++, d += MR) {

@@ -96,8 +96,33 @@ final class GemmCheck {
     }
 
     /**
+     * A bit pattern of the results of a fixed set of products (all layouts, epilogues, accumulation,
+     * partial tiles, the narrow, transposed and packed paths, one and several threads' worth of
+     * work) with k ≤ {@link Gemm#KC}: there every path, tile and vector width computes each element
+     * by the same FMAs in k order, so the results, and this digest, must be the same bits in every
+     * JVM, whatever its vector width or register tile.
+     */
+    static String digest() {
+        Random r = new Random(2024);
+        Epilogue[] es = Epilogue.values();
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        int[][] fixed = {{128, 512, 200}, {128, 10, 256}, {200, 130, 128}, {256, 10, 128}, {128, 512, 10}, {13, 77, 31}};
+        for (int t = 0; t < 64; t++) {
+            int[] f = fixed[t % fixed.length];
+            int m = t < 24 ? f[0] : 1 + r.nextInt(90), n = t < 24 ? f[1] : 1 + r.nextInt(90), k = t < 24 ? f[2] : 1 + r.nextInt(90);
+            GemmCheck g = new GemmCheck(r, (t & 1) != 0, (t & 2) != 0, m, n, k, true, (t & 4) != 0, es[t % es.length]);
+            for (float v : g.runKernel()) {
+                int bits = Float.floatToRawIntBits(v);
+                crc.update(bits); crc.update(bits >>> 8); crc.update(bits >>> 16); crc.update(bits >>> 24);
+            }
+        }
+        return Long.toHexString(crc.getValue());
+    }
+
+    /**
      * A self-check for child JVMs with another vector width ({@code -XX:MaxVectorSize=32} makes the
-     * preferred species 256 bits): prints the lane count and "ok N", exits 1 on the first failure.
+     * preferred species 256 bits) or register tile: prints the lane count, the tile, "ok N" and the
+     * {@link #digest}; exits 1 on the first failure.
      */
     public static void main(String[] args) {
         Random r = new Random(42);
@@ -141,6 +166,6 @@ final class GemmCheck {
             }
             count++;
         }
-        System.out.println("lanes=" + Gemm.V + " ok " + count);
+        System.out.println("lanes=" + Gemm.V + " tile=" + Gemm.MR + "x" + Gemm.NR + " ok " + count + " digest=" + digest());
     }
 }

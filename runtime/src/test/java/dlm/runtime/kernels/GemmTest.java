@@ -238,21 +238,36 @@ class GemmTest {
         assertEquals(List.of(), errors);
     }
 
-    /** The kernel must be right for other vector widths: run the self-check in JVMs limited to 256 and 128 bits. */
+    /**
+     * The kernel must be right for every vector width and register tile, and give the same bits:
+     * run the self-check in JVMs limited to 256 and 128 bits, with AVX2's 16-register file
+     * ({@code -XX:UseAVX=2}, meaningful on x86 with AVX2 or better), and with the tile of the other
+     * register-file size forced; each must pass and print this JVM's {@link GemmCheck#digest}.
+     */
     @ParameterizedTest
-    @ValueSource(ints = {32, 16})
-    void otherVectorWidths(int maxVectorBytes) throws Exception {
+    @ValueSource(strings = {"-XX:MaxVectorSize=32", "-XX:MaxVectorSize=16", "-XX:UseAVX=2",
+            "-Ddlm.gemm.registers=16", "-Ddlm.gemm.registers=32 -XX:MaxVectorSize=32", "-Ddlm.gemm.registers=16 -XX:MaxVectorSize=16"})
+    void otherVectorWidthsAndTiles(String jvmOptions) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        ProcessBuilder pb = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-XX:MaxVectorSize=" + maxVectorBytes,
-                "-cp", System.getProperty("java.class.path"), GemmCheck.class.getName());
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector"));
+        cmd.addAll(List.of(jvmOptions.split(" ")));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GemmCheck.class.getName()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String out;
         try (BufferedReader br = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             out = br.lines().filter(l -> !l.startsWith("WARNING")).collect(Collectors.joining("\n"));
         }
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
         assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("lanes=" + maxVectorBytes / 4 + " ok"), out);
+        if (jvmOptions.contains("MaxVectorSize=")) {
+            int bytes = Integer.parseInt(jvmOptions.replaceAll(".*MaxVectorSize=(\\d+).*", "$1"));
+            assertTrue(out.contains("lanes=" + Math.min(bytes / 4, Gemm.V) + " "), out);
+        }
+        if (jvmOptions.contains("registers=16")) assertTrue(out.contains(" tile=6x"), out);
+        if (jvmOptions.contains("registers=32")) assertTrue(out.contains(" tile=8x"), out);
+        assertTrue(out.contains(" ok "), out);
+        assertTrue(out.endsWith(" digest=" + GemmCheck.digest()), "results differ from this JVM's (" + Gemm.MR + "x" + Gemm.NR + "): " + out);
     }
 }

@@ -15,6 +15,12 @@ interface Command {
 
     Options options();
 
+    /**
+     * True for the commands that run tensor computations (kernels, compiled steps, the
+     * interpreter): they take {@code --threads N} (and {@code DLM_THREADS}), see {@link Threads}.
+     */
+    default boolean computes() { return false; }
+
     /** Runs the command; returns the exit status. DlmException and UsageException propagate. */
     int run(CommandLine cl, Console out) throws Exception;
 }

@@ -1,6 +1,7 @@
 package dlm.compiler.cli;
 
 import dlm.compiler.diag.DlmException;
+import dlm.runtime.kernels.KernelPool;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -8,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -26,9 +28,16 @@ public final class Dlmc {
 
     private final Map<String, Command> commands = new LinkedHashMap<>();
     private final Console console;
+    private final Map<String, String> env;
 
     public Dlmc(PrintStream out, PrintStream err) {
+        this(out, err, System.getenv());
+    }
+
+    /** With {@code env} in place of the process environment (read for {@code DLM_THREADS}). */
+    public Dlmc(PrintStream out, PrintStream err, Map<String, String> env) {
         this.console = new Console(out, err);
+        this.env = Map.copyOf(env);
         for (Command c : List.of(new CheckCommand(), new GraphCommand(), new RunCommand(), new GradCommand(), new GradcheckCommand(),
                 new TrainCommand(), new EvalCommand(), new PredictCommand(), new ShowCommand(), new CompileCommand(), new DisasmCommand(),
                 new ProfileCommand())) commands.put(c.name(), c);
@@ -51,16 +60,24 @@ public final class Dlmc {
             printUsage(console.err());
             return 2;
         }
-        Options opts = cmd.options();
-        opts.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
+        Options opts = options(cmd);
         opts.addOption(Option.builder().longOpt("debug").desc("print Java stack traces for internal errors").get());
         try {
             CommandLine cl = new DefaultParser().parse(opts, java.util.Arrays.copyOfRange(args, 1, args.length));
             if (cl.hasOption("help")) return help(cmd, console.out());
-            return cmd.run(cl, console);
+            OptionalInt threads = cmd.computes() ? Threads.requested(cl, env) : OptionalInt.empty();
+            if (threads.isEmpty()) return cmd.run(cl, console);
+            // The pool is the process's: set it for this command, and put it back afterwards
+            // (the same JVM may run further commands, as the tests do).
+            int before = KernelPool.setThreads(threads.getAsInt());
+            try {
+                return cmd.run(cl, console);
+            } finally {
+                KernelPool.setParallelism(before);
+            }
         } catch (ParseException | UsageException e) {
             console.err().println("dlmc " + cmd.name() + ": error: " + e.getMessage());
-            console.err().println("usage: dlmc " + cmd.name() + " " + cmd.usage() + "   (dlmc " + cmd.name() + " --help for more)");
+            console.err().println("usage: dlmc " + cmd.name() + " " + usage(cmd) + "   (dlmc " + cmd.name() + " --help for more)");
             return 2;
         } catch (DlmException e) {
             console.err().println(e.render());
@@ -83,11 +100,21 @@ public final class Dlmc {
         }
     }
 
+    /** The command's options, with {@code --help}, and {@code --threads} for the commands that compute. */
+    private static Options options(Command cmd) {
+        Options opts = cmd.options();
+        if (cmd.computes()) opts.addOption(Threads.option());
+        opts.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
+        return opts;
+    }
+
+    private static String usage(Command cmd) {
+        return cmd.usage() + (cmd.computes() ? " [--threads N]" : "");
+    }
+
     private int help(Command cmd, PrintStream out) {
         PrintWriter pw = new PrintWriter(out);
-        Options opts = cmd.options();
-        opts.addOption(Option.builder("h").longOpt("help").desc("show this help").get());
-        new HelpFormatter().printHelp(pw, 100, "dlmc " + cmd.name() + " " + cmd.usage(), cmd.summary(), opts, 2, 2, null);
+        new HelpFormatter().printHelp(pw, 100, "dlmc " + cmd.name() + " " + usage(cmd), cmd.summary(), options(cmd), 2, 2, null);
         pw.flush();
         return 0;
     }

@@ -15,6 +15,8 @@ import org.apache.commons.cli.Options;
 final class EvalCommand implements Command {
     public String name() { return "eval"; }
 
+    public boolean computes() { return true; }
+
     public String summary() { return "evaluate trained weights on the test set (loss and metrics)"; }
 
     public String usage() { return "FILE.dlm --weights PATH [--data DIR] [--batch-size N]"; }

@@ -28,6 +28,8 @@ import org.apache.commons.cli.Options;
 final class GradCommand implements Command {
     public String name() { return "grad"; }
 
+    public boolean computes() { return true; }
+
     public String summary() { return "print the symbolic gradients of a model's loss (text, DOT or DLM source) and their values"; }
 
     public String usage() { return "FILE.dlm [--wrt NAME,…] [--format text|dot|dlm] [--no-simplify] [--model NAME] [--seed S]"; }

@@ -26,6 +26,8 @@ import org.apache.commons.cli.Options;
 final class GradcheckCommand implements Command {
     public String name() { return "gradcheck"; }
 
+    public boolean computes() { return true; }
+
     public String summary() { return "check symbolic gradients against finite differences in f64 at random points"; }
 
     public String usage() { return "FILE.dlm [--eps E] [--tol T] [--seed S] [--batch N] [--samples K] [--model NAME]"; }

@@ -12,7 +12,7 @@ import java.util.List;
 final class JsonReport {
     private JsonReport() {}
 
-    static void write(Path path, List<EpochResult> history, List<String> metrics, double[] test, java.util.Map<String, Double> extra) throws IOException {
+    static void write(Path path, List<EpochResult> history, List<String> metrics, double[] test, java.util.Map<String, ? extends Number> extra) throws IOException {
         StringBuilder sb = new StringBuilder("{\n  \"epochs\": [\n");
         for (int i = 0; i < history.size(); i++) {
             EpochResult r = history.get(i);
@@ -22,7 +22,7 @@ final class JsonReport {
         }
         sb.append("  ],\n  \"test_loss\": ").append(num(test[0]));
         for (int m = 0; m < metrics.size(); m++) sb.append(",\n  \"test_").append(TrainCommand.shortName(metrics.get(m))).append("\": ").append(num(test[m + 1]));
-        for (var e : new java.util.TreeMap<>(extra).entrySet()) sb.append(",\n  \"").append(e.getKey()).append("\": ").append(num(e.getValue()));
+        for (var e : new java.util.TreeMap<>(extra).entrySet()) sb.append(",\n  \"").append(e.getKey()).append("\": ").append(e.getValue() instanceof Integer i ? i.toString() : num(e.getValue().doubleValue()));
         sb.append("\n}\n");
         Path abs = path.toAbsolutePath();
         Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");

@@ -18,6 +18,8 @@ import org.apache.commons.cli.Options;
 final class PredictCommand implements Command {
     public String name() { return "predict"; }
 
+    public boolean computes() { return true; }
+
     public String summary() { return "predict the class of a test image (or a PNG) with trained weights"; }
 
     public String usage() { return "FILE.dlm --weights PATH [--index I] [--image PNG] [--data DIR]"; }

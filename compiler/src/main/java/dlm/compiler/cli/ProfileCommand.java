@@ -21,6 +21,8 @@ import org.apache.commons.cli.Options;
 final class ProfileCommand implements Command {
     public String name() { return "profile"; }
 
+    public boolean computes() { return true; }
+
     public String summary() { return "time each part of a compiled step on real batches (where the time goes)"; }
 
     public String usage() { return "FILE.dlm [--step train|eval|predict] [--steps N] [--warmup N] [--top N] [--batch-size N]"; }

@@ -26,6 +26,8 @@ import org.apache.commons.cli.Options;
 final class RunCommand implements Command {
     public String name() { return "run"; }
 
+    public boolean computes() { return true; }
+
     public String summary() { return "evaluate a program's statements and the models whose inputs all have values"; }
 
     public String usage() { return "FILE.dlm [--seed S] [--backend jit|interp]"; }

@@ -4,6 +4,7 @@ import dlm.compiler.diag.DlmException;
 import dlm.compiler.train.Trainer;
 import dlm.runtime.Tensor;
 import dlm.runtime.data.Dataset;
+import dlm.runtime.kernels.KernelPool;
 import dlm.runtime.train.Batcher;
 import dlm.runtime.train.EpochResult;
 import dlm.runtime.train.NonFiniteLossException;
@@ -25,6 +26,8 @@ import org.apache.commons.cli.Options;
 final class TrainCommand implements Command {
     public String name() { return "train"; }
 
+    public boolean computes() { return true; }
+
     public String summary() { return "train the model of a train(Model) { … } block and evaluate it on the test set"; }
 
     public String usage() { return "FILE.dlm [--epochs N] [--batch-size N] [--seed S] [--data DIR] [--save PATH] [--resume PATH] [--json PATH] [--limit N]"; }
@@ -35,7 +38,7 @@ final class TrainCommand implements Command {
                 .addOption(Option.builder().longOpt("batch-size").hasArg().argName("N").desc("batch size (default: the train block's, else 32)").get())
                 .addOption(Option.builder().longOpt("save").hasArg().argName("PATH").desc("write a checkpoint (.npz) after every epoch, atomically").get())
                 .addOption(Option.builder().longOpt("resume").hasArg().argName("PATH").desc("continue from a checkpoint written by --save").get())
-                .addOption(Option.builder().longOpt("json").hasArg().argName("PATH").desc("also write the history and test results as JSON").get())
+                .addOption(Option.builder().longOpt("json").hasArg().argName("PATH").desc("also write the history, the test results, timings and the thread count as JSON").get())
                 .addOption(Option.builder().longOpt("limit").hasArg().argName("N").desc("train on the first N training images only").get());
         TrainSetup.addOptions(o);
         return o;
@@ -80,7 +83,8 @@ final class TrainCommand implements Command {
         if (cl.hasOption("json")) {
             double predictSeconds = predictSeconds(trainer, data.testImages(), data.testLabels(), batchSize);
             JsonReport.write(Path.of(cl.getOptionValue("json")), history, names, test,
-                    Map.of("startup_seconds", startup, "eval_seconds", evalSeconds, "predict_seconds", predictSeconds));
+                    Map.<String, Number>of("startup_seconds", startup, "eval_seconds", evalSeconds, "predict_seconds", predictSeconds,
+                            "threads", KernelPool.parallelism()));
         }
         return 0;
     }

@@ -7,6 +7,7 @@ import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
 import dlm.runtime.Tensor;
+import dlm.runtime.kernels.ParallelLoops;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -144,20 +145,24 @@ final class MatmulOp implements Op {
             int aBase = broadcastOffset(batchIndex, aBatch) * n * k;
             int bBase = broadcastOffset(batchIndex, bBatch) * k * m;
             int outBase = s * n * m;
-            // Rows are independent, so they may run in parallel without changing any result.
-            java.util.stream.IntStream rows = java.util.stream.IntStream.range(0, n);
-            if ((long) n * k * m > 1 << 16) rows = rows.parallel();
-            rows.forEach(i -> {
+            // Rows are independent, so they may run in parallel (on the kernel pool's threads, as
+            // many as dlmc --threads allows) without changing any result.
+            ParallelLoops.Range rows = (from, to) -> {
                 double[] acc = new double[m];
-                int aRow = aBase + i * k;
-                for (int p = 0; p < k; p++) {
-                    double av = ad[aRow + p];
-                    if (skip && av == 0) continue;
-                    int bRow = bBase + p * m;
-                    for (int j = 0; j < m; j++) acc[j] += av * bd[bRow + j];
+                for (int i = from; i < to; i++) {
+                    Arrays.fill(acc, 0);
+                    int aRow = aBase + i * k;
+                    for (int p = 0; p < k; p++) {
+                        double av = ad[aRow + p];
+                        if (skip && av == 0) continue;
+                        int bRow = bBase + p * m;
+                        for (int j = 0; j < m; j++) acc[j] += av * bd[bRow + j];
+                    }
+                    for (int j = 0; j < m; j++) out.setDouble(outBase + i * m + j, acc[j]);
                 }
-                for (int j = 0; j < m; j++) out.setDouble(outBase + i * m + j, acc[j]);
-            });
+            };
+            if ((long) n * k * m > 1 << 16) ParallelLoops.split(n, rows);
+            else rows.run(0, n);
             MovementSupport.step(batchIndex, batch);
         }
     }

@@ -9,7 +9,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * calling thread, which always runs part 0 of a job itself. Its size is the number of available
  * processors, or the system property {@code dlm.threads} when set (read once, at class
  * initialisation); {@link #setParallelism} lowers the number of threads a job may use at run time
- * (benchmarks compare 1 and 2 threads that way).
+ * (benchmarks compare 1 and 2 threads that way), and {@link #setThreads} sets it to any number up to
+ * {@link #MAX_THREADS}, starting more workers when the pool has fewer ({@code dlmc --threads N} and
+ * {@code DLM_THREADS}: like {@code torch.set_num_threads}, a count above the processors is honoured).
+ * Every parallel job splits its work so that the result does not depend on the thread count.
  *
  * <p>Waiting threads (idle workers, a caller waiting for its workers) spin for a few microseconds,
  * then keep checking while yielding the processor for up to 100 µs, then park: back-to-back kernel
@@ -26,26 +29,26 @@ public final class KernelPool {
         void run(int part, int parts);
     }
 
-    private static final int SIZE = configuredSize();
+    /** The most threads {@link #setThreads} accepts (and {@code dlm.threads} is clamped to). */
+    public static final int MAX_THREADS = 256;
+
+    private static final int INITIAL_SIZE = configuredSize();
     /** Busy-wait this long (with {@link Thread#onSpinWait}) before yielding the processor. */
     private static final long SPIN_NANOS = 5_000;
     /** Keep checking (yielding between checks) this long before parking. */
     private static final long YIELD_NANOS = 100_000;
 
-    private static volatile int parallelism = SIZE;
+    private static volatile int parallelism = INITIAL_SIZE;
 
     private static final ReentrantLock LOCK = new ReentrantLock();
-    private static final Worker[] WORKERS = new Worker[SIZE - 1];
+    /** Worker {@code w} runs part {@code w + 1}; replaced by a longer array (under LOCK) when the pool grows. */
+    private static volatile Worker[] workers = new Worker[0];
     private static final AtomicInteger PENDING = new AtomicInteger();
     private static volatile Thread caller;
     private static volatile Throwable failure;
 
     static {
-        for (int w = 0; w < WORKERS.length; w++) {
-            WORKERS[w] = new Worker(w + 1);
-            WORKERS[w].setDaemon(true);
-            WORKERS[w].start();
-        }
+        grow(INITIAL_SIZE);
     }
 
     private KernelPool() {}
@@ -60,11 +63,24 @@ public final class KernelPool {
                 throw new IllegalArgumentException("dlm.threads must be a positive integer, not '" + p + "'");
             }
         }
-        return Math.max(1, Math.min(n, 256));
+        return Math.max(1, Math.min(n, MAX_THREADS));
+    }
+
+    /** Starts workers until the pool has {@code threads} threads, the caller included. Called with LOCK held, or at class initialisation. */
+    private static void grow(int threads) {
+        Worker[] old = workers;
+        if (threads - 1 <= old.length) return;
+        Worker[] w = java.util.Arrays.copyOf(old, threads - 1);
+        for (int i = old.length; i < w.length; i++) {
+            w[i] = new Worker(i + 1);
+            w[i].setDaemon(true);
+            w[i].start();
+        }
+        workers = w;
     }
 
     /** Number of threads in the pool, the caller included. */
-    public static int size() { return SIZE; }
+    public static int size() { return workers.length + 1; }
 
     /** Number of threads a job may use now (1..size()). */
     public static int parallelism() { return parallelism; }
@@ -72,8 +88,30 @@ public final class KernelPool {
     /** Limits the threads a job may use (clamped to 1..size()); returns the previous setting. */
     public static int setParallelism(int threads) {
         int old = parallelism;
-        parallelism = Math.max(1, Math.min(threads, SIZE));
+        parallelism = Math.max(1, Math.min(threads, size()));
         return old;
+    }
+
+    /**
+     * Makes jobs use exactly {@code threads} threads (the caller included), starting workers first
+     * when the pool has fewer: unlike {@link #setParallelism}, a count above the pool's size (even
+     * above the number of processors) is honoured. Waits for a running job to finish before growing
+     * the pool. Returns the previous {@link #parallelism()}.
+     *
+     * @throws IllegalArgumentException unless 1 ≤ threads ≤ {@link #MAX_THREADS}
+     */
+    public static int setThreads(int threads) {
+        if (threads < 1 || threads > MAX_THREADS)
+            throw new IllegalArgumentException("threads must be 1.." + MAX_THREADS + ", not " + threads);
+        LOCK.lock();
+        try {
+            grow(threads);
+            int old = parallelism;
+            parallelism = threads;
+            return old;
+        } finally {
+            LOCK.unlock();
+        }
     }
 
     /**
@@ -90,7 +128,8 @@ public final class KernelPool {
             failure = null;
             caller = Thread.currentThread();
             PENDING.set(parts - 1);
-            for (int p = 1; p < parts; p++) WORKERS[p - 1].submit(job, parts);
+            Worker[] w = workers;
+            for (int p = 1; p < parts; p++) w[p - 1].submit(job, parts);
             Throwable mine = null;
             try {
                 job.run(0, parts);

@@ -5,10 +5,31 @@ package dlm.runtime.kernels;
  * workers, started once). A generated step class implements {@link Parts}; it owns one
  * {@link Task}, made in its constructor, so a step allocates nothing per run. Each part runs the
  * loop over a contiguous slice of its outermost dimension; the loops so run are element-wise
- * (no reductions), so the result is the same bit for bit whatever the split.
+ * (no reductions), so the result is the same bit for bit whatever the split. {@link #split} does the
+ * same for loops written in Java (the interpreter's matrix products).
  */
 public final class ParallelLoops {
     private ParallelLoops() {}
+
+    /** Independent iterations {@code [from, to)} of a loop, see {@link #split}. */
+    public interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, count)} split into {@link KernelPool#parallelism()} contiguous
+     * ranges (fewer when {@code count} is smaller), one per pool thread, the first on the calling
+     * thread, and returns when all are done. For loops whose iterations are independent (the
+     * interpreter's matrix rows), so the result does not depend on the split.
+     */
+    public static void split(int count, Range body) {
+        int parts = Math.min(KernelPool.parallelism(), count);
+        if (parts <= 1) {
+            if (count > 0) body.run(0, count);
+            return;
+        }
+        KernelPool.run(parts, (part, n) -> body.run((int) ((long) count * part / n), (int) ((long) count * (part + 1) / n)));
+    }
 
     /** The generated step: runs part {@code part} of {@code parts} of its parallel loop {@code loop}. */
     public interface Parts {

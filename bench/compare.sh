@@ -41,9 +41,13 @@ writes it to FILE.
                   libopenblas0-pthread, time)
   -h, --help      this message
 
-NumPy and PyTorch run with Debian's OpenBLAS (put first on LD_LIBRARY_PATH), forced to its
-SkylakeX kernels with OPENBLAS_CORETYPE=SkylakeX (Debian's OpenBLAS 0.3.21 does not recognise
-this CPU) and without OPENBLAS_L2_SIZE, in the benchmark commands only.
+NumPy and PyTorch run with Debian's OpenBLAS (put first on LD_LIBRARY_PATH), with
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset in the benchmark commands only, so that OpenBLAS
+picks its kernels for this CPU by itself. Where it does not recognise the CPU and falls back to
+kernels narrower than the CPU's flags allow (e.g. Prescott on an AVX-512 CPU), OPENBLAS_CORETYPE
+is set to the widest kernel the CPU supports: SkylakeX (avx512f/bw/vl/dq) or Haswell (avx2, fma),
+after a trial run (compare/blas_core.py). The report names the CPU, its avx2/avx512f flags, the
+JVM's vector width, the kernel chosen and why, and the kernel each NumPy/PyTorch run reported.
 EOF
 }
 
@@ -119,9 +123,15 @@ inherited=""
 for v in OPENBLAS_CORETYPE OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS OMP_NUM_THREADS LD_LIBRARY_PATH; do
   [ -n "${!v:-}" ] && inherited+=" $v=${!v}"
 done
-blas_env() { # blas_env THREADS: the env command that forces OpenBLAS to SkylakeX with THREADS threads
-  blas=(env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=SkylakeX OPENBLAS_NUM_THREADS="$1" OMP_NUM_THREADS="$1"
-        LD_LIBRARY_PATH="$OPENBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+# Which kernels: OpenBLAS's own choice (asked with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset),
+# unless it is narrower than the CPU's flags allow; then the widest kernel the CPU supports, after a
+# trial run (blas_core.py; the decision and the CPU model go to the report).
+coretype="$("$PY" "$helpers/blas_core.py" plan "$OPENBLAS_DIR/libopenblas.so.0" --json "$work/blas-plan.json")" \
+  || { say "could not decide OpenBLAS's kernel (blas_core.py failed); OpenBLAS picks its own"; coretype=""; }
+say "OpenBLAS kernel: $("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["reason"])' "$work/blas-plan.json" 2>/dev/null || echo '?')"
+blas_env() { # blas_env THREADS: the env command for OpenBLAS with THREADS threads and the chosen kernel
+  blas=(env -u OPENBLAS_L2_SIZE -u OPENBLAS_CORETYPE ${coretype:+OPENBLAS_CORETYPE="$coretype"}
+        OPENBLAS_NUM_THREADS="$1" OMP_NUM_THREADS="$1" LD_LIBRARY_PATH="$OPENBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
 }
 
 failures=0
@@ -212,13 +222,12 @@ done
 # --- 3. The report -----------------------------------------------------------------------------
 deb_version() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo '?'; }
 {
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) vCPU," \
-       "$(grep -q avx512f /proc/cpuinfo && echo AVX-512 || echo no AVX-512); load average before the runs $load_before, after $(cut -d' ' -f1-3 /proc/loadavg);" \
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) vCPU; load average before the runs $load_before, after $(cut -d' ' -f1-3 /proc/loadavg);" \
        "DLM $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?')"
   echo "Real MNIST from $data (60,000 train / 10,000 test)${limit:+, training on the first $limit images only}; $epochs epoch(s), batch 128, Adam 1e-3"
   echo "DLM: $backend_note; $("$java" -version 2>&1 | head -n1)"
   echo "PyTorch $(deb_version python3-torch), NumPy $(deb_version python3-numpy), OpenBLAS $(deb_version libopenblas0-pthread) (Debian packages; $("$PY" -V))," \
-       "Debian's OpenBLAS forced to its SkylakeX kernels: LD_LIBRARY_PATH=$OPENBLAS_DIR, OPENBLAS_CORETYPE=SkylakeX, OPENBLAS_L2_SIZE unset, OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = the thread count," \
+       "Debian's OpenBLAS: LD_LIBRARY_PATH=$OPENBLAS_DIR, OPENBLAS_L2_SIZE unset, $([ -n "$coretype" ] && echo "OPENBLAS_CORETYPE=$coretype" || echo "OPENBLAS_CORETYPE unset"), OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = the thread count," \
        "in the benchmark commands only (inherited:${inherited:- nothing})"
   echo "PyTorch mirrors Keras's defaults (glorot-uniform kernels, zero biases, Adam eps 1e-7, reshuffled every epoch); its loss is F.cross_entropy on the pre-softmax logits (the same value); PyTorch's Adam puts eps outside the bias correction of v, Keras (and the NumPy version) inside — a negligible difference"
   echo "The runs are sequential, in $rounds round(s) of all trainers; this machine kind is shared and noisy (tens of percent between minutes, more for two-thread runs), so each trainer's best round is compared and every round is listed"

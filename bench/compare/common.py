@@ -30,21 +30,33 @@ def median_time(fn, repeats):
 
 def report(trainer, args, epochs, test_loss, test_acc, predict_seconds, **extra):
     """Prints the one JSON line the benchmark script collects (same fields as `dlmc train --json`)."""
+    blas, cores = blas_info()
     print(json.dumps(dict(trainer=trainer, threads=args.threads, epochs=epochs, test_loss=test_loss,
-                          test_acc=test_acc, predict_seconds=predict_seconds, blas=blas_info(), **extra)), flush=True)
+                          test_acc=test_acc, predict_seconds=predict_seconds, blas=blas, openblas_cores=cores,
+                          **extra)), flush=True)
 
 
 def blas_info():
-    """The BLAS library this process loaded, with OpenBLAS's kernels, e.g. 'openblas-pthread/libblas.so.3 (SkylakeX)'."""
+    """The BLAS libraries this process loaded, with the kernels of each OpenBLAS among them, asked
+    after the imports (openblas_get_corename), e.g. ('openblas-pthread/libblas.so.3 (SkylakeX)',
+    ['SkylakeX']). Every distinct OpenBLAS counts (PyTorch could bring its own beside NumPy's);
+    libraries that reach the same one (libblas.so.3 and libopenblas.so.0 of one build) count once."""
     import ctypes
     with open("/proc/self/maps") as f:
         libs = sorted({line.split()[-1] for line in f if "blas" in line.split()[-1].rsplit("/", 1)[-1]})
     short = ["/".join(path.split("/")[-2:]) for path in libs]
+    seen, named, cores = set(), [], []
     for path, name in zip(libs, short):
         try:
-            core = ctypes.CDLL(path).openblas_get_corename
+            fn = ctypes.CDLL(path).openblas_get_corename
         except (OSError, AttributeError):
             continue
-        core.restype = ctypes.c_char_p
-        return f"{name} ({core().decode()})"
-    return ", ".join(short) or "none"
+        address = ctypes.cast(fn, ctypes.c_void_p).value
+        if address in seen:
+            continue
+        seen.add(address)
+        fn.restype = ctypes.c_char_p
+        core = fn().decode()
+        named.append(f"{name} ({core})")
+        cores.append(core)
+    return ("; ".join(named) if named else ", ".join(short) or "none"), cores

@@ -1,6 +1,7 @@
 """NumPy (OpenBLAS) fp32 matrix-product GFLOP/s on the MNIST model's shapes; prints one JSON line.
 
-The thread count is OpenBLAS's: set OPENBLAS_NUM_THREADS (and OPENBLAS_CORETYPE) before running.
+The thread count is OpenBLAS's: set OPENBLAS_NUM_THREADS before running
+(OPENBLAS_CORETYPE too where OpenBLAS needs it: blas_core.py).
 Each product is laid out as the NumPy trainer computes it (transposed operands are views, which
 OpenBLAS reads with its transpose flags). Median of several timed samples after a warm-up.
 """
@@ -61,7 +62,8 @@ def main():
     rng = np.random.default_rng(0)
     results = [dict(shape=label, m=m, k=k, n=n, gflops=gflops(m, k, n, ta, tb, args.samples, args.min_seconds, rng))
                for label, m, k, n, ta, tb in SHAPES]
-    print(json.dumps(dict(threads=int(os.environ.get("OPENBLAS_NUM_THREADS", "0")), blas=blas_info(),
+    blas, cores = blas_info()
+    print(json.dumps(dict(threads=int(os.environ.get("OPENBLAS_NUM_THREADS", "0")), blas=blas, openblas_cores=cores,
                           results=results)), flush=True)
 
 

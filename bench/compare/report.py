@@ -5,8 +5,10 @@ of training rounds R) and per run NAME (a trainer and its round, e.g. torch-2p-1
 NAME.json (the trainer's JSON: `dlmc train --json`, or the Python trainers' one line),
 NAME.time (`/usr/bin/time -v`), NAME.failed (when it failed); gemm-rounds (the number of GEMM
 rounds R), gemm-T-R.json (gemm_numpy.py) and dlm-gemm-T-R.json (dlm.bench.GemmFigures) for T
-threads in round R, dlm-gemm.missing when the benchmark jar could not be built, and dlm-jmh.json
-(JMH, with --jmh).
+threads in round R, dlm-gemm.missing when the benchmark jar could not be built, dlm-jmh.json
+(JMH, with --jmh), and blas-plan.json (blas_core.py's decision on OpenBLAS's kernel, with the CPU).
+The Python runs' JSON names the OpenBLAS kernels they ran (openblas_cores), GemmFigures' the JVM's
+vector width (vector_bits) and DLM's register tile (tile).
 """
 import json
 import os
@@ -60,22 +62,80 @@ def best_round(runs):
     return min(runs, key=sec_per_epoch) if runs else None
 
 
+def blas_plan(work):
+    """blas_core.py's decision (a dict), or None when compare.sh could not make it."""
+    return load(work, "blas-plan.json")
+
+
+def dlm_vectors(work):
+    """(vector bits, tile) from the first GemmFigures JSON that has them, else (None, None)."""
+    for runs in gemm_runs(work, "dlm-gemm").values():
+        for run in runs:
+            if "vector_bits" in run:
+                return run["vector_bits"], run.get("tile")
+    return None, None
+
+
+def kernels_cell(runs, expected):
+    """The OpenBLAS kernels the Python runs reported (openblas_get_corename after their imports),
+    e.g. 'OpenBLAS SkylakeX'; flagged when one is not the kernel compare.sh chose."""
+    seen = []
+    for run in runs:
+        cores = run.get("openblas_cores")
+        if cores:
+            got = "OpenBLAS " + " + ".join(cores)
+        elif cores is None:  # a run that did not ask OpenBLAS
+            got = run.get("blas", "?")
+        else:
+            got = f"no OpenBLAS: {run.get('blas', '?')}"
+        if got not in seen:
+            seen.append(got)
+    if not seen:
+        return "—"
+    cell = " / ".join(seen)
+    if expected and any(got != f"OpenBLAS {expected}" for got in seen):
+        cell += f" (not the chosen {expected})"
+    return cell
+
+
+def dlm_kernel_cell(work):
+    bits, _ = dlm_vectors(work)
+    return f"DLM, {bits}-bit vectors" if bits else "DLM (Vector API)"
+
+
+def machine_lines(work):
+    """The report's lines on the CPU, the JVM's vector width and OpenBLAS's kernel."""
+    plan = blas_plan(work)
+    bits, tile = dlm_vectors(work)
+    yes = {True: "yes", False: "no", None: "?"}
+    jvm = (f"the JVM's preferred vector (FloatVector.SPECIES_PREFERRED): {bits} bits, DLM's GEMM register tile {tile}"
+           if bits else "the JVM's vector width: ? (no GemmFigures figures)")
+    if plan is None:
+        return [f"CPU: ? (the OpenBLAS kernel decision, blas_core.py, failed); {jvm}",
+                "OpenBLAS kernel: OpenBLAS's own choice, not checked beforehand (see the kernels column of each run)"]
+    cpu = f"CPU: {plan['cpu_model']} (/proc/cpuinfo), avx2: {yes[plan.get('avx2')]}, avx512f: {yes[plan.get('avx512f')]}; {jvm}"
+    how = f"forced with OPENBLAS_CORETYPE={plan['forced']}" if plan.get("forced") else "OpenBLAS's own choice, OPENBLAS_CORETYPE unset"
+    return [cpu, f"OpenBLAS kernel: {plan.get('expected') or '?'} ({how}): {plan['reason']}"]
+
+
 def training_table(work):
     all_runs, rounds = trainer_rounds(work)
     best = {name: best_round(runs) for name, runs in all_runs.items()}
     dlm = sec_per_epoch(best["dlm"]) if best["dlm"] else None
-    rows = ["| trainer | threads | s/epoch | every round | epochs | train acc | test acc | test loss | peak RSS MiB | DLM ÷ this |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+    expected = (blas_plan(work) or {}).get("expected")
+    rows = ["| trainer | threads | kernels | s/epoch | every round | epochs | train acc | test acc | test loss | peak RSS MiB | DLM ÷ this |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, label, threads in TRAINERS:
         run = best[name]
+        kernels = dlm_kernel_cell(work) if name == "dlm" else kernels_cell(all_runs[name], expected)
         if run is None:
-            rows.append(f"| {label} | {threads} | failed (see above) | | | | | | | |")
+            rows.append(f"| {label} | {threads} | {kernels} | failed (see above) | | | | | | | |")
             continue
         s = sec_per_epoch(run)
         last = run["epochs"][-1]
         every = " / ".join(f"{sec_per_epoch(x):.2f}" for x in all_runs[name])
         rss = [v for r in range(1, rounds + 1) if (v := peak_rss_mib(work, f"{name}-{r}")) is not None]
-        rows.append(f"| {label} | {threads} | {s:.2f} | {every} | {len(run['epochs'])} | {last['accuracy']:.4f} | "
+        rows.append(f"| {label} | {threads} | {kernels} | {s:.2f} | {every} | {len(run['epochs'])} | {last['accuracy']:.4f} | "
                     f"{run['test_acc']:.4f} | {run['test_loss']:.4f} | {fmt(max(rss) if rss else None, '.0f')} | "
                     f"{ratio(dlm, s) if name != 'dlm' else '1.00'} |")
     return rows, all_runs
@@ -102,15 +162,16 @@ def inference_table(all_runs):
     return rows
 
 
-def gemm_rounds(work, prefix):
-    """{threads: [round's results list, …]} of gemm_numpy.py (prefix 'gemm') or GemmFigures ('dlm-gemm')."""
+def gemm_runs(work, prefix):
+    """{threads: [round's JSON, …]} of gemm_numpy.py (prefix 'gemm') or GemmFigures ('dlm-gemm')."""
     path = os.path.join(work, "gemm-rounds")
     rounds = int(open(path).read()) if os.path.exists(path) else 0
-    out = {}
-    for t in (1, 2):
-        runs = [load(work, f"{prefix}-{t}-{r}.json") for r in range(1, rounds + 1)]
-        out[t] = [run["results"] for run in runs if run]
-    return out
+    return {t: [run for r in range(1, rounds + 1) if (run := load(work, f"{prefix}-{t}-{r}.json"))] for t in (1, 2)}
+
+
+def gemm_rounds(work, prefix):
+    """{threads: [round's results list, …]}: gemm_runs' results."""
+    return {t: [run["results"] for run in runs] for t, runs in gemm_runs(work, prefix).items()}
 
 
 def best_and_spread(rounds, i):
@@ -127,8 +188,10 @@ def side_by_side(work):
     shapes = next((rounds[0] for rounds in (numpy[1], numpy[2], dlm[1], dlm[2]) if rounds), None)
     if shapes is None:
         return ["GEMM: no measurement succeeded (see above)"]
-    best = ["| product (m·k·n) | DLM 1 thr | NumPy 1 thr | DLM ÷ NumPy | DLM 2 thr | NumPy 2 thr | DLM ÷ NumPy |",
-            "|---|---|---|---|---|---|---|"]
+    runs = gemm_runs(work, "gemm")
+    kernels = kernels_cell(runs[1] + runs[2], (blas_plan(work) or {}).get("expected"))
+    best = ["| product (m·k·n) | DLM 1 thr | NumPy 1 thr | DLM ÷ NumPy | DLM 2 thr | NumPy 2 thr | DLM ÷ NumPy | NumPy's kernels |",
+            "|---|---|---|---|---|---|---|---|"]
     spread = ["| product (m·k·n) | DLM 1 thr | NumPy 1 thr | DLM 2 thr | NumPy 2 thr |", "|---|---|---|---|---|"]
     for i, r in enumerate(shapes):
         cells, ranges = [], []
@@ -137,7 +200,7 @@ def side_by_side(work):
             n, nr = best_and_spread(numpy[t], i)
             cells += [fmt(d, ".1f"), fmt(n, ".1f"), ratio(d, n)]
             ranges += [dr, nr]
-        best.append(f"| {r['shape']} | " + " | ".join(cells) + " |")
+        best.append(f"| {r['shape']} | " + " | ".join(cells) + f" | {kernels} |")
         spread.append(f"| {r['shape']} | " + " | ".join(ranges) + " |")
     if os.path.exists(os.path.join(work, "dlm-gemm.missing")):
         best.append("")
@@ -192,6 +255,7 @@ def main():
     work = sys.argv[1]
     out = ["# DLM vs PyTorch vs NumPy: the chapter's MNIST model (784-512 relu-10 softmax)", ""]
     out += [f"- {line}" for line in open(os.path.join(work, "notes.txt")).read().splitlines() if line]
+    out += [f"- {line}" for line in machine_lines(work)]
     blas = sorted({run["blas"] for name in ("gemm-1-1", "gemm-2-1", "numpy-1-1", "torch-1-1", "torch-2-1", "torch-2p-1")
                    if (run := load(work, name + ".json")) and "blas" in run})
     out.append(f"- BLAS the Python runs loaded (kernels as OpenBLAS reports them): {'; '.join(blas) or '?'}")

@@ -7,13 +7,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * DLM's fp32 GEMM GFLOP/s on the MNIST model's products and 1024³, measured exactly the way
  * {@code bench/compare/gemm_numpy.py} measures NumPy, so that {@code bench/compare.sh} can put the
  * two side by side: the same shapes and operand layouts (a transposed operand is stored transposed
  * and read through the transpose flag), calls per sample doubled until a sample lasts
- * {@code --min-seconds}, the median of {@code --samples} samples; and the same one-line JSON.
+ * {@code --min-seconds}, the median of {@code --samples} samples; and the same one-line JSON, plus
+ * the JVM's preferred vector width ({@code vector_bits}) and the kernel's register tile ({@code tile}).
  *
  * <p>Why not the JMH {@link GemmBench} for that table: JMH's score is the mean of its iterations,
  * NumPy's figure a median; on this shared, noisy machine kind a mean and a median of the same runs
@@ -65,8 +67,12 @@ public final class GemmFigures {
             results.add(String.format(Locale.ROOT, "{\"shape\": \"%s\", \"m\": %d, \"k\": %d, \"n\": %d, \"gflops\": %.3f}",
                     s.label(), s.m(), s.k(), s.n(), g));
         }
-        System.out.println("{\"threads\": " + threads + ", \"blas\": \"DLM Gemm (Vector API, " + Gemm.MR + "x" + Gemm.NR
-                + " tile)\", \"results\": [" + String.join(", ", results) + "]}");
+        // The vector width the JVM gives the kernels on this CPU, and the register tile they use with it.
+        int vectorBits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        String tile = Gemm.MR + "x" + Gemm.NR;
+        System.out.println("{\"threads\": " + threads + ", \"blas\": \"DLM Gemm (Vector API, " + vectorBits + "-bit, " + tile
+                + " tile)\", \"vector_bits\": " + vectorBits + ", \"tile\": \"" + tile + "\", \"results\": ["
+                + String.join(", ", results) + "]}");
     }
 
     private static String need(String flag, String value) {

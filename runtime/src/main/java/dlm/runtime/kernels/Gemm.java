@@ -930,7 +930,12 @@ public final class Gemm {
             int ar6 = q.aOff + Math.min(i + 6, i1 - 1) * lda;
             int ar7 = q.aOff + Math.min(i + 7, i1 - 1) * lda;
             if (w == V) rows1(k, a, ar0, ar1, ar2, ar3, ar4, ar5, ar6, ar7, pb, t);
-            else rows2(k, a, ar0, ar1, ar2, ar3, ar4, ar5, ar6, ar7, pb, t);
+            else if (MicroKernels.REGISTERS >= 32) rows2(k, a, ar0, ar1, ar2, ar3, ar4, ar5, ar6, ar7, pb, t);
+            else {
+                // 16 vector registers: 8 rows × 2 vectors of accumulators do not fit, 4 rows do
+                rows2Of4(k, a, ar0, ar1, ar2, ar3, pb, t, 0);
+                if (mr > 4) rows2Of4(k, a, ar4, ar5, ar6, ar7, pb, t, 8 * V);
+            }
             // masked vector stores with the epilogue in vectors (a scalar loop here cost ~10%)
             for (int r = 0; r < mr; r++) {
                 int ci = q.cOff + (i + r) * ldc, ti = r * w;
@@ -1067,6 +1072,58 @@ public final class Gemm {
         c50.intoArray(t, 5 * V);
         c60.intoArray(t, 6 * V);
         c70.intoArray(t, 7 * V);
+    }
+
+    /**
+     * {@link #rows2} for 4 rows (rows ar0..ar3; results to {@code t} from {@code tOff}), for register
+     * files of 16 vectors: 8 accumulators, 4 B vectors and 2 broadcasts. Each element is the same
+     * FMA sequence as in {@link #rows2}.
+     */
+    private static void rows2Of4(int k, float[] a, int ar0, int ar1, int ar2, int ar3, float[] pb, float[] t, int tOff) {
+        final FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        int p = 0, bi = 0;
+        for (; p + 1 < k; p += 2, bi += 4 * V) {
+            FloatVector b00 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b01 = FloatVector.fromArray(S, pb, bi + 1 * V);
+            FloatVector b10 = FloatVector.fromArray(S, pb, bi + 2 * V);
+            FloatVector b11 = FloatVector.fromArray(S, pb, bi + 3 * V);
+            FloatVector x00 = FloatVector.broadcast(S, a[ar0 + p]);
+            FloatVector x01 = FloatVector.broadcast(S, a[ar0 + p + 1]);
+            c00 = x00.fma(b00, c00); c01 = x00.fma(b01, c01);
+            c00 = x01.fma(b10, c00); c01 = x01.fma(b11, c01);
+            FloatVector x10 = FloatVector.broadcast(S, a[ar1 + p]);
+            FloatVector x11 = FloatVector.broadcast(S, a[ar1 + p + 1]);
+            c10 = x10.fma(b00, c10); c11 = x10.fma(b01, c11);
+            c10 = x11.fma(b10, c10); c11 = x11.fma(b11, c11);
+            FloatVector x20 = FloatVector.broadcast(S, a[ar2 + p]);
+            FloatVector x21 = FloatVector.broadcast(S, a[ar2 + p + 1]);
+            c20 = x20.fma(b00, c20); c21 = x20.fma(b01, c21);
+            c20 = x21.fma(b10, c20); c21 = x21.fma(b11, c21);
+            FloatVector x30 = FloatVector.broadcast(S, a[ar3 + p]);
+            FloatVector x31 = FloatVector.broadcast(S, a[ar3 + p + 1]);
+            c30 = x30.fma(b00, c30); c31 = x30.fma(b01, c31);
+            c30 = x31.fma(b10, c30); c31 = x31.fma(b11, c31);
+        }
+        for (; p < k; p++, bi += 2 * V) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bi + V);
+            FloatVector x0 = FloatVector.broadcast(S, a[ar0 + p]);
+            c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[ar1 + p]);
+            c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[ar2 + p]);
+            c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[ar3 + p]);
+            c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+        }
+        c00.intoArray(t, tOff + 0 * V); c01.intoArray(t, tOff + 1 * V);
+        c10.intoArray(t, tOff + 2 * V); c11.intoArray(t, tOff + 3 * V);
+        c20.intoArray(t, tOff + 4 * V); c21.intoArray(t, tOff + 5 * V);
+        c30.intoArray(t, tOff + 6 * V); c31.intoArray(t, tOff + 7 * V);
     }
 
     /**

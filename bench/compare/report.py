@@ -202,10 +202,31 @@ def side_by_side(work):
             ranges += [dr, nr]
         best.append(f"| {r['shape']} | " + " | ".join(cells) + f" | {kernels} |")
         spread.append(f"| {r['shape']} | " + " | ".join(ranges) + " |")
+    best += peak_fractions(gemm_runs(work, "dlm-gemm"), numpy, dlm, shapes)
     if os.path.exists(os.path.join(work, "dlm-gemm.missing")):
         best.append("")
         best.append("DLM: the benchmark jar (bench/) could not be built; see above.")
     return best + ["", "Every round, GFLOP/s (min–max):", ""] + spread
+
+
+def peak_fractions(dlm_runs, numpy, dlm, shapes):
+    """Each side's best GFLOP/s as a share of the FMA peak that GemmFigures measured on as many
+    threads (its best round; no table of CPU models needed), or nothing without a measured peak."""
+    peaks = {t: max((run["fma_peak_gflops"] for run in dlm_runs[t] if run.get("fma_peak_gflops")), default=None)
+             for t in (1, 2)}
+    if not any(peaks.values()):
+        return []
+    measured = ", ".join(f"{fmt(peaks[t], '.0f')} GFLOP/s on {t} thread{'s' if t > 1 else ''}" for t in (1, 2))
+    rows = ["", f"Share of the FMA peak (an FMA loop in DLM's JVM: {measured}):", "",
+            "| product (m·k·n) | DLM 1 thr | NumPy 1 thr | DLM 2 thr | NumPy 2 thr |", "|---|---|---|---|---|"]
+    for i, r in enumerate(shapes):
+        cells = []
+        for t in (1, 2):
+            for side in (dlm, numpy):
+                g = best_and_spread(side[t], i)[0]
+                cells.append(f"{100 * g / peaks[t]:.0f}%" if g and peaks[t] else "—")
+        rows.append(f"| {r['shape']} | " + " | ".join(cells) + " |")
+    return rows
 
 
 UNITS = {"ops/s": 1, "ops/ms": 1e3, "ops/us": 1e6, "ops/ns": 1e9}

@@ -42,9 +42,12 @@ def gemm_json(threads, gflops, cores=("Zen",)):
                 results=[dict(shape=label, m=m, k=k, n=n, gflops=g) for (label, m, k, n), g in zip(SHAPES, gflops)])
 
 
-def dlm_gemm_json(threads, gflops, bits=256, tile="8x16"):
-    return dict(gemm_json(threads, gflops), blas=f"DLM Gemm (Vector API, {bits}-bit, {tile} tile)", vector_bits=bits,
-                tile=tile, openblas_cores=None)
+def dlm_gemm_json(threads, gflops, bits=256, tile="8x16", peak=None):
+    run = dict(gemm_json(threads, gflops), blas=f"DLM Gemm (Vector API, {bits}-bit, {tile} tile)", vector_bits=bits,
+               tile=tile, openblas_cores=None)
+    if peak is not None:
+        run["fma_peak_gflops"] = peak
+    return run
 
 
 def fake_probe(auto, forced_results):
@@ -133,6 +136,19 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(w1, "| x·W1 (128x784)·(784x512) | 108.0 | 120.0 | 0.90 | 220.0 | 200.0 | 1.10 | OpenBLAS Zen |")
         spread = gemm[gemm.index("Every round"):]
         self.assertEqual(self.row(spread, "| x·W1"), "| x·W1 (128x784)·(784x512) | 60–108 | 100–120 | 220 | 200 |")
+
+    def test_gemm_share_of_the_measured_fma_peak(self):
+        self.fill()
+        self.assertNotIn("Share of the FMA peak", self.render())  # no peak measured: no table
+        self.write("dlm-gemm-1-1.json", dlm_gemm_json(1, [60.0, 95.0], peak=150.0))
+        self.write("dlm-gemm-1-2.json", dlm_gemm_json(1, [108.0, 70.0], peak=160.0))
+        self.write("dlm-gemm-2-2.json", dlm_gemm_json(2, [220.0, 150.0], peak=400.0))
+        text = self.render()
+        share = text[text.index("Share of the FMA peak"):]
+        self.assertIn("160 GFLOP/s on 1 thread, 400 GFLOP/s on 2 threads", share.splitlines()[0])
+        # best rounds over the best peak: DLM 108/160, NumPy 120/160; 2 threads 220/400, 200/400
+        self.assertEqual(self.row(share, "| x·W1"), "| x·W1 (128x784)·(784x512) | 68% | 75% | 55% | 50% |")
+        self.assertEqual(self.row(share, "| 1024³"), "| 1024³ | 59% | 56% | 38% | 45% |")
 
     def test_missing_benchmark_jar_is_said(self):
         self.fill()

@@ -70,8 +70,16 @@ public final class GemmFigures {
         // The vector width the JVM gives the kernels on this CPU, and the register tile they use with it.
         int vectorBits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
         String tile = Gemm.MR + "x" + Gemm.NR;
+        // The FMA units' measured throughput on as many threads, for the fraction of it each product reaches.
+        double peak;
+        try {
+            peak = FmaPeak.gflops(threads, 0.6);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
         System.out.println("{\"threads\": " + threads + ", \"blas\": \"DLM Gemm (Vector API, " + vectorBits + "-bit, " + tile
-                + " tile)\", \"vector_bits\": " + vectorBits + ", \"tile\": \"" + tile + "\", \"results\": ["
+                + " tile)\", \"vector_bits\": " + vectorBits + ", \"tile\": \"" + tile + "\", \"fma_peak_gflops\": "
+                + String.format(Locale.ROOT, "%.1f", peak) + ", \"results\": ["
                 + String.join(", ", results) + "]}");
     }
 

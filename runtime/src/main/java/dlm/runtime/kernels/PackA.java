@@ -18,6 +18,6 @@ public interface PackA {
     /** op(A) from a row-major float array: A is m×k ({@code transA = false}) or k×m ({@code transA = true}). */
     static PackA of(boolean transA, float[] a, int aOff, int lda) {
         int rs = transA ? 1 : lda, cs = transA ? lda : 1;
-        return (i0, rows, p0, kc, dst, dstOff) -> Gemm.packStrided(a, aOff, rs, cs, i0, rows, p0, kc, dst, dstOff);
+        return (i0, rows, p0, kc, dst, dstOff) -> Packing.packStrided(a, aOff, rs, cs, i0, rows, p0, kc, dst, dstOff);
     }
 }

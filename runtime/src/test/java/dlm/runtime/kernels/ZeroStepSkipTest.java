@@ -102,7 +102,7 @@ class ZeroStepSkipTest {
         pa[4 * mr + mr - 1] = 3f;
         pa[5 * mr] = -0f; // -0 counts as zero
         int[] kIdx = new int[2 * kc + 1], kCnt = new int[2 * kc + 1];
-        Gemm.compactPanels(pa, 0, 2 * mr, kc, kIdx, kCnt);
+        Packing.compactPanels(pa, 0, 2 * mr, kc, kIdx, kCnt);
         assertEquals(2, kCnt[0]);
         assertEquals(1 * Gemm.NR, kIdx[0]);      // as offsets of op(B)'s rows in a packed panel
         assertEquals(4 * Gemm.NR, kIdx[1]);

@@ -17,7 +17,7 @@ OPENBLAS_DIR=/usr/lib/x86_64-linux-gnu/openblas-pthread
 usage() {
   cat <<EOF
 Usage: bench/compare.sh [--epochs N | --quick] [--data DIR] [--backend NAME] [--limit N] [--out FILE]
-                        [--rounds N] [--gemm-rounds N] [--jmh] [--no-install]
+                        [--rounds N] [--gemm-rounds N] [--jmh] [--avx2] [--no-install]
 
 Trains 784-512(relu)-10(softmax) on MNIST (Adam 1e-3, batch 128) with DLM ('dlmc train'), PyTorch
 with 1 and with 2 threads (the latter also with OMP_WAIT_POLICY=PASSIVE), and NumPy by hand
@@ -37,6 +37,10 @@ writes it to FILE.
                   compares each trainer's best round and lists every round
   --gemm-rounds N rounds of (NumPy, DLM) GEMM measurements per thread count (default 6)
   --jmh           also run DLM's JMH GEMM benchmarks (bench/GemmBench, about 2 more minutes)
+  --avx2          measure every side as on an AVX2-only CPU, on a CPU that has AVX-512: DLM's JVMs
+                  with -XX:UseAVX=2 (256-bit vectors, AVX2's 16 registers), OpenBLAS forced to its
+                  Haswell kernels, PyTorch's own kernels with ATEN_CPU_CAPABILITY=avx2; the report
+                  says so (the CPU must have AVX2 and FMA)
   --no-install    do not apt-get install missing packages (python3-torch, python3-numpy,
                   libopenblas0-pthread, time)
   -h, --help      this message
@@ -51,7 +55,7 @@ JVM's vector width, the kernel chosen and why, and the kernel each NumPy/PyTorch
 EOF
 }
 
-epochs=3 data="" backend="" limit="" install=1 out="$helpers/results.md" gemm_rounds=6 rounds=2 jmh=0
+epochs=3 data="" backend="" limit="" install=1 out="$helpers/results.md" gemm_rounds=6 rounds=2 jmh=0 avx2=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --epochs) epochs="${2:?--epochs needs a number}"; shift 2 ;;
@@ -64,6 +68,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="${2:?--rounds needs a number}"; shift 2 ;;
     --gemm-rounds) gemm_rounds="${2:?--gemm-rounds needs a number}"; shift 2 ;;
     --jmh) jmh=1; shift ;;
+    --avx2) avx2=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -129,9 +134,31 @@ done
 coretype="$("$PY" "$helpers/blas_core.py" plan "$OPENBLAS_DIR/libopenblas.so.0" --json "$work/blas-plan.json")" \
   || { say "could not decide OpenBLAS's kernel (blas_core.py failed); OpenBLAS picks its own"; coretype=""; }
 say "OpenBLAS kernel: $("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["reason"])' "$work/blas-plan.json" 2>/dev/null || echo '?')"
+# --avx2: every side as on an AVX2-only CPU (see --help); the plan in the report says so.
+dlm_jvm_avx2=()
+if [ "$avx2" = 1 ]; then
+  grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo || { say "--avx2: this CPU has no AVX2 and FMA"; exit 2; }
+  coretype=Haswell
+  dlm_jvm_avx2=(-XX:UseAVX=2)
+  export DLM_JAVA_OPTS="${DLM_JAVA_OPTS:+$DLM_JAVA_OPTS }-XX:UseAVX=2"
+  "$PY" - "$work/blas-plan.json" <<'PYEOF'
+import json, sys
+path = sys.argv[1]
+try:
+    plan = json.load(open(path))
+except (OSError, ValueError):
+    plan = {"cpu_model": "?"}
+plan.update(expected="Haswell", forced="Haswell",
+            reason="--avx2: AVX2 kernels forced, to measure as on an AVX2-only CPU (OpenBLAS's own choice here: "
+                   + str(plan.get("detected") or "?") + ")")
+json.dump(plan, open(path, "w"))
+PYEOF
+  say "--avx2: DLM with -XX:UseAVX=2, OpenBLAS with Haswell kernels, PyTorch with ATEN_CPU_CAPABILITY=avx2"
+fi
 blas_env() { # blas_env THREADS: the env command for OpenBLAS with THREADS threads and the chosen kernel
   blas=(env -u OPENBLAS_L2_SIZE -u OPENBLAS_CORETYPE ${coretype:+OPENBLAS_CORETYPE="$coretype"}
         OPENBLAS_NUM_THREADS="$1" OMP_NUM_THREADS="$1" LD_LIBRARY_PATH="$OPENBLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+  [ "$avx2" = 0 ] || blas+=(ATEN_CPU_CAPABILITY=avx2)
 }
 
 failures=0
@@ -181,7 +208,8 @@ for r in $(seq 1 "$gemm_rounds"); do
     blas_env "$t"
     measure "gemm-$t-$r" "${blas[@]}" "$PY" "$helpers/gemm_numpy.py" && tail -n 1 "$work/gemm-$t-$r.out" >"$work/gemm-$t-$r.json" || true
     if [ "$have_jar" = 1 ]; then
-      measure "dlm-gemm-$t-$r" "$java" --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "$jar" dlm.bench.GemmFigures --threads "$t" \
+      measure "dlm-gemm-$t-$r" "$java" --add-modules jdk.incubator.vector -XX:+UseParallelGC ${dlm_jvm_avx2[@]+"${dlm_jvm_avx2[@]}"} \
+        -cp "$jar" dlm.bench.GemmFigures --threads "$t" \
         && tail -n 1 "$work/dlm-gemm-$t-$r.out" >"$work/dlm-gemm-$t-$r.json" || true
     fi
   done
@@ -225,7 +253,8 @@ deb_version() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo '?'; }
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) vCPU; load average before the runs $load_before, after $(cut -d' ' -f1-3 /proc/loadavg);" \
        "DLM $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?')"
   echo "Real MNIST from $data (60,000 train / 10,000 test)${limit:+, training on the first $limit images only}; $epochs epoch(s), batch 128, Adam 1e-3"
-  echo "DLM: $backend_note; $("$java" -version 2>&1 | head -n1)"
+  echo "DLM: $backend_note; $("$java" -version 2>&1 | head -n1)${DLM_JAVA_OPTS:+; DLM_JAVA_OPTS=$DLM_JAVA_OPTS}"
+  [ "$avx2" = 0 ] || echo "--avx2: every side measured as on an AVX2-only CPU on this AVX-512 CPU: DLM's JVMs with -XX:UseAVX=2 (256-bit vectors, 16 vector registers), OpenBLAS with OPENBLAS_CORETYPE=Haswell, PyTorch with ATEN_CPU_CAPABILITY=avx2"
   echo "PyTorch $(deb_version python3-torch), NumPy $(deb_version python3-numpy), OpenBLAS $(deb_version libopenblas0-pthread) (Debian packages; $("$PY" -V))," \
        "Debian's OpenBLAS: LD_LIBRARY_PATH=$OPENBLAS_DIR, OPENBLAS_L2_SIZE unset, $([ -n "$coretype" ] && echo "OPENBLAS_CORETYPE=$coretype" || echo "OPENBLAS_CORETYPE unset"), OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = the thread count," \
        "in the benchmark commands only (inherited:${inherited:- nothing})"

@@ -203,21 +203,15 @@ final class TensorBuiltins {
         }, req("op"), rest("inputs"), new dlm.compiler.check.Signature.Param(dlm.compiler.check.Signature.Param.KWARGS, Builtins.ABSENT, false));
 
         // log(p) for predicted probabilities, the way Keras computes crossentropy: when p is the
-        // output of a softmax (sigmoid), the stable log-softmax (log-sigmoid) of its logits;
+        // output of a softmax (sigmoid), the stable log-softmax (log-sigmoid) of its logits; when p
+        // is 1 − sigmoid(z) (binaryCrossentropy's second term), log(1 − σ(z)) = logSigmoid(−z);
         // otherwise the log of p clipped to [1e-7, 1 - 1e-7].
         define("logProbabilities", c -> {
             Node p = c.tensor("p");
             if (p.is("softmax")) return new TensorV(c.op("logSoftmax", p.attrs(), p.input(0)));
-            if (p.is("sigmoid")) {
-                // log σ(z) = −softplus(−z) = −(max(−z, 0) + log(1 + exp(−|z|)))
-                Node z = p.input(0);
-                Node zero = c.el().tensorLike(new NumberV(0, true, null), z.type().dtype(), c.span());
-                Node one = c.el().tensorLike(new NumberV(1, true, null), z.type().dtype(), c.span());
-                Node negZ = c.op("neg", Attrs.EMPTY, z);
-                Node softplus = c.op("add", Attrs.EMPTY, c.op("maximum", Attrs.EMPTY, negZ, zero),
-                        c.op("log", Attrs.EMPTY, c.op("add", Attrs.EMPTY, one, c.op("exp", Attrs.EMPTY, c.op("neg", Attrs.EMPTY, c.op("abs", Attrs.EMPTY, z))))));
-                return new TensorV(c.op("neg", Attrs.EMPTY, softplus));
-            }
+            if (p.is("sigmoid")) return new TensorV(logSigmoid(c, p.input(0)));
+            if (p.is("sub") && p.input(1).is("sigmoid") && isAllOnes(p.input(0)) && p.type().equals(p.input(1).type()))
+                return new TensorV(logSigmoid(c, c.op("neg", Attrs.EMPTY, p.input(1).input(0))));
             DType d = p.type().dtype();
             Node lo = c.el().tensorLike(new NumberV(1e-7, false, null), d, c.span()), hi = c.el().tensorLike(new NumberV(1 - 1e-7, false, null), d, c.span());
             return new TensorV(c.op("log", Attrs.EMPTY, c.op("minimum", Attrs.EMPTY, c.op("maximum", Attrs.EMPTY, p, lo), hi)));
@@ -259,6 +253,26 @@ final class TensorBuiltins {
     }
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    /** log σ(z) = −softplus(−z) = −(max(−z, 0) + log(1 + exp(−|z|))), finite for every finite z. */
+    private static Node logSigmoid(Call c, Node z) {
+        Node zero = c.el().tensorLike(new NumberV(0, true, null), z.type().dtype(), c.span());
+        Node one = c.el().tensorLike(new NumberV(1, true, null), z.type().dtype(), c.span());
+        Node negZ = c.op("neg", Attrs.EMPTY, z);
+        Node softplus = c.op("add", Attrs.EMPTY, c.op("maximum", Attrs.EMPTY, negZ, zero),
+                c.op("log", Attrs.EMPTY, c.op("add", Attrs.EMPTY, one, c.op("exp", Attrs.EMPTY, c.op("neg", Attrs.EMPTY, c.op("abs", Attrs.EMPTY, z))))));
+        return c.op("neg", Attrs.EMPTY, softplus);
+    }
+
+    /** Whether n is a constant (possibly broadcast) whose elements are all exactly 1. */
+    private static boolean isAllOnes(Node n) {
+        while (n.is("broadcastTo") || n.is("reshape") || n.is("expandDims")) n = n.input(0);
+        if (!n.is("constant")) return false;
+        Tensor t = n.attrs().getTensor("value");
+        if (t.dtype() == DType.BOOL) return false;
+        for (int i = 0; i < t.size(); i++) if (t.getDouble(i) != 1.0) return false;
+        return true;
+    }
 
     private static void unary(String name, DoubleUnaryOperator f, boolean keepsInt) {
         define(name, c -> {

@@ -137,7 +137,8 @@ public final class Checker {
             Tensor c = tv.node().attrs().getTensor("value");
             if (!Shape.of(c.shape()).equals(type.shape()))
                 throw new DlmException(p.defaultValue().span(), "default value has shape " + Shape.of(c.shape()).tuple() + " but input '" + p.name() + "' is " + type);
-            t = c.cast(type.dtype());
+            Node lit = el.literalAs(tv.node(), type.dtype(), p.defaultValue().span());
+            t = lit != null ? lit.attrs().getTensor("value") : c.cast(type.dtype());
         } else {
             throw new DlmException(p.defaultValue().span(), "a default value must be a number or a tensor literal, got " + v.describe());
         }

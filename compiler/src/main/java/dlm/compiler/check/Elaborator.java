@@ -33,6 +33,13 @@ public final class Elaborator {
     private final List<PrintAction> prints;
     private final Set<String> usedPaths = new HashSet<>();
     /** Spans of the calls being elaborated, innermost last. */
+    /**
+     * The exact (f64) values of the numeric list literals, by the constant node each was
+     * elaborated to in its default dtype (f32 or i32): a literal takes the precision of the type
+     * it is used at, so {@code val x: f64[2] = [0.1, 0.2]} and {@code tensor([0.1], dtype = f64)}
+     * are never rounded through f32 (as a scalar {@code 0.1} is not).
+     */
+    private final Map<Node, Tensor> literals = new java.util.IdentityHashMap<>();
     private final java.util.ArrayDeque<SourceSpan> callSites = new java.util.ArrayDeque<>();
     private int depth;
 
@@ -175,8 +182,27 @@ public final class Elaborator {
         List<Value> items = new ArrayList<>();
         for (Ast.Expr it : l.items()) items.add(eval(it, scope, frame));
         ListV list = new ListV(items);
-        if (TensorLiteral.isNumeric(list)) return new TensorV(constant(TensorLiteral.build(list, l.span()), l.span()));
+        if (TensorLiteral.isNumeric(list)) {
+            Tensor exact = TensorLiteral.build(list, l.span(), literals);
+            Node n = constant(exact.cast(TensorLiteral.defaultDType(list, literals)), l.span());
+            literals.put(n, exact);
+            return new TensorV(n);
+        }
         return list;
+    }
+
+    /**
+     * A numeric list literal used at floating dtype {@code to}: a constant of that dtype built from
+     * the literal's exact values (one rounding, not two); null when {@code n} is not a literal or
+     * {@code to} is not a floating dtype.
+     */
+    public Node literalAs(Node n, DType to, SourceSpan span) {
+        Tensor exact = literals.get(n);
+        if (exact == null || !to.isFloating()) return null;
+        if (n.type().dtype() == to) return n;
+        Node out = constant(exact.cast(to), span);
+        literals.put(out, exact);
+        return out;
     }
 
     private Value evalCall(Ast.Call c, Scope scope, Frame frame, String hint) {

@@ -247,6 +247,10 @@ final class TensorBuiltins {
             return new TensorV(c.op("broadcastTo", Attrs.of("shape", x.type().shape()), c.el().tensorLike(c.arg("value"), x.type().dtype(), c.spanOf("value"))));
         }, req("x"), req("value"));
         define("tensor", c -> {
+            // A number takes the precision of the dtype asked for: tensor(0.1, dtype = f64) is the
+            // f64 nearest 0.1, not the f32 one widened.
+            if (c.given("dtype") && c.arg("value") instanceof NumberV n && c.dtypeArg("dtype").isFloating())
+                return new TensorV(c.el().constant(Tensor.scalar(c.dtypeArg("dtype"), n.value()), c.span()));
             Node x = c.tensor("value");
             return c.given("dtype") ? cast(c, x, c.dtypeArg("dtype")) : new TensorV(x);
         }, req("value"), opt("dtype"));
@@ -310,6 +314,8 @@ final class TensorBuiltins {
     }
 
     private static Value cast(Call c, Node x, DType to) {
+        Node lit = c.el().literalAs(x, to, c.span());
+        if (lit != null) return new TensorV(lit);
         if (x.type().dtype() == to) return new TensorV(x);
         return new TensorV(c.op("cast", Attrs.of("dtype", to), x));
     }

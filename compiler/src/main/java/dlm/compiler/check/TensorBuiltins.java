@@ -57,11 +57,16 @@ final class TensorBuiltins {
             return new TensorV(c.el().op("where", List.of(cond, na, nb), Attrs.EMPTY, c.span()));
         }, req("condition"), req("a"), req("b"));
 
+        // clip(x, lo, hi): NumPy's values (hi wherever max(x, lo) > hi, so hi when lo > hi; NaN stays
+        // NaN). The gradient, as in PyTorch's clamp and TensorFlow/Keras's clip_by_value, passes
+        // all of the cotangent to x where lo <= x <= hi — the bounds included — and none outside;
+        // lo (hi) gets it where it was chosen. Written with where rather than minimum(maximum(…)),
+        // whose tie rule would pass half at exactly a bound.
         define("clip", c -> {
             Node x = c.tensor("x");
             DType d = x.type().dtype();
             Node lo = c.el().tensorLike(c.arg("lo"), d, c.spanOf("lo")), hi = c.el().tensorLike(c.arg("hi"), d, c.spanOf("hi"));
-            return new TensorV(c.op("minimum", Attrs.EMPTY, c.op("maximum", Attrs.EMPTY, x, lo), hi));
+            return new TensorV(clip(c, x, lo, hi));
         }, req("x"), req("lo"), req("hi"));
 
         // max/min: with a second positional operand they are element-wise, otherwise reductions.
@@ -214,7 +219,7 @@ final class TensorBuiltins {
                 return new TensorV(logSigmoid(c, c.op("neg", Attrs.EMPTY, p.input(1).input(0))));
             DType d = p.type().dtype();
             Node lo = c.el().tensorLike(new NumberV(1e-7, false, null), d, c.span()), hi = c.el().tensorLike(new NumberV(1 - 1e-7, false, null), d, c.span());
-            return new TensorV(c.op("log", Attrs.EMPTY, c.op("minimum", Attrs.EMPTY, c.op("maximum", Attrs.EMPTY, p, lo), hi)));
+            return new TensorV(c.op("log", Attrs.EMPTY, clip(c, p, lo, hi)));
         }, req("p"));
 
         // sequential(x) { dense(512, ::relu); dense(10, ::softmax) }: each call in the block gets
@@ -266,6 +271,12 @@ final class TensorBuiltins {
         Node softplus = c.op("add", Attrs.EMPTY, c.op("maximum", Attrs.EMPTY, negZ, zero),
                 c.op("log", Attrs.EMPTY, c.op("add", Attrs.EMPTY, one, c.op("exp", Attrs.EMPTY, c.op("neg", Attrs.EMPTY, c.op("abs", Attrs.EMPTY, z))))));
         return c.op("neg", Attrs.EMPTY, softplus);
+    }
+
+    /** where(max(x, lo) > hi, hi, where(x < lo, lo, x)): see clip above. */
+    private static Node clip(Call c, Node x, Node lo, Node hi) {
+        Node inner = c.op("where", Attrs.EMPTY, c.op("less", Attrs.EMPTY, x, lo), lo, x);
+        return c.op("where", Attrs.EMPTY, c.op("greater", Attrs.EMPTY, c.op("maximum", Attrs.EMPTY, x, lo), hi), hi, inner);
     }
 
     /** Whether n is a constant (possibly broadcast) whose elements are all exactly 1. */

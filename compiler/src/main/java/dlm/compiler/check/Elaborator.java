@@ -191,14 +191,22 @@ public final class Elaborator {
         return list;
     }
 
+    /** Whether every (integer) value of {@code exact} is representable in integer or bool dtype {@code to}. */
+    private static boolean fitsExactly(Tensor exact, DType to) {
+        double lo = switch (to) { case U8, BOOL -> 0; case I32 -> Integer.MIN_VALUE; default -> -0x1p63; };
+        double hi = switch (to) { case U8 -> 255; case BOOL -> 1; case I32 -> Integer.MAX_VALUE; default -> Math.nextDown(0x1p63); };
+        for (int i = 0; i < exact.size(); i++) if (!(exact.getDouble(i) >= lo && exact.getDouble(i) <= hi)) return false;
+        return true;
+    }
+
     /**
-     * A numeric list literal used at floating dtype {@code to}: a constant of that dtype built from
-     * the literal's exact values (one rounding, not two); null when {@code n} is not a literal or
-     * {@code to} is not a floating dtype.
+     * A numeric list literal used at dtype {@code to}: a constant of that dtype built from the
+     * literal's exact values (one rounding, not two); null when {@code n} is not a literal, or
+     * when a literal with a float item is asked for an integer dtype (that stays a conversion).
      */
     public Node literalAs(Node n, DType to, SourceSpan span) {
         Tensor exact = literals.get(n);
-        if (exact == null || !to.isFloating()) return null;
+        if (exact == null || (!to.isFloating() && (n.type().dtype().isFloating() || !fitsExactly(exact, to)))) return null;
         if (n.type().dtype() == to) return n;
         Node out = constant(exact.cast(to), span);
         literals.put(out, exact);

@@ -57,6 +57,22 @@ class LiteralPrecisionTest {
         assertArrayEquals(new double[] {0.1}, s.attrs().getTensor("default").toDoubles());
     }
 
+    @Test
+    void integerLiteralsTakeTheirInputsDtypeAndConstantExpressionsAreDefaults() {
+        CheckedProgram p = Frontend.compile("t.dlm", """
+                model M(i: i64[2] = [5000000000, -1], j: i64[2] = tensor([3, 4], dtype = i64), k: f32[2] = full(2, value = 1.5) * 2f) {
+                    loss = sum(i.toF32() + j.toF32() + k)
+                }
+                """);
+        var g = p.models().get("M").graph();
+        Tensor i = g.inputs().get(0).attrs().getTensor("default"), j = g.inputs().get(1).attrs().getTensor("default"), k = g.inputs().get(2).attrs().getTensor("default");
+        assertEquals(DType.I64, i.dtype());
+        assertEquals(5000000000L, i.getLong(0));
+        assertEquals(-1, i.getLong(1));
+        assertEquals(4, j.getLong(1));
+        assertArrayEquals(new double[] {3, 3}, k.toDoubles());
+    }
+
     /** The tensors a program prints, evaluated by the reference interpreter. */
     static List<Tensor> values(String src) {
         CheckedProgram p = Frontend.compile("t.dlm", src);

@@ -140,8 +140,8 @@ public final class Checker {
                     : new dlm.compiler.interp.Interpreter(el.graph, new dlm.compiler.interp.ParamStore()).run(java.util.Map.of(), List.of(tv.node())).get(tv.node());
             if (!Shape.of(c.shape()).equals(type.shape()))
                 throw new DlmException(p.defaultValue().span(), "default value has shape " + Shape.of(c.shape()).tuple() + " but input '" + p.name() + "' is " + type);
-            Node lit = el.literalAs(tv.node(), type.dtype(), p.defaultValue().span());
-            t = lit != null ? lit.attrs().getTensor("value") : c.cast(type.dtype());
+            Tensor lit = el.literalValue(tv.node(), type.dtype());
+            t = lit != null ? lit : c.cast(type.dtype());
         } else {
             throw new DlmException(p.defaultValue().span(), "a default value must be a number or a tensor literal, got " + v.describe());
         }

@@ -205,12 +205,19 @@ public final class Elaborator {
      * when a literal with a float item is asked for an integer dtype (that stays a conversion).
      */
     public Node literalAs(Node n, DType to, SourceSpan span) {
+        Tensor t = literalValue(n, to);
+        if (t == null) return null;
+        if (n.type().dtype() == to) return n;
+        Node out = constant(t, span);
+        literals.put(out, literals.get(n));
+        return out;
+    }
+
+    /** The value {@link #literalAs} gives, without adding a node; null in the same cases. */
+    public Tensor literalValue(Node n, DType to) {
         Tensor exact = literals.get(n);
         if (exact == null || (!to.isFloating() && (n.type().dtype().isFloating() || !fitsExactly(exact, to)))) return null;
-        if (n.type().dtype() == to) return n;
-        Node out = constant(exact.cast(to), span);
-        literals.put(out, exact);
-        return out;
+        return n.type().dtype() == to ? n.attrs().getTensor("value") : exact.cast(to);
     }
 
     private Value evalCall(Ast.Call c, Scope scope, Frame frame, String hint) {

@@ -3,7 +3,6 @@ package dlm.compiler.codegen;
 import static dlm.compiler.codegen.CodegenTestSupport.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dlm.compiler.Frontend;

@@ -29,8 +29,10 @@ fun categoricalCrossentropy(yTrue: f32[n, k], yPred: f32[n, k]): f32 =
     -mean(sum(yTrue * logProbabilities(yPred), axis = 1))
 
 /**
- * Crossentropy for 0/1 labels and predicted probabilities of class 1 (stable from a sigmoid's
- * logits, clipped otherwise), averaged over all entries.
+ * Crossentropy for 0/1 labels and predicted probabilities of class 1, averaged over all entries.
+ * When yPred is sigmoid(z), both terms come from the logits — log σ(z) and log(1 − σ(z)) =
+ * logSigmoid(−z) — so confident logits keep their exact loss and gradient (as PyTorch's
+ * binary_cross_entropy_with_logits); other probabilities are clipped to [1e-7, 1 - 1e-7].
  */
 fun binaryCrossentropy(yTrue: Tensor, yPred: Tensor): f32 {
     val y = yTrue.toF32()

@@ -28,6 +28,7 @@ public final class AttrCodec {
             Map.entry("axis", Kind.INT), Map.entry("depth", Kind.INT), Map.entry("inferAxis", Kind.INT),
             Map.entry("axes", Kind.INTS), Map.entry("perm", Kind.INTS), Map.entry("reps", Kind.INTS),
             Map.entry("starts", Kind.INTS), Map.entry("stops", Kind.INTS), Map.entry("steps", Kind.INTS),
+            Map.entry("lows", Kind.INTS), Map.entry("highs", Kind.INTS), Map.entry("interiors", Kind.INTS),
             Map.entry("keepdims", Kind.BOOL), Map.entry("dtype", Kind.DTYPE), Map.entry("shape", Kind.SHAPE),
             Map.entry("value", Kind.TENSOR), Map.entry("scale", Kind.DOUBLE));
 

@@ -133,14 +133,31 @@ public final class Checker {
             for (int i = 0; i < t.size(); i++) t.setDouble(i, n.value());
             if (!n.isInt() && !type.dtype().isFloating())
                 throw new DlmException(p.defaultValue().span(), "default value " + Show.number(n.value()) + " does not fit " + type);
-        } else if (v instanceof TensorV tv && tv.node().is("constant")) {
-            Tensor c = tv.node().attrs().getTensor("value");
+        } else if (v instanceof TensorV tv && isConstantExpression(tv.node())) {
+            // a literal, or any expression of constants (tensor([1, 2], dtype = i64), full(…) + 1):
+            // evaluated now, by the reference interpreter
+            Tensor c = tv.node().is("constant") ? tv.node().attrs().getTensor("value")
+                    : new dlm.compiler.interp.Interpreter(el.graph, new dlm.compiler.interp.ParamStore()).run(java.util.Map.of(), List.of(tv.node())).get(tv.node());
             if (!Shape.of(c.shape()).equals(type.shape()))
                 throw new DlmException(p.defaultValue().span(), "default value has shape " + Shape.of(c.shape()).tuple() + " but input '" + p.name() + "' is " + type);
-            t = c.cast(type.dtype());
+            Tensor lit = el.literalValue(tv.node(), type.dtype());
+            t = lit != null ? lit : c.cast(type.dtype());
         } else {
             throw new DlmException(p.defaultValue().span(), "a default value must be a number or a tensor literal, got " + v.describe());
         }
         return t;
+    }
+
+    /** Whether n depends on constants only (no input, no param). */
+    private static boolean isConstantExpression(Node n) {
+        java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(List.of(n));
+        java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (!todo.isEmpty()) {
+            Node m = todo.pop();
+            if (!seen.add(m)) continue;
+            if (m.is("input") || m.is("param")) return false;
+            todo.addAll(m.inputs());
+        }
+        return true;
     }
 }

@@ -33,6 +33,13 @@ public final class Elaborator {
     private final List<PrintAction> prints;
     private final Set<String> usedPaths = new HashSet<>();
     /** Spans of the calls being elaborated, innermost last. */
+    /**
+     * The exact (f64) values of the numeric list literals, by the constant node each was
+     * elaborated to in its default dtype (f32 or i32): a literal takes the precision of the type
+     * it is used at, so {@code val x: f64[2] = [0.1, 0.2]} and {@code tensor([0.1], dtype = f64)}
+     * are never rounded through f32 (as a scalar {@code 0.1} is not).
+     */
+    private final Map<Node, Tensor> literals = new java.util.IdentityHashMap<>();
     private final java.util.ArrayDeque<SourceSpan> callSites = new java.util.ArrayDeque<>();
     private int depth;
 
@@ -175,8 +182,42 @@ public final class Elaborator {
         List<Value> items = new ArrayList<>();
         for (Ast.Expr it : l.items()) items.add(eval(it, scope, frame));
         ListV list = new ListV(items);
-        if (TensorLiteral.isNumeric(list)) return new TensorV(constant(TensorLiteral.build(list, l.span()), l.span()));
+        if (TensorLiteral.isNumeric(list)) {
+            Tensor exact = TensorLiteral.build(list, l.span(), literals);
+            Node n = constant(exact.cast(TensorLiteral.defaultDType(list, literals)), l.span());
+            literals.put(n, exact);
+            return new TensorV(n);
+        }
         return list;
+    }
+
+    /** Whether every (integer) value of {@code exact} is representable in integer or bool dtype {@code to}. */
+    private static boolean fitsExactly(Tensor exact, DType to) {
+        double lo = switch (to) { case U8, BOOL -> 0; case I32 -> Integer.MIN_VALUE; default -> -0x1p63; };
+        double hi = switch (to) { case U8 -> 255; case BOOL -> 1; case I32 -> Integer.MAX_VALUE; default -> Math.nextDown(0x1p63); };
+        for (int i = 0; i < exact.size(); i++) if (!(exact.getDouble(i) >= lo && exact.getDouble(i) <= hi)) return false;
+        return true;
+    }
+
+    /**
+     * A numeric list literal used at dtype {@code to}: a constant of that dtype built from the
+     * literal's exact values (one rounding, not two); null when {@code n} is not a literal, or
+     * when a literal with a float item is asked for an integer dtype (that stays a conversion).
+     */
+    public Node literalAs(Node n, DType to, SourceSpan span) {
+        Tensor t = literalValue(n, to);
+        if (t == null) return null;
+        if (n.type().dtype() == to) return n;
+        Node out = constant(t, span);
+        literals.put(out, literals.get(n));
+        return out;
+    }
+
+    /** The value {@link #literalAs} gives, without adding a node; null in the same cases. */
+    public Tensor literalValue(Node n, DType to) {
+        Tensor exact = literals.get(n);
+        if (exact == null || (!to.isFloating() && (n.type().dtype().isFloating() || !fitsExactly(exact, to)))) return null;
+        return n.type().dtype() == to ? n.attrs().getTensor("value") : exact.cast(to);
     }
 
     private Value evalCall(Ast.Call c, Scope scope, Frame frame, String hint) {

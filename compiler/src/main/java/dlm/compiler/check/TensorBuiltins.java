@@ -57,11 +57,16 @@ final class TensorBuiltins {
             return new TensorV(c.el().op("where", List.of(cond, na, nb), Attrs.EMPTY, c.span()));
         }, req("condition"), req("a"), req("b"));
 
+        // clip(x, lo, hi): NumPy's values (hi wherever max(x, lo) > hi, so hi when lo > hi; NaN stays
+        // NaN). The gradient, as in PyTorch's clamp and TensorFlow/Keras's clip_by_value, passes
+        // all of the cotangent to x where lo <= x <= hi — the bounds included — and none outside;
+        // lo (hi) gets it where it was chosen. Written with where rather than minimum(maximum(…)),
+        // whose tie rule would pass half at exactly a bound.
         define("clip", c -> {
             Node x = c.tensor("x");
             DType d = x.type().dtype();
             Node lo = c.el().tensorLike(c.arg("lo"), d, c.spanOf("lo")), hi = c.el().tensorLike(c.arg("hi"), d, c.spanOf("hi"));
-            return new TensorV(c.op("minimum", Attrs.EMPTY, c.op("maximum", Attrs.EMPTY, x, lo), hi));
+            return new TensorV(clip(c, x, lo, hi));
         }, req("x"), req("lo"), req("hi"));
 
         // max/min: with a second positional operand they are element-wise, otherwise reductions.
@@ -203,24 +208,18 @@ final class TensorBuiltins {
         }, req("op"), rest("inputs"), new dlm.compiler.check.Signature.Param(dlm.compiler.check.Signature.Param.KWARGS, Builtins.ABSENT, false));
 
         // log(p) for predicted probabilities, the way Keras computes crossentropy: when p is the
-        // output of a softmax (sigmoid), the stable log-softmax (log-sigmoid) of its logits;
+        // output of a softmax (sigmoid), the stable log-softmax (log-sigmoid) of its logits; when p
+        // is 1 − sigmoid(z) (binaryCrossentropy's second term), log(1 − σ(z)) = logSigmoid(−z);
         // otherwise the log of p clipped to [1e-7, 1 - 1e-7].
         define("logProbabilities", c -> {
             Node p = c.tensor("p");
             if (p.is("softmax")) return new TensorV(c.op("logSoftmax", p.attrs(), p.input(0)));
-            if (p.is("sigmoid")) {
-                // log σ(z) = −softplus(−z) = −(max(−z, 0) + log(1 + exp(−|z|)))
-                Node z = p.input(0);
-                Node zero = c.el().tensorLike(new NumberV(0, true, null), z.type().dtype(), c.span());
-                Node one = c.el().tensorLike(new NumberV(1, true, null), z.type().dtype(), c.span());
-                Node negZ = c.op("neg", Attrs.EMPTY, z);
-                Node softplus = c.op("add", Attrs.EMPTY, c.op("maximum", Attrs.EMPTY, negZ, zero),
-                        c.op("log", Attrs.EMPTY, c.op("add", Attrs.EMPTY, one, c.op("exp", Attrs.EMPTY, c.op("neg", Attrs.EMPTY, c.op("abs", Attrs.EMPTY, z))))));
-                return new TensorV(c.op("neg", Attrs.EMPTY, softplus));
-            }
+            if (p.is("sigmoid")) return new TensorV(logSigmoid(c, p.input(0)));
+            if (p.is("sub") && p.input(1).is("sigmoid") && isAllOnes(p.input(0)) && p.type().equals(p.input(1).type()))
+                return new TensorV(logSigmoid(c, c.op("neg", Attrs.EMPTY, p.input(1).input(0))));
             DType d = p.type().dtype();
             Node lo = c.el().tensorLike(new NumberV(1e-7, false, null), d, c.span()), hi = c.el().tensorLike(new NumberV(1 - 1e-7, false, null), d, c.span());
-            return new TensorV(c.op("log", Attrs.EMPTY, c.op("minimum", Attrs.EMPTY, c.op("maximum", Attrs.EMPTY, p, lo), hi)));
+            return new TensorV(c.op("log", Attrs.EMPTY, clip(c, p, lo, hi)));
         }, req("p"));
 
         // sequential(x) { dense(512, ::relu); dense(10, ::softmax) }: each call in the block gets
@@ -253,12 +252,42 @@ final class TensorBuiltins {
             return new TensorV(c.op("broadcastTo", Attrs.of("shape", x.type().shape()), c.el().tensorLike(c.arg("value"), x.type().dtype(), c.spanOf("value"))));
         }, req("x"), req("value"));
         define("tensor", c -> {
+            // A number takes the precision of the dtype asked for: tensor(0.1, dtype = f64) is the
+            // f64 nearest 0.1, not the f32 one widened.
+            if (c.given("dtype") && c.arg("value") instanceof NumberV n && c.dtypeArg("dtype").isFloating())
+                return new TensorV(c.el().constant(Tensor.scalar(c.dtypeArg("dtype"), n.value()), c.span()));
             Node x = c.tensor("value");
             return c.given("dtype") ? cast(c, x, c.dtypeArg("dtype")) : new TensorV(x);
         }, req("value"), opt("dtype"));
     }
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    /** log σ(z) = −softplus(−z) = −(max(−z, 0) + log(1 + exp(−|z|))), finite for every finite z. */
+    private static Node logSigmoid(Call c, Node z) {
+        Node zero = c.el().tensorLike(new NumberV(0, true, null), z.type().dtype(), c.span());
+        Node one = c.el().tensorLike(new NumberV(1, true, null), z.type().dtype(), c.span());
+        Node negZ = c.op("neg", Attrs.EMPTY, z);
+        Node softplus = c.op("add", Attrs.EMPTY, c.op("maximum", Attrs.EMPTY, negZ, zero),
+                c.op("log", Attrs.EMPTY, c.op("add", Attrs.EMPTY, one, c.op("exp", Attrs.EMPTY, c.op("neg", Attrs.EMPTY, c.op("abs", Attrs.EMPTY, z))))));
+        return c.op("neg", Attrs.EMPTY, softplus);
+    }
+
+    /** where(max(x, lo) > hi, hi, where(x < lo, lo, x)): see clip above. */
+    private static Node clip(Call c, Node x, Node lo, Node hi) {
+        Node inner = c.op("where", Attrs.EMPTY, c.op("less", Attrs.EMPTY, x, lo), lo, x);
+        return c.op("where", Attrs.EMPTY, c.op("greater", Attrs.EMPTY, c.op("maximum", Attrs.EMPTY, x, lo), hi), hi, inner);
+    }
+
+    /** Whether n is a constant (possibly broadcast) whose elements are all exactly 1. */
+    private static boolean isAllOnes(Node n) {
+        while (n.is("broadcastTo") || n.is("reshape") || n.is("expandDims")) n = n.input(0);
+        if (!n.is("constant")) return false;
+        Tensor t = n.attrs().getTensor("value");
+        if (t.dtype() == DType.BOOL) return false;
+        for (int i = 0; i < t.size(); i++) if (t.getDouble(i) != 1.0) return false;
+        return true;
+    }
 
     private static void unary(String name, DoubleUnaryOperator f, boolean keepsInt) {
         define(name, c -> {
@@ -296,6 +325,8 @@ final class TensorBuiltins {
     }
 
     private static Value cast(Call c, Node x, DType to) {
+        Node lit = c.el().literalAs(x, to, c.span());
+        if (lit != null) return new TensorV(lit);
         if (x.type().dtype() == to) return new TensorV(x);
         return new TensorV(c.op("cast", Attrs.of("dtype", to), x));
     }

@@ -8,6 +8,16 @@ public final class TensorSource {
     private TensorSource() {}
 
     public static String literal(Tensor t) {
+        if (t.dtype() == DType.I64 && !allDoubles(t)) {
+            // i64 values beyond 2^53 have no exact number literal (numbers are doubles): write
+            // them as an exact i64 sum of a multiple of 2048 and a remainder, both doubles exactly
+            Tensor high = Tensor.zeros(DType.I64, t.shape()), low = Tensor.zeros(DType.I64, t.shape());
+            for (int i = 0; i < t.size(); i++) {
+                high.setLong(i, t.getLong(i) & ~0x7FFL);
+                low.setLong(i, t.getLong(i) & 0x7FFL);
+            }
+            return "(" + literal(high) + " + " + literal(low) + ")";
+        }
         if (t.size() > 0 && allEqual(t) && t.rank() > 0) {
             StringBuilder sb = new StringBuilder("full(");
             for (int d : t.shape()) sb.append(d).append(", ");
@@ -16,6 +26,12 @@ public final class TensorSource {
         StringBuilder sb = new StringBuilder("tensor(");
         nest(t, 0, 0, sb);
         return sb.append(", dtype = ").append(t.dtype().dlmName()).append(')').toString();
+    }
+
+    /** Whether every element of an integer tensor is exactly a double. */
+    private static boolean allDoubles(Tensor t) {
+        for (int i = 0; i < t.size(); i++) if ((long) (double) t.getLong(i) != t.getLong(i) || t.getLong(i) == Long.MAX_VALUE) return false;
+        return true;
     }
 
     private static boolean allEqual(Tensor t) {
@@ -42,7 +58,7 @@ public final class TensorSource {
         DType d = t.dtype();
         double v = t.getDouble(i);
         if (d == DType.BOOL) return v != 0 ? "1" : "0";
-        if (!d.isFloating()) return Long.toString(t.getLong(i));
+        if (!d.isFloating()) return t.getLong(i) == Long.MIN_VALUE ? "(-4611686018427387904 * 2)" : Long.toString(t.getLong(i));
         if (Double.isNaN(v)) return "(0.0 / 0.0)";
         if (Double.isInfinite(v)) return v > 0 ? "(1.0 / 0.0)" : "(-1.0 / 0.0)";
         String s = d == DType.F64 ? Double.toString(v) : Float.toString((float) v);

@@ -74,6 +74,8 @@ final class Types {
                 }
                 if (!(v instanceof TensorV tv)) throw new DlmException(at, what + " expects " + show(tt) + ", got " + v.describe());
                 n = tv.node();
+                Node lit = want == DType.BOOL ? null : el.literalAs(n, want, at);
+                if (lit != null && lit != n) { n = lit; v = new TensorV(lit); }
                 if (n.type().dtype() != want)
                     throw new DlmException(at, "dtype mismatch: " + what + " expects " + show(tt) + ", got " + n.type());
                 if (tt.dims() == null) {

@@ -45,7 +45,7 @@ class OpsCompiledTest {
     /** One case: inputs (name, tensor) and the op applied to them. */
     record Case(String name, List<Tensor> inputs, BiFunction<G, List<Node>, Node> build, boolean grad, double tol) {}
 
-    private static final List<Case> CASES = new ArrayList<>();
+    static final List<Case> CASES = new ArrayList<>();
     private static final Set<String> COVERED = new TreeSet<>();
 
     private static void add(String op, String name, List<Tensor> ins, BiFunction<G, List<Node>, Node> b, boolean grad, double tol) {

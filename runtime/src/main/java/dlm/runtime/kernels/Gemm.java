@@ -94,8 +94,8 @@ public final class Gemm {
     static final long SHARED_MAX_FLOATS = Long.getLong("dlm.gemm.sharedMaxFloats", 1L << 18);
     /** The limit in force; tests change it to reach the shared and the other parallel modes with the same shapes. */
     static volatile long sharedMaxFloats = SHARED_MAX_FLOATS;
-    /** Rows of C a thread claims at a time in the phased mode. */
-    static final int PHASED_CHUNK_ROWS = 64;
+    /** Rows of C a thread claims at a time in the phased mode: whole MR-row panels (a chunk is packed into a buffer of this many rows). */
+    static final int PHASED_CHUNK_ROWS = roundUp(64, MR);
     /** The phased mode needs enough row chunks to share out (4 per thread on 2 threads). */
     static final int PHASED_MIN_ROW_TILES = 8 * PHASED_CHUNK_ROWS / MR;
     /** The threshold in force; tests lower it to reach the phased mode with small shapes. */

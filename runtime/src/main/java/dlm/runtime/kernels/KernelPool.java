@@ -46,6 +46,8 @@ public final class KernelPool {
     private static final AtomicInteger PENDING = new AtomicInteger();
     private static volatile Thread caller;
     private static volatile Throwable failure;
+    /** Set when a part of the running job failed, so that parts waiting for each other stop waiting. */
+    private static volatile boolean aborted;
 
     static {
         grow(INITIAL_SIZE);
@@ -126,6 +128,7 @@ public final class KernelPool {
         }
         try {
             failure = null;
+            aborted = false;
             caller = Thread.currentThread();
             PENDING.set(parts - 1);
             Worker[] w = workers;
@@ -135,6 +138,7 @@ public final class KernelPool {
                 job.run(0, parts);
             } catch (Throwable t) {
                 mine = t;
+                aborted = true;
             }
             long start = System.nanoTime();
             while (PENDING.get() != 0) {
@@ -143,13 +147,29 @@ public final class KernelPool {
                 else if (waited < YIELD_NANOS) Thread.yield();
                 else LockSupport.parkNanos(20_000);
             }
-            Throwable t = mine != null ? mine : failure;
+            // the first cause, not a part that only stopped waiting because another one failed
+            Throwable t = mine != null && !(mine instanceof PartFailed) ? mine : failure != null ? failure : mine;
             if (t instanceof RuntimeException re) throw re;
             if (t instanceof Error er) throw er;
             if (t != null) throw new RuntimeException(t);
         } finally {
             caller = null;
             LOCK.unlock();
+        }
+    }
+
+    /**
+     * For parts of a job that wait for each other: throws {@link PartFailed} when another part of the
+     * running job has failed (it will never do what this part waits for).
+     */
+    static void checkNotAborted() {
+        if (aborted) throw new PartFailed();
+    }
+
+    /** Thrown by a part that stops waiting because another part of the same job failed. */
+    static final class PartFailed extends RuntimeException {
+        PartFailed() {
+            super("another part of this parallel job failed", null, false, false);
         }
     }
 
@@ -177,7 +197,8 @@ public final class KernelPool {
                 try {
                     j.run(part, parts);
                 } catch (Throwable t) {
-                    failure = t;
+                    if (!(t instanceof PartFailed) || failure == null) failure = t;
+                    aborted = true;
                 } finally {
                     job = null;
                     if (PENDING.decrementAndGet() == 0) {

@@ -68,6 +68,7 @@ final class PackedPath {
         for (int spins = 0; q.packDone.get() < q.packUnits; spins++) {
             if (spins < 1_000) Thread.onSpinWait();
             else Thread.yield();
+            if ((spins & 1023) == 1023) KernelPool.checkNotAborted();
         }
         float[] own = q.shareA ? s.packB(q.chunkSize * kcMax) : s.packA(q.chunkSize * kcMax);
         if (q.skip && !q.shareA) s.packAIndex(q.chunkSize * kcMax);
@@ -137,6 +138,7 @@ final class PackedPath {
         for (int spins = 0; counters.get(i) < target; spins++) {
             if (spins < 1_000) Thread.onSpinWait();
             else Thread.yield();
+            if ((spins & 1023) == 1023) KernelPool.checkNotAborted();
         }
     }
 

@@ -166,6 +166,28 @@ final class GemmCheck {
             }
             count++;
         }
+        // the parallel modes with this JVM's tile (chunks of rows are whole MR-row panels): the same bits as one thread
+        KernelPool.setThreads(2);
+        Gemm.parallelMinFlops = 0;
+        for (String mode : new String[] {"shared", "phased", "static"}) {
+            Gemm.sharedMaxFloats = mode.equals("shared") ? Long.MAX_VALUE : 0;
+            Gemm.phasedMinRowTiles = mode.equals("phased") ? 2 : Integer.MAX_VALUE;
+            int[][] shapes = {{200, 300, 260}, {128, 512, 100}, {300, 7, 33}, {67, 53, 301}};
+            for (int[] sh : shapes) {
+                for (int layout = 0; layout < 4; layout++) {
+                    GemmCheck g = new GemmCheck(r, (layout & 1) != 0, (layout & 2) != 0, sh[0], sh[1], sh[2], true, layout == 2, Epilogue.BIAS_RELU);
+                    KernelPool.setParallelism(1);
+                    float[] single = g.runKernel();
+                    KernelPool.setParallelism(2);
+                    float[] parallel = g.runKernel();
+                    if (!java.util.Arrays.equals(single, parallel)) {
+                        System.out.println("FAIL lanes=" + Gemm.V + " " + mode + " parallel mode differs from one thread: " + g.describe());
+                        System.exit(1);
+                    }
+                    count++;
+                }
+            }
+        }
         System.out.println("lanes=" + Gemm.V + " tile=" + Gemm.MR + "x" + Gemm.NR + " ok " + count + " digest=" + digest());
     }
 }

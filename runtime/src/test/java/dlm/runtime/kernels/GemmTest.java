@@ -2,10 +2,10 @@ package dlm.runtime.kernels;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -252,14 +252,15 @@ class GemmTest {
         List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector"));
         cmd.addAll(List.of(jvmOptions.split(" ")));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GemmCheck.class.getName()));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.redirectErrorStream(true);
+        Path log = Files.createTempFile("gemm-check", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         Process p = pb.start();
-        String out;
-        try (BufferedReader br = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            out = br.lines().filter(l -> !l.startsWith("WARNING")).collect(Collectors.joining("\n"));
-        }
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
+        boolean finished = p.waitFor(180, TimeUnit.SECONDS);
+        if (!finished) p.destroyForcibly().waitFor();
+        String out = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                .filter(l -> !l.startsWith("WARNING")).collect(Collectors.joining("\n"));
+        Files.delete(log);
+        assertTrue(finished, "child JVM did not finish (a hang): " + out);
         assertEquals(0, p.exitValue(), out);
         if (jvmOptions.contains("MaxVectorSize=")) {
             int bytes = Integer.parseInt(jvmOptions.replaceAll(".*MaxVectorSize=(\\d+).*", "$1"));

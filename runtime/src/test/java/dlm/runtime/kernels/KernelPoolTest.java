@@ -69,4 +69,31 @@ class KernelPoolTest {
             assertThrows(IllegalArgumentException.class, () -> KernelPool.setThreads(bad));
         assertEquals(before, KernelPool.parallelism());
     }
+
+    /**
+     * A part that fails while another waits for it (as the GEMM's shared and phased modes wait for
+     * each other's packing) ends the job with the first cause, instead of leaving the waiting part
+     * spinning forever; whichever part fails, the caller's or a worker's.
+     */
+    @Test
+    void aFailedPartStopsThePartsWaitingForItAndItsCauseIsThrown() {
+        int old = KernelPool.setThreads(2);
+        try {
+            for (int failing = 0; failing < 2; failing++) {
+                int bad = failing;
+                java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> KernelPool.run(2, (part, parts) -> {
+                    if (parts == 1) throw new AssertionError("the pool should run this job in 2 parts");
+                    if (part == bad) throw new IllegalStateException("part " + part + " broke");
+                    for (int spins = 0; done.get() < 1; spins++) {  // waits for the other part, which never finishes
+                        Thread.onSpinWait();
+                        if ((spins & 1023) == 1023) KernelPool.checkNotAborted();
+                    }
+                }));
+                assertEquals("part " + bad + " broke", e.getMessage());
+            }
+        } finally {
+            KernelPool.setThreads(old);
+        }
+    }
 }

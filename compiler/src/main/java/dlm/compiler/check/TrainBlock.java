@@ -31,8 +31,8 @@ final class TrainBlock {
             "loss", "a loss function such as ::sparseCategoricalCrossentropy",
             "optimizer", "an optimizer such as adam(learningRate = 1e-3)",
             "metrics", "a list of metric functions such as [::accuracy]",
-            "epochs", "a positive Int",
-            "batchSize", "a positive Int",
+            "epochs", "an Int from 1 to 2147483647",
+            "batchSize", "an Int from 1 to 2147483647",
             "seed", "an Int",
             "validationSplit", "a number in [0, 1)"));
 
@@ -111,7 +111,7 @@ final class TrainBlock {
             case "optimizer" -> v instanceof ConfigV c && c.kind().equals("optimizer");
             case "loss" -> v instanceof FunV;
             case "metrics" -> v instanceof ListV l && l.items().stream().allMatch(i -> i instanceof FunV);
-            case "epochs", "batchSize" -> v instanceof NumberV n && n.isInt() && n.value() >= 1;
+            case "epochs", "batchSize" -> v instanceof NumberV n && n.isInt() && n.value() >= 1 && n.value() <= Integer.MAX_VALUE;
             case "seed" -> v instanceof NumberV n && n.isInt();
             case "validationSplit" -> v instanceof NumberV n && n.value() >= 0 && n.value() < 1;
             default -> false;

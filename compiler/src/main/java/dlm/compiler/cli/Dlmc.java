@@ -65,6 +65,7 @@ public final class Dlmc {
         try {
             CommandLine cl = new DefaultParser().parse(opts, java.util.Arrays.copyOfRange(args, 1, args.length));
             if (cl.hasOption("help")) return help(cmd, console.out());
+            Args.noRepeats(cl);
             OptionalInt threads = cmd.computes() ? Threads.requested(cl, env) : OptionalInt.empty();
             if (threads.isEmpty()) return cmd.run(cl, console);
             // The pool is the process's: set it for this command, and put it back afterwards

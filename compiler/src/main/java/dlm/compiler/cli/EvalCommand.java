@@ -39,9 +39,10 @@ final class EvalCommand implements Command {
 
     public int run(CommandLine cl, Console c) throws Exception {
         TrainSetup setup = TrainSetup.load(cl);
+        int batchSize = setup.intSetting(cl, "batch-size", "batchSize", 32);
         Trainer t = loadWeights(cl, setup);
         Dataset data = setup.dataset(cl);
-        double[] r = TrainLoop.evaluate(t, data.testImages(), data.testLabels(), setup.intSetting(cl, "batch-size", "batchSize", 32));
+        double[] r = TrainLoop.evaluate(t, data.testImages(), data.testLabels(), batchSize);
         List<String> names = t.metricNames();
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "test_loss: %.4f", r[0]));
         for (int i = 0; i < names.size(); i++) line.append(String.format(Locale.ROOT, " - test_%s: %.4f", TrainCommand.shortName(names.get(i)), r[i + 1]));

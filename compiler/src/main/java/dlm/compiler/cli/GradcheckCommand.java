@@ -46,19 +46,18 @@ final class GradcheckCommand implements Command {
         if (!cl.hasOption(opt)) return dflt;
         try {
             double v = Double.parseDouble(cl.getOptionValue(opt));
-            if (!(v > 0)) throw new NumberFormatException();
+            if (!(v > 0) || Double.isInfinite(v)) throw new NumberFormatException();
             return v;
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + opt + " must be a positive number, got '" + cl.getOptionValue(opt) + "'");
+            throw new UsageException("--" + opt + " must be a positive finite number, got '" + cl.getOptionValue(opt) + "'");
         }
     }
 
     public int run(CommandLine cl, Console c) throws Exception {
         double eps = doubleOpt(cl, "eps", 1e-6), tol = doubleOpt(cl, "tol", 1e-4);
         long seed = cl.hasOption("seed") ? Args.longValue(cl, "seed") : 0;
-        int batch = cl.hasOption("batch") ? (int) Args.longValue(cl, "batch") : 4;
-        int samples = cl.hasOption("samples") ? (int) Args.longValue(cl, "samples") : 16;
-        if (batch < 1 || samples < 0) throw new UsageException("--batch must be 1 or more and --samples 0 or more");
+        int batch = Args.intInRange(cl, "batch", 1, Integer.MAX_VALUE, 4);
+        int samples = Args.intInRange(cl, "samples", 0, Integer.MAX_VALUE, 16);
         CheckedProgram p = Frontend.load(Args.file(cl));
         String only = cl.getOptionValue("model");
         boolean ok = true;

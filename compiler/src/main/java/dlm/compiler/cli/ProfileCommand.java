@@ -43,7 +43,7 @@ final class ProfileCommand implements Command {
         TrainSetup setup = TrainSetup.load(cl);
         if (setup.backend.equals("interp")) throw new UsageException("profile times compiled steps; --backend interp has none");
         int batch = setup.intSetting(cl, "batch-size", "batchSize", 32);
-        int steps = positive(cl, "steps", 300), warmup = cl.hasOption("warmup") ? (int) Args.longValue(cl, "warmup") : 300;
+        int steps = positive(cl, "steps", 300), warmup = Args.intInRange(cl, "warmup", 0, Integer.MAX_VALUE, 300);
         int top = positive(cl, "top", 25);
         Dataset data = setup.dataset(cl);
         Trainer trainer = setup.trainer();
@@ -71,9 +71,6 @@ final class ProfileCommand implements Command {
     }
 
     private static int positive(CommandLine cl, String opt, int dflt) {
-        if (!cl.hasOption(opt)) return dflt;
-        long v = Args.longValue(cl, opt);
-        if (v < 1) throw new UsageException("--" + opt + " must be 1 or more");
-        return (int) v;
+        return Args.intInRange(cl, opt, 1, Integer.MAX_VALUE, dflt);
     }
 }

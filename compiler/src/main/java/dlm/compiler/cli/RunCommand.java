@@ -39,12 +39,7 @@ final class RunCommand implements Command {
     }
 
     public int run(CommandLine cl, Console c) throws Exception {
-        long seed;
-        try {
-            seed = Long.parseLong(cl.getOptionValue("seed", "0"));
-        } catch (NumberFormatException e) {
-            throw new UsageException("--seed must be an integer");
-        }
+        long seed = cl.hasOption("seed") ? Args.longValue(cl, "seed") : 0;
         String backend = Args.choice(cl, "backend", "jit", "jit", "interp");
         CheckedProgram p = Frontend.load(Args.file(cl));
         runScript(p, c);

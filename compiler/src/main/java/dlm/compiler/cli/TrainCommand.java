@@ -51,8 +51,7 @@ final class TrainCommand implements Command {
         Dataset data = setup.dataset(cl);
         Tensor images = data.trainImages(), labels = data.trainLabels();
         if (cl.hasOption("limit")) {
-            long n = Args.longValue(cl, "limit");
-            if (n < 1) throw new UsageException("--limit must be 1 or more");
+            long n = Args.inRange(cl, "limit", 1, Integer.MAX_VALUE);
             images = Rows.first(images, (int) Math.min(n, images.dim(0)));
             labels = Rows.first(labels, (int) Math.min(n, labels.dim(0)));
         }

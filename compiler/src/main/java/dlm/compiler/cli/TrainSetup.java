@@ -74,11 +74,7 @@ final class TrainSetup {
     }
 
     int intSetting(CommandLine cl, String opt, String key, int dflt) {
-        if (cl.hasOption(opt)) {
-            long v = Args.longValue(cl, opt);
-            if (v < 1) throw new UsageException("--" + opt + " must be 1 or more");
-            return (int) v;
-        }
+        if (cl.hasOption(opt)) return (int) Args.inRange(cl, opt, 1, Integer.MAX_VALUE);
         return config.settings().get(key) instanceof Value.NumberV n ? (int) n.asLong() : dflt;
     }
 }

@@ -45,7 +45,13 @@ public final class Checker {
         for (Ast.Decl d : prog.decls()) if (d instanceof Ast.ModelDecl m) models.put(m.name(), model(m, file));
 
         List<TrainConfig> trains = new ArrayList<>();
-        for (Ast.Decl d : prog.decls()) if (d instanceof Ast.TrainDecl t) trains.add(TrainBlock.check(t, file, models));
+        for (Ast.Decl d : prog.decls()) {
+            if (!(d instanceof Ast.TrainDecl t)) continue;
+            if (!trains.isEmpty())
+                throw new DlmException(t.span(), "a second train block: a file has at most one, so that dlmc train knows what to train (the first is train("
+                        + trains.get(0).decl().model() + ") at " + trains.get(0).decl().span().location() + ")");
+            trains.add(TrainBlock.check(t, file, models));
+        }
 
         Graph script = new Graph();
         List<PrintAction> prints = new ArrayList<>();

@@ -93,6 +93,9 @@ public final class Elaborator {
                 Node loss = tensor(evalNamed(a.value(), scope, frame, "loss"), a.value().span());
                 if (!loss.type().dtype().isFloating())
                     throw new DlmException(a.value().span(), "loss must be a floating-point tensor, got " + loss.type());
+                if (loss.type().rank() != 0)
+                    throw new DlmException(a.value().span(), "loss must be a scalar, got " + loss.type()
+                            + ": gradients are taken of one number; reduce it with sum(…) or mean(…)");
                 loss.nameIfUnnamed("loss");
                 graph.setOutput("loss", loss);
             }

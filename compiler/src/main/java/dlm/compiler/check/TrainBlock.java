@@ -41,6 +41,9 @@ final class TrainBlock {
             "mnist", new TensorType[] {new TensorType(DType.U8, Shape.of(Dim.sym("batch"), Dim.of(28), Dim.of(28))), new TensorType(DType.U8, Shape.of(Dim.sym("batch")))},
             "fashionMnist", new TensorType[] {new TensorType(DType.U8, Shape.of(Dim.sym("batch"), Dim.of(28), Dim.of(28))), new TensorType(DType.U8, Shape.of(Dim.sym("batch")))});
 
+    /** How many classes each dataset's labels take (0 to n - 1). */
+    static final Map<String, Integer> CLASSES = Map.of("mnist", 10, "fashionMnist", 10);
+
     static TrainConfig check(Ast.TrainDecl t, Scope file, Map<String, CheckedModel> models) {
         Value mv = file.lookup(t.model());
         if (!(mv instanceof ModelV)) {
@@ -80,7 +83,35 @@ final class TrainBlock {
         if (settings.get("metrics") instanceof ListV l) {
             for (Value m : l.items()) applyLoss(el, (FunV) m, where.get("metrics"), batch[1], output.type(), frame, false);
         }
+        int indexed = indexedClasses(el.graph);
+        int classes = CLASSES.get(data.name());
+        if (indexed > 0 && indexed < classes)
+            throw new DlmException(where.get("data").value().span(), data.name() + "() has " + classes + " classes (labels 0 to " + (classes - 1) + "), but model "
+                    + t.model() + "'s output " + output.type() + " has " + indexed + (indexed == 1 ? " class" : " classes") + ": labels "
+                    + (indexed == classes - 1 ? Integer.toString(indexed) : indexed + " to " + (classes - 1)) + " would have no output"
+                    + " (the output is computed at " + output.span().location() + ")");
         return new TrainConfig(t, model, settings);
+    }
+
+    /**
+     * The fewest classes a loss or metric indexes with the labels ({@code oneHot(yTrue, k)}, a
+     * sparse crossentropy over k classes), or 0 when none treats labels as class indices.
+     */
+    private static int indexedClasses(Graph g) {
+        int k = Integer.MAX_VALUE;
+        for (Node n : g.nodes()) {
+            if (n.is("oneHot") && isLabels(n.input(0))) k = Math.min(k, n.attrs().getInt("depth"));
+            if (n.is("sparseSoftmaxCrossEntropy") && isLabels(n.input(1))) {
+                TensorType logits = n.input(0).type();
+                k = Math.min(k, logits.shape().dim(logits.rank() - 1).size());
+            }
+        }
+        return k == Integer.MAX_VALUE ? 0 : k;
+    }
+
+    private static boolean isLabels(Node n) {
+        while (n.is("cast")) n = n.input(0);
+        return n.is("input") && "yTrue".equals(n.name());
     }
 
     private static boolean fitsInput(TensorType model, TensorType data) {

@@ -49,6 +49,15 @@ public final class TrainGraph {
     public final String optimizerName;
     public final Value.UserFun slotInit;
     public final Map<String, Object> hyper;
+    /**
+     * How many classes the loss or a metric indexes with the labels (the depth of a
+     * {@code oneHot(labels)}, the classes of a sparse crossentropy), or 0 when labels are not
+     * class indices. A label outside {@code [0, classes)} would silently become an all-zero
+     * one-hot row, so {@link #checkLabels} refuses it.
+     */
+    public final int classes;
+    private final SourceSpan at;
+    private final String modelName;
 
     /** What a train step needs besides the model: loss, metrics, optimizer, and the labels' type. */
     public record Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, SourceSpan at) {
@@ -123,6 +132,33 @@ public final class TrainGraph {
         }
         graph.setOutput("loss", loss);
         for (int i = 0; i < metrics.size(); i++) graph.setOutput(metricNames.get(i), metrics.get(i));
+        this.at = at;
+        this.modelName = spec.model().name();
+        int k = Integer.MAX_VALUE;
+        for (Node n : graph.nodes()) {
+            if (n.is("oneHot") && fromLabels(n.input(0))) k = Math.min(k, n.attrs().getInt("depth"));
+            if (n.is("sparseSoftmaxCrossEntropy") && fromLabels(n.input(1))) {
+                TensorType logits = n.input(0).type();
+                k = Math.min(k, (int) logits.shape().dim(logits.rank() - 1).size());
+            }
+        }
+        classes = k == Integer.MAX_VALUE ? 0 : k;
+    }
+
+    private boolean fromLabels(Node n) {
+        while (n.is("cast")) n = n.input(0);
+        return n == labels;
+    }
+
+    /** Refuses a batch of labels outside the {@link #classes} the loss indexes (a located error at the train block). */
+    public void checkLabels(Tensor batch) {
+        if (classes <= 0 || batch == null) return;
+        for (int i = 0; i < batch.size(); i++) {
+            long v = batch.getLong(i);
+            if (v < 0 || v >= classes)
+                throw new DlmException(at, "label " + v + " (row " + i + " of a batch) is outside the " + classes + " classes of model " + modelName
+                        + "'s output: labels must be 0 to " + (classes - 1));
+        }
     }
 
     public static TrainGraph build(CheckedProgram p, TrainConfig t) { return new TrainGraph(p, Spec.of(t)); }

@@ -247,6 +247,12 @@ public final class Elaborator {
         return span;
     }
 
+    /** Records a warning at {@code span}, reported at the user's call when it is in the standard library. */
+    public void warn(SourceSpan span, String message) {
+        SourceSpan s = userSpan(span);
+        if (!s.isNone() && !isLibrary(s)) s.file().warn(s, message);
+    }
+
     private static boolean isLibrary(SourceSpan s) { return !s.isNone() && s.fileName().startsWith("<std."); }
 
     private Value callUser(UserFun u, List<Signature.ArgValue> args, SourceSpan span, Frame caller, String hint) {

@@ -24,7 +24,7 @@ final class CompileCommand implements Command {
 
     public int run(CommandLine cl, Console c) throws Exception {
         if (!cl.hasOption("out")) throw new UsageException("--out DIR is required");
-        TrainSetup setup = TrainSetup.load(cl);
+        TrainSetup setup = TrainSetup.load(cl, c);
         int batch = setup.intSetting(cl, "batch-size", "batchSize", 32);
         Path out = Path.of(cl.getOptionValue("out"));
         Files.createDirectories(out);

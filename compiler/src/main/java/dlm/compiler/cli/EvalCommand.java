@@ -38,7 +38,7 @@ final class EvalCommand implements Command {
     }
 
     public int run(CommandLine cl, Console c) throws Exception {
-        TrainSetup setup = TrainSetup.load(cl);
+        TrainSetup setup = TrainSetup.load(cl, c);
         int batchSize = setup.intSetting(cl, "batch-size", "batchSize", 32);
         Trainer t = loadWeights(cl, setup);
         Dataset data = setup.dataset(cl);

@@ -47,7 +47,7 @@ final class GradCommand implements Command {
         String format = Args.choice(cl, "format", "text", "text", "dot", "dlm");
         long seed = cl.hasOption("seed") ? Args.longValue(cl, "seed") : 0;
         List<String> wrtNames = cl.hasOption("wrt") ? Arrays.stream(cl.getOptionValue("wrt").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList() : null;
-        CheckedProgram p = Frontend.load(Args.file(cl));
+        CheckedProgram p = Programs.load(Args.file(cl), c);
         String only = cl.getOptionValue("model");
         if (only != null && !p.models().containsKey(only))
             throw new UsageException("no model named '" + only + "' (models: " + String.join(", ", p.models().keySet()) + ")");

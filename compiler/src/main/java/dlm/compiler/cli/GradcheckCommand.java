@@ -58,7 +58,7 @@ final class GradcheckCommand implements Command {
         long seed = cl.hasOption("seed") ? Args.longValue(cl, "seed") : 0;
         int batch = Args.intInRange(cl, "batch", 1, Integer.MAX_VALUE, 4);
         int samples = Args.intInRange(cl, "samples", 0, Integer.MAX_VALUE, 16);
-        CheckedProgram p = Frontend.load(Args.file(cl));
+        CheckedProgram p = Programs.load(Args.file(cl), c);
         String only = cl.getOptionValue("model");
         boolean ok = true;
         int checked = 0;

@@ -34,7 +34,7 @@ final class PredictCommand implements Command {
     }
 
     public int run(CommandLine cl, Console c) throws Exception {
-        TrainSetup setup = TrainSetup.load(cl);
+        TrainSetup setup = TrainSetup.load(cl, c);
         Trainer t = EvalCommand.loadWeights(cl, setup);
         Tensor image;
         Integer label = null;

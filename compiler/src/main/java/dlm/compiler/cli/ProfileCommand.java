@@ -40,7 +40,7 @@ final class ProfileCommand implements Command {
 
     public int run(CommandLine cl, Console c) throws Exception {
         StepKind kind = StepKind.valueOf(Args.choice(cl, "step", "train", "train", "eval", "predict").toUpperCase(Locale.ROOT));
-        TrainSetup setup = TrainSetup.load(cl);
+        TrainSetup setup = TrainSetup.load(cl, c);
         if (setup.backend.equals("interp")) throw new UsageException("profile times compiled steps; --backend interp has none");
         int batch = setup.intSetting(cl, "batch-size", "batchSize", 32);
         int steps = positive(cl, "steps", 300), warmup = Args.intInRange(cl, "warmup", 0, Integer.MAX_VALUE, 300);

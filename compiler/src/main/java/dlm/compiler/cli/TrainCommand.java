@@ -45,7 +45,7 @@ final class TrainCommand implements Command {
     }
 
     public int run(CommandLine cl, Console c) throws Exception {
-        TrainSetup setup = TrainSetup.load(cl);
+        TrainSetup setup = TrainSetup.load(cl, c);
         int epochs = setup.intSetting(cl, "epochs", "epochs", 1);
         int batchSize = setup.intSetting(cl, "batch-size", "batchSize", 32);
         Dataset data = setup.dataset(cl);

@@ -41,9 +41,9 @@ final class TrainSetup {
         o.addOption(Option.builder().longOpt("backend").hasArg().argName("jit|interp").desc("jit: compiled to JVM bytecode (default); interp: the reference interpreter").get());
     }
 
-    static TrainSetup load(CommandLine cl) throws java.io.IOException {
+    static TrainSetup load(CommandLine cl, Console c) throws java.io.IOException {
         Path file = Args.file(cl);
-        CheckedProgram p = Frontend.load(file);
+        CheckedProgram p = Programs.load(file, c);
         if (p.trains().isEmpty())
             throw new UsageException(file + " has no train(Model) { … } block");
         if (p.trains().size() > 1)

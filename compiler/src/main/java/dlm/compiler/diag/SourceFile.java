@@ -7,6 +7,8 @@ public final class SourceFile {
     private final String name;
     private final String text;
     private final List<String> lines;
+    /** Warnings about this file found while checking it, rendered, in order and without repeats. */
+    private final java.util.Set<String> warnings = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
 
     private SourceFile(String name, String text) {
         this.name = name;
@@ -23,6 +25,20 @@ public final class SourceFile {
     /** The 1-based line, without its line terminator; empty when out of range. */
     public String line(int line) {
         return line >= 1 && line <= lines.size() ? lines.get(line - 1) : "";
+    }
+
+    /**
+     * Records a warning at {@code span} (in this file), rendered as
+     * {@code file:line:col: warning: message} with the line and a caret. The same warning
+     * found twice (a model is elaborated again for training) is kept once.
+     */
+    public void warn(SourceSpan span, String message) { warnings.add(Diagnostics.render(span, "warning", message)); }
+
+    /** The warnings recorded so far, rendered. */
+    public List<String> warnings() {
+        synchronized (warnings) {
+            return List.copyOf(warnings);
+        }
     }
 
     @Override

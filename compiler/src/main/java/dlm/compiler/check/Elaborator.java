@@ -227,6 +227,13 @@ public final class Elaborator {
                 case UserFun u -> callUser(u, args, span, frame, hint);
                 case LambdaFun l -> callLambda(l, args, span, frame);
             };
+        } catch (DlmException e) {
+            // An error raised inside the standard library is the user's call's error: name that
+            // call first (with its line and caret), and where in the library it was raised second.
+            if (isLibrary(e.span()) && !span.isNone() && !isLibrary(span))
+                throw new DlmException(span, "in this call of " + fn.name() + ": " + e.getMessage() + " (raised at " + e.span().location() + ": "
+                        + e.span().file().line(e.span().line()).strip() + ")", e);
+            throw e;
         } finally {
             callSites.removeLast();
             depth--;

@@ -78,7 +78,7 @@ final class TrainBlock {
             throw new DlmException(where.get("data").value().span(), data.name() + "() gives batches of " + batch[0] + " images, but model " + t.model()
                     + " takes " + inputs.stream().map(n -> n.name() + ": " + n.type()).toList());
         Node output = model.graph().output("output");
-        if (output == null) throw new DlmException(t.modelSpan(), "model " + t.model() + " returns nothing to train on");
+        if (output == null) throw new DlmException(t.modelSpan(), Checker.noTrainOutput(t.model(), model.graph()));
         applyLoss(el, (FunV) settings.get("loss"), where.get("loss"), batch[1], output.type(), frame, true);
         if (settings.get("metrics") instanceof ListV l) {
             for (Value m : l.items()) applyLoss(el, (FunV) m, where.get("metrics"), batch[1], output.type(), frame, false);

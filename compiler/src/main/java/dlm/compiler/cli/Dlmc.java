@@ -56,7 +56,8 @@ public final class Dlmc {
         }
         Command cmd = commands.get(args[0]);
         if (cmd == null) {
-            console.err().println("dlmc: error: unknown command '" + args[0] + "'");
+            String s = dlm.compiler.check.Suggest.closest(args[0], commands.keySet());
+            console.err().println("dlmc: error: unknown command '" + args[0] + "'" + (s != null ? "; did you mean '" + s + "'?" : ""));
             printUsage(console.err());
             return 2;
         }
@@ -77,7 +78,13 @@ public final class Dlmc {
                 KernelPool.setParallelism(before);
             }
         } catch (ParseException | UsageException e) {
-            console.err().println("dlmc " + cmd.name() + ": error: " + e.getMessage());
+            String hint = "";
+            if (e instanceof org.apache.commons.cli.UnrecognizedOptionException u && u.getOption() != null && u.getOption().startsWith("--")) {
+                List<String> longs = opts.getOptions().stream().map(Option::getLongOpt).filter(java.util.Objects::nonNull).toList();
+                String s = dlm.compiler.check.Suggest.closest(u.getOption().substring(2).split("=", 2)[0], longs);
+                if (s != null) hint = "; did you mean '--" + s + "'?";
+            }
+            console.err().println("dlmc " + cmd.name() + ": error: " + e.getMessage() + hint);
             console.err().println("usage: dlmc " + cmd.name() + " " + usage(cmd) + "   (dlmc " + cmd.name() + " --help for more)");
             return 2;
         } catch (DlmException e) {

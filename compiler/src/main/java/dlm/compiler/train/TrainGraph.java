@@ -76,7 +76,7 @@ public final class TrainGraph {
         Checker.elaborateModel(el, spec.model(), p.scope());
         images = graph.inputs().get(0);
         output = graph.output("output");
-        if (output == null) throw new DlmException(spec.model().nameSpan(), "model " + spec.model().name() + " returns nothing to train on");
+        if (output == null) throw new DlmException(spec.model().nameSpan(), Checker.noTrainOutput(spec.model().name(), graph));
         TensorType labelType = new TensorType(spec.labelDType(), Shape.of(images.type().shape().dim(0)));
         labels = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, labelType, at, "labels");
         Elaborator.Frame frame = new Elaborator.Frame("", "script");

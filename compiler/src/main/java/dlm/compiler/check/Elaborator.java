@@ -99,8 +99,26 @@ public final class Elaborator {
                 loss.nameIfUnnamed("loss");
                 graph.setOutput("loss", loss);
             }
-            case Ast.ExprStmt e -> eval(e.expr(), scope, frame);
+            case Ast.ExprStmt e -> {
+                Value v = eval(e.expr(), scope, frame);
+                if (!(v instanceof UnitV)) warn(e.expr().span(), unusedValue(e.expr()));
+            }
         }
+    }
+
+    /**
+     * The warning for an expression statement whose value is dropped. DLM has no side effects
+     * but printing, so such a value is dead — most often a continuation line starting with an
+     * operator, which (as in Kotlin) begins a new statement instead of continuing the line above.
+     */
+    private static String unusedValue(Ast.Expr e) {
+        if (e instanceof Ast.Unary u && (u.op().equals("+") || u.op().equals("-"))) {
+            String line = e.span().file().line(e.span().line());
+            if (line.substring(0, Math.min(line.length(), Math.max(0, e.span().column() - 1))).isBlank())
+                return "the value of this expression is unused: a line starting with '" + u.op() + "' begins a new statement (as in Kotlin),"
+                        + " it does not continue the line above; to continue it, end the line above with '" + u.op() + "'";
+        }
+        return "the value of this expression is unused";
     }
 
     private void declareParam(Ast.ParamStmt p, Scope scope, Frame frame) {

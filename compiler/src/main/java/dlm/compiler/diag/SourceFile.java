@@ -7,8 +7,8 @@ public final class SourceFile {
     private final String name;
     private final String text;
     private final List<String> lines;
-    /** Warnings about this file found while checking it, rendered, in order and without repeats. */
-    private final java.util.Set<String> warnings = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
+    /** Warnings about this file found while checking it, rendered, by position and without repeats. */
+    private final java.util.SortedMap<String, String> warnings = java.util.Collections.synchronizedSortedMap(new java.util.TreeMap<>());
 
     private SourceFile(String name, String text) {
         this.name = name;
@@ -32,12 +32,15 @@ public final class SourceFile {
      * {@code file:line:col: warning: message} with the line and a caret. The same warning
      * found twice (a model is elaborated again for training) is kept once.
      */
-    public void warn(SourceSpan span, String message) { warnings.add(Diagnostics.render(span, "warning", message)); }
+    public void warn(SourceSpan span, String message) {
+        String key = String.format("%010d:%010d:%s", span.line(), span.column(), message);
+        warnings.put(key, Diagnostics.render(span, "warning", message));
+    }
 
-    /** The warnings recorded so far, rendered. */
+    /** The warnings recorded so far, rendered, in the order of their place in the file. */
     public List<String> warnings() {
         synchronized (warnings) {
-            return List.copyOf(warnings);
+            return List.copyOf(warnings.values());
         }
     }
 

@@ -116,8 +116,18 @@ public final class Dlmc {
         return opts;
     }
 
-    private static String usage(Command cmd) {
-        return cmd.usage() + (cmd.computes() ? " [--threads N]" : "");
+    /**
+     * The command's synopsis: its own, then every option it takes that the synopsis does not
+     * already show, so that the usage line and the option list below it always agree.
+     */
+    static String usage(Command cmd) {
+        StringBuilder sb = new StringBuilder(cmd.usage());
+        for (Option o : options(cmd).getOptions()) {
+            if (o.getLongOpt() == null || o.getLongOpt().equals("help") || o.getLongOpt().equals("debug")) continue;
+            if (java.util.regex.Pattern.compile("--" + java.util.regex.Pattern.quote(o.getLongOpt()) + "(?![\\w-])").matcher(cmd.usage()).find()) continue;
+            sb.append(" [--").append(o.getLongOpt()).append(o.hasArg() ? " " + o.getArgName() : "").append(']');
+        }
+        return sb.toString();
     }
 
     private int help(Command cmd, PrintStream out) {

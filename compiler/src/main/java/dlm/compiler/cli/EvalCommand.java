@@ -24,8 +24,8 @@ final class EvalCommand implements Command {
     public Options options() {
         Options o = new Options()
                 .addOption(Option.builder().longOpt("weights").hasArg().argName("PATH").desc("checkpoint written by dlmc train --save").get())
-                .addOption(Option.builder().longOpt("batch-size").hasArg().argName("N").desc("evaluation batch size").get());
-        TrainSetup.addOptions(o);
+                .addOption(Option.builder().longOpt("batch-size").hasArg().argName("N").desc("evaluation batch size (default: the train block's, else 32)").get());
+        TrainSetup.addOptions(o, null);
         return o;
     }
 

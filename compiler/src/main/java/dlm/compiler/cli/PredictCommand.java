@@ -29,7 +29,7 @@ final class PredictCommand implements Command {
                 .addOption(Option.builder().longOpt("weights").hasArg().argName("PATH").desc("checkpoint written by dlmc train --save").get())
                 .addOption(Option.builder().longOpt("index").hasArg().argName("I").desc("index of the test image (default 0)").get())
                 .addOption(Option.builder().longOpt("image").hasArg().argName("PNG").desc("a 28x28 grayscale PNG to classify instead").get());
-        TrainSetup.addOptions(o);
+        TrainSetup.addOptions(o, null);
         return o;
     }
 

@@ -34,14 +34,13 @@ final class ProfileCommand implements Command {
                 .addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("untimed runs first, for the JIT (default 300)").get())
                 .addOption(Option.builder().longOpt("top").hasArg().argName("N").desc("rows to show (default 25)").get())
                 .addOption(Option.builder().longOpt("batch-size").hasArg().argName("N").desc("batch size (default: the train block's)").get());
-        TrainSetup.addOptions(o);
+        TrainSetup.addOptions(o, "the initial weights and the order of the batches", false);
         return o;
     }
 
     public int run(CommandLine cl, Console c) throws Exception {
         StepKind kind = StepKind.valueOf(Args.choice(cl, "step", "train", "train", "eval", "predict").toUpperCase(Locale.ROOT));
         TrainSetup setup = TrainSetup.load(cl, c);
-        if (setup.backend.equals("interp")) throw new UsageException("profile times compiled steps; --backend interp has none");
         int batch = setup.intSetting(cl, "batch-size", "batchSize", 32);
         int steps = positive(cl, "steps", 300), warmup = Args.intInRange(cl, "warmup", 0, Integer.MAX_VALUE, 300);
         int top = positive(cl, "top", 25);

@@ -42,7 +42,7 @@ final class TrainCommand implements Command {
                 .addOption(Option.builder().longOpt("resume").hasArg().argName("PATH").desc("continue from a checkpoint written by --save").get())
                 .addOption(Option.builder().longOpt("json").hasArg().argName("PATH").desc("also write the history, the test results, timings and the thread count as JSON").get())
                 .addOption(Option.builder().longOpt("limit").hasArg().argName("N").desc("train on the first N training images only").get());
-        TrainSetup.addOptions(o);
+        TrainSetup.addOptions(o, "the initial weights and the order of the batches");
         return o;
     }
 

@@ -248,7 +248,7 @@ public final class Elaborator {
         } catch (DlmException e) {
             // An error raised inside the standard library is the user's call's error: name that
             // call first (with its line and caret), and where in the library it was raised second.
-            if (isLibrary(e.span()) && !span.isNone() && !isLibrary(span))
+            if (e.span() != null && isLibrary(e.span()) && span != null && !span.isNone() && !isLibrary(span))
                 throw new DlmException(span, "in this call of " + fn.name() + ": " + e.getMessage() + " (raised at " + e.span().location() + ": "
                         + e.span().file().line(e.span().line()).strip() + ")", e);
             throw e;

@@ -20,9 +20,14 @@ class NonFiniteLossTest {
     Path tmp;
 
     private CliRunner train(String name, String program, String backend) throws IOException {
+        return train(name, program, backend, "640", "1");
+    }
+
+    private CliRunner train(String name, String program, String backend, String limit, String epochs) throws IOException {
         Path f = tmp.resolve(name);
         Files.writeString(f, program);
-        return CliRunner.run("train", f.toString(), "--data", TestFiles.dataDir().toString(), "--limit", "640", "--batch-size", "64", "--backend", backend);
+        return CliRunner.run("train", f.toString(), "--data", TestFiles.dataDir().toString(), "--limit", limit, "--epochs", epochs,
+                "--batch-size", "64", "--backend", backend);
     }
 
     @Test
@@ -42,6 +47,24 @@ class NonFiniteLossTest {
                     + " Its first non-finite value is made here, by log: log of zero gives -inf (from input values in [0, 1])\n"
                     + "    val h = log(x)\n            ^~~~~~\n", r.err(), backend);
         }
+    }
+
+    @Test
+    void aLaterEpochIsReplayedFromItsStart() throws IOException {
+        // One step per epoch: the first update blows the weights up, epoch 2's step overflows.
+        CliRunner r = train("epoch.dlm", """
+                import std.nn.*
+                model A(images: u8[batch, 28, 28]) {
+                    val x = images.reshape(batch, 784).toF32() / 255f
+                    val h = dense(x, units = 32, activation = ::relu)
+                    return dense(h, units = 10, activation = ::softmax)
+                }
+                train(A) { data = mnist(); loss = ::sparseCategoricalCrossentropy; optimizer = sgd(learningRate = 1e30) }
+                """, "jit", "64", "3");
+        assertEquals(1, r.status(), r.out());
+        assertTrue(r.out().contains("Epoch 1/3"), r.out());
+        assertTrue(r.err().startsWith(tmp.resolve("epoch.dlm") + ":5:12: error: the loss became NaN at epoch 2, step 1; training stopped (try a smaller learning rate)."
+                + " Its first non-finite value is made here, by matmul: overflow in matmul gives "), r.err());
     }
 
     @Test

@@ -55,6 +55,21 @@ public final class Autodiff {
      * @throws DlmException when y is not a floating-point scalar, a wrt is an integer or bool value,
      *                      or y does not depend on a wrt through floating-point values
      */
+    /**
+     * How a value is named in messages: its name ({@code hidden.W}, a val's name), else the
+     * source text that computes it ({@code sum(x)}), else its graph id ({@code %8}). A node
+     * located at the grad request itself ({@code at}) has no source text of its own.
+     */
+    static String userLabel(Node n, SourceSpan at) {
+        if (n.name() != null) return n.name();
+        SourceSpan s = n.span();
+        if (s != null && !s.isNone() && !s.equals(at) && s.endLine() == s.line() && s.endColumn() > s.column()) {
+            String line = s.file().line(s.line());
+            if (s.endColumn() - 1 <= line.length()) return line.substring(s.column() - 1, s.endColumn() - 1);
+        }
+        return n.label();
+    }
+
     public static List<Node> grad(Graph g, Node y, List<Node> wrt, SourceSpan at) {
         TensorType yt = y.type();
         if (yt.rank() != 0) throw new DlmException(at, "grad needs a scalar, got " + yt);
@@ -62,7 +77,7 @@ public final class Autodiff {
         for (Node w : wrt) {
             checkInGraph(g, w, at);
             if (!w.type().dtype().isFloating())
-                throw new DlmException(at, "grad(" + y.label() + ", " + w.label() + "): " + w.label() + " is " + article(w.type()) + " "
+                throw new DlmException(at, "grad(" + userLabel(y, at) + ", " + userLabel(w, at) + "): " + userLabel(w, at) + " is " + article(w.type()) + " "
                         + w.type() + " value and carries no gradient");
         }
         checkInGraph(g, y, at);
@@ -79,12 +94,12 @@ public final class Autodiff {
         if (active[y.id()]) mark(y, active, visit);
         for (Node w : wrt) {
             if (w.id() < n && visit[w.id()]) continue;
-            String head = "grad(" + y.label() + ", " + w.label() + "): ";
+            String head = "grad(" + userLabel(y, at) + ", " + userLabel(w, at) + "): ";
             if (isAncestor(w, y))
-                throw new DlmException(at, head + y.label() + " does not depend on " + w.label()
-                        + " through floating-point values: it only reaches " + y.label()
+                throw new DlmException(at, head + userLabel(y, at) + " does not depend on " + userLabel(w, at)
+                        + " through floating-point values: it only reaches " + userLabel(y, at)
                         + " through integer or bool values (such as argmax, comparisons or a cast to an integer), which carry no gradient");
-            throw new DlmException(at, head + y.label() + " does not depend on " + w.label());
+            throw new DlmException(at, head + userLabel(y, at) + " does not depend on " + userLabel(w, at));
         }
 
         Node[] cotangent = new Node[n];

@@ -45,7 +45,13 @@ public final class Checker {
         for (Ast.Decl d : prog.decls()) if (d instanceof Ast.ModelDecl m) models.put(m.name(), model(m, file));
 
         List<TrainConfig> trains = new ArrayList<>();
-        for (Ast.Decl d : prog.decls()) if (d instanceof Ast.TrainDecl t) trains.add(TrainBlock.check(t, file, models));
+        for (Ast.Decl d : prog.decls()) {
+            if (!(d instanceof Ast.TrainDecl t)) continue;
+            if (!trains.isEmpty())
+                throw new DlmException(t.span(), "a second train block: a file has at most one, so that dlmc train knows what to train (the first is train("
+                        + trains.get(0).decl().model() + ") at " + trains.get(0).decl().span().location() + ")");
+            trains.add(TrainBlock.check(t, file, models));
+        }
 
         Graph script = new Graph();
         List<PrintAction> prints = new ArrayList<>();
@@ -121,6 +127,22 @@ public final class Checker {
         }
         if (g.outputs().isEmpty())
             throw new DlmException(m.nameSpan(), "model " + m.name() + " computes nothing: add a return statement or assign loss");
+    }
+
+    /**
+     * Why a model cannot be trained when it has no single {@code output}: what it returns (several
+     * values, or only an assigned loss) and what train needs.
+     */
+    public static String noTrainOutput(String model, Graph g) {
+        String needs = "train needs the model to return one tensor, its predictions, which the loss compares with the labels";
+        List<String> outs = new ArrayList<>();
+        g.outputs().forEach((k, n) -> { if (k.startsWith("output")) outs.add(n.type().toString()); });
+        if (outs.size() > 1)
+            return "model " + model + " returns " + outs.size() + " values (" + String.join(", ", outs) + "), but " + needs
+                    + "; return only the predictions";
+        if (g.output("loss") != null)
+            return "model " + model + " assigns a loss but returns nothing; " + needs + " (train's loss setting computes the loss)";
+        return "model " + model + " returns nothing; " + needs;
     }
 
     private static Tensor defaultValue(Elaborator el, Ast.ParamDecl p, TensorType type, Scope scope, Elaborator.Frame frame) {

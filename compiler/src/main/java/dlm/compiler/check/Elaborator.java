@@ -100,11 +100,32 @@ public final class Elaborator {
                 Node loss = tensor(evalNamed(a.value(), scope, frame, "loss"), a.value().span());
                 if (!loss.type().dtype().isFloating())
                     throw new DlmException(a.value().span(), "loss must be a floating-point tensor, got " + loss.type());
+                if (loss.type().rank() != 0)
+                    throw new DlmException(a.value().span(), "loss must be a scalar, got " + loss.type()
+                            + ": gradients are taken of one number; reduce it with sum(…) or mean(…)");
                 loss.nameIfUnnamed("loss");
                 graph.setOutput("loss", loss);
             }
-            case Ast.ExprStmt e -> eval(e.expr(), scope, frame);
+            case Ast.ExprStmt e -> {
+                Value v = eval(e.expr(), scope, frame);
+                if (!(v instanceof UnitV)) warn(e.expr().span(), unusedValue(e.expr()));
+            }
         }
+    }
+
+    /**
+     * The warning for an expression statement whose value is dropped. DLM has no side effects
+     * but printing, so such a value is dead — most often a continuation line starting with an
+     * operator, which (as in Kotlin) begins a new statement instead of continuing the line above.
+     */
+    private static String unusedValue(Ast.Expr e) {
+        if (e instanceof Ast.Unary u && (u.op().equals("+") || u.op().equals("-"))) {
+            String line = e.span().file().line(e.span().line());
+            if (line.substring(0, Math.min(line.length(), Math.max(0, e.span().column() - 1))).isBlank())
+                return "the value of this expression is unused: a line starting with '" + u.op() + "' begins a new statement (as in Kotlin),"
+                        + " it does not continue the line above; to continue it, end the line above with '" + u.op() + "'";
+        }
+        return "the value of this expression is unused";
     }
 
     private void declareParam(Ast.ParamStmt p, Scope scope, Frame frame) {
@@ -265,6 +286,13 @@ public final class Elaborator {
                 case UserFun u -> callUser(u, args, span, frame, hint);
                 case LambdaFun l -> callLambda(l, args, span, frame);
             };
+        } catch (DlmException e) {
+            // An error raised inside the standard library is the user's call's error: name that
+            // call first (with its line and caret), and where in the library it was raised second.
+            if (e.span() != null && isLibrary(e.span()) && span != null && !span.isNone() && !isLibrary(span))
+                throw new DlmException(span, "in this call of " + fn.name() + ": " + e.getMessage() + " (raised at " + e.span().location() + ": "
+                        + e.span().file().line(e.span().line()).strip() + ")", e);
+            throw e;
         } finally {
             callSites.removeLast();
             depth--;
@@ -283,6 +311,12 @@ public final class Elaborator {
             if (!isLibrary(s)) return s;
         }
         return span;
+    }
+
+    /** Records a warning at {@code span}, reported at the user's call when it is in the standard library. */
+    public void warn(SourceSpan span, String message) {
+        SourceSpan s = userSpan(span);
+        if (!s.isNone() && !isLibrary(s)) s.file().warn(s, message);
     }
 
     private static boolean isLibrary(SourceSpan s) { return !s.isNone() && s.fileName().startsWith("<std."); }

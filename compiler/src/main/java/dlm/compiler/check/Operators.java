@@ -47,7 +47,11 @@ final class Operators {
             if (op.equals("+")) return new StringV(Show.value(l) + Show.value(r));
             if (op.equals("==") || op.equals("!=")) return new BoolV(l.equals(r) == op.equals("=="));
         }
-        if (l instanceof NumberV a && r instanceof NumberV b) return numbers(op, a, b, opSpan);
+        if (l instanceof NumberV a && r instanceof NumberV b) {
+            Value v = numbers(op, a, b, opSpan);
+            if (v instanceof NumberV n) warnIfNonFinite(el, BINARY_OPS.getOrDefault(op, op), n.value(), opSpan, a.value(), b.value());
+            return v;
+        }
         if (l instanceof BoolV a && r instanceof BoolV b) {
             switch (op) {
                 case "&&": return new BoolV(a.value() && b.value());
@@ -113,6 +117,20 @@ final class Operators {
             case "!=": return new BoolV(x != y);
             default: throw new DlmException(span, "operator '" + op + "' cannot be applied to numbers" + (op.equals("@") ? "; '@' is the tensor product" : ""));
         }
+    }
+
+    /**
+     * Like NumPy's RuntimeWarning: a number folded at compile time that became NaN or inf from
+     * finite operands (1f / 0f) keeps its IEEE value, with a located warning saying why.
+     */
+    static void warnIfNonFinite(Elaborator el, String op, double result, SourceSpan span, double... operands) {
+        if (Double.isFinite(result)) return;
+        java.util.List<dlm.runtime.Tensor> ins = new java.util.ArrayList<>();
+        for (double x : operands) {
+            if (!Double.isFinite(x)) return;
+            ins.add(dlm.runtime.Tensor.scalar(DType.F64, x));
+        }
+        el.warn(span, dlm.compiler.interp.NonFinite.why(op, DType.F64, ins, result));
     }
 
     private static NumberV num(double v, boolean isInt, DType t) { return new NumberV(v, isInt, t); }

@@ -79,8 +79,10 @@ public record Signature(String function, List<Param> params) {
                         throw new DlmException(a.span(), "argument '" + a.name() + "' is given twice in a call of " + function);
                     continue;
                 }
-                if (p == null)
-                    throw new DlmException(a.span(), "unknown argument '" + a.name() + "' for " + display());
+                if (p == null) {
+                    String s = Suggest.closest(a.name(), params.stream().filter(q -> !q.vararg && !q.name.equals(Param.KWARGS)).map(q -> q.name).toList());
+                    throw new DlmException(a.span(), "unknown argument '" + a.name() + "' for " + display() + (s != null ? "; did you mean '" + s + "'?" : ""));
+                }
                 if (values.containsKey(p.name) || (p.vararg && !varargs.isEmpty()))
                     throw new DlmException(a.span(), "argument '" + a.name() + "' is given twice in a call of " + function);
                 if (p.vararg) {

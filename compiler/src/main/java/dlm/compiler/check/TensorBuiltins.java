@@ -291,7 +291,11 @@ final class TensorBuiltins {
 
     private static void unary(String name, DoubleUnaryOperator f, boolean keepsInt) {
         define(name, c -> {
-            if (c.arg("x") instanceof NumberV n) return Builtins.mapNumber(n, f, keepsInt);
+            if (c.arg("x") instanceof NumberV n) {
+                Value v = Builtins.mapNumber(n, f, keepsInt);
+                if (v instanceof NumberV r) Operators.warnIfNonFinite(c.el(), name, r.value(), c.span(), n.value());
+                return v;
+            }
             return new TensorV(c.op(name, Attrs.EMPTY, c.tensor("x")));
         }, req("x"));
     }
@@ -310,6 +314,7 @@ final class TensorBuiltins {
                 case "minimum" -> Math.min(x.value(), y.value());
                 default -> Math.pow(x.value(), y.value());
             };
+            Operators.warnIfNonFinite(c.el(), op, v, c.span(), x.value(), y.value());
             return new NumberV(v, x.isInt() && y.isInt(), null);
         }
         Node na = a instanceof TensorV t ? t.node() : b instanceof TensorV u ? c.el().tensorLike(a, u.node().type().dtype(), c.spanOf(an)) : c.tensor(an);

@@ -31,8 +31,8 @@ final class TrainBlock {
             "loss", "a loss function such as ::sparseCategoricalCrossentropy",
             "optimizer", "an optimizer such as adam(learningRate = 1e-3)",
             "metrics", "a list of metric functions such as [::accuracy]",
-            "epochs", "a positive Int",
-            "batchSize", "a positive Int",
+            "epochs", "an Int from 1 to 2147483647",
+            "batchSize", "an Int from 1 to 2147483647",
             "seed", "an Int",
             "validationSplit", "a number in [0, 1)"));
 
@@ -40,6 +40,9 @@ final class TrainBlock {
     static final Map<String, TensorType[]> DATASETS = Map.of(
             "mnist", new TensorType[] {new TensorType(DType.U8, Shape.of(Dim.sym("batch"), Dim.of(28), Dim.of(28))), new TensorType(DType.U8, Shape.of(Dim.sym("batch")))},
             "fashionMnist", new TensorType[] {new TensorType(DType.U8, Shape.of(Dim.sym("batch"), Dim.of(28), Dim.of(28))), new TensorType(DType.U8, Shape.of(Dim.sym("batch")))});
+
+    /** How many classes each dataset's labels take (0 to n - 1). */
+    static final Map<String, Integer> CLASSES = Map.of("mnist", 10, "fashionMnist", 10);
 
     static TrainConfig check(Ast.TrainDecl t, Scope file, Map<String, CheckedModel> models) {
         Value mv = file.lookup(t.model());
@@ -75,12 +78,40 @@ final class TrainBlock {
             throw new DlmException(where.get("data").value().span(), data.name() + "() gives batches of " + batch[0] + " images, but model " + t.model()
                     + " takes " + inputs.stream().map(n -> n.name() + ": " + n.type()).toList());
         Node output = model.graph().output("output");
-        if (output == null) throw new DlmException(t.modelSpan(), "model " + t.model() + " returns nothing to train on");
+        if (output == null) throw new DlmException(t.modelSpan(), Checker.noTrainOutput(t.model(), model.graph()));
         applyLoss(el, (FunV) settings.get("loss"), where.get("loss"), batch[1], output.type(), frame, true);
         if (settings.get("metrics") instanceof ListV l) {
             for (Value m : l.items()) applyLoss(el, (FunV) m, where.get("metrics"), batch[1], output.type(), frame, false);
         }
+        int indexed = indexedClasses(el.graph);
+        int classes = CLASSES.get(data.name());
+        if (indexed > 0 && indexed < classes)
+            throw new DlmException(where.get("data").value().span(), data.name() + "() has " + classes + " classes (labels 0 to " + (classes - 1) + "), but model "
+                    + t.model() + "'s output " + output.type() + " has " + indexed + (indexed == 1 ? " class" : " classes") + ": labels "
+                    + (indexed == classes - 1 ? Integer.toString(indexed) : indexed + " to " + (classes - 1)) + " would have no output"
+                    + " (the output is computed at " + output.span().location() + ")");
         return new TrainConfig(t, model, settings);
+    }
+
+    /**
+     * The fewest classes a loss or metric indexes with the labels ({@code oneHot(yTrue, k)}, a
+     * sparse crossentropy over k classes), or 0 when none treats labels as class indices.
+     */
+    private static int indexedClasses(Graph g) {
+        int k = Integer.MAX_VALUE;
+        for (Node n : g.nodes()) {
+            if (n.is("oneHot") && isLabels(n.input(0))) k = Math.min(k, n.attrs().getInt("depth"));
+            if (n.is("sparseSoftmaxCrossEntropy") && isLabels(n.input(1))) {
+                TensorType logits = n.input(0).type();
+                k = Math.min(k, logits.shape().dim(logits.rank() - 1).size());
+            }
+        }
+        return k == Integer.MAX_VALUE ? 0 : k;
+    }
+
+    private static boolean isLabels(Node n) {
+        while (n.is("cast")) n = n.input(0);
+        return n.is("input") && "yTrue".equals(n.name());
     }
 
     private static boolean fitsInput(TensorType model, TensorType data) {
@@ -111,7 +142,7 @@ final class TrainBlock {
             case "optimizer" -> v instanceof ConfigV c && c.kind().equals("optimizer");
             case "loss" -> v instanceof FunV;
             case "metrics" -> v instanceof ListV l && l.items().stream().allMatch(i -> i instanceof FunV);
-            case "epochs", "batchSize" -> v instanceof NumberV n && n.isInt() && n.value() >= 1;
+            case "epochs", "batchSize" -> v instanceof NumberV n && n.isInt() && n.value() >= 1 && n.value() <= Integer.MAX_VALUE;
             case "seed" -> v instanceof NumberV n && n.isInt();
             case "validationSplit" -> v instanceof NumberV n && n.value() >= 0 && n.value() < 1;
             default -> false;

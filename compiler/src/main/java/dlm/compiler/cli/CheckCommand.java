@@ -18,7 +18,7 @@ final class CheckCommand implements Command {
     public Options options() { return new Options(); }
 
     public int run(CommandLine cl, Console c) throws Exception {
-        CheckedProgram p = Frontend.load(Args.file(cl));
+        CheckedProgram p = Programs.load(Args.file(cl), c);
         for (CheckedModel m : p.models().values()) c.out().print(ModelSummary.render(m));
         for (TrainConfig t : p.trains())
             c.out().println("train(" + t.model().name() + "): " + t.settings().entrySet().stream()

@@ -57,7 +57,33 @@ final class Checkpoints {
         } catch (CheckpointException e) {
             throw new UsageException(path + " does not fit this model: " + String.join("; ", e.problems().isEmpty() ? List.of(e.getMessage()) : e.problems()));
         }
+        for (Node p : params) requireFinite(path, "param", p.name(), c.params().get(p.name()));
         return c;
+    }
+
+    /**
+     * Weights holding NaN or ±inf give NaN losses and meaningless predictions (eval would print
+     * {@code test_loss: NaN} and succeed): a checkpoint error naming the tensor, its first bad
+     * value and how many there are.
+     */
+    private static String numpy(double v) { return Double.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf"; }
+
+    static void requireFinite(Path path, String kind, String name, Tensor t) throws CheckpointException {
+        if (t == null || !t.dtype().isFloating()) return;
+        int bad = 0, first = -1;
+        for (int i = 0; i < t.size(); i++) {
+            if (!Double.isFinite(t.getDouble(i))) {
+                if (first < 0) first = i;
+                bad++;
+            }
+        }
+        if (bad == 0) return;
+        int[] at = new int[t.rank()];
+        for (int a = t.rank() - 1, rest = first; a >= 0; a--) { at[a] = rest % t.dim(a); rest /= t.dim(a); }
+        String where = t.rank() == 0 ? "" : " at index " + java.util.Arrays.toString(at);
+        throw new CheckpointException(path + ": " + kind + " '" + name + "' holds " + String.format(java.util.Locale.ROOT, "%,d", bad) + " non-finite value"
+                + (bad == 1 ? "" : "s") + " of " + String.format(java.util.Locale.ROOT, "%,d", t.size()) + " (the first is " + numpy(t.getDouble(first)) + where
+                + "); these weights cannot be used");
     }
 
     int resume(Path path, Trainer t) throws IOException {
@@ -72,6 +98,7 @@ final class Checkpoints {
             for (String s : setup.graph.slotNames) {
                 Tensor v = c.optimizerState().get(p.name() + "/" + s);
                 if (v == null) throw new UsageException(path + " has no optimizer state " + p.name() + "/" + s + "; it cannot be resumed");
+                requireFinite(path, "optimizer state", p.name() + "/" + s, v);
                 slots.add(v);
             }
             state.put(p.name(), slots);

@@ -24,9 +24,14 @@ final class CompileCommand implements Command {
 
     public int run(CommandLine cl, Console c) throws Exception {
         if (!cl.hasOption("out")) throw new UsageException("--out DIR is required");
-        TrainSetup setup = TrainSetup.load(cl);
-        int batch = setup.intSetting(cl, "batch-size", "batchSize", 32);
         Path out = Path.of(cl.getOptionValue("out"));
+        if (Files.exists(out) && !Files.isDirectory(out))
+            throw new UsageException("--out " + out + " is an existing file, not a folder: compile writes one .class file per step into the folder --out names");
+        for (Path p = out.toAbsolutePath().getParent(); p != null; p = p.getParent())
+            if (Files.exists(p) && !Files.isDirectory(p))
+                throw new UsageException("--out " + out + " cannot be created: " + p + " is a file, not a folder");
+        TrainSetup setup = TrainSetup.load(cl, c);
+        int batch = setup.intSetting(cl, "batch-size", "batchSize", 32);
         Files.createDirectories(out);
         for (Map.Entry<String, byte[]> e : Codegen.classFiles(setup.graph, batch).entrySet()) {
             Files.write(out.resolve(e.getKey()), e.getValue());

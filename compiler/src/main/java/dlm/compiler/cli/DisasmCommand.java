@@ -21,7 +21,7 @@ final class DisasmCommand implements Command {
 
     public int run(CommandLine cl, Console c) throws Exception {
         String step = Args.choice(cl, "step", "train", "train", "eval", "predict");
-        TrainSetup setup = TrainSetup.load(cl);
+        TrainSetup setup = TrainSetup.load(cl, c);
         int batch = setup.intSetting(cl, "batch-size", "batchSize", 32);
         c.out().print(Codegen.disassemble(setup.graph, Codegen.StepKind.valueOf(step.toUpperCase(java.util.Locale.ROOT)), batch));
         return 0;

@@ -56,7 +56,8 @@ public final class Dlmc {
         }
         Command cmd = commands.get(args[0]);
         if (cmd == null) {
-            console.err().println("dlmc: error: unknown command '" + args[0] + "'");
+            String s = dlm.compiler.check.Suggest.closest(args[0], commands.keySet());
+            console.err().println("dlmc: error: unknown command '" + args[0] + "'" + (s != null ? "; did you mean '" + s + "'?" : ""));
             printUsage(console.err());
             return 2;
         }
@@ -65,6 +66,7 @@ public final class Dlmc {
         try {
             CommandLine cl = new DefaultParser().parse(opts, java.util.Arrays.copyOfRange(args, 1, args.length));
             if (cl.hasOption("help")) return help(cmd, console.out());
+            Args.noRepeats(cl);
             OptionalInt threads = cmd.computes() ? Threads.requested(cl, env) : OptionalInt.empty();
             if (threads.isEmpty()) return cmd.run(cl, console);
             // The pool is the process's: set it for this command, and put it back afterwards
@@ -76,7 +78,13 @@ public final class Dlmc {
                 KernelPool.setParallelism(before);
             }
         } catch (ParseException | UsageException e) {
-            console.err().println("dlmc " + cmd.name() + ": error: " + e.getMessage());
+            String hint = "";
+            if (e instanceof org.apache.commons.cli.UnrecognizedOptionException u && u.getOption() != null && u.getOption().startsWith("--")) {
+                List<String> longs = opts.getOptions().stream().map(Option::getLongOpt).filter(java.util.Objects::nonNull).toList();
+                String s = dlm.compiler.check.Suggest.closest(u.getOption().substring(2).split("=", 2)[0], longs);
+                if (s != null) hint = "; did you mean '--" + s + "'?";
+            }
+            console.err().println("dlmc " + cmd.name() + ": error: " + e.getMessage() + hint);
             console.err().println("usage: dlmc " + cmd.name() + " " + usage(cmd) + "   (dlmc " + cmd.name() + " --help for more)");
             return 2;
         } catch (DlmException e) {
@@ -108,8 +116,18 @@ public final class Dlmc {
         return opts;
     }
 
-    private static String usage(Command cmd) {
-        return cmd.usage() + (cmd.computes() ? " [--threads N]" : "");
+    /**
+     * The command's synopsis: its own, then every option it takes that the synopsis does not
+     * already show, so that the usage line and the option list below it always agree.
+     */
+    static String usage(Command cmd) {
+        StringBuilder sb = new StringBuilder(cmd.usage());
+        for (Option o : options(cmd).getOptions()) {
+            if (o.getLongOpt() == null || o.getLongOpt().equals("help") || o.getLongOpt().equals("debug")) continue;
+            if (java.util.regex.Pattern.compile("--" + java.util.regex.Pattern.quote(o.getLongOpt()) + "(?![\\w-])").matcher(cmd.usage()).find()) continue;
+            sb.append(" [--").append(o.getLongOpt()).append(o.hasArg() ? " " + o.getArgName() : "").append(']');
+        }
+        return sb.toString();
     }
 
     private int help(Command cmd, PrintStream out) {

@@ -24,8 +24,8 @@ final class EvalCommand implements Command {
     public Options options() {
         Options o = new Options()
                 .addOption(Option.builder().longOpt("weights").hasArg().argName("PATH").desc("checkpoint written by dlmc train --save").get())
-                .addOption(Option.builder().longOpt("batch-size").hasArg().argName("N").desc("evaluation batch size").get());
-        TrainSetup.addOptions(o);
+                .addOption(Option.builder().longOpt("batch-size").hasArg().argName("N").desc("evaluation batch size (default: the train block's, else 32)").get());
+        TrainSetup.addOptions(o, null);
         return o;
     }
 
@@ -38,10 +38,11 @@ final class EvalCommand implements Command {
     }
 
     public int run(CommandLine cl, Console c) throws Exception {
-        TrainSetup setup = TrainSetup.load(cl);
+        TrainSetup setup = TrainSetup.load(cl, c);
+        int batchSize = setup.intSetting(cl, "batch-size", "batchSize", 32);
         Trainer t = loadWeights(cl, setup);
         Dataset data = setup.dataset(cl);
-        double[] r = TrainLoop.evaluate(t, data.testImages(), data.testLabels(), setup.intSetting(cl, "batch-size", "batchSize", 32));
+        double[] r = TrainLoop.evaluate(t, data.testImages(), data.testLabels(), batchSize);
         List<String> names = t.metricNames();
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "test_loss: %.4f", r[0]));
         for (int i = 0; i < names.size(); i++) line.append(String.format(Locale.ROOT, " - test_%s: %.4f", TrainCommand.shortName(names.get(i)), r[i + 1]));

@@ -47,7 +47,7 @@ final class GradCommand implements Command {
         String format = Args.choice(cl, "format", "text", "text", "dot", "dlm");
         long seed = cl.hasOption("seed") ? Args.longValue(cl, "seed") : 0;
         List<String> wrtNames = cl.hasOption("wrt") ? Arrays.stream(cl.getOptionValue("wrt").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList() : null;
-        CheckedProgram p = Frontend.load(Args.file(cl));
+        CheckedProgram p = Programs.load(Args.file(cl), c);
         String only = cl.getOptionValue("model");
         if (only != null && !p.models().containsKey(only))
             throw new UsageException("no model named '" + only + "' (models: " + String.join(", ", p.models().keySet()) + ")");
@@ -73,6 +73,27 @@ final class GradCommand implements Command {
         return 0;
     }
 
+    /**
+     * The graph without the inputs and params the gradients do not use (except those asked
+     * for): a train block's graph also holds the optimizer's step and slot inputs
+     * ({@code hidden.W/m}), which have nothing to do with the gradients.
+     */
+    static Graph usedOnly(Graph g, List<String> wrtNames) {
+        java.util.Set<Node> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<Node> work = new java.util.ArrayDeque<>(g.outputs().values());
+        while (!work.isEmpty()) {
+            Node n = work.pop();
+            if (live.add(n)) work.addAll(n.inputs());
+        }
+        dlm.compiler.passes.Rewriter rw = new dlm.compiler.passes.Rewriter(g);
+        for (Node n : g.nodes()) {
+            boolean keep = live.contains(n) || ((n.is("input") || n.is("param")) && wrtNames.contains(n.name()));
+            if (keep) rw.copy(n);
+            else rw.drop(n);
+        }
+        return rw.finish().graph();
+    }
+
     /** The gradient graph: outputs {@code grad(loss, w)} for each w, optionally simplified. */
     record Gradients(LossTarget target, Graph graph, List<Node> grads, List<String> wrtNames) {
         static Gradients of(LossTarget t, List<String> wrtNames, boolean simplify) {
@@ -86,7 +107,7 @@ final class GradCommand implements Command {
                 names.add(wrt.get(i).name());
                 withOutputs.setOutput("grad(" + t.lossName() + ", " + wrt.get(i).name() + ")", grads.get(i));
             }
-            Graph result = simplify ? PassPipeline.standard().apply(withOutputs) : PassPipeline.of(new DeadCodeElimination()).apply(withOutputs);
+            Graph result = usedOnly(simplify ? PassPipeline.standard().apply(withOutputs) : PassPipeline.of(new DeadCodeElimination()).apply(withOutputs), names);
             List<Node> out = new ArrayList<>();
             for (String n : names) out.add(result.output("grad(" + t.lossName() + ", " + n + ")"));
             return new Gradients(t, result, out, names);

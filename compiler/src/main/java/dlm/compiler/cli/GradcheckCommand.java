@@ -73,10 +73,9 @@ final class GradcheckCommand implements Command {
     public int run(CommandLine cl, Console c) throws Exception {
         double eps = doubleOpt(cl, "eps", 1e-6), tol = doubleOpt(cl, "tol", 1e-4), atol = doubleOpt(cl, "atol", 1e-5, true);
         long seed = cl.hasOption("seed") ? Args.longValue(cl, "seed") : 0;
-        int batch = cl.hasOption("batch") ? (int) Args.longValue(cl, "batch") : 4;
-        int samples = cl.hasOption("samples") ? (int) Args.longValue(cl, "samples") : 16;
-        if (batch < 1 || samples < 0) throw new UsageException("--batch must be 1 or more and --samples 0 or more");
-        CheckedProgram p = Frontend.load(Args.file(cl));
+        int batch = Args.intInRange(cl, "batch", 1, Integer.MAX_VALUE, 4);
+        int samples = Args.intInRange(cl, "samples", 0, Integer.MAX_VALUE, 16);
+        CheckedProgram p = Programs.load(Args.file(cl), c);
         String only = cl.getOptionValue("model");
         boolean ok = true;
         int checked = 0;

@@ -29,7 +29,7 @@ final class GraphCommand implements Command {
 
     public int run(CommandLine cl, Console c) throws Exception {
         String format = Args.choice(cl, "format", "text", "text", "dot");
-        CheckedProgram p = Frontend.load(Args.file(cl));
+        CheckedProgram p = Programs.load(Args.file(cl), c);
         String only = cl.getOptionValue("model");
         if (only != null && !p.models().containsKey(only))
             throw new UsageException("no model named '" + only + "' (models: " + String.join(", ", p.models().keySet()) + ")");

@@ -29,12 +29,12 @@ final class PredictCommand implements Command {
                 .addOption(Option.builder().longOpt("weights").hasArg().argName("PATH").desc("checkpoint written by dlmc train --save").get())
                 .addOption(Option.builder().longOpt("index").hasArg().argName("I").desc("index of the test image (default 0)").get())
                 .addOption(Option.builder().longOpt("image").hasArg().argName("PNG").desc("a 28x28 grayscale PNG to classify instead").get());
-        TrainSetup.addOptions(o);
+        TrainSetup.addOptions(o, null);
         return o;
     }
 
     public int run(CommandLine cl, Console c) throws Exception {
-        TrainSetup setup = TrainSetup.load(cl);
+        TrainSetup setup = TrainSetup.load(cl, c);
         Trainer t = EvalCommand.loadWeights(cl, setup);
         Tensor image;
         Integer label = null;

@@ -34,16 +34,15 @@ final class ProfileCommand implements Command {
                 .addOption(Option.builder().longOpt("warmup").hasArg().argName("N").desc("untimed runs first, for the JIT (default 300)").get())
                 .addOption(Option.builder().longOpt("top").hasArg().argName("N").desc("rows to show (default 25)").get())
                 .addOption(Option.builder().longOpt("batch-size").hasArg().argName("N").desc("batch size (default: the train block's)").get());
-        TrainSetup.addOptions(o);
+        TrainSetup.addOptions(o, "the initial weights and the order of the batches", false);
         return o;
     }
 
     public int run(CommandLine cl, Console c) throws Exception {
         StepKind kind = StepKind.valueOf(Args.choice(cl, "step", "train", "train", "eval", "predict").toUpperCase(Locale.ROOT));
-        TrainSetup setup = TrainSetup.load(cl);
-        if (setup.backend.equals("interp")) throw new UsageException("profile times compiled steps; --backend interp has none");
+        TrainSetup setup = TrainSetup.load(cl, c);
         int batch = setup.intSetting(cl, "batch-size", "batchSize", 32);
-        int steps = positive(cl, "steps", 300), warmup = cl.hasOption("warmup") ? (int) Args.longValue(cl, "warmup") : 300;
+        int steps = positive(cl, "steps", 300), warmup = Args.intInRange(cl, "warmup", 0, Integer.MAX_VALUE, 300);
         int top = positive(cl, "top", 25);
         Dataset data = setup.dataset(cl);
         Trainer trainer = setup.trainer();
@@ -71,9 +70,6 @@ final class ProfileCommand implements Command {
     }
 
     private static int positive(CommandLine cl, String opt, int dflt) {
-        if (!cl.hasOption(opt)) return dflt;
-        long v = Args.longValue(cl, opt);
-        if (v < 1) throw new UsageException("--" + opt + " must be 1 or more");
-        return (int) v;
+        return Args.intInRange(cl, opt, 1, Integer.MAX_VALUE, dflt);
     }
 }

@@ -9,6 +9,7 @@ import dlm.compiler.check.Value;
 import dlm.compiler.codegen.Codegen;
 import dlm.compiler.codegen.CompiledGraph;
 import dlm.compiler.interp.Interpreter;
+import dlm.compiler.interp.NonFinite;
 import dlm.compiler.interp.ParamStore;
 import dlm.compiler.ir.Node;
 import dlm.runtime.Tensor;
@@ -39,14 +40,9 @@ final class RunCommand implements Command {
     }
 
     public int run(CommandLine cl, Console c) throws Exception {
-        long seed;
-        try {
-            seed = Long.parseLong(cl.getOptionValue("seed", "0"));
-        } catch (NumberFormatException e) {
-            throw new UsageException("--seed must be an integer");
-        }
+        long seed = cl.hasOption("seed") ? Args.longValue(cl, "seed") : 0;
         String backend = Args.choice(cl, "backend", "jit", "jit", "interp");
-        CheckedProgram p = Frontend.load(Args.file(cl));
+        CheckedProgram p = Programs.load(Args.file(cl), c);
         runScript(p, c);
         for (CheckedModel m : p.models().values()) {
             boolean allFed = m.graph().inputs().stream().allMatch(n -> n.attrs().has("default"));
@@ -58,15 +54,33 @@ final class RunCommand implements Command {
                 for (Node in : m.graph().inputs()) bind.put(in.name(), in.attrs().getTensor("default"));
                 CompiledGraph cg = Codegen.compile(m.graph(), Map.of()).instantiate(bind);
                 cg.run();
+                // Compiled code keeps no intermediate values: where an output is not finite, the
+                // interpreter finds the op that made the NaN or inf.
+                if (m.graph().outputs().keySet().stream().anyMatch(k -> !NonFinite.finite(cg.output(k))))
+                    warnNonFinite(m.graph(), new Interpreter(m.graph(), params).run(Map.of(), new ArrayList<>(m.graph().outputs().values())), c);
                 for (String k : m.graph().outputs().keySet()) c.out().println(m.name() + "." + k + " = " + cg.output(k));
             } else {
                 Interpreter in = new Interpreter(m.graph(), params);
                 List<Node> outs = new ArrayList<>(m.graph().outputs().values());
                 Map<Node, Tensor> vals = in.run(Map.of(), outs);
+                warnNonFinite(m.graph(), vals, c);
                 m.graph().outputs().forEach((k, n) -> c.out().println(m.name() + "." + k + " = " + vals.get(n)));
             }
         }
         return 0;
+    }
+
+    /**
+     * Like NumPy's RuntimeWarning ({@code divide by zero encountered in divide}): each op that
+     * made a NaN or inf from finite inputs keeps its IEEE result, and gets a located warning
+     * ({@code file:line:col: warning: division by zero gives inf}).
+     */
+    static void warnNonFinite(dlm.compiler.ir.Graph g, Map<Node, Tensor> vals, Console c) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (NonFinite.Source s : NonFinite.sources(g, vals)) {
+            String w = dlm.compiler.diag.Diagnostics.render(s.node().span(), "warning", s.message());
+            if (seen.add(w)) c.err().println(w);
+        }
     }
 
     /** The tensors a printed value holds (lists may hold tensors). */
@@ -90,6 +104,7 @@ final class RunCommand implements Command {
         List<Node> targets = new ArrayList<>();
         for (PrintAction a : p.prints()) for (Value v : a.items()) collect(v, targets);
         Map<Node, Tensor> vals = new Interpreter(p.script(), new ParamStore()).run(Map.of(), targets);
+        warnNonFinite(p.script(), vals, c);
         for (PrintAction a : p.prints()) {
             StringBuilder sb = new StringBuilder();
             for (Value v : a.items()) {

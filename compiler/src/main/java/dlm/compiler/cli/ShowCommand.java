@@ -21,7 +21,7 @@ final class ShowCommand implements Command {
 
     public String summary() { return "show a dataset image (mnist, fashion-mnist) in the terminal or as a PNG, with its label"; }
 
-    public String usage() { return "mnist|fashion-mnist --index I [--split train|test] [--out FILE.png] [--data DIR]"; }
+    public String usage() { return "mnist|fashion-mnist [--index I] [--split train|test] [--out FILE.png] [--data DIR]"; }
 
     public Options options() {
         return new Options()

@@ -1,6 +1,8 @@
 package dlm.compiler.cli;
 
 import dlm.compiler.diag.DlmException;
+import dlm.compiler.interp.NonFinite;
+import dlm.compiler.train.NonFiniteStep;
 import dlm.compiler.train.Trainer;
 import dlm.runtime.Tensor;
 import dlm.runtime.data.Dataset;
@@ -40,19 +42,18 @@ final class TrainCommand implements Command {
                 .addOption(Option.builder().longOpt("resume").hasArg().argName("PATH").desc("continue from a checkpoint written by --save").get())
                 .addOption(Option.builder().longOpt("json").hasArg().argName("PATH").desc("also write the history, the test results, timings and the thread count as JSON").get())
                 .addOption(Option.builder().longOpt("limit").hasArg().argName("N").desc("train on the first N training images only").get());
-        TrainSetup.addOptions(o);
+        TrainSetup.addOptions(o, "the initial weights and the order of the batches");
         return o;
     }
 
     public int run(CommandLine cl, Console c) throws Exception {
-        TrainSetup setup = TrainSetup.load(cl);
+        TrainSetup setup = TrainSetup.load(cl, c);
         int epochs = setup.intSetting(cl, "epochs", "epochs", 1);
         int batchSize = setup.intSetting(cl, "batch-size", "batchSize", 32);
         Dataset data = setup.dataset(cl);
         Tensor images = data.trainImages(), labels = data.trainLabels();
         if (cl.hasOption("limit")) {
-            long n = Args.longValue(cl, "limit");
-            if (n < 1) throw new UsageException("--limit must be 1 or more");
+            long n = Args.inRange(cl, "limit", 1, Integer.MAX_VALUE);
             images = Rows.first(images, (int) Math.min(n, images.dim(0)));
             labels = Rows.first(labels, (int) Math.min(n, labels.dim(0)));
         }
@@ -66,12 +67,18 @@ final class TrainCommand implements Command {
         // Seconds from the JVM's start to the first train step: parse, check, differentiate,
         // compile and load the data (reported in the JSON as startup_seconds).
         double startup = (System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
+        // The state at the start of the current epoch: a non-finite loss is explained by
+        // replaying the epoch up to its step (see explain).
+        NonFiniteStep.Snapshot[] epochStart = {NonFiniteStep.Snapshot.of(trainer)};
         try {
             final int first = firstEpoch;
             history = TrainLoop.fit(trainer, images, labels, epochs, batchSize, setup.seed, firstEpoch, bar,
-                    r -> { if (save != null) ckpt.save(save, trainer, r.epoch()); });
+                    r -> {
+                        if (save != null) ckpt.save(save, trainer, r.epoch());
+                        epochStart[0] = NonFiniteStep.Snapshot.of(trainer);
+                    });
         } catch (NonFiniteLossException e) {
-            throw new DlmException(setup.config.decl().span(), e.getMessage());
+            throw explain(e, setup, trainer, epochStart[0], images, labels, batchSize);
         }
         long evalStart = System.nanoTime();
         double[] test = TrainLoop.evaluate(trainer, data.testImages(), data.testLabels(), batchSize);
@@ -87,6 +94,38 @@ final class TrainCommand implements Command {
                             "threads", KernelPool.parallelism()));
         }
         return 0;
+    }
+
+    /**
+     * A non-finite loss, located at the op that first made a NaN or inf in that step (its line,
+     * what it computed and the range of its inputs): the epoch is replayed from its start up to
+     * the step, whose forward pass then runs on the reference interpreter with every value
+     * checked. When that does not find the op (the interpreter rounds differently), the error
+     * names the train block, as before.
+     */
+    static DlmException explain(NonFiniteLossException e, TrainSetup setup, Trainer trainer, NonFiniteStep.Snapshot start,
+                                Tensor images, Tensor labels, int batchSize) {
+        DlmException plain = new DlmException(setup.config.decl().span(), e.getMessage());
+        NonFinite.Source src;
+        try {
+            start.restoreInto(trainer);
+            Batcher batcher = new Batcher(images, labels, batchSize);
+            int[] order = TrainLoop.order(batcher, setup.seed, e.epoch());
+            for (int s = 0; s < e.step() - 1; s++) {
+                Tensor[] b = batcher.batch(order, s);
+                trainer.trainStep(b[0], b[1]);
+            }
+            Tensor[] b = batcher.batch(order, e.step() - 1);
+            var found = NonFiniteStep.firstSource(trainer, b[0], b[1]);
+            if (found.isEmpty()) return plain;
+            src = found.get();
+        } catch (RuntimeException x) {
+            return plain;
+        }
+        List<String> ranges = new ArrayList<>();
+        for (Tensor t : src.inputs()) ranges.add(NonFinite.range(t));
+        return new DlmException(src.node().span(), e.getMessage() + ". Its first non-finite value is made here, by " + src.node().opName() + ": "
+                + src.message() + " (from input" + (ranges.size() == 1 ? " values in " : "s with values in ") + String.join(" and ", ranges) + ")");
     }
 
     /** Timed inference passes behind {@code predict_seconds}: as many as bench/compare's Python trainers time. */

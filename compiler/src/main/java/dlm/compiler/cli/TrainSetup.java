@@ -35,15 +35,24 @@ final class TrainSetup {
         this.backend = backend;
     }
 
-    static void addOptions(Options o) {
+    /**
+     * The options of the commands that run a train block's model: {@code --data}
+     * and, when the command draws random numbers, {@code --seed} described as {@code seedUse}
+     * (eval and predict take their weights from a checkpoint and draw none), and {@code --backend}
+     * unless the command only runs compiled code (profile).
+     */
+    static void addOptions(Options o, String seedUse) { addOptions(o, seedUse, true); }
+
+    static void addOptions(Options o, String seedUse, boolean backend) {
         o.addOption(Option.builder().longOpt("data").hasArg().argName("DIR").desc("folder holding the dataset files (else $DLM_DATA, ~/.dlm/datasets, or download)").get());
-        o.addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("random seed for initial weights and shuffling (default: the train block's seed, else 0)").get());
-        o.addOption(Option.builder().longOpt("backend").hasArg().argName("jit|interp").desc("jit: compiled to JVM bytecode (default); interp: the reference interpreter").get());
+        if (seedUse != null)
+            o.addOption(Option.builder().longOpt("seed").hasArg().argName("S").desc("random seed for " + seedUse + " (default: the train block's seed, else 0)").get());
+        if (backend) o.addOption(Option.builder().longOpt("backend").hasArg().argName("jit|interp").desc("jit: compiled to JVM bytecode (default); interp: the reference interpreter").get());
     }
 
-    static TrainSetup load(CommandLine cl) throws java.io.IOException {
+    static TrainSetup load(CommandLine cl, Console c) throws java.io.IOException {
         Path file = Args.file(cl);
-        CheckedProgram p = Frontend.load(file);
+        CheckedProgram p = Programs.load(file, c);
         if (p.trains().isEmpty())
             throw new UsageException(file + " has no train(Model) { … } block");
         if (p.trains().size() > 1)
@@ -74,11 +83,7 @@ final class TrainSetup {
     }
 
     int intSetting(CommandLine cl, String opt, String key, int dflt) {
-        if (cl.hasOption(opt)) {
-            long v = Args.longValue(cl, opt);
-            if (v < 1) throw new UsageException("--" + opt + " must be 1 or more");
-            return (int) v;
-        }
+        if (cl.hasOption(opt)) return (int) Args.inRange(cl, opt, 1, Integer.MAX_VALUE);
         return config.settings().get(key) instanceof Value.NumberV n ? (int) n.asLong() : dflt;
     }
 }

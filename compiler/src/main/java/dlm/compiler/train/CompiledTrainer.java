@@ -94,6 +94,7 @@ public final class CompiledTrainer implements Trainer {
 
     @Override
     public double[] trainStep(Tensor images, Tensor labels) {
+        tg.checkLabels(labels);
         syncParams();
         Inst in = instance(StepKind.TRAIN, images);
         feed(in, images, labels);
@@ -105,6 +106,7 @@ public final class CompiledTrainer implements Trainer {
 
     @Override
     public double[] evalStep(Tensor images, Tensor labels) {
+        tg.checkLabels(labels);
         syncParams();
         Inst in = instance(StepKind.EVAL, images);
         feed(in, images, labels);

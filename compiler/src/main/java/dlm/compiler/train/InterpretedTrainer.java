@@ -52,6 +52,7 @@ public final class InterpretedTrainer implements Trainer {
 
     @Override
     public double[] trainStep(Tensor images, Tensor labels) {
+        tg.checkLabels(labels);
         step++;
         Map<Node, Tensor> feeds = new HashMap<>();
         feeds.put(tg.images, images);
@@ -80,6 +81,7 @@ public final class InterpretedTrainer implements Trainer {
 
     @Override
     public double[] evalStep(Tensor images, Tensor labels) {
+        tg.checkLabels(labels);
         List<Node> targets = new ArrayList<>();
         targets.add(tg.loss);
         targets.addAll(tg.metrics);

@@ -42,6 +42,8 @@ public final class TrainGraph {
     public final List<Node> params;
     public final List<Node> grads;
     public final List<String> slotNames;
+    /** The indices, among the update rule's slot parameters, of the slots kept ({@link #slotNames}). */
+    private final List<Integer> liveSlots;
     /** Per param (by name): its slot inputs, the new param value, the new slot values. */
     public final Map<String, List<Node>> slotInputs = new LinkedHashMap<>();
     public final Map<String, Node> newParams = new LinkedHashMap<>();
@@ -49,6 +51,15 @@ public final class TrainGraph {
     public final String optimizerName;
     public final Value.UserFun slotInit;
     public final Map<String, Object> hyper;
+    /**
+     * How many classes the loss or a metric indexes with the labels (the depth of a
+     * {@code oneHot(labels)}, the classes of a sparse crossentropy), or 0 when labels are not
+     * class indices. A label outside {@code [0, classes)} would silently become an all-zero
+     * one-hot row, so {@link #checkLabels} refuses it.
+     */
+    public final int classes;
+    private final SourceSpan at;
+    private final String modelName;
 
     /** What a train step needs besides the model: loss, metrics, optimizer, and the labels' type. */
     public record Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, SourceSpan at) {
@@ -67,7 +78,7 @@ public final class TrainGraph {
         Checker.elaborateModel(el, spec.model(), p.scope());
         images = graph.inputs().get(0);
         output = graph.output("output");
-        if (output == null) throw new DlmException(spec.model().nameSpan(), "model " + spec.model().name() + " returns nothing to train on");
+        if (output == null) throw new DlmException(spec.model().nameSpan(), Checker.noTrainOutput(spec.model().name(), graph));
         TensorType labelType = new TensorType(spec.labelDType(), Shape.of(images.type().shape().dim(0)));
         labels = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, labelType, at, "labels");
         Elaborator.Frame frame = new Elaborator.Frame("", "script");
@@ -90,7 +101,9 @@ public final class TrainGraph {
         List<Ast.ParamDecl> ps = uf.decl().params();
         int stepIndex = -1;
         for (int i = 0; i < ps.size(); i++) if (ps.get(i).name().equals("step")) stepIndex = i;
-        slotNames = ps.subList(2, stepIndex).stream().map(Ast.ParamDecl::name).toList();
+        List<String> allSlots = ps.subList(2, stepIndex).stream().map(Ast.ParamDecl::name).toList();
+        liveSlots = params.isEmpty() ? List.of() : liveSlots(uf, allSlots, params.get(0), at, opt.name());
+        slotNames = liveSlots.stream().map(allSlots::get).toList();
         step = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, TensorType.scalar(DType.F32), at, "step");
         for (int i = 0; i < params.size(); i++) {
             Node w = params.get(i);
@@ -98,18 +111,24 @@ public final class TrainGraph {
             args.add(new Signature.ArgValue(null, new Value.TensorV(w), at));
             args.add(new Signature.ArgValue(null, new Value.TensorV(grads.get(i)), at));
             List<Node> slots = new ArrayList<>();
-            for (String s : slotNames) {
-                Node in = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, w.type(), w.span(), w.name() + "/" + s);
-                slots.add(in);
+            for (int k = 0; k < allSlots.size(); k++) {
+                // A slot that never affects the param (RMSprop's momentum when momentum = 0) is
+                // neither an input nor state: a zero stands in for it, and its update is dropped.
+                Node in = liveSlots.contains(k)
+                        ? graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, w.type(), w.span(), w.name() + "/" + allSlots.get(k))
+                        : el.constant(Tensor.scalar(w.type().dtype(), 0), at);
+                if (liveSlots.contains(k)) slots.add(in);
                 args.add(new Signature.ArgValue(null, new Value.TensorV(in), at));
             }
             args.add(new Signature.ArgValue(null, new Value.TensorV(step), at));
             for (var e : hyper.entrySet()) args.add(new Signature.ArgValue(e.getKey(), hyperValue(e.getValue()), at));
             Value r = el.call(uf, args, at, new Elaborator.Frame("", "function"), null);
-            if (!(r instanceof Value.ListV l) || l.items().size() != 1 + slotNames.size())
+            if (!(r instanceof Value.ListV l) || l.items().size() != 1 + allSlots.size())
                 throw new DlmException(at, opt.name() + "Update must return [new param, new slots…]");
             List<Node> outs = new ArrayList<>();
-            for (Value v : l.items()) {
+            for (int k = 0; k < l.items().size(); k++) {
+                if (k > 0 && !liveSlots.contains(k - 1)) continue;
+                Value v = l.items().get(k);
                 Node n = el.tensor(v, at);
                 if (!n.type().equals(w.type()))
                     throw new DlmException(at, opt.name() + "Update gives " + n.type() + " for param " + w.name() + " of type " + w.type());
@@ -123,6 +142,81 @@ public final class TrainGraph {
         }
         graph.setOutput("loss", loss);
         for (int i = 0; i < metrics.size(); i++) graph.setOutput(metricNames.get(i), metrics.get(i));
+        this.at = at;
+        this.modelName = spec.model().name();
+        int k = Integer.MAX_VALUE;
+        for (Node n : graph.nodes()) {
+            if (n.is("oneHot") && fromLabels(n.input(0))) k = Math.min(k, n.attrs().getInt("depth"));
+            if (n.is("sparseSoftmaxCrossEntropy") && fromLabels(n.input(1))) {
+                TensorType logits = n.input(0).type();
+                k = Math.min(k, (int) logits.shape().dim(logits.rank() - 1).size());
+            }
+        }
+        classes = k == Integer.MAX_VALUE ? 0 : k;
+    }
+
+    /**
+     * The indices of the optimizer slots that affect the params: elaborates the update rule once
+     * on a scratch graph and keeps slot k when the new param or another slot's new value depends
+     * on it. Hyperparameters are compile-time values, so a rule such as
+     * {@code select(momentum > 0, mom, increment)} leaves the momentum slot dead when momentum is 0.
+     */
+    private List<Integer> liveSlots(Value.UserFun uf, List<String> slots, Node param, SourceSpan at, String optimizer) {
+        Graph g = new Graph();
+        Elaborator el = Elaborator.forGraph(g);
+        Node w = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, param.type(), at, "w");
+        Node grad = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, param.type(), at, "g");
+        List<Signature.ArgValue> args = new ArrayList<>();
+        args.add(new Signature.ArgValue(null, new Value.TensorV(w), at));
+        args.add(new Signature.ArgValue(null, new Value.TensorV(grad), at));
+        List<Node> ins = new ArrayList<>();
+        for (String s : slots) {
+            Node in = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, param.type(), at, s);
+            ins.add(in);
+            args.add(new Signature.ArgValue(null, new Value.TensorV(in), at));
+        }
+        args.add(new Signature.ArgValue(null, new Value.TensorV(g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, TensorType.scalar(DType.F32), at, "step")), at));
+        for (var e : hyper.entrySet()) args.add(new Signature.ArgValue(e.getKey(), hyperValue(e.getValue()), at));
+        Value r = el.call(uf, args, at, new Elaborator.Frame("", "function"), null);
+        if (!(r instanceof Value.ListV l) || l.items().size() != 1 + slots.size())
+            throw new DlmException(at, optimizer + "Update must return [new param, new slots…]");
+        List<Node> outs = new ArrayList<>();
+        for (Value v : l.items()) outs.add(el.tensor(v, at));
+        List<Integer> live = new ArrayList<>();
+        for (int k = 0; k < slots.size(); k++) {
+            for (int o = 0; o < outs.size(); o++) {
+                if (o == k + 1) continue;
+                if (dependsOn(outs.get(o), ins.get(k))) { live.add(k); break; }
+            }
+        }
+        return List.copyOf(live);
+    }
+
+    private static boolean dependsOn(Node n, Node on) {
+        java.util.ArrayDeque<Node> work = new java.util.ArrayDeque<>(List.of(n));
+        java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (!work.isEmpty()) {
+            Node x = work.pop();
+            if (x == on) return true;
+            if (seen.add(x)) work.addAll(x.inputs());
+        }
+        return false;
+    }
+
+    private boolean fromLabels(Node n) {
+        while (n.is("cast")) n = n.input(0);
+        return n == labels;
+    }
+
+    /** Refuses a batch of labels outside the {@link #classes} the loss indexes (a located error at the train block). */
+    public void checkLabels(Tensor batch) {
+        if (classes <= 0 || batch == null) return;
+        for (int i = 0; i < batch.size(); i++) {
+            long v = batch.getLong(i);
+            if (v < 0 || v >= classes)
+                throw new DlmException(at, "label " + v + " (row " + i + " of a batch) is outside the " + classes + " classes of model " + modelName
+                        + "'s output: labels must be 0 to " + (classes - 1));
+        }
     }
 
     public static TrainGraph build(CheckedProgram p, TrainConfig t) { return new TrainGraph(p, Spec.of(t)); }
@@ -152,7 +246,8 @@ public final class TrainGraph {
         for (var e : hyper.entrySet()) args.add(new Signature.ArgValue(e.getKey(), TrainGraph.hyperValue(e.getValue()), p.span()));
         Value r = el.call(slotInit, args, p.span(), new Elaborator.Frame("", "function"), null);
         List<Node> nodes = new ArrayList<>();
-        for (Value v : ((Value.ListV) r).items()) nodes.add(el.tensor(v, p.span()));
+        List<Value> items = ((Value.ListV) r).items();
+        for (int k : liveSlots) nodes.add(el.tensor(items.get(k), p.span()));
         Map<Node, Tensor> vals = new Interpreter(g, new ParamStore()).run(Map.of(w, params.get(p.name())), nodes);
         for (Node n : nodes) out.add(vals.get(n));
         return out;

@@ -65,7 +65,7 @@ class CheckErrorsTest {
     @Test
     void wrongArgumentName() {
         assertEquals("""
-                t.dlm:3:21: error: unknown argument 'unit' for dense(x, units, activation, kernelInit, biasInit)
+                t.dlm:3:21: error: unknown argument 'unit' for dense(x, units, activation, kernelInit, biasInit); did you mean 'units'?
                     return dense(x, unit = 3)
                                     ^~~~~~~~""", error(DENSE_MODEL.formatted("dense(x, unit = 3)")));
     }

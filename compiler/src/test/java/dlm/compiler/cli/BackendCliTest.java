@@ -74,10 +74,10 @@ class BackendCliTest {
         assertTrue(predict.out().contains("more step methods"), predict.out());
         CliRunner interp = CliRunner.run("profile", mnist, "--data", data, "--backend", "interp");
         assertEquals(2, interp.status());
-        assertTrue(interp.err().contains("profile times compiled steps; --backend interp has none"), interp.err());
+        assertTrue(interp.err().contains("Unrecognized option: --backend"), interp.err());
         CliRunner zero = CliRunner.run("profile", mnist, "--data", data, "--steps", "0");
         assertEquals(2, zero.status());
-        assertTrue(zero.err().contains("--steps must be 1 or more"), zero.err());
+        assertTrue(zero.err().contains("--steps must be a whole number from 1 to 2147483647, got '0'"), zero.err());
     }
 
     @Test

@@ -119,6 +119,143 @@ class ParseFuzzTest {
         }
     }
 
+    // ---- mutants that check must also run and train ----------------------------------------------
+
+    /** Programs that check, run and train: mutated a token at a time, most mutants still check. */
+    private static final List<String> RUNNABLE = List.of("""
+            val x = [[1f, 2f, 3f], [4f, 5f, 6f]]
+            val w = [[0.5f], [1f], [2f]]
+            println(x @ w, sum(x, axis = 0), x.reshape(3, 2), relu(x - 3f))
+            println(softmax(x, axis = 1), x[:, 1:], x.shape, log(x) / 2f, sqrt(x - 2f))
+            """, ParserTest.FIGURE, """
+            import std.nn.*
+            model Small(images: u8[batch, 28, 28]) {
+                val x = images.reshape(batch, 784).toF32() / 255f
+                val hidden = dense(x, units = 16, activation = ::relu)
+                return dense(hidden, units = 10, activation = ::softmax)
+            }
+            train(Small) { data = mnist(); loss = ::sparseCategoricalCrossentropy; optimizer = adam(learningRate = 1e-3); metrics = [::accuracy]; batchSize = 32 }
+            """, """
+            import std.nn.*
+            fun naiveDense(x: f32[n, i], units: Int, activation: (f32) -> f32): f32[n, units] {
+                param W: f32[i, units] = uniform(-0.05, 0.05)
+                param b: f32[units] = zeros()
+                return activation(x @ W + b)
+            }
+            model Scratch(images: u8[batch, 28, 28]) {
+                val x = images.reshape(batch, 784).toF32() / 255f
+                val h = naiveDense(x, 8, ::relu)
+                return naiveDense(h, 10, ::softmax)
+            }
+            train(Scratch) { data = fashionMnist(); loss = ::sparseCategoricalCrossentropy; optimizer = sgd(learningRate = 0.1, momentum = 0.9); batchSize = 16 }
+            """);
+
+    /** What a token may become, by kind: numbers, names (builtins, std.nn, dtypes, optimizers, losses), operators. */
+    private static final String[] NUMBERS = {"1", "2", "3", "7", "10", "-1", "0.5", "1e30", "1e-30", "0f", "2f", "-3f", "65504f", "1e-3"};
+    private static final String[] NAMES = {
+        "relu", "softmax", "sigmoid", "tanh", "log", "exp", "sqrt", "abs", "sum", "mean", "square", "x", "w", "h", "batch", "n", "units",
+        "f16", "f32", "f64", "i32", "u8", "sgd", "rmsprop", "adagrad", "adam", "binaryCrossentropy", "categoricalCrossentropy",
+        "sparseCategoricalCrossentropy", "accuracy", "momentum", "learningRate", "epochs", "toF16", "toF64", "reshape", "transpose",
+    };
+    private static final String[] OPERATORS = {"+", "-", "*", "/", "@", "%"};
+
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*|\\d+(\\.\\d+)?(e-?\\d+)?[fF]?|\\S");
+
+    /**
+     * Mutants tried, and at most how many of them train (each loads the data and evaluates the
+     * test set); a longer run: -Ddlm.fuzz.mutants=3000 -Ddlm.fuzz.trains=100 -Ddlm.fuzz.seed=7.
+     */
+    private static final int MUTANTS = Integer.getInteger("dlm.fuzz.mutants", 300), MAX_TRAINS = Integer.getInteger("dlm.fuzz.trains", 12);
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
+
+    /**
+     * A bounded, seeded run: token mutants of runnable programs that pass the checker are run
+     * with {@code dlmc run}, and those with a train block train one step ({@code --limit} = the
+     * batch size); neither may end in an internal error (exit 3) or hang.
+     */
+    @Test
+    void mutantsThatCheckRunAndTrainOneStep(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        Random rnd = new Random(SEED + 3 + Long.getLong("dlm.fuzz.seed", 0));
+        String data = dlm.compiler.TestFiles.dataDir().toString();
+        int checked = 0, trained = 0;
+        for (int i = 0; i < MUTANTS; i++) {
+            String program = mutateTokens(RUNNABLE.get(rnd.nextInt(RUNNABLE.size())), rnd, 1 + rnd.nextInt(2));
+            dlm.compiler.check.CheckedProgram p;
+            try {
+                p = withTimeout(program, () -> {
+                    try {
+                        return dlm.compiler.Frontend.compile("fuzz.dlm", program);
+                    } catch (DlmException e) {
+                        return null;
+                    }
+                });
+            } catch (AssertionError e) {
+                throw e;
+            }
+            if (p == null) continue;
+            checked++;
+            java.nio.file.Path f = tmp.resolve("mutant" + i + ".dlm");
+            java.nio.file.Files.writeString(f, program);
+            runCli(program, "run", f.toString());
+            if (!p.trains().isEmpty() && trained < MAX_TRAINS) {
+                trained++;
+                runCli(program, "train", f.toString(), "--data", data, "--epochs", "1", "--batch-size", "16", "--limit", "16");
+            }
+        }
+        System.out.println("run/train fuzz: " + checked + " of " + MUTANTS + " mutants checked and ran, " + trained + " trained one step");
+        assertTrue(checked >= MUTANTS / 4, "only " + checked + " of " + MUTANTS + " mutants checked: the mutations are too destructive");
+        assertTrue(trained >= MAX_TRAINS / 2, "only " + trained + " mutants trained");
+    }
+
+    /** Replaces, deletes or repeats {@code edits} random tokens. */
+    private static String mutateTokens(String program, Random rnd, int edits) {
+        String s = program;
+        for (int k = 0; k < edits; k++) {
+            List<int[]> tokens = new ArrayList<>();
+            var m = TOKEN.matcher(s);
+            while (m.find()) tokens.add(new int[] {m.start(), m.end()});
+            int[] t = tokens.get(rnd.nextInt(tokens.size()));
+            String tok = s.substring(t[0], t[1]);
+            String[] kind = Character.isDigit(tok.charAt(0)) ? NUMBERS : Character.isLetter(tok.charAt(0)) ? NAMES
+                    : List.of(OPERATORS).contains(tok) ? OPERATORS : null;
+            String by = switch (rnd.nextInt(8)) {
+                case 0 -> "";
+                case 1 -> tok + " " + tok;
+                default -> kind == null ? tok : kind[rnd.nextInt(kind.length)];
+            };
+            s = s.substring(0, t[0]) + by + s.substring(t[1]);
+        }
+        return s;
+    }
+
+    private static final ExecutorService CLI_WORKER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "run-fuzz");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Runs dlmc in-process on the CLI worker: any exit but 3 (internal error), within the timeout. */
+    private static void runCli(String program, String... args) {
+        Future<dlm.compiler.cli.CliRunner> run = CLI_WORKER.submit(() -> dlm.compiler.cli.CliRunner.run(args));
+        dlm.compiler.cli.CliRunner r;
+        try {
+            r = run.get(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            run.cancel(true);
+            fail("dlmc " + args[0] + " timed out on " + escape(program));
+            return;
+        } catch (ExecutionException e) {
+            fail("dlmc " + args[0] + " threw " + e.getCause() + " on " + escape(program), e.getCause());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted");
+            return;
+        }
+        assertNotEquals(3, r.status(), "dlmc " + args[0] + " ended in an internal error on " + escape(program) + "\n" + r.err());
+        assertFalse(r.err().contains("internal error") || r.err().contains("\tat "), "dlmc " + args[0] + " on " + escape(program) + "\n" + r.err());
+    }
+
     // ---- checking one input ------------------------------------------------------------------------
 
     /** Messages must be worded for people: no ANTLR token-set dumps or token type names. */

@@ -24,13 +24,8 @@ public final class TrainLoop {
         int steps = batcher.batches();
         List<String> names = model.metricNames();
         List<EpochResult> history = new ArrayList<>();
-        Rng shuffle = new Rng(seed).split("shuffle");
-        int[] order = new int[batcher.size()];
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            for (int i = 0; i < order.length; i++) order[i] = i;
-            // Each epoch's order depends only on the seed and the epoch number, so a resumed run
-            // sees the same batches as an uninterrupted one.
-            shuffle.split("epoch " + (firstEpoch + epoch - 1)).shuffle(order);
+            int[] order = order(batcher, seed, firstEpoch + epoch - 1);
             double[] sums = new double[names.size() + 1];
             double[] means = new double[sums.length];
             long seen = 0;
@@ -56,6 +51,18 @@ public final class TrainLoop {
             if (listener != null) listener.epochEnded(er);
         }
         return history;
+    }
+
+    /**
+     * The order {@link #fit} visits the examples in during {@code epoch} (1-based, counted from
+     * the first run, so a resumed run sees the same batches as an uninterrupted one): it depends
+     * only on the seed and the epoch number.
+     */
+    public static int[] order(Batcher batcher, long seed, int epoch) {
+        int[] order = new int[batcher.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        new Rng(seed).split("shuffle").split("epoch " + epoch).shuffle(order);
+        return order;
     }
 
     /** Mean loss and metrics over a whole dataset, in batches, without updates: {@code [loss, metric…]}. */

@@ -24,11 +24,14 @@ final class CompileCommand implements Command {
 
     public int run(CommandLine cl, Console c) throws Exception {
         if (!cl.hasOption("out")) throw new UsageException("--out DIR is required");
+        Path out = OutputPaths.folder("--out", cl.getOptionValue("out"));
         TrainSetup setup = TrainSetup.load(cl);
         int batch = setup.intSetting(cl, "batch-size", "batchSize", 32);
-        Path out = Path.of(cl.getOptionValue("out"));
+        Map<String, byte[]> classes = Codegen.classFiles(setup.graph, batch);
+        // Every file is checked before the first is written: only class files may be replaced.
+        for (String name : classes.keySet()) OutputPaths.replaceable("--out", out.resolve(name), OutputPaths.Kind.CLASS_FILE);
         Files.createDirectories(out);
-        for (Map.Entry<String, byte[]> e : Codegen.classFiles(setup.graph, batch).entrySet()) {
+        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
             Files.write(out.resolve(e.getKey()), e.getValue());
             c.out().println("wrote " + out.resolve(e.getKey()) + " (" + e.getValue().length + " bytes)");
         }

@@ -76,7 +76,14 @@ final class Checkpoints {
             }
             state.put(p.name(), slots);
         }
-        t.restore(Long.parseLong(c.metadata().getOrDefault(Checkpoint.STEP, "0")), state);
-        return Integer.parseInt(c.metadata().getOrDefault(Checkpoint.EPOCH, "0"));
+        long step, epoch;
+        try {
+            step = c.metadataLong(Checkpoint.STEP, 0, Long.MAX_VALUE / 2, 0);
+            epoch = c.metadataLong(Checkpoint.EPOCH, 0, Checkpoint.MAX_EPOCH, 0);
+        } catch (CheckpointException e) {
+            throw new UsageException(path + " is not a valid checkpoint: " + e.getMessage());
+        }
+        t.restore(step, state);
+        return (int) epoch;
     }
 }

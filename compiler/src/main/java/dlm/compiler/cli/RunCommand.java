@@ -10,6 +10,7 @@ import dlm.compiler.codegen.Codegen;
 import dlm.compiler.codegen.CompiledGraph;
 import dlm.compiler.interp.Interpreter;
 import dlm.compiler.interp.ParamStore;
+import dlm.compiler.ir.MemoryEstimate;
 import dlm.compiler.ir.Node;
 import dlm.runtime.Tensor;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ final class RunCommand implements Command {
         for (CheckedModel m : p.models().values()) {
             boolean allFed = m.graph().inputs().stream().allMatch(n -> n.attrs().has("default"));
             if (!allFed) continue;
+            MemoryEstimate.allNodes(m.graph()).require(m.decl().nameSpan(), "running model " + m.name(), MemoryEstimate.available());
             ParamStore params = ParamStore.initialize(m.graph(), seed);
             if (backend.equals("jit")) {
                 // Inputs keep their defaults (static shapes); params are bound to the store's arrays.

@@ -60,6 +60,7 @@ final class TrainCommand implements Command {
             images = Rows.first(images, (int) Math.min(n, images.dim(0)));
             labels = Rows.first(labels, (int) Math.min(n, labels.dim(0)));
         }
+        setup.checkMemory(batchSize);
         Trainer trainer = setup.trainer();
         int firstEpoch = 1;
         Checkpoints ckpt = new Checkpoints(setup);

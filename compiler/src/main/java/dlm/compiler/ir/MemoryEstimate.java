@@ -20,7 +20,7 @@ import java.util.Locale;
  */
 public final class MemoryEstimate {
     /** One tensor: what it is, its type with the symbolic dims bound, its size and where it is made. */
-    public record Item(String name, String type, long bytes, SourceSpan span) {}
+    public record Item(String name, String type, long elements, long bytes, SourceSpan span) {}
 
     private final List<Item> items = new ArrayList<>();
     private long total;
@@ -63,15 +63,16 @@ public final class MemoryEstimate {
     }
 
     private void add(String name, TensorType type, long symbolSize, SourceSpan span) {
-        long n = type.dtype().bytes();
+        long elements = 1;
         List<String> dims = new ArrayList<>();
         for (Dim d : type.shape().dims()) {
             long size = d.coefficient();
             for (int i = 0; i < d.symbols().size(); i++) size = saturatedTimes(size, symbolSize);
             dims.add(Long.toString(size));
-            n = saturatedTimes(n, size);
+            elements = saturatedTimes(elements, size);
         }
-        items.add(new Item(name, type.dtype().dlmName() + "[" + String.join(", ", dims) + "]", n, span));
+        long n = saturatedTimes(elements, type.dtype().bytes());
+        items.add(new Item(name, type.dtype().dlmName() + "[" + String.join(", ", dims) + "]", elements, n, span));
         total = n > Long.MAX_VALUE - total ? Long.MAX_VALUE : total + n;
     }
 
@@ -96,6 +97,12 @@ public final class MemoryEstimate {
      * and the {@code DLM_JAVA_OPTS=-Xmx…} that would give the JVM enough memory.
      */
     public void require(SourceSpan at, String what, long available) {
+        // With the batch size bound, a shape may exceed what one tensor can hold: located at the value itself.
+        for (Item i : items)
+            if (i.elements() > Dim.MAX_ELEMENTS)
+                throw new DlmException(i.span() != null && !i.span().isNone() ? i.span() : at, what + ": " + i.name() + " would be " + i.type() + ", "
+                        + (i.elements() == Long.MAX_VALUE ? "more than 2^63" : Long.toString(i.elements())) + " elements, more than a tensor can hold ("
+                        + Dim.MAX_ELEMENTS + ", 2^31 - 1)");
         if (total <= available) return;
         long max = Runtime.getRuntime().maxMemory();
         long used = max - available;

@@ -133,6 +133,19 @@ class SizeLimitsCliTest {
         assertTrue(r.err().contains("gradient of output.W"), r.err());
         assertTrue(r.err().contains("give the JVM more memory, e.g. DLM_JAVA_OPTS=-Xmx"), r.err());
 
+        // a value that fits one tensor per example, but not at the batch size: located at the value
+        Path perBatch = Files.writeString(tmp.resolve("perbatch.dlm"), """
+                import std.nn.*
+                model M(images: u8[batch, 28, 28]) {
+                    val x = images.reshape(batch, 784).toF32() / 255f
+                    val big = x.reshape(batch, 784, 1) * ones(1, 1, 100000)
+                    return dense(sum(big, axis = 2), units = 10, activation = ::softmax)
+                }
+                train(M) { data = mnist(); loss = ::sparseCategoricalCrossentropy; optimizer = sgd() }
+                """);
+        CliRunner b = CliRunner.run("train", perBatch.toString(), "--data", TestFiles.dataDir().toString(), "--limit", "256", "--batch-size", "32");
+        locatedError(b, perBatch.toString(), "4:40", "training M at batch size 32: big would be f32[32, 784, 100000], 2508800000 elements, more than a tensor can hold");
+
         // the estimate itself: params, gradients, two slots and the batch's activations
         CheckedProgram p = Frontend.load(TestFiles.example("mnist.dlm"));
         TrainGraph g = TrainGraph.build(p, p.trains().get(0));

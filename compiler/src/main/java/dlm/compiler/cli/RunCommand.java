@@ -91,6 +91,7 @@ final class RunCommand implements Command {
         if (p.prints().isEmpty()) return;
         List<Node> targets = new ArrayList<>();
         for (PrintAction a : p.prints()) for (Value v : a.items()) collect(v, targets);
+        MemoryEstimate.allNodes(p.script()).requireAtBiggest("running the top-level statements", MemoryEstimate.available());
         Map<Node, Tensor> vals = new Interpreter(p.script(), new ParamStore()).run(Map.of(), targets);
         for (PrintAction a : p.prints()) {
             StringBuilder sb = new StringBuilder();

@@ -85,6 +85,12 @@ public final class MemoryEstimate {
 
     public List<Item> items() { return List.copyOf(items); }
 
+    /** {@link #require} located at the biggest tensor (for a script, whose values have no one place). */
+    public void requireAtBiggest(String what, long available) {
+        SourceSpan at = items.stream().max(Comparator.comparingLong(Item::bytes)).map(Item::span).orElse(SourceSpan.NONE);
+        require(at, what, available);
+    }
+
     /** Bytes the heap can still take: the JVM's maximum less what is allocated now. */
     public static long available() {
         Runtime rt = Runtime.getRuntime();

@@ -114,6 +114,21 @@ class SizeLimitsCliTest {
     }
 
     @Test
+    void aScriptValueTooLargeForTheHeapIsRefusedBeforeItIsComputed() throws IOException {
+        long n = (long) Math.ceil(Math.sqrt(Runtime.getRuntime().maxMemory() * 1.5 / 8));
+        String left = "val a = ones(" + n + ", 1, dtype = f64) ";
+        CliRunner r = run("outer.dlm", left + "* ones(1, " + n + ", dtype = f64)\nprintln(sum(a))\n", "run", "?");
+        String at = "1:" + (left.length() + 1); // the product
+        if (n * n > Dim.MAX_ELEMENTS) {
+            locatedError(r, tmp.resolve("outer.dlm").toString(), at, "more than a tensor can hold");
+        } else {
+            locatedError(r, tmp.resolve("outer.dlm").toString(), at, "running the top-level statements needs about");
+            assertTrue(r.err().contains("\n    a  ") && r.err().contains("f64[" + n + ", " + n + "]"), r.err());
+        }
+        assertEquals("", r.out());
+    }
+
+    @Test
     void aModelTooLargeForTheHeapIsRefusedBeforeTrainingNamingItsBiggestTensors() throws IOException {
         // output.W and its gradient and two Adam slots: about twice the heap
         long units = Math.max(1, Runtime.getRuntime().maxMemory() / (784L * 4 * 4) * 2);

@@ -3,19 +3,18 @@ package dlm.compiler;
 import dlm.compiler.check.CheckedProgram;
 import dlm.compiler.check.Checker;
 import dlm.compiler.diag.SourceFile;
+import dlm.compiler.diag.SourceReader;
 import dlm.compiler.parse.Parser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The front half of the pipeline: read, parse and check a .dlm file into its graphs. */
 public final class Frontend {
     private Frontend() {}
 
+    /** Reads (see {@link SourceReader}: regular files of UTF-8 text, up to a size limit), parses and checks {@code file}. */
     public static CheckedProgram load(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        return compile(SourceFile.of(file.toString(), text));
+        return compile(SourceReader.read(file));
     }
 
     public static CheckedProgram compile(SourceFile source) {

@@ -151,6 +151,7 @@ public final class Checker {
         Value v = el.eval(p.defaultValue(), scope, frame);
         Tensor t;
         if (v instanceof NumberV n) {
+            dlm.compiler.ir.MemoryEstimate.requireTensor(p.name(), type, p.defaultValue().span());
             t = Tensor.zeros(type.dtype(), type.shape().sizes());
             for (int i = 0; i < t.size(); i++) t.setDouble(i, n.value());
             if (!n.isInt() && !type.dtype().isFloating())

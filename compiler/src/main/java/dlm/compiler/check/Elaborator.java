@@ -182,12 +182,67 @@ public final class Elaborator {
             }
             case Ast.Lambda l -> new LambdaFun(l, scope);
             case Ast.Unary u -> Operators.unary(this, u.op(), eval(u.operand(), scope, frame), u.span());
-            case Ast.Binary b -> Operators.binary(this, b.op(), eval(b.left(), scope, frame), eval(b.right(), scope, frame), b.opSpan(), b.span());
-            case Ast.Call c -> evalCall(c, scope, frame, hint);
-            case Ast.Member m -> Properties.get(this, eval(m.target(), scope, frame), m.name(), m.nameSpan(), m.span());
-            case Ast.Index ix -> Indexing.index(this, eval(ix.target(), scope, frame), ix.items(), scope, frame, ix.span());
+            case Ast.Binary b -> evalBinary(b, scope, frame);
+            case Ast.Call c when !(c.callee() instanceof Ast.Member) -> evalCall(c, null, scope, frame, hint);
+            case Ast.Call c -> evalPostfix(c, scope, frame, hint);
+            case Ast.Member m -> evalPostfix(m, scope, frame, hint);
+            case Ast.Index ix -> evalPostfix(ix, scope, frame, hint);
             case Ast.ListLit l -> listLiteral(l, scope, frame);
         };
+    }
+
+    /**
+     * A chain of binary operators, {@code a + b + c + …}, parsed left-deep: evaluated along its
+     * left spine in a loop, so that a sum of 100,000 terms needs no deeper recursion than one of
+     * two (only right operands, each a separate expression, recurse).
+     */
+    private Value evalBinary(Ast.Binary b, Scope scope, Frame frame) {
+        java.util.ArrayDeque<Ast.Binary> spine = new java.util.ArrayDeque<>();
+        Ast.Expr e = b;
+        while (e instanceof Ast.Binary bb) {
+            spine.push(bb);
+            e = bb.left();
+        }
+        Value acc = eval(e, scope, frame);
+        while (!spine.isEmpty()) {
+            Ast.Binary bb = spine.pop();
+            acc = Operators.binary(this, bb.op(), acc, eval(bb.right(), scope, frame), bb.opSpan(), bb.span());
+        }
+        return acc;
+    }
+
+    /** What a postfix expression applies to ({@code x} of {@code x.f(a)}, {@code x.name}, {@code x[i]}), or null. */
+    private static Ast.Expr receiverOf(Ast.Expr e) {
+        return switch (e) {
+            case Ast.Call c when c.callee() instanceof Ast.Member m -> m.target();
+            case Ast.Member m -> m.target();
+            case Ast.Index ix -> ix.target();
+            default -> null;
+        };
+    }
+
+    /**
+     * A chain of method calls, members and indexing, {@code x.f().g()[0].h()…}: its receivers are
+     * evaluated innermost first in a loop, so 20,000 chained calls need no deeper recursion than one.
+     */
+    private Value evalPostfix(Ast.Expr e, Scope scope, Frame frame, String hint) {
+        java.util.ArrayDeque<Ast.Expr> spine = new java.util.ArrayDeque<>();
+        Ast.Expr base = e;
+        for (Ast.Expr r = receiverOf(base); r != null; r = receiverOf(base)) {
+            spine.push(base);
+            base = r;
+        }
+        Value v = eval(base, scope, frame);
+        while (!spine.isEmpty()) {
+            Ast.Expr x = spine.pop();
+            v = switch (x) {
+                case Ast.Call c -> evalCall(c, v, scope, frame, x == e ? hint : null);
+                case Ast.Member m -> Properties.get(this, v, m.name(), m.nameSpan(), m.span());
+                case Ast.Index ix -> Indexing.index(this, v, ix.items(), scope, frame, ix.span());
+                default -> throw new IllegalStateException("not a postfix expression: " + x.getClass().getSimpleName());
+            };
+        }
+        return v;
     }
 
     Value lookup(String name, SourceSpan span, Scope scope) {
@@ -241,12 +296,12 @@ public final class Elaborator {
         return n.type().dtype() == to ? n.attrs().getTensor("value") : exact.cast(to);
     }
 
-    private Value evalCall(Ast.Call c, Scope scope, Frame frame, String hint) {
+    /** A call; for a method call {@code x.f(a)}, {@code target} is the value of {@code x}, already evaluated. */
+    private Value evalCall(Ast.Call c, Value target, Scope scope, Frame frame, String hint) {
         FunV fn;
         List<Signature.ArgValue> args = new ArrayList<>();
         if (c.callee() instanceof Ast.Member m) {
             // Method-call syntax: x.f(a) is f(x, a), for every function (uniform call syntax).
-            Value target = eval(m.target(), scope, frame);
             Value f = scope.lookup(m.name());
             if (!(f instanceof FunV fv)) {
                 String sugg = Suggest.closest(m.name(), scope.visibleNames());

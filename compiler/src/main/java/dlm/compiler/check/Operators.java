@@ -77,7 +77,12 @@ final class Operators {
         Dim a = Elaborator.dimValue(l, span, "the left operand");
         Dim b = Elaborator.dimValue(r, span, "the right operand");
         switch (op) {
-            case "*": return new DimV(a.times(b));
+            case "*":
+                try {
+                    return new DimV(a.times(b));
+                } catch (ArithmeticException e) {
+                    throw new DlmException(span, "the dimension " + a + " * " + b + " overflows 64 bits");
+                }
             case "/": {
                 Dim q = a.dividedBy(b);
                 if (q == null) throw new DlmException(span, "the dimension " + a + " is not divisible by " + b);
@@ -93,6 +98,7 @@ final class Operators {
         boolean ints = a.isInt() && b.isInt();
         DType t = a.explicitType() != null ? a.explicitType() : b.explicitType();
         double x = a.value(), y = b.value();
+        if (ints && (op.equals("+") || op.equals("-") || op.equals("*"))) return exactInt(op, a.asLong(), b.asLong(), t, span);
         switch (op) {
             case "+": return num(x + y, ints, t);
             case "-": return num(x - y, ints, t);
@@ -134,4 +140,27 @@ final class Operators {
     }
 
     private static NumberV num(double v, boolean isInt, DType t) { return new NumberV(v, isInt, t); }
+
+    /** The largest Int magnitude that is exact: Ints are folded at compile time, held as doubles. */
+    static final long MAX_EXACT_INT = 1L << 53;
+
+    /**
+     * Int {@code +}, {@code -}, {@code *} in exact 64-bit arithmetic: a result that overflows, or
+     * that a double cannot hold exactly, is a located error, never a wrapped or rounded size.
+     */
+    private static NumberV exactInt(String op, long x, long y, DType t, SourceSpan span) {
+        long r;
+        try {
+            r = switch (op) {
+                case "+" -> Math.addExact(x, y);
+                case "-" -> Math.subtractExact(x, y);
+                default -> Math.multiplyExact(x, y);
+            };
+        } catch (ArithmeticException e) {
+            throw new DlmException(span, "Int overflow: " + x + " " + op + " " + y + " does not fit in 64 bits");
+        }
+        if (Math.abs(r) > MAX_EXACT_INT)
+            throw new DlmException(span, "Int overflow: " + x + " " + op + " " + y + " = " + r + " is beyond the exact Int range (±2^53)");
+        return num(r, true, t);
+    }
 }

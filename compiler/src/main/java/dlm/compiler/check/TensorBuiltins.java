@@ -12,8 +12,10 @@ import dlm.compiler.diag.DlmException;
 import dlm.compiler.diag.SourceSpan;
 import dlm.compiler.ir.Attrs;
 import dlm.compiler.ir.Dim;
+import dlm.compiler.ir.MemoryEstimate;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
+import dlm.compiler.ir.TensorType;
 import dlm.runtime.DType;
 import dlm.runtime.Tensor;
 import java.util.ArrayList;
@@ -144,6 +146,7 @@ final class TensorBuiltins {
             Node y = c.tensor("labels");
             long depth = c.intArg("depth");
             if (depth < 1) throw new DlmException(c.spanOf("depth"), "depth must be 1 or more, got " + depth);
+            if (depth > Dim.MAX_ELEMENTS) throw new DlmException(c.spanOf("depth"), "depth " + depth + " is more than a tensor axis can hold (" + Dim.MAX_ELEMENTS + ")");
             return new TensorV(c.op("oneHot", Attrs.of("depth", (int) depth, "dtype", c.dtypeArg("dtype")), y));
         }, req("labels"), req("depth"), opt("dtype", new DTypeV(DType.F32)));
 
@@ -152,14 +155,14 @@ final class TensorBuiltins {
             if (c.args().varargs().isEmpty()) return new InitV(k, Map.of());
             Shape s = shapeArgs(c, false).shape();
             if (!s.isKnown()) throw new DlmException(c.span(), k + "() needs sizes known at compile time, got " + s);
-            Tensor t = Tensor.zeros(c.dtypeArg("dtype"), s.sizes());
+            Tensor t = allocate(c, s);
             if (k.equals("ones")) for (int i = 0; i < t.size(); i++) t.setDouble(i, 1);
             return new TensorV(c.el().constant(t, c.span()));
         }, rest("shape"), opt("dtype", new DTypeV(DType.F32)));
         define("full", c -> {
             Shape s = shapeArgs(c, false).shape();
             if (!s.isKnown()) throw new DlmException(c.span(), "full() needs sizes known at compile time, got " + s);
-            Tensor t = Tensor.zeros(c.dtypeArg("dtype"), s.sizes());
+            Tensor t = allocate(c, s);
             double v = c.numberArg("value");
             for (int i = 0; i < t.size(); i++) t.setDouble(i, v);
             return new TensorV(c.el().constant(t, c.span()));
@@ -167,14 +170,16 @@ final class TensorBuiltins {
         define("arange", c -> {
             long n = c.intArg("n");
             if (n < 0) throw new DlmException(c.spanOf("n"), "arange needs a count of 0 or more, got " + n);
-            Tensor t = Tensor.zeros(c.dtypeArg("dtype"), (int) n);
+            String problem = Shape.of(Dim.of(n)).sizeProblem();
+            if (problem != null) throw new DlmException(c.spanOf("n"), "arange(" + n + ") cannot be made: " + problem);
+            Tensor t = allocate(c, Shape.of(Dim.of(n)));
             for (int i = 0; i < n; i++) t.setDouble(i, i);
             return new TensorV(c.el().constant(t, c.span()));
         }, req("n"), opt("dtype", new DTypeV(DType.I32)));
         define("random", c -> {
             Shape s = shapeArgs(c, false).shape();
             if (!s.isKnown()) throw new DlmException(c.span(), "random() needs sizes known at compile time, got " + s);
-            Tensor t = Tensor.zeros(c.dtypeArg("dtype"), s.sizes());
+            Tensor t = allocate(c, s);
             dlm.runtime.random.Rng rng = new dlm.runtime.random.Rng(c.intArg("seed"));
             for (int i = 0; i < t.size(); i++) t.setDouble(i, rng.nextDouble());
             return new TensorV(c.el().constant(t, c.span()));
@@ -394,6 +399,13 @@ final class TensorBuiltins {
         return out;
     }
 
+    /** A zero tensor of the call's dtype, refused at the call when the heap has no room for it. */
+    private static Tensor allocate(Call c, Shape s) {
+        DType dtype = c.dtypeArg("dtype");
+        MemoryEstimate.requireTensor("constant", new TensorType(dtype, s), c.span());
+        return Tensor.zeros(dtype, s.sizes());
+    }
+
     /** Shape varargs: ints and dims (or one list / shape); with allowInfer, one -1. */
     record ShapeArgs(Shape shape, int inferAxis) {}
 
@@ -412,7 +424,11 @@ final class TensorBuiltins {
             }
             dims.add(Elaborator.dimValue(v, at, "a dimension"));
         }
-        return new ShapeArgs(new Shape(dims), infer);
+        Shape shape = new Shape(dims);
+        // Before any tensor of this shape is allocated (zeros, full, random make one right away).
+        String problem = shape.sizeProblem();
+        if (problem != null) throw new DlmException(c.span(), "a tensor of shape " + shape + " cannot exist: " + problem);
+        return new ShapeArgs(shape, infer);
     }
 
     private static Value reshape(Call c) {

@@ -7,7 +7,6 @@ import dlm.runtime.io.Checkpoint;
 import dlm.runtime.io.CheckpointException;
 import dlm.runtime.io.TensorSpec;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +37,8 @@ final class Checkpoints {
         try {
             new Checkpoint(new LinkedHashMap<>(t.params().all()), state, meta).save(path);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + path + ": " + e.getMessage(), e);
+            // The path was checked before training (OutputPaths); this is a failure since (disk full, removed folder).
+            throw new dlm.compiler.diag.DlmException(dlm.compiler.diag.SourceSpan.NONE, "cannot write checkpoint " + path + ": " + e, e);
         }
     }
 
@@ -103,7 +103,14 @@ final class Checkpoints {
             }
             state.put(p.name(), slots);
         }
-        t.restore(Long.parseLong(c.metadata().getOrDefault(Checkpoint.STEP, "0")), state);
-        return Integer.parseInt(c.metadata().getOrDefault(Checkpoint.EPOCH, "0"));
+        long step, epoch;
+        try {
+            step = c.metadataLong(Checkpoint.STEP, 0, Long.MAX_VALUE / 2, 0);
+            epoch = c.metadataLong(Checkpoint.EPOCH, 0, Checkpoint.MAX_EPOCH, 0);
+        } catch (CheckpointException e) {
+            throw new UsageException(path + " is not a valid checkpoint: " + e.getMessage());
+        }
+        t.restore(step, state);
+        return (int) epoch;
     }
 }

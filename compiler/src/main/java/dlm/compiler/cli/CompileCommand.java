@@ -24,16 +24,15 @@ final class CompileCommand implements Command {
 
     public int run(CommandLine cl, Console c) throws Exception {
         if (!cl.hasOption("out")) throw new UsageException("--out DIR is required");
-        Path out = Path.of(cl.getOptionValue("out"));
-        if (Files.exists(out) && !Files.isDirectory(out))
-            throw new UsageException("--out " + out + " is an existing file, not a folder: compile writes one .class file per step into the folder --out names");
-        for (Path p = out.toAbsolutePath().getParent(); p != null; p = p.getParent())
-            if (Files.exists(p) && !Files.isDirectory(p))
-                throw new UsageException("--out " + out + " cannot be created: " + p + " is a file, not a folder");
+        Path out = OutputPaths.folder("--out", cl.getOptionValue("out"),
+                "compile writes one .class file per step into the folder --out names");
         TrainSetup setup = TrainSetup.load(cl, c);
         int batch = setup.intSetting(cl, "batch-size", "batchSize", 32);
+        Map<String, byte[]> classes = Codegen.classFiles(setup.graph, batch);
+        // Every file is checked before the first is written: only class files may be replaced.
+        for (String name : classes.keySet()) OutputPaths.replaceable("--out", out.resolve(name), OutputPaths.Kind.CLASS_FILE);
         Files.createDirectories(out);
-        for (Map.Entry<String, byte[]> e : Codegen.classFiles(setup.graph, batch).entrySet()) {
+        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
             Files.write(out.resolve(e.getKey()), e.getValue());
             c.out().println("wrote " + out.resolve(e.getKey()) + " (" + e.getValue().length + " bytes)");
         }

@@ -97,7 +97,12 @@ public final class Dlmc {
         } catch (java.io.IOException e) {
             console.err().println("dlmc: error: " + e.getMessage());
             return 2;
-        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+        } catch (OutOfMemoryError e) {
+            // The memory estimates refuse what cannot fit before it runs; this is the last resort.
+            console.err().println("dlmc: error: out of memory (the JVM's heap is at most " + dlm.compiler.ir.MemoryEstimate.bytes(Runtime.getRuntime().maxMemory())
+                    + "); give the JVM more memory with DLM_JAVA_OPTS=-Xmx…, or make the model or the batch size smaller");
+            return 1;
+        } catch (Exception | StackOverflowError e) {
             console.err().println("dlmc: internal error: " + e + (debug ? "" : " (run with --debug for details)"));
             if (debug) {
                 StringWriter sw = new StringWriter();

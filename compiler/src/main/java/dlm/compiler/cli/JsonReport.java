@@ -1,11 +1,10 @@
 package dlm.compiler.cli;
 
+import dlm.runtime.io.AtomicFiles;
 import dlm.runtime.train.EpochResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /** {@code --json PATH}: the training history and the test results, written atomically. */
@@ -24,14 +23,8 @@ final class JsonReport {
         for (int m = 0; m < metrics.size(); m++) sb.append(",\n  \"test_").append(TrainCommand.shortName(metrics.get(m))).append("\": ").append(num(test[m + 1]));
         for (var e : new java.util.TreeMap<>(extra).entrySet()) sb.append(",\n  \"").append(e.getKey()).append("\": ").append(e.getValue() instanceof Integer i ? i.toString() : num(e.getValue().doubleValue()));
         sb.append("\n}\n");
-        Path abs = path.toAbsolutePath();
-        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(path, out -> out.write(bytes));
     }
 
     private static String num(double d) {

@@ -11,6 +11,7 @@ import dlm.compiler.codegen.CompiledGraph;
 import dlm.compiler.interp.Interpreter;
 import dlm.compiler.interp.NonFinite;
 import dlm.compiler.interp.ParamStore;
+import dlm.compiler.ir.MemoryEstimate;
 import dlm.compiler.ir.Node;
 import dlm.runtime.Tensor;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ final class RunCommand implements Command {
         for (CheckedModel m : p.models().values()) {
             boolean allFed = m.graph().inputs().stream().allMatch(n -> n.attrs().has("default"));
             if (!allFed) continue;
+            MemoryEstimate.allNodes(m.graph()).require(m.decl().nameSpan(), "running model " + m.name(), MemoryEstimate.available());
             ParamStore params = ParamStore.initialize(m.graph(), seed);
             if (backend.equals("jit")) {
                 // Inputs keep their defaults (static shapes); params are bound to the store's arrays.
@@ -103,6 +105,7 @@ final class RunCommand implements Command {
         if (p.prints().isEmpty()) return;
         List<Node> targets = new ArrayList<>();
         for (PrintAction a : p.prints()) for (Value v : a.items()) collect(v, targets);
+        MemoryEstimate.allNodes(p.script()).requireAtBiggest("running the top-level statements", MemoryEstimate.available());
         Map<Node, Tensor> vals = new Interpreter(p.script(), new ParamStore()).run(Map.of(), targets);
         warnNonFinite(p.script(), vals, c);
         for (PrintAction a : p.prints()) {

@@ -37,6 +37,7 @@ final class ShowCommand implements Command {
         String name = rest.get(0);
         if (!Datasets.names().contains(name)) throw new UsageException("unknown dataset '" + name + "' (known: " + String.join(", ", Datasets.names()) + ")");
         String split = Args.choice(cl, "split", "train", "train", "test");
+        Path out = cl.hasOption("out") ? OutputPaths.file("--out", cl.getOptionValue("out"), OutputPaths.Kind.PNG) : null;
         DatasetOptions d = DatasetOptions.defaults();
         if (cl.hasOption("data")) d = d.withDataDir(Path.of(cl.getOptionValue("data")));
         Dataset data;
@@ -56,8 +57,7 @@ final class ShowCommand implements Command {
         int label = (int) labels.getLong((int) i);
         c.out().print(TerminalArt.render(px, w, h, System.console() != null && c.out() == System.out));
         c.out().println(split + "_labels[" + i + "] = " + label + (name.equals("fashion-mnist") ? " (" + FASHION.get(label) + ")" : ""));
-        if (cl.hasOption("out")) {
-            Path out = Path.of(cl.getOptionValue("out"));
+        if (out != null) {
             Png.writeGray(px, w, h, 10, out);
             c.out().println("wrote " + out);
         }

@@ -47,6 +47,10 @@ final class TrainCommand implements Command {
     }
 
     public int run(CommandLine cl, Console c) throws Exception {
+        // Output paths first: a mistake there must not cost a compile and an epoch of training.
+        Path save = cl.hasOption("save") ? OutputPaths.file("--save", cl.getOptionValue("save"), OutputPaths.Kind.CHECKPOINT) : null;
+        Path json = cl.hasOption("json") ? OutputPaths.file("--json", cl.getOptionValue("json"), OutputPaths.Kind.JSON_REPORT) : null;
+        OutputPaths.distinct("--save", save, "--json", json);
         TrainSetup setup = TrainSetup.load(cl, c);
         int epochs = setup.intSetting(cl, "epochs", "epochs", 1);
         int batchSize = setup.intSetting(cl, "batch-size", "batchSize", 32);
@@ -57,11 +61,11 @@ final class TrainCommand implements Command {
             images = Rows.first(images, (int) Math.min(n, images.dim(0)));
             labels = Rows.first(labels, (int) Math.min(n, labels.dim(0)));
         }
+        setup.checkMemory(batchSize);
         Trainer trainer = setup.trainer();
         int firstEpoch = 1;
         Checkpoints ckpt = new Checkpoints(setup);
         if (cl.hasOption("resume")) firstEpoch = ckpt.resume(Path.of(cl.getOptionValue("resume")), trainer) + 1;
-        Path save = cl.hasOption("save") ? Path.of(cl.getOptionValue("save")) : null;
         ProgressBar bar = new ProgressBar(c.out(), System.console() != null && c.out() == System.out);
         List<EpochResult> history;
         // Seconds from the JVM's start to the first train step: parse, check, differentiate,
@@ -87,9 +91,9 @@ final class TrainCommand implements Command {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "test_loss: %.4f", test[0]));
         for (int i = 0; i < names.size(); i++) line.append(String.format(Locale.ROOT, " - test_%s: %.4f", shortName(names.get(i)), test[i + 1]));
         c.out().println(line);
-        if (cl.hasOption("json")) {
+        if (json != null) {
             double predictSeconds = predictSeconds(trainer, data.testImages(), data.testLabels(), batchSize);
-            JsonReport.write(Path.of(cl.getOptionValue("json")), history, names, test,
+            JsonReport.write(json, history, names, test,
                     Map.<String, Number>of("startup_seconds", startup, "eval_seconds", evalSeconds, "predict_seconds", predictSeconds,
                             "threads", KernelPool.parallelism()));
         }

@@ -6,6 +6,7 @@ import dlm.compiler.check.TrainConfig;
 import dlm.compiler.check.Value;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.interp.ParamStore;
+import dlm.compiler.ir.MemoryEstimate;
 import dlm.compiler.train.CompiledTrainer;
 import dlm.compiler.train.InterpretedTrainer;
 import dlm.compiler.train.Trainer;
@@ -63,8 +64,18 @@ final class TrainSetup {
         return new TrainSetup(p, t, seed, backend);
     }
 
-    /** A trainer on the chosen backend, its params initialized from the seed. */
+    /**
+     * Refuses, at the train block, a model whose tensors at this batch size (params, optimizer
+     * slots, gradients, activations) cannot fit in what the JVM's heap has left.
+     */
+    void checkMemory(int batchSize) {
+        MemoryEstimate.training(graph.graph, batchSize).require(config.decl().span(),
+                "training " + config.model().name() + " at batch size " + batchSize, MemoryEstimate.available());
+    }
+
+    /** A trainer on the chosen backend, its params initialized from the seed (after {@link #checkMemory} at batch size 1). */
     Trainer trainer() {
+        checkMemory(1);
         ParamStore params = ParamStore.initialize(graph.graph, seed);
         return backend.equals("interp") ? new InterpretedTrainer(graph, params) : new CompiledTrainer(graph, params);
     }

@@ -671,6 +671,7 @@ final class Planner {
      * {@code {0, ld}} row-major, {@code {1, ld}} transposed, or null when it cannot.
      */
     static int[] blasLayout(int rows, int cols, int rs, int cs) {
+        if (rows == 0 || cols == 0) return new int[] {0, Math.max(cols, 1)}; // no element is read: any layout will do
         if ((cs == 1 || cols <= 1) && (rows <= 1 || rs >= Math.max(cols, 1))) return new int[] {0, rows <= 1 ? Math.max(cols, 1) : rs};
         if ((rs == 1 || rows <= 1) && (cols <= 1 || cs >= Math.max(rows, 1))) return new int[] {1, cols <= 1 ? Math.max(rows, 1) : cs};
         return null;

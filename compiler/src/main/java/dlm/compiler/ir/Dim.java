@@ -19,25 +19,29 @@ public record Dim(long coefficient, List<String> symbols) {
         if (coefficient < 0) throw new IllegalArgumentException("negative dimension " + coefficient);
     }
 
+    /** The most elements a tensor (and so any one axis) can hold: the JVM's array limit, 2^31 - 1. */
+    public static final long MAX_ELEMENTS = Integer.MAX_VALUE;
+
     public static Dim of(long size) { return new Dim(size, List.of()); }
 
     public static Dim sym(String name) { return new Dim(1, List.of(name)); }
 
     public boolean isKnown() { return symbols.isEmpty(); }
 
-    /** The known size; throws when symbolic. */
+    /** The known size; throws when symbolic or beyond {@link #MAX_ELEMENTS} (never wraps around). */
     public int size() {
         if (!isKnown()) throw new IllegalStateException("symbolic dimension " + this);
-        return (int) coefficient;
+        return Math.toIntExact(coefficient);
     }
 
     public boolean isOne() { return isKnown() && coefficient == 1; }
 
+    /** The product; throws {@link ArithmeticException} when the coefficient overflows 64 bits. */
     public Dim times(Dim o) {
         List<String> s = new ArrayList<>(symbols);
         s.addAll(o.symbols);
         Collections.sort(s);
-        return new Dim(coefficient * o.coefficient, s);
+        return new Dim(Math.multiplyExact(coefficient, o.coefficient), s);
     }
 
     /** This divided by o when the division is exact, else null. */

@@ -33,12 +33,16 @@ public final class Graph {
             t = op.infer(types, attrs);
         } catch (ShapeException e) {
             throw new dlm.compiler.diag.DlmException(span, e.getMessage());
+        } catch (ArithmeticException e) {
+            throw new dlm.compiler.diag.DlmException(span, "the shape of " + op.name() + " overflows 64-bit arithmetic");
         }
         return addTyped(op, inputs, attrs, t, span, null);
     }
 
     /** Adds a node whose type is given (inputs, params, constants: ops without inputs to infer from). */
     public Node addTyped(Op op, List<Node> inputs, Attrs attrs, TensorType type, SourceSpan span, String name) {
+        String problem = type.shape().sizeProblem();
+        if (problem != null) throw new dlm.compiler.diag.DlmException(span, "a tensor of type " + type + " cannot exist: " + problem);
         Node n = new Node(nodes.size(), op, inputs, attrs, type, span, name);
         nodes.add(n);
         return n;

@@ -41,6 +41,31 @@ public record Shape(List<Dim> dims) {
         return n;
     }
 
+    /**
+     * Why a tensor of this shape cannot exist, or null when it can: more than
+     * {@link Dim#MAX_ELEMENTS} elements in all (counting the known part of a symbolic shape; the
+     * products are exact, never wrapped around). Zero-size tensors exist, as in NumPy.
+     */
+    public String sizeProblem() {
+        long n = 1;
+        boolean overflow = false;
+        for (int i = 0; i < dims.size(); i++) {
+            long c = dims.get(i).coefficient();
+            if (c > Dim.MAX_ELEMENTS) return "axis " + i + " has size " + c + ", more than a tensor can hold (" + Dim.MAX_ELEMENTS + " elements, 2^31 - 1)";
+            if (overflow) continue;
+            try {
+                n = Math.multiplyExact(n, c);
+            } catch (ArithmeticException e) {
+                overflow = true;
+            }
+        }
+        if (dims.stream().anyMatch(d -> d.coefficient() == 0)) return null; // no elements at all
+        if (overflow || n > Dim.MAX_ELEMENTS)
+            return (overflow ? "its element count overflows 64 bits" : "it has " + n + (isKnown() ? "" : " × " + String.join(" × ", numel().symbols())) + " elements")
+                    + ", more than a tensor can hold (" + Dim.MAX_ELEMENTS + " elements, 2^31 - 1)";
+        return null;
+    }
+
     public Shape substitute(Map<String, Dim> binding) {
         return new Shape(dims.stream().map(d -> d.substitute(binding)).toList());
     }

@@ -238,6 +238,7 @@ class ParseErrorTest {
     void deepNestingIsAnErrorNotACrash() {
         String deep = "val x = " + "(".repeat(200_000) + "1" + ")".repeat(200_000);
         DlmException e = assertThrows(DlmException.class, () -> Parser.parse(SourceFile.of("deep.dlm", deep)));
-        assertEquals("the program is nested too deeply to be parsed", e.getMessage());
+        assertEquals("expression nested too deeply: more than " + Parser.MAX_NESTING + " brackets open at once; split it into several vals", e.getMessage());
+        assertEquals("deep.dlm:1:" + ("val x = ".length() + Parser.MAX_NESTING + 1), e.span().location(), "located at the first bracket past the limit");
     }
 }

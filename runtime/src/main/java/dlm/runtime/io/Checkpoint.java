@@ -139,6 +139,29 @@ public record Checkpoint(Map<String, Tensor> params, Map<String, Tensor> optimiz
         }
     }
 
+    /** The largest epoch count a checkpoint may record: far beyond any run, and room to count on from it. */
+    public static final long MAX_EPOCH = 1_000_000_000L;
+
+    /**
+     * The whole-number metadata entry {@code key}, or {@code absent} when there is none; throws
+     * a {@link CheckpointException} naming the entry when it is not a whole number from
+     * {@code min} to {@code max} (so {@code "epoch": "abc"} or a negative epoch is reported as a
+     * damaged checkpoint, not as a crash or a nonsense epoch number).
+     */
+    public long metadataLong(String key, long min, long max, long absent) throws CheckpointException {
+        String v = metadata.get(key);
+        if (v == null) return absent;
+        long n;
+        try {
+            n = Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            throw new CheckpointException("metadata entry \"" + key + "\" must be a whole number, got \"" + v + "\"");
+        }
+        if (n < min || n > max)
+            throw new CheckpointException("metadata entry \"" + key + "\" must be from " + min + " to " + max + ", got " + n);
+        return n;
+    }
+
     // ---- compatibility -----------------------------------------------------------------------
 
     /**

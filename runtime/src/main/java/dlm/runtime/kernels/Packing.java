@@ -3,7 +3,6 @@ package dlm.runtime.kernels;
 import static dlm.runtime.kernels.Gemm.*;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -14,10 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class Packing {
     private Packing() {}
 
-    /** Holds one k step of a packed A panel (MR ≤ 8 floats). */
+    /** Holds one k step of a packed A panel of 8 rows. */
     static final VectorSpecies<Float> PANEL = FloatVector.SPECIES_256;
-    /** The lanes of {@link #PANEL} that one k step of a packed A panel fills. */
-    static final VectorMask<Float> PANEL_STEP = PANEL.indexInRange(0, MicroKernels.MR);
 
     /**
      * Compacts the packed A panels of {@code rows} rows at {@code off} (k block of kc steps): the k
@@ -33,13 +30,29 @@ final class Packing {
             // Branch-free: every step is written at the next free place (a step is read before
             // anything is written over it, as kept ≤ p) and counted only if nonzero. A branch on
             // the data mispredicted often enough to cost 6x.
-            for (int p = 0, src = o; p < kc; p++, src += MR) {
-                FloatVector v = MR == 8 ? FloatVector.fromArray(PANEL, pa, src) : FloatVector.fromArray(PANEL, pa, src, PANEL_STEP);
-                long nonzero = v.compare(VectorOperators.NE, 0f).toLong();
-                if (MR == 8) v.intoArray(pa, o + kept * MR);
-                else v.intoArray(pa, o + kept * MR, PANEL_STEP);
-                kIdx[base + kept] = p * NR;
-                kept += (int) ((nonzero | -nonzero) >>> 63);
+            if (MR == 8) {
+                // one 256-bit vector a step
+                for (int p = 0, src = o; p < kc; p++, src += MR) {
+                    FloatVector v = FloatVector.fromArray(PANEL, pa, src);
+                    long nonzero = v.compare(VectorOperators.NE, 0f).toLong();
+                    v.intoArray(pa, o + kept * MR);
+                    kIdx[base + kept] = p * NR;
+                    kept += (int) ((nonzero | -nonzero) >>> 63);
+                }
+            } else {
+                // other panel heights: scalars (masked vector loads and stores are not compiled to
+                // vector instructions on every CPU; on AVX2 they ran in Java). A value is nonzero when
+                // its bits without the sign are.
+                for (int p = 0, src = o; p < kc; p++, src += MR) {
+                    int dst = o + kept * MR, any = 0;
+                    for (int r = 0; r < MR; r++) {
+                        float x = pa[src + r];
+                        any |= Float.floatToRawIntBits(x) & 0x7fffffff;
+                        pa[dst + r] = x;
+                    }
+                    kIdx[base + kept] = p * NR;
+                    kept += (any | -any) >>> 31;
+                }
             }
             kCnt[base] = kept;
         }
@@ -78,9 +91,7 @@ final class Packing {
                 if (MR == 8 && x.length >= src + (long) (kc - 1) * cs + MR) {
                     for (int p = 0; p < kc; p++, d += MR, src += cs) FloatVector.fromArray(PANEL, x, src).intoArray(dst, d);
                 } else {
-                    for (int p = 0; p < kc; p++, d += MR, src += cs) {
-                        FloatVector.fromArray(PANEL, x, src, PANEL_STEP).intoArray(dst, d, PANEL_STEP);
-                    }
+                    for (int p = 0; p < kc; p++, d += MR, src += cs) System.arraycopy(x, src, dst, d, MR);
                 }
             } else {
                 for (int p = 0; p < kc; p++, d += MR) {

@@ -1,11 +1,14 @@
 package dlm.compiler.cli;
 
+import dlm.compiler.codegen.Codegen.StepKind;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.interp.NonFinite;
+import dlm.compiler.train.CompiledTrainer;
 import dlm.compiler.train.NonFiniteStep;
 import dlm.compiler.train.Trainer;
 import dlm.runtime.Tensor;
 import dlm.runtime.data.Dataset;
+import dlm.runtime.exec.KernelWarmup;
 import dlm.runtime.kernels.KernelPool;
 import dlm.runtime.train.Batcher;
 import dlm.runtime.train.EpochResult;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -51,31 +55,47 @@ final class TrainCommand implements Command {
         Path save = cl.hasOption("save") ? OutputPaths.file("--save", cl.getOptionValue("save"), OutputPaths.Kind.CHECKPOINT) : null;
         Path json = cl.hasOption("json") ? OutputPaths.file("--json", cl.getOptionValue("json"), OutputPaths.Kind.JSON_REPORT) : null;
         OutputPaths.distinct("--save", save, "--json", json);
+        // The kernels warm up on a background thread from the start (see KernelWarmup; the system
+        // property dlm.warmup=false turns that off, to measure what it gives), and the data set
+        // loads on another while this thread sets up the trainer and compiles its step.
+        boolean warm = !"false".equals(System.getProperty("dlm.warmup")) && cl.getOptionValue("backend", "jit").equals("jit");
+        KernelWarmup warmup = warm ? KernelWarmup.start() : null;
+        try {
+            return train(cl, c, warmup, save, json);
+        } finally {
+            if (warmup != null) warmup.stop();
+        }
+    }
+
+    private int train(CommandLine cl, Console c, KernelWarmup warmup, Path save, Path json) throws Exception {
         TrainSetup setup = TrainSetup.load(cl, c);
         int epochs = setup.intSetting(cl, "epochs", "epochs", 1);
         int batchSize = setup.intSetting(cl, "batch-size", "batchSize", 32);
-        Dataset data = setup.dataset(cl);
-        Tensor images = data.trainImages(), labels = data.trainLabels();
-        if (cl.hasOption("limit")) {
-            long n = Args.inRange(cl, "limit", 1, Integer.MAX_VALUE);
-            images = Rows.first(images, (int) Math.min(n, images.dim(0)));
-            labels = Rows.first(labels, (int) Math.min(n, labels.dim(0)));
-        }
+        long limit = cl.hasOption("limit") ? Args.inRange(cl, "limit", 1, Integer.MAX_VALUE) : 0;
         setup.checkMemory(batchSize);
+        CompletableFuture<Dataset> loading = setup.datasetInBackground(cl);
         Trainer trainer = setup.trainer();
+        // the train step for full batches (compiled on first use otherwise, inside the first epoch)
+        if (trainer instanceof CompiledTrainer ct) ct.compiled(StepKind.TRAIN, limit > 0 ? (int) Math.min(limit, batchSize) : batchSize);
+        Dataset data = TrainSetup.await(loading);
+        Tensor images = data.trainImages(), labels = data.trainLabels();
+        if (limit > 0) {
+            images = Rows.first(images, (int) Math.min(limit, images.dim(0)));
+            labels = Rows.first(labels, (int) Math.min(limit, labels.dim(0)));
+        }
         int firstEpoch = 1;
         Checkpoints ckpt = new Checkpoints(setup);
         if (cl.hasOption("resume")) firstEpoch = ckpt.resume(Path.of(cl.getOptionValue("resume")), trainer) + 1;
         ProgressBar bar = new ProgressBar(c.out(), System.console() != null && c.out() == System.out);
         List<EpochResult> history;
+        if (warmup != null) warmup.stop();
         // Seconds from the JVM's start to the first train step: parse, check, differentiate,
         // compile and load the data (reported in the JSON as startup_seconds).
-        double startup = (System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
+        long trainStart = System.nanoTime();
         // The state at the start of the current epoch: a non-finite loss is explained by
         // replaying the epoch up to its step (see explain).
         NonFiniteStep.Snapshot[] epochStart = {NonFiniteStep.Snapshot.of(trainer)};
         try {
-            final int first = firstEpoch;
             history = TrainLoop.fit(trainer, images, labels, epochs, batchSize, setup.seed, firstEpoch, bar,
                     r -> {
                         if (save != null) ckpt.save(save, trainer, r.epoch());
@@ -94,7 +114,7 @@ final class TrainCommand implements Command {
         if (json != null) {
             double predictSeconds = predictSeconds(trainer, data.testImages(), data.testLabels(), batchSize);
             JsonReport.write(json, history, names, test,
-                    Map.<String, Number>of("startup_seconds", startup, "eval_seconds", evalSeconds, "predict_seconds", predictSeconds,
+                    Map.<String, Number>of("startup_seconds", Timings.secondsSinceJvmStart(trainStart), "eval_seconds", evalSeconds, "predict_seconds", predictSeconds,
                             "threads", KernelPool.parallelism()));
         }
         return 0;

@@ -16,6 +16,8 @@ import dlm.runtime.data.DatasetException;
 import dlm.runtime.data.DatasetOptions;
 import dlm.runtime.data.Datasets;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -90,6 +92,22 @@ final class TrainSetup {
             return Datasets.load(name, d);
         } catch (DatasetException e) {
             throw new DlmException(config.decl().settings().stream().filter(s -> s.key().equals("data")).findFirst().orElseThrow().value().span(), e.getMessage());
+        }
+    }
+
+    /** {@link #dataset} on a background thread, so that setting up the trainer overlaps reading and decoding the files. */
+    CompletableFuture<Dataset> datasetInBackground(CommandLine cl) {
+        return CompletableFuture.supplyAsync(() -> dataset(cl), r -> Thread.ofPlatform().name("dlm-data").daemon().start(r));
+    }
+
+    /** The dataset of {@link #datasetInBackground}, or the exception its loading threw, as {@link #dataset} would have thrown it. */
+    static Dataset await(CompletableFuture<Dataset> loading) {
+        try {
+            return loading.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
         }
     }
 

@@ -173,13 +173,13 @@ public final class Checker {
 
     /** Whether n depends on constants only (no input, no param). */
     private static boolean isConstantExpression(Node n) {
-        java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(List.of(n));
+        java.util.ArrayDeque<Node> pending = new java.util.ArrayDeque<>(List.of(n));
         java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        while (!todo.isEmpty()) {
-            Node m = todo.pop();
+        while (!pending.isEmpty()) {
+            Node m = pending.pop();
             if (!seen.add(m)) continue;
             if (m.is("input") || m.is("param")) return false;
-            todo.addAll(m.inputs());
+            pending.addAll(m.inputs());
         }
         return true;
     }

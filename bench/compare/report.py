@@ -141,6 +141,39 @@ def training_table(work):
     return rows, all_runs
 
 
+def wall_seconds(work, name):
+    """The whole process's wall time from `/usr/bin/time -v` (h:mm:ss or m:ss.ss), or None."""
+    path = os.path.join(work, name + ".time")
+    if not os.path.exists(path):
+        return None
+    m = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", open(path).read())
+    if not m:
+        return None
+    seconds = 0.0
+    for part in m.group(1).split(":"):
+        seconds = seconds * 60 + float(part)
+    return seconds
+
+
+def whole_run_table(work, all_runs, rounds):
+    """Per trainer: the first epoch against a steady one (in the best round), and the wall time of
+    the whole command (start-up, every epoch, evaluation), the fastest round, compared with DLM's."""
+    walls = {name: [w for r in range(1, rounds + 1) if (w := wall_seconds(work, f"{name}-{r}")) is not None]
+             for name, _, _ in TRAINERS}
+    best_wall = {name: min(w) if w else None for name, w in walls.items()}
+    rows = ["| trainer | threads | first epoch s | first ÷ steady | whole command s | every round | DLM ÷ this (whole) |",
+            "|---|---|---|---|---|---|---|"]
+    for name, label, threads in TRAINERS:
+        run = best_round(all_runs[name])
+        first = run["epochs"][0]["seconds"] if run and run.get("epochs") else None
+        steady = sec_per_epoch(run) if run and len(run.get("epochs", [])) > 1 else None
+        every = " / ".join(f"{w:.1f}" for w in walls[name]) or "—"
+        rows.append(f"| {label} | {threads} | {fmt(first, '.2f')} | {fmt(first / steady if first and steady else None, '.2f')} | "
+                    f"{fmt(best_wall[name], '.1f')} | {every} | "
+                    f"{'1.00' if name == 'dlm' else ratio(best_wall['dlm'], best_wall[name])} |")
+    return rows
+
+
 def inference_table(all_runs):
     def secs(run):
         # DLM: its warm forward pass (predict_seconds, after one warm-up pass), like the Python
@@ -286,6 +319,12 @@ def main():
             "(every round listed); train acc: the last epoch's; "
             "peak RSS: `/usr/bin/time -v` maximum resident set size of the whole process (DLM: the JVM), the largest of the rounds; "
             "DLM ÷ this < 1 means DLM is faster.", ""] + train
+    out += ["", "## First epoch and the whole command", "",
+            "First epoch: its seconds in the trainer's best round, and its ratio to that round's steady epochs; "
+            "whole command: `/usr/bin/time -v` wall time of the whole process (start-up, every epoch, the test "
+            "evaluation and the timed inference passes), the fastest round.", ""]
+    out += whole_run_table(work, runs, int(open(os.path.join(work, "train-rounds")).read())
+                           if os.path.exists(os.path.join(work, "train-rounds")) else 1)
     out += ["", "## Inference: forward pass over the 10,000 test images (batches of 128, softmax included)", "",
             "Median of 5 passes after a warm-up pass, the best round: Python with softmax, no loss; DLM: `predict_seconds` "
             "from its JSON (its predict step: the forward pass with softmax; `eval_seconds`, cold and with the loss, "

@@ -137,6 +137,23 @@ class ReportTest(unittest.TestCase):
         spread = gemm[gemm.index("Every round"):]
         self.assertEqual(self.row(spread, "| x·W1"), "| x·W1 (128x784)·(784x512) | 60–108 | 100–120 | 220 | 200 |")
 
+    def test_first_epoch_and_whole_command(self):
+        self.fill()
+        self.write("dlm-1.time", "\tElapsed (wall clock) time (h:mm:ss or m:ss): 0:06.50\n")
+        self.write("dlm-2.time", "\tElapsed (wall clock) time (h:mm:ss or m:ss): 0:05.00\n")
+        self.write("torch-2p-1.time", "\tElapsed (wall clock) time (h:mm:ss or m:ss): 1:00:10.00\n")
+        self.write("torch-2p-2.time", "\tElapsed (wall clock) time (h:mm:ss or m:ss): 0:12.50\n")
+        text = self.render()
+        table = text[text.index("## First epoch and the whole command"):]
+        # DLM's best round is round 2 (0.8 s/epoch): first epoch 2.0, 2.5x; whole command best 5.0 s
+        self.assertEqual(self.row(table, "| DLM"), "| DLM | all (2) | 2.00 | 2.50 | 5.0 | 6.5 / 5.0 | 1.00 |")
+        # PyTorch PASSIVE: best round 2 (1.6 s/epoch), first 2.0 s; wall 3610 s and 12.5 s → DLM ÷ 12.5 = 0.40
+        self.assertEqual(self.row(table, "| PyTorch, OMP_WAIT_POLICY=PASSIVE"),
+                         "| PyTorch, OMP_WAIT_POLICY=PASSIVE | 2 | 2.00 | 1.25 | 12.5 | 3610.0 / 12.5 | 0.40 |")
+        # a trainer that failed (no JSON, no time): dashes; one with epochs but no wall time
+        self.assertEqual(self.row(table, "| PyTorch | 2 |"), "| PyTorch | 2 | — | — | — | — | — |")
+        self.assertEqual(self.row(table, "| PyTorch | 1 |"), "| PyTorch | 1 | 2.00 | 1.00 | — | — | — |")
+
     def test_gemm_share_of_the_measured_fma_peak(self):
         self.fill()
         self.assertNotIn("Share of the FMA peak", self.render())  # no peak measured: no table

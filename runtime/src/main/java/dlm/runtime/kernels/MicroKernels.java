@@ -69,7 +69,7 @@ final class MicroKernels {
     }
 
     /**
-     * {@link #kernel} over the kept k steps of a compacted A panel ({@link Gemm#compactPanels}), with
+     * {@link #kernel} over the kept k steps of a compacted A panel ({@link Packing#compactPanels}), with
      * op(B) packed (row stride NR): step x multiplies the panel's x-th column (at
      * {@code pa[ai + x·MR ..]}) by the row of op(B) at {@code pb[bi + kIdx[kOff + x] ..]}. The sums are
      * those of {@link #kernel} without the steps whose MR A values are all zero: bit for bit the same

@@ -78,6 +78,9 @@ final class BinaryOp implements ElementwiseOp {
     public void emit(ScalarCode c, DType out, DType[] in, Attrs attrs) { emitter.emit(c, out, in, attrs); }
 
     @Override
+    public int arity() { return 2; }
+
+    @Override
     public boolean broadcasts() { return true; }
 
     /** Arithmetic only: comparisons and logic on numbers are the language's own operators. */

@@ -23,6 +23,9 @@ final class CastOp implements ElementwiseOp {
     public void emit(ScalarCode c, DType out, DType[] in, Attrs attrs) { ScalarEmitters.CAST.emit(c, out, in, attrs); }
 
     @Override
+    public int arity() { return 1; }
+
+    @Override
     public boolean broadcasts() { return false; }
 
     @Override

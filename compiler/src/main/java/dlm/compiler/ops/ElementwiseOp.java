@@ -18,6 +18,9 @@ public interface ElementwiseOp extends Op {
      */
     void emit(ScalarCode c, DType out, DType[] in, Attrs attrs);
 
+    /** How many operands it takes. */
+    int arity();
+
     /** Whether operands broadcast to the output's shape (NumPy); otherwise they keep it. */
     boolean broadcasts();
 

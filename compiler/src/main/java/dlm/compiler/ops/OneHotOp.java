@@ -24,6 +24,9 @@ final class OneHotOp implements ElementwiseOp {
     public void emit(ScalarCode c, DType out, DType[] in, Attrs attrs) { ScalarEmitters.ONE_HOT.emit(c, out, in, attrs); }
 
     @Override
+    public int arity() { return 1; }
+
+    @Override
     public boolean broadcasts() { return false; }
 
     @Override

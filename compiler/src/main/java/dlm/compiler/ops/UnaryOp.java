@@ -70,6 +70,9 @@ final class UnaryOp implements ElementwiseOp {
     public void emit(ScalarCode c, DType out, DType[] in, Attrs attrs) { emitter.emit(c, out, in, attrs); }
 
     @Override
+    public int arity() { return 1; }
+
+    @Override
     public boolean broadcasts() { return false; }
 
     @Override

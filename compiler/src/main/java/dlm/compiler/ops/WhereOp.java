@@ -25,6 +25,9 @@ final class WhereOp implements ElementwiseOp {
     public void emit(ScalarCode c, DType out, DType[] in, Attrs attrs) { ScalarEmitters.SELECT.emit(c, out, in, attrs); }
 
     @Override
+    public int arity() { return 3; }
+
+    @Override
     public boolean broadcasts() { return true; }
 
     @Override

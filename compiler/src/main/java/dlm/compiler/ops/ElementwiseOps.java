@@ -101,6 +101,9 @@ final class ElementwiseOps {
                 unary((out, x, g, d) -> d.mul(g, d.mul(out, d.sub(d.scalarLike(1, x), out)))), inDouble(Scalar.class, "sigmoid")));
         OpRegistry.register(UnaryOp.floating("sin", Math::sin, unary((out, x, g, d) -> d.mul(g, d.cos(x))), inDouble(Math.class, "sin")));
         OpRegistry.register(UnaryOp.floating("cos", Math::cos, unary((out, x, g, d) -> d.neg(d.mul(g, d.sin(x)))), inDouble(Math.class, "cos")));
+        // log(1 + x), accurate for tiny x; its derivative 1/(1 + x)
+        OpRegistry.register(UnaryOp.floating("log1p", Math::log1p, unary((out, x, g, d) -> d.div(g, d.add(d.scalarLike(1, x), x))),
+                inDouble(Math.class, "log1p")));
         // erf'(x) = 2/√π·e^(−x²)
         OpRegistry.register(UnaryOp.floating("erf", Scalar::erf,
                 unary((out, x, g, d) -> d.mul(g, d.scale(d.exp(d.neg(d.square(x))), 2 / Math.sqrt(Math.PI)))), inDouble(Scalar.class, "erf")));

@@ -104,6 +104,9 @@ final class ElementwiseOps {
         // log(1 + x), accurate for tiny x; its derivative 1/(1 + x)
         OpRegistry.register(UnaryOp.floating("log1p", Math::log1p, unary((out, x, g, d) -> d.div(g, d.add(d.scalarLike(1, x), x))),
                 inDouble(Math.class, "log1p")));
+        // e^x − 1, accurate for tiny x; its derivative e^x (from x, not from out + 1, which loses
+        // the relative accuracy of e^x for very negative x)
+        OpRegistry.register(UnaryOp.floating("expm1", Math::expm1, unary((out, x, g, d) -> d.mul(g, d.exp(x))), inDouble(Math.class, "expm1")));
         // erf'(x) = 2/√π·e^(−x²)
         OpRegistry.register(UnaryOp.floating("erf", Scalar::erf,
                 unary((out, x, g, d) -> d.mul(g, d.scale(d.exp(d.neg(d.square(x))), 2 / Math.sqrt(Math.PI)))), inDouble(Scalar.class, "erf")));

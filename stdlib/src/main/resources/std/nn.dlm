@@ -47,3 +47,8 @@ fun meanAbsoluteError(yTrue: Tensor, yPred: Tensor): f32 = mean(abs(yPred - yTru
 
 /** The fraction of rows whose most probable class is the label (Keras's sparse accuracy). */
 fun accuracy(yTrue: Tensor, yPred: f32[n, k]): f32 = mean((argmax(yPred, axis = 1) == yTrue.toI32()).toF32())
+
+// ---- activations (Keras 3's formulas and defaults) ----------------------------------------------
+
+/** Keras's gelu with approximate = false: 0.5·x·(1 + erf(x/√2)). */
+fun gelu(x: Tensor): Tensor = 0.5 * x * (1 + erf(x / sqrt(2.0)))

@@ -52,3 +52,9 @@ fun accuracy(yTrue: Tensor, yPred: f32[n, k]): f32 = mean((argmax(yPred, axis = 
 
 /** Keras's gelu with approximate = false: 0.5·x·(1 + erf(x/√2)). */
 fun gelu(x: Tensor): Tensor = 0.5 * x * (1 + erf(x / sqrt(2.0)))
+
+/**
+ * Keras's leaky_relu: x where x ≥ 0, else negativeSlope·x (its gradient at 0 is 1, as in JAX's
+ * where(x >= 0, …)); NaN stays NaN.
+ */
+fun leakyRelu(x: Tensor, negativeSlope: Float = 0.2): Tensor = where(x >= 0, x, negativeSlope * x)

@@ -65,3 +65,9 @@ fun leakyRelu(x: Tensor, negativeSlope: Float = 0.2): Tensor = where(x >= 0, x, 
  * overflow would turn the unselected branch's zero cotangent into NaN; elu'(0) = alpha.
  */
 fun elu(x: Tensor, alpha: Float = 1.0): Tensor = where(x > 0, x, alpha * expm1(where(x > 0, 0, x)))
+
+/**
+ * Keras's softplus, log(1 + e^x), in the stable form log1p(e^−|x|) + max(x, 0): finite for every
+ * finite x. max rather than relu so that the gradient at 0 is σ(0) = 1/2 (max's tie rule).
+ */
+fun softplus(x: Tensor): Tensor = log1p(exp(-abs(x))) + maximum(x, 0)

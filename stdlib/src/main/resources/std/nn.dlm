@@ -71,3 +71,9 @@ fun elu(x: Tensor, alpha: Float = 1.0): Tensor = where(x > 0, x, alpha * expm1(w
  * finite x. max rather than relu so that the gradient at 0 is σ(0) = 1/2 (max's tie rule).
  */
 fun softplus(x: Tensor): Tensor = log1p(exp(-abs(x))) + maximum(x, 0)
+
+/** Keras's silu: x·σ(x). */
+fun silu(x: Tensor): Tensor = x * sigmoid(x)
+
+/** Keras's swish: the same function as silu. */
+fun swish(x: Tensor): Tensor = silu(x)

@@ -77,3 +77,6 @@ fun silu(x: Tensor): Tensor = x * sigmoid(x)
 
 /** Keras's swish: the same function as silu. */
 fun swish(x: Tensor): Tensor = silu(x)
+
+/** Keras 3's hard_sigmoid: relu6(x + 3)/6, i.e. 0 for x ≤ −3, 1 for x ≥ 3, x/6 + 1/2 between. */
+fun hardSigmoid(x: Tensor): Tensor = clip(x + 3, 0, 6) / 6

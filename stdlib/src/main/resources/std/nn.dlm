@@ -61,8 +61,8 @@ fun leakyRelu(x: Tensor, negativeSlope: Float = 0.2): Tensor = where(x >= 0, x, 
 
 /**
  * Keras's elu: x where x > 0, else alpha·(e^x − 1) (through expm1, accurate near 0). The negative
- * branch reads min-like where(x > 0, 0, x), so that a large positive x never reaches expm1, whose
- * overflow would turn the unselected branch's zero cotangent into NaN; elu'(0) = alpha.
+ * branch reads where(x > 0, 0, x), so that a large positive x never reaches expm1, whose overflow
+ * would turn the unselected branch's zero cotangent into NaN; elu'(0) = alpha.
  */
 fun elu(x: Tensor, alpha: Float = 1.0): Tensor = where(x > 0, x, alpha * expm1(where(x > 0, 0, x)))
 

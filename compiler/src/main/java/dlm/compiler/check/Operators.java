@@ -6,10 +6,10 @@ import dlm.compiler.diag.SourceSpan;
 import dlm.compiler.ir.Attrs;
 import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Node;
-import dlm.runtime.DType;
 import dlm.compiler.ops.Op;
 import dlm.compiler.ops.OpRegistry;
 import dlm.compiler.ops.Spelling;
+import dlm.runtime.DType;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * The meaning of DLM's operators. Numbers, Bools and dims are folded at compile time; anything
  * involving a tensor becomes the op of the same name in the registry, with numbers taking the
- * tensor's dtype (weak typing).
+ * tensor's dtype (weak typing). Which op a symbol means comes from the ops' spellings; the
+ * arithmetic on numbers is the language's own (Ints exact, division by zero an error), not an op's.
  */
 final class Operators {
     private Operators() {}

@@ -30,7 +30,8 @@ import java.util.TreeSet;
 /**
  * Prelude functions over tensors, each a thin front for a registry op: it turns DLM arguments
  * (negative axes, varargs dims, {@code -1} in reshape) into the op's normalized attributes.
- * Math functions applied to compile-time numbers are computed at compile time.
+ * Math functions applied to compile-time numbers are computed at compile time, by the op's own
+ * function ({@link ElementwiseOp#onNumbers}).
  */
 final class TensorBuiltins {
     private TensorBuiltins() {}

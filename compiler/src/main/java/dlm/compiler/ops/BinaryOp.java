@@ -15,7 +15,8 @@ import java.util.function.LongBinaryOperator;
  * it ({@link Kind#ARITHMETIC}) or is bool (comparisons, logic). Each entry gives the scalar
  * function twice: on doubles for floating dtypes (rounded once when stored) and on longs for
  * integer and bool dtypes, so that i64 and integer division stay exact. Arithmetic entries also
- * give their VJP; comparisons and logic produce bool, which carries no gradient.
+ * give their VJP; comparisons and logic produce bool, which carries no gradient. Every entry also
+ * gives its spelling and the code of one element ({@link ScalarEmitter}).
  */
 final class BinaryOp implements ElementwiseOp {
 

@@ -14,7 +14,8 @@ import java.util.function.LongUnaryOperator;
  * A unary element-wise op that keeps its operand's dtype and shape. Numeric ops give the scalar
  * function on doubles and on longs (so integers stay exact and wrap like Java casts); floating
  * ops (exp, log, …) only on doubles; logical ops only on longs (bool as 0/1). Numeric and floating
- * entries give their VJP (used on floating dtypes only: integers carry no gradient).
+ * entries give their VJP (used on floating dtypes only: integers carry no gradient). Every entry
+ * also gives its spelling and the code of one element ({@link ScalarEmitter}).
  */
 final class UnaryOp implements ElementwiseOp {
 

@@ -184,7 +184,7 @@ final class Planner {
                     kernel(in, k);
                     return;
                 }
-                if (n.op().kind() == OpKind.REDUCTION) {
+                if (n.op().kind() == OpKind.REDUCTION && Red.KINDS.contains(n.opName())) {
                     reduction(in);
                     return;
                 }

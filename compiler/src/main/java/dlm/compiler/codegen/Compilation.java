@@ -55,15 +55,8 @@ public final class Compilation {
     /** Elements held by intermediate arrays with reuse, and what they would take without it. */
     public long[] intermediateFootprint() { return plan.intermediateFootprint(); }
 
-    /** A fusion rule of the planner ({@code FusionRule}) and how many times it fired in this compilation. */
-    public record RuleFiring(String rule, String summary, int fired) {}
-
-    /** Every fusion rule, in the order the planner tries them, with its count (0 when it never applied). */
-    public List<RuleFiring> fusionRules() {
-        List<RuleFiring> out = new ArrayList<>();
-        for (var e : plan.fired.entrySet()) out.add(new RuleFiring(e.getKey().name(), e.getKey().summary(), e.getValue()));
-        return out;
-    }
+    /** Every fusion rule, in the order the planner tries them, with how many times it fired in this plan. */
+    public List<RuleFiring> fusionRules() { return RuleFiring.of(plan); }
 
     /** The step methods in run order, each with the labels of the nodes it computes. */
     public Map<String, List<String>> stepMethods() {

@@ -19,6 +19,8 @@ import java.util.function.LongBinaryOperator;
  * gives its spelling and the code of one element ({@link ScalarEmitter}).
  */
 final class BinaryOp implements ElementwiseOp {
+    @Override
+    public OpKind kind() { return OpKind.BROADCAST; }
 
     /** Which operand dtypes an op accepts and what dtype it produces. */
     enum Kind {

@@ -18,6 +18,9 @@ import java.util.List;
  */
 final class OneHotOp implements ElementwiseOp {
     @Override
+    public OpKind kind() { return OpKind.INJECTIVE; }
+
+    @Override
     public String name() { return "oneHot"; }
 
     @Override

@@ -16,6 +16,9 @@ import java.util.List;
  */
 final class WhereOp implements ElementwiseOp {
     @Override
+    public OpKind kind() { return OpKind.BROADCAST; }
+
+    @Override
     public String name() { return "where"; }
 
     @Override

@@ -32,6 +32,8 @@ public final class Elaborator {
     public final Graph graph;
     private final List<PrintAction> prints;
     private final Set<String> usedPaths = new HashSet<>();
+    private final Set<String> usedStreams = new HashSet<>();
+    private final Set<Integer> usedStreamNumbers = new HashSet<>();
     /** Spans of the calls being elaborated, innermost last. */
     /**
      * The exact (f64) values of the numeric list literals, by the constant node each was
@@ -251,6 +253,7 @@ public final class Elaborator {
             String hint = Suggest.closest(name, scope.visibleNames());
             throw new DlmException(span, "unknown name '" + name + "'" + (hint != null ? "; did you mean '" + hint + "'?" : ""));
         }
+        if (v instanceof RuntimeV r && r.name().equals(RuntimeInputs.TRAINING)) return new TensorV(RuntimeInputs.training(this, span));
         return v;
     }
 
@@ -446,6 +449,32 @@ public final class Elaborator {
 
     public Node constant(Tensor t, SourceSpan span) {
         return graph.addTyped(OpRegistry.get("constant"), List.of(), Attrs.of("value", t), new TensorType(t.dtype(), Shape.of(t.shape())), userSpan(span), null);
+    }
+
+    /**
+     * The graph's run-time leaf {@code name} (created on first use, one per graph): a scalar input
+     * every step is fed by the trainer rather than by the data, marked with attr {@code runtime} so
+     * that {@link Graph#inputs} (the model's own inputs) leaves it out. Without a feed (a plain
+     * {@code dlmc run}) it takes {@code dflt}. See {@link RuntimeInputs}.
+     */
+    public Node runtimeInput(String name, Tensor dflt, SourceSpan span) {
+        for (Node n : graph.nodes()) if (n.is("input") && name.equals(n.name())) return n;
+        TensorType t = new TensorType(dflt.dtype(), Shape.of(dflt.shape()));
+        return graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.of("default", dflt, "runtime", true), t, userSpan(span), name);
+    }
+
+    /**
+     * A random stream number unique in this graph, the {@link dlm.runtime.random.Philox#stream}
+     * hash of {@code base}, else of {@code base_1}, … (also skipping a name whose hash is taken,
+     * so two call sites never share a stream).
+     */
+    public int uniqueStream(String base) {
+        String p = base;
+        for (int i = 1; usedStreams.contains(p) || usedStreamNumbers.contains(dlm.runtime.random.Philox.stream(p)); i++) p = base + "_" + i;
+        usedStreams.add(p);
+        int s = dlm.runtime.random.Philox.stream(p);
+        usedStreamNumbers.add(s);
+        return s;
     }
 
     /** The value as a tensor node: numbers become constants of their default dtype. */

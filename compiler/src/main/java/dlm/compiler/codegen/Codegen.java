@@ -5,9 +5,13 @@ import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Graph;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
+import dlm.compiler.check.RuntimeInputs;
+import dlm.compiler.passes.BindInputs;
 import dlm.compiler.passes.PassPipeline;
 import dlm.compiler.passes.Rewriter;
 import dlm.compiler.train.TrainGraph;
+import dlm.runtime.DType;
+import dlm.runtime.Tensor;
 import dlm.runtime.exec.StepClasses;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -123,7 +127,9 @@ public final class Codegen {
             };
             if (keep) g.setOutput(name, e.getValue());
         }
-        return PassPipeline.standard().apply(g);
+        // The training flag is a constant of each step, so the branch not taken folds away.
+        Tensor training = Tensor.scalar(DType.BOOL, kind == StepKind.TRAIN ? 1 : 0);
+        return PassPipeline.standard().apply(BindInputs.apply(g, Map.of(RuntimeInputs.TRAINING, training)));
     }
 
     /** For a train step: {@code update:W} overwrites param W, {@code slot:W/m} the slot input {@code W/m}. */

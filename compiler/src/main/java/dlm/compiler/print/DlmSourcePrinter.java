@@ -55,7 +55,9 @@ public final class DlmSourcePrinter {
         StringBuilder sb = new StringBuilder();
         for (String h : header) sb.append("// ").append(h).append('\n');
         List<String> args = new ArrayList<>();
-        for (Node in : g.inputs()) {
+        // every input, the run-time leaves (training flag, random seed and step) included: the
+        // printed program has them as ordinary arguments with their defaults
+        for (Node in : g.nodesOf("input")) {
             String a = name(in) + ": " + in.type();
             if (in.attrs().has("default")) a += " = " + TensorSource.literal(in.attrs().getTensor("default"));
             args.add(a);

@@ -34,6 +34,7 @@ public final class CompiledTrainer implements Trainer {
     private final Tensor[] paramTensors;
     private final Map<String, List<Tensor>> slots = new LinkedHashMap<>();
     private final Tensor stepTensor = Tensor.zeros(DType.F32);
+    private final RuntimeFeeds runtime;
     private final Map<String, Tensor> bindings = new LinkedHashMap<>();
     private final double[] trainResult, evalResult;
     private final Inst[][] cache = new Inst[StepKind.values().length][];
@@ -61,6 +62,8 @@ public final class CompiledTrainer implements Trainer {
             for (int k = 0; k < tg.slotNames.size(); k++) bindings.put(p + "/" + tg.slotNames.get(k), s.get(k));
         }
         bindings.put(tg.step.name(), stepTensor);
+        runtime = new RuntimeFeeds(tg.graph);
+        runtime.bind(bindings);
         trainResult = new double[1 + tg.metrics.size()];
         evalResult = new double[1 + tg.metrics.size()];
         for (int k = 0; k < cache.length; k++) cache[k] = new Inst[0];
@@ -79,8 +82,12 @@ public final class CompiledTrainer implements Trainer {
     public long step() { return step; }
 
     @Override
+    public void randomSeed(long seed) { runtime.setSeed(seed); }
+
+    @Override
     public void restore(long step, Map<String, List<Tensor>> state) {
         this.step = step;
+        runtime.setStep(step);
         syncParams();
         for (var e : state.entrySet()) {
             List<Tensor> mine = slots.get(e.getKey());
@@ -100,6 +107,7 @@ public final class CompiledTrainer implements Trainer {
         feed(in, images, labels);
         step++;
         stepTensor.f32Storage()[0] = (float) step;
+        runtime.setStep(step);
         in.graph().run();
         return results(in, trainResult);
     }
@@ -135,6 +143,7 @@ public final class CompiledTrainer implements Trainer {
         if (kind == StepKind.TRAIN) {
             step++;
             stepTensor.f32Storage()[0] = (float) step;
+            runtime.setStep(step);
         }
         return in.graph();
     }

@@ -20,6 +20,7 @@ public final class InterpretedTrainer implements Trainer {
     private final ParamStore params;
     private final Map<String, List<Tensor>> slots = new LinkedHashMap<>();
     private final Interpreter interp;
+    private final RuntimeFeeds runtime;
     private long step;
 
     public InterpretedTrainer(TrainGraph tg, ParamStore params) {
@@ -27,6 +28,7 @@ public final class InterpretedTrainer implements Trainer {
         this.params = params;
         this.interp = new Interpreter(tg.graph, params);
         slots.putAll(tg.initialSlots(params));
+        runtime = new RuntimeFeeds(tg.graph);
     }
 
     @Override
@@ -42,8 +44,12 @@ public final class InterpretedTrainer implements Trainer {
     public long step() { return step; }
 
     @Override
+    public void randomSeed(long seed) { runtime.setSeed(seed); }
+
+    @Override
     public void restore(long step, Map<String, List<Tensor>> state) {
         this.step = step;
+        runtime.setStep(step);
         slots.putAll(state);
     }
 
@@ -58,6 +64,8 @@ public final class InterpretedTrainer implements Trainer {
         feeds.put(tg.images, images);
         feeds.put(tg.labels, labels);
         feeds.put(tg.step, Tensor.scalar(DType.F32, step));
+        runtime.setStep(step);
+        runtime.feed(feeds, true);
         List<Node> targets = new ArrayList<>();
         targets.add(tg.loss);
         targets.addAll(tg.metrics);
@@ -85,12 +93,16 @@ public final class InterpretedTrainer implements Trainer {
         List<Node> targets = new ArrayList<>();
         targets.add(tg.loss);
         targets.addAll(tg.metrics);
-        return results(interp.run(Map.of(tg.images, images, tg.labels, labels), targets));
+        Map<Node, Tensor> feeds = new HashMap<>(Map.of(tg.images, images, tg.labels, labels));
+        runtime.feed(feeds, false);
+        return results(interp.run(feeds, targets));
     }
 
     @Override
     public Tensor predict(Tensor images) {
-        return interp.run(Map.of(tg.images, images), List.of(tg.output)).get(tg.output);
+        Map<Node, Tensor> feeds = new HashMap<>(Map.of(tg.images, images));
+        runtime.feed(feeds, false);
+        return interp.run(feeds, List.of(tg.output)).get(tg.output);
     }
 
     private double[] results(Map<Node, Tensor> out) {

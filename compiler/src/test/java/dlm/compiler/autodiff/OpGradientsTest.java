@@ -65,7 +65,9 @@ class OpGradientsTest {
             Map.entry("and", "bool operands and result"), Map.entry("or", "bool operands and result"),
             Map.entry("not", "bool operand and result"),
             Map.entry("argmax", "integer (index) result"), Map.entry("argmin", "integer (index) result"),
-            Map.entry("oneHot", "its only input is integer labels"));
+            Map.entry("oneHot", "its only input is integer labels"),
+            Map.entry("randomUniform", "its inputs are the integer seed and step"),
+            Map.entry("randomNormal", "its inputs are the integer seed and step"));
 
     static List<Case> cases() {
         List<Case> cs = new ArrayList<>();
@@ -232,6 +234,9 @@ class OpGradientsTest {
         samples.add(g.add("argmax", List.of(x), Attrs.of("axis", 1), GradCheck.AT));
         samples.add(g.add("argmin", List.of(x), Attrs.EMPTY, GradCheck.AT));
         samples.add(g.add("oneHot", List.of(k), Attrs.of("depth", 4, "dtype", DType.F64), GradCheck.AT));
+        Node seed = GradCheck.input(g, "seed", TensorType.scalar(DType.I64)), step = GradCheck.input(g, "step", TensorType.scalar(DType.I64));
+        for (String r : List.of("randomUniform", "randomNormal"))
+            samples.add(g.add(r, List.of(seed, step), Attrs.of("shape", dlm.compiler.ir.Shape.of(2), "dtype", DType.F64, "stream", 1), GradCheck.AT));
         samples.add(g.addTyped(OpRegistry.get("param"), List.of(), Attrs.EMPTY, TensorType.of(DType.F64, 2), GradCheck.AT, "w"));
         Set<String> seen = new TreeSet<>();
         for (Node n : samples) {

@@ -230,6 +230,19 @@ class OpsCompiledTest {
                 for (int i = 0; i < edges.length; i++) x.setDouble(i, edges[i]);
                 simple(op, Attrs.EMPTY, false, x);
             }
+        // ---- run-time random tensors: (seed, step) scalars, odd sizes so a block is cut short ----
+        long[][] seedSteps = {{0, 0}, {7, 3}, {-1, 1L << 33}};
+        for (String op : List.of("randomUniform", "randomNormal"))
+            for (DType d : List.of(F32, F64))
+                for (long[] ss : seedSteps)
+                    for (int[] s : new int[][] {{}, {5}, {2, 3}, {3, 1, 3}})
+                        simple(op, Attrs.of("shape", dlm.compiler.ir.Shape.of(s), "dtype", d, "stream", 12345), false, i64(ss[0]), i64(ss[1]));
+    }
+
+    private static Tensor i64(long v) {
+        Tensor t = Tensor.zeros(I64);
+        t.setLong(0, v);
+        return t;
     }
 
     private static void round(Tensor t) {

@@ -16,6 +16,20 @@ fun dense(x: f32[n, i], units: Int, activation: (Tensor) -> Tensor = ::linear,
     return activation(x @ W + b)
 }
 
+// ---- regularization layers (active only in the train step: `training` is true there) ------------
+
+/**
+ * Keras's Dropout (inverted dropout): in the train step each entry of x is kept with probability
+ * 1 − rate and scaled by 1/(1 − rate), else zeroed, so its expected value is x; in eval and
+ * predict (training = false) x is returned as is. A fresh mask every step, from the run's --seed,
+ * the step and this call site's own stream; its gradient is the same mask times the scale.
+ */
+fun dropout(x: Tensor, rate: Float): Tensor {
+    require(rate >= 0 && rate < 1, "dropout needs a rate in [0, 1), got " + rate)
+    val keep = bernoulli(1 - rate, x.shape, dtype = bool)
+    return where(training, where(keep, x * (1 / (1 - rate)), 0), x)
+}
+
 /**
  * Crossentropy between integer labels and predicted probabilities, averaged over the batch.
  * As in Keras, when the probabilities come from a softmax the loss is computed from its

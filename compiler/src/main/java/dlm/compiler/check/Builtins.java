@@ -107,6 +107,14 @@ public final class Builtins {
 
     private static void register() {
         define("println", c -> { c.el().print(new PrintAction(List.copyOf(c.args().varargs()), true, c.span())); return new UnitV(); }, rest("values"));
+        // require(condition, message): a located error at the user's call when a compile-time
+        // condition fails (std's way to validate arguments: dropout's rate).
+        define("require", c -> {
+            if (!(c.arg("condition") instanceof BoolV b))
+                throw new DlmException(c.spanOf("condition"), "require needs a Bool known at compile time, got " + c.arg("condition").describe());
+            if (!b.value()) throw new DlmException(c.el().userSpan(c.span()), Show.value(c.arg("message")));
+            return new UnitV();
+        }, req("condition"), req("message"));
         define("print", c -> { c.el().print(new PrintAction(List.copyOf(c.args().varargs()), false, c.span())); return new UnitV(); }, rest("values"));
 
         // Initializers for params: the runtime's registry gives names, parameters and defaults.

@@ -30,6 +30,23 @@ fun dropout(x: Tensor, rate: Float): Tensor {
     return where(training, where(keep, x * (1 / (1 - rate)), 0), x)
 }
 
+// ---- normalization layers ---------------------------------------------------------------------------
+
+/**
+ * Keras's LayerNormalization over the last axis: each row (all axes but the last fixed) is
+ * normalized by its own mean and (biased) variance, (x − mean)/√(var + epsilon), then scaled by
+ * gamma and shifted by beta, params of the last axis's size that start at ones and zeros. The same
+ * in training and inference: no state.
+ */
+fun layerNormalization(x: Tensor, epsilon: Float = 0.001): Tensor {
+    val k = x.shape[-1]
+    param gamma: f32[k] = ones()
+    param beta: f32[k] = zeros()
+    val centered = x - mean(x, axis = -1, keepdims = true)
+    val variance = mean(square(centered), axis = -1, keepdims = true)
+    return centered / sqrt(variance + epsilon) * gamma + beta
+}
+
 /**
  * Crossentropy between integer labels and predicted probabilities, averaged over the batch.
  * As in Keras, when the probabilities come from a softmax the loss is computed from its

@@ -106,15 +106,12 @@ public final class Builtins {
     // ---- printing, initializers, train configurations ------------------------------------------
 
     private static void register() {
-        define("println", c -> { c.el().print(new PrintAction(List.copyOf(c.args().varargs()), true, c.span())); return new UnitV(); }, rest("values"));
-        // require(condition, message): a located error at the user's call when a compile-time
-        // condition fails (std's way to validate arguments: dropout's rate).
         define("require", c -> {
-            if (!(c.arg("condition") instanceof BoolV b))
-                throw new DlmException(c.spanOf("condition"), "require needs a Bool known at compile time, got " + c.arg("condition").describe());
-            if (!b.value()) throw new DlmException(c.el().userSpan(c.span()), Show.value(c.arg("message")));
+            // Kotlin's require: a compile-time check with the caller's message (std functions use it to refuse bad arguments)
+            if (!c.boolArg("condition")) throw new DlmException(c.span(), c.arg("message") instanceof StringV m ? m.value() : "requirement failed");
             return new UnitV();
-        }, req("condition"), req("message"));
+        }, req("condition"), opt("message"));
+        define("println", c -> { c.el().print(new PrintAction(List.copyOf(c.args().varargs()), true, c.span())); return new UnitV(); }, rest("values"));
         define("print", c -> { c.el().print(new PrintAction(List.copyOf(c.args().varargs()), false, c.span())); return new UnitV(); }, rest("values"));
 
         // Initializers for params: the runtime's registry gives names, parameters and defaults.

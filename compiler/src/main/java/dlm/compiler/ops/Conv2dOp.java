@@ -1,0 +1,112 @@
+package dlm.compiler.ops;
+
+import dlm.compiler.autodiff.GradBuilder;
+import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Dim;
+import dlm.compiler.ir.Node;
+import dlm.compiler.ir.Shape;
+import dlm.compiler.ir.TensorType;
+import dlm.runtime.Tensor;
+import dlm.runtime.kernels.ParallelLoops;
+import java.util.List;
+
+/**
+ * {@code conv2d(x, k)}: the 2-D convolution (cross-correlation, as in every deep-learning
+ * framework) of an NHWC input {@code x: [N, H, W, C]} with an HWIO kernel {@code k: [KH, KW, C, F]}
+ * (Keras's layouts), giving {@code [N, OH, OW, F]}:
+ * {@code y[n, oy, ox, f] = Σ_{ky, kx, c} x[n, oy·sh − top + ky·dh, ox·sw − left + kx·dw, c] · k[ky, kx, c, f]},
+ * where taps on padded cells contribute nothing. Attrs {@code strides}, {@code dilation} and
+ * {@code padding} as in {@link Window2d}. Floating dtypes; N may be symbolic, H, W, C and the
+ * kernel must be known.
+ *
+ * <p>VJP: {@code dx = conv2dBackpropInput(g, k)}, {@code dk = conv2dBackpropFilter(x, g)} — ops of
+ * their own, whose VJPs are again these three ops, so higher derivatives exist.
+ */
+final class Conv2dOp implements Op {
+
+    @Override
+    public String name() { return "conv2d"; }
+
+    @Override
+    public TensorType infer(List<TensorType> inputs, Attrs attrs) {
+        TypeRules.arity(name(), inputs, 2);
+        TensorType x = inputs.get(0), k = inputs.get(1);
+        Window2d g = geometry(name(), x, k, attrs);
+        return x.withShape(Shape.of(x.shape().dim(0), Dim.of(g.oh()), Dim.of(g.ow()), k.shape().dim(3)));
+    }
+
+    /**
+     * The checks every convolution op makes of an input-shaped value {@code x} (the input, or the
+     * input cotangent's shape) and the kernel {@code k}, and the geometry they give.
+     */
+    static Window2d geometry(String op, TensorType x, TensorType k, Attrs attrs) {
+        Window2d.rank4(op, "input", x, Window2d.NHWC);
+        Window2d.rank4(op, "kernel", k, Window2d.HWIO);
+        Window2d.sameDType(op, x, k);
+        int h = Window2d.known(op, "input", x, 1, "height"), w = Window2d.known(op, "input", x, 2, "width");
+        int c = Window2d.known(op, "input", x, 3, "channels");
+        int kh = Window2d.known(op, "kernel", k, 0, "height"), kw = Window2d.known(op, "kernel", k, 1, "width");
+        int kc = Window2d.known(op, "kernel", k, 2, "in channels");
+        Window2d.known(op, "kernel", k, 3, "filters");
+        if (kc != c)
+            throw new ShapeException(op + ": the input " + x + " has " + c + " channels but the kernel " + k + " expects " + kc);
+        return Window2d.of(op, "kernel", h, w, kh, kw, attrs, true, false);
+    }
+
+    @Override
+    public Tensor eval(List<Tensor> inputs, Attrs attrs) {
+        TensorType type = infer(TypeRules.typesOf(inputs), attrs);
+        Tensor x = inputs.get(0), k = inputs.get(1);
+        Window2d g = geometry(name(), TypeRules.typeOf(x), TypeRules.typeOf(k), attrs);
+        int n = x.dim(0), c = x.dim(3), f = k.dim(3), oh = g.oh(), ow = g.ow();
+        double[] xs = x.toDoubles(), ks = k.toDoubles();
+        double[] out = new double[n * oh * ow * f];
+        // Each image is independent, so images may run in parallel without changing any sum; within
+        // an output element the taps are added in the order ky, kx, c.
+        ParallelLoops.Range images = (from, to) -> {
+            for (int b = from; b < to; b++)
+                for (int oy = 0; oy < oh; oy++)
+                    for (int ox = 0; ox < ow; ox++) {
+                        int y = ((b * oh + oy) * ow + ox) * f;
+                        for (int ky = 0; ky < g.kh(); ky++) {
+                            int iy = g.row(oy, ky);
+                            if (iy < 0 || iy >= g.h()) continue;
+                            for (int kx = 0; kx < g.kw(); kx++) {
+                                int ix = g.col(ox, kx);
+                                if (ix < 0 || ix >= g.w()) continue;
+                                int xb = ((b * g.h() + iy) * g.w() + ix) * c, kb = (ky * g.kw() + kx) * c * f;
+                                for (int ci = 0; ci < c; ci++) {
+                                    double xv = xs[xb + ci];
+                                    for (int fo = 0; fo < f; fo++) out[y + fo] += xv * ks[kb + ci * f + fo];
+                                }
+                            }
+                        }
+                    }
+        };
+        if ((long) out.length * g.kh() * g.kw() * c > 1 << 16) ParallelLoops.split(n, images);
+        else images.run(0, n);
+        return fill(type, out);
+    }
+
+    /** A tensor of {@code type} holding {@code values}, each rounded once to the dtype. */
+    static Tensor fill(TensorType type, double[] values) {
+        Tensor t = Tensor.zeros(type.dtype(), type.shape().sizes());
+        for (int i = 0; i < values.length; i++) t.setDouble(i, values[i]);
+        return t;
+    }
+
+    @Override
+    public List<Node> vjp(Node node, Node g, GradBuilder d) {
+        Node x = node.input(0), k = node.input(1);
+        Attrs a = Window2d.convAttrs(node.attrs());
+        return d.perInput(
+                () -> d.op("conv2dBackpropInput", a.with("inputSize", inputSize(x)), g, k),
+                () -> d.op("conv2dBackpropFilter", a.with("kernelSize", kernelSize(k)), x, g));
+    }
+
+    /** The spatial sizes {H, W} of an NHWC value. */
+    static int[] inputSize(Node x) { return new int[] {x.type().shape().dim(1).size(), x.type().shape().dim(2).size()}; }
+
+    /** The spatial sizes {KH, KW} of an HWIO kernel. */
+    static int[] kernelSize(Node k) { return new int[] {k.type().shape().dim(0).size(), k.type().shape().dim(1).size()}; }
+}

@@ -724,6 +724,7 @@ final class Planner {
                 }
                 case KernelCall.IntArg c -> {}
                 case KernelCall.BoolArg c -> {}
+                case KernelCall.Absent a -> {}
             }
         }
     }

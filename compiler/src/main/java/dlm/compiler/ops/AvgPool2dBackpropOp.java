@@ -6,7 +6,9 @@ import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
+import dlm.runtime.DType;
 import dlm.runtime.Tensor;
+import dlm.runtime.exec.Pool;
 import java.util.List;
 
 /**
@@ -15,10 +17,20 @@ import java.util.List;
  * Attrs: avgPool2d's and {@code inputSize} = {H, W}. Linear, and the adjoint of avgPool2d, so
  * its VJP is {@code avgPool2d(G)}.
  */
-final class AvgPool2dBackpropOp implements Op {
+final class AvgPool2dBackpropOp implements KernelOp {
 
     @Override
     public String name() { return "avgPool2dBackprop"; }
+
+    @Override
+    public OpKind kind() { return OpKind.OPAQUE; }
+
+    /** The runtime kernel; its f32 form accumulates in float, so it matches eval to rounding, not bit for bit. */
+    @Override
+    public KernelCall kernel(Node node, List<int[]> in, int[] out) {
+        return Window2d.call(Pool.class, "avgPool2dBackprop", List.of(KernelCall.input(0), KernelCall.output()),
+                Window2d.poolGeometry(out, in.get(0), node.attrs()));
+    }
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {

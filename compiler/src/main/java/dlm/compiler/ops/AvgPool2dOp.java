@@ -4,7 +4,9 @@ import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.TensorType;
+import dlm.runtime.DType;
 import dlm.runtime.Tensor;
+import dlm.runtime.exec.Pool;
 import java.util.List;
 
 /**
@@ -15,10 +17,20 @@ import java.util.List;
  * <p>VJP: {@code dx = avgPool2dBackprop(g)}, which spreads each window's cotangent evenly over
  * its real cells.
  */
-final class AvgPool2dOp implements Op {
+final class AvgPool2dOp implements KernelOp {
 
     @Override
     public String name() { return "avgPool2d"; }
+
+    @Override
+    public OpKind kind() { return OpKind.OPAQUE; }
+
+    /** The runtime kernel; its f32 form accumulates in float, so it matches eval to rounding, not bit for bit. */
+    @Override
+    public KernelCall kernel(Node node, List<int[]> in, int[] out) {
+        return Window2d.call(Pool.class, "avgPool2d", List.of(KernelCall.input(0), KernelCall.output()),
+                Window2d.poolGeometry(in.get(0), out, node.attrs()));
+    }
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {

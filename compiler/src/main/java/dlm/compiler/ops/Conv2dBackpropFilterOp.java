@@ -6,7 +6,9 @@ import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
+import dlm.runtime.DType;
 import dlm.runtime.Tensor;
+import dlm.runtime.exec.Conv;
 import dlm.runtime.kernels.ParallelLoops;
 import java.util.List;
 
@@ -21,10 +23,21 @@ import java.util.List;
  * <p>Linear in both operands: {@code ⟨G, dk(x, dy)⟩ = ⟨dy, conv2d(x, G)⟩}, so its VJP is
  * {@code dx = conv2dBackpropInput(dy, G)} and {@code d dy = conv2d(x, G)}.
  */
-final class Conv2dBackpropFilterOp implements Op {
+final class Conv2dBackpropFilterOp implements KernelOp {
 
     @Override
     public String name() { return "conv2dBackpropFilter"; }
+
+    @Override
+    public OpKind kind() { return OpKind.OPAQUE; }
+
+    /** The runtime kernel; its f32 form accumulates in float, so it matches eval to rounding, not bit for bit. */
+    @Override
+    public KernelCall kernel(Node node, List<int[]> in, int[] out) {
+        // x [n, h, w, c], dy [n, oh, ow, f] → dk [kh, kw, c, f].
+        return Window2d.call(Conv.class, "conv2dBackpropFilter", List.of(KernelCall.input(0), KernelCall.input(1), KernelCall.output()),
+                Window2d.convGeometry(in.get(0), out[0], out[1], out[3], in.get(1), node.attrs()));
+    }
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {

@@ -6,7 +6,9 @@ import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
+import dlm.runtime.DType;
 import dlm.runtime.Tensor;
+import dlm.runtime.exec.Conv;
 import dlm.runtime.kernels.ParallelLoops;
 import java.util.List;
 
@@ -23,10 +25,24 @@ import java.util.List;
  * {@code ⟨G, dx(dy, k)⟩ = ⟨dy, conv2d(G, k)⟩}, so its VJP is {@code d dy = conv2d(G, k)} and
  * {@code dk = conv2dBackpropFilter(G, dy)}.
  */
-final class Conv2dBackpropInputOp implements Op {
+final class Conv2dBackpropInputOp implements KernelOp {
 
     @Override
     public String name() { return "conv2dBackpropInput"; }
+
+    @Override
+    public OpKind kind() { return OpKind.OPAQUE; }
+
+    /** The runtime kernel; its f32 form accumulates in float, so it matches eval to rounding, not bit for bit. */
+    @Override
+    public KernelCall kernel(Node node, List<int[]> in, int[] out) {
+        // dy [n, oh, ow, f], k [kh, kw, c, f] → dx [n, h, w, c]; f32 needs the rearranged kernel as scratch.
+        int[] dy = in.get(0), k = in.get(1);
+        DType d = node.type().dtype();
+        int work = d == DType.F32 ? Conv.conv2dBackpropInputWorkspace(out[0], out[1], out[2], out[3], k[0], k[1], k[3], dy[1], dy[2]) : 0;
+        return Window2d.call(Conv.class, "conv2dBackpropInput", List.of(KernelCall.input(0), KernelCall.input(1), KernelCall.output(),
+                KernelCall.scratch(d, work), KernelCall.constant(0)), Window2d.convGeometry(out, k[0], k[1], k[3], dy, node.attrs()));
+    }
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {

@@ -6,7 +6,9 @@ import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
+import dlm.runtime.DType;
 import dlm.runtime.Tensor;
+import dlm.runtime.exec.Conv;
 import dlm.runtime.kernels.ParallelLoops;
 import java.util.List;
 
@@ -22,10 +24,22 @@ import java.util.List;
  * <p>VJP: {@code dx = conv2dBackpropInput(g, k)}, {@code dk = conv2dBackpropFilter(x, g)} — ops of
  * their own, whose VJPs are again these three ops, so higher derivatives exist.
  */
-final class Conv2dOp implements Op {
+final class Conv2dOp implements KernelOp {
 
     @Override
     public String name() { return "conv2d"; }
+
+    @Override
+    public OpKind kind() { return OpKind.OPAQUE; }
+
+    /** The runtime kernel; its f32 form accumulates in float, so it matches eval to rounding, not bit for bit. */
+    @Override
+    public KernelCall kernel(Node node, List<int[]> in, int[] out) {
+        // No bias, no relu here.
+        DType d = node.type().dtype();
+        return Window2d.call(Conv.class, "conv2d", List.of(KernelCall.input(0), KernelCall.input(1), KernelCall.absent(d), KernelCall.constant(false),
+                KernelCall.output()), Window2d.convGeometry(in.get(0), in.get(1)[0], in.get(1)[1], in.get(1)[3], out, node.attrs()));
+    }
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {

@@ -1,8 +1,11 @@
 package dlm.compiler.ops;
 
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.TensorType;
+import dlm.runtime.DType;
 import dlm.runtime.Tensor;
+import dlm.runtime.exec.Pool;
 import java.util.List;
 
 /**
@@ -15,10 +18,20 @@ import java.util.List;
  * everywhere, and the one in dy — a gather of the cotangent at each window's winner — is not
  * an op, so max pooling has no second derivatives.
  */
-final class MaxPool2dBackpropOp implements Op {
+final class MaxPool2dBackpropOp implements KernelOp {
 
     @Override
     public String name() { return "maxPool2dBackprop"; }
+
+    @Override
+    public OpKind kind() { return OpKind.OPAQUE; }
+
+    /** The runtime kernel; its f32 form accumulates in float, so it matches eval to rounding, not bit for bit. */
+    @Override
+    public KernelCall kernel(Node node, List<int[]> in, int[] out) {
+        return Window2d.call(Pool.class, "maxPool2dBackprop", List.of(KernelCall.input(0), KernelCall.input(1), KernelCall.output()),
+                Window2d.poolGeometry(in.get(0), in.get(1), node.attrs()));
+    }
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {

@@ -6,7 +6,9 @@ import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
+import dlm.runtime.DType;
 import dlm.runtime.Tensor;
+import dlm.runtime.exec.Pool;
 import java.util.List;
 
 /**
@@ -20,10 +22,20 @@ import java.util.List;
  * — belongs to the FIRST maximal cell in row-major window order (by ky, then kx); the first NaN
  * when there is one. VJP: {@code dx = maxPool2dBackprop(x, g)}.
  */
-final class MaxPool2dOp implements Op {
+final class MaxPool2dOp implements KernelOp {
 
     @Override
     public String name() { return "maxPool2d"; }
+
+    @Override
+    public OpKind kind() { return OpKind.OPAQUE; }
+
+    /** The runtime kernel; its f32 form accumulates in float, so it matches eval to rounding, not bit for bit. */
+    @Override
+    public KernelCall kernel(Node node, List<int[]> in, int[] out) {
+        return Window2d.call(Pool.class, "maxPool2d", List.of(KernelCall.input(0), KernelCall.output()),
+                Window2d.poolGeometry(in.get(0), out, node.attrs()));
+    }
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {

@@ -3,6 +3,8 @@ package dlm.compiler.ops;
 import dlm.compiler.ir.Attrs;
 import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.TensorType;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The spatial geometry shared by the 2-D window ops (convolution and pooling) on NHWC tensors:
@@ -106,6 +108,32 @@ record Window2d(int h, int w, int kh, int kw, int sh, int sw, int dh, int dw, in
     static void sameBatch(String op, TensorType a, TensorType b) {
         if (!a.shape().dim(0).equals(b.shape().dim(0)))
             throw new ShapeException(op + ": the batch axes of " + a + " and " + b + " differ: " + a.shape().dim(0) + " vs " + b.shape().dim(0));
+    }
+
+    // ---- kernel calls ------------------------------------------------------------------------------
+
+    /**
+     * A kernel call of {@code dlm.runtime.exec.Conv} or {@code Pool}: the leading arguments, then the
+     * geometry their kernels take after them — n, h, w, c, then (conv) kh, kw, f, or (pool) ph, pw,
+     * then oh, ow, strides, (conv) dilations, and the top and left padding (bottom and right are
+     * implied by oh and ow).
+     */
+    static KernelCall call(Class<?> owner, String method, List<KernelCall.Arg> lead, int[] geometry) {
+        List<KernelCall.Arg> args = new ArrayList<>(lead);
+        for (int v : geometry) args.add(KernelCall.constant(v));
+        return new KernelCall(owner, method, args);
+    }
+
+    /** Conv's geometry arguments for an input x [n, h, w, c], kernel size and filters, output size. */
+    static int[] convGeometry(int[] x, int kh, int kw, int f, int[] y, Attrs a) {
+        int[] s = a.getInts("strides"), d = a.getInts("dilation"), p = a.getInts("padding");
+        return new int[] {x[0], x[1], x[2], x[3], kh, kw, f, y[1], y[2], s[0], s[1], d[0], d[1], p[0], p[2]};
+    }
+
+    /** Pool's geometry arguments for an input x [n, h, w, c] and an output y [n, oh, ow, c]. */
+    static int[] poolGeometry(int[] x, int[] y, Attrs a) {
+        int[] k = a.getInts("pool"), s = a.getInts("strides"), p = a.getInts("padding");
+        return new int[] {x[0], x[1], x[2], x[3], k[0], k[1], y[1], y[2], s[0], s[1], p[0], p[2]};
     }
 
     /** The only attrs of the forward convolution (the backprop ops carry one size more). */

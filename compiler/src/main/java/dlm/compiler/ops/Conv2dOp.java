@@ -21,8 +21,14 @@ import java.util.List;
  * {@code padding} as in {@link Window2d}. Floating dtypes; N may be symbolic, H, W, C and the
  * kernel must be known.
  *
+ * <p>The fused form {@code conv2d(x, k, b)} with attr {@code relu} (made only by
+ * {@link dlm.compiler.passes.ConvEpilogueFusion} before code generation) adds a bias
+ * {@code b: [F]} and, when {@code relu} is true, applies relu, all before the one rounding.
+ *
  * <p>VJP: {@code dx = conv2dBackpropInput(g, k)}, {@code dk = conv2dBackpropFilter(x, g)} — ops of
- * their own, whose VJPs are again these three ops, so higher derivatives exist.
+ * their own, whose VJPs are again these three ops, so higher derivatives exist. The fused form
+ * first masks g where the output is not positive (relu's rule, which reads the output), and gives
+ * b the sum of that over the batch and spatial axes.
  */
 final class Conv2dOp implements KernelOp {
 
@@ -35,17 +41,21 @@ final class Conv2dOp implements KernelOp {
     /** The runtime kernel; its f32 form accumulates in float, so it matches eval to rounding, not bit for bit. */
     @Override
     public KernelCall kernel(Node node, List<int[]> in, int[] out) {
-        // No bias, no relu here.
+        // The bias and relu of the fused form go to the kernel's GEMM epilogue.
         DType d = node.type().dtype();
-        return Window2d.call(Conv.class, "conv2d", List.of(KernelCall.input(0), KernelCall.input(1), KernelCall.absent(d), KernelCall.constant(false),
+        KernelCall.Arg bias = node.inputs().size() == 3 ? KernelCall.input(2) : KernelCall.absent(d);
+        return Window2d.call(Conv.class, "conv2d", List.of(KernelCall.input(0), KernelCall.input(1), bias, KernelCall.constant(node.attrs().getBool("relu", false)),
                 KernelCall.output()), Window2d.convGeometry(in.get(0), in.get(1)[0], in.get(1)[1], in.get(1)[3], out, node.attrs()));
     }
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {
-        TypeRules.arity(name(), inputs, 2);
+        if (inputs.size() != 2 && inputs.size() != 3)
+            throw new ShapeException("'" + name() + "' takes 2 inputs (and a bias), got " + inputs.size());
         TensorType x = inputs.get(0), k = inputs.get(1);
         Window2d g = geometry(name(), x, k, attrs);
+        if (inputs.size() == 3 && !inputs.get(2).equals(k.withShape(Shape.of(k.shape().dim(3)))))
+            throw new ShapeException(name() + ": the bias must be " + k.withShape(Shape.of(k.shape().dim(3))) + ", one per filter, got " + inputs.get(2));
         return x.withShape(Shape.of(x.shape().dim(0), Dim.of(g.oh()), Dim.of(g.ow()), k.shape().dim(3)));
     }
 
@@ -74,6 +84,8 @@ final class Conv2dOp implements KernelOp {
         Window2d g = geometry(name(), TypeRules.typeOf(x), TypeRules.typeOf(k), attrs);
         int n = x.dim(0), c = x.dim(3), f = k.dim(3), oh = g.oh(), ow = g.ow();
         double[] xs = x.toDoubles(), ks = k.toDoubles();
+        double[] bias = inputs.size() == 3 ? inputs.get(2).toDoubles() : null;
+        boolean relu = attrs.getBool("relu", false);
         double[] out = new double[n * oh * ow * f];
         // Each image is independent, so images may run in parallel without changing any sum; within
         // an output element the taps are added in the order ky, kx, c.
@@ -99,6 +111,10 @@ final class Conv2dOp implements KernelOp {
         };
         if ((long) out.length * g.kh() * g.kw() * c > 1 << 16) ParallelLoops.split(n, images);
         else images.run(0, n);
+        if (bias != null)
+            for (int i = 0; i < out.length; i++) out[i] += bias[i % f];
+        if (relu)
+            for (int i = 0; i < out.length; i++) out[i] = Math.max(out[i], 0); // NaN stays NaN
         return fill(type, out);
     }
 
@@ -113,9 +129,15 @@ final class Conv2dOp implements KernelOp {
     public List<Node> vjp(Node node, Node g, GradBuilder d) {
         Node x = node.input(0), k = node.input(1);
         Attrs a = Window2d.convAttrs(node.attrs());
+        Node gy = node.attrs().getBool("relu", false) ? d.maskWhere(d.greater(node, d.scalarLike(0, node)), g) : g;
+        if (node.inputs().size() == 3)
+            return d.perInput(
+                    () -> d.op("conv2dBackpropInput", a.with("inputSize", inputSize(x)), gy, k),
+                    () -> d.op("conv2dBackpropFilter", a.with("kernelSize", kernelSize(k)), x, gy),
+                    () -> d.sum(gy, new int[] {0, 1, 2}, false));
         return d.perInput(
-                () -> d.op("conv2dBackpropInput", a.with("inputSize", inputSize(x)), g, k),
-                () -> d.op("conv2dBackpropFilter", a.with("kernelSize", kernelSize(k)), x, g));
+                () -> d.op("conv2dBackpropInput", a.with("inputSize", inputSize(x)), gy, k),
+                () -> d.op("conv2dBackpropFilter", a.with("kernelSize", kernelSize(k)), x, gy));
     }
 
     /** The spatial sizes {H, W} of an NHWC value. */

@@ -218,6 +218,9 @@ class OpGradientsTest {
             cs.add(of("conv2dBackpropInput", a.with("inputSize", new int[] {v[0][1], v[0][2]}), in(dy), in(v[1])));
             cs.add(of("conv2dBackpropFilter", a.with("kernelSize", new int[] {v[1][0], v[1][1]}), in(v[0]), in(dy)));
         }
+        // The fused form (bias, relu) that ConvEpilogueFusion makes before code generation.
+        cs.add(of("conv2d", conv(one, one, new int[] {1, 1, 1, 1}).with("relu", true), in(1, 4, 4, 2), in(3, 3, 2, 3), in(3)));
+        cs.add(of("conv2d", conv(new int[] {2, 1}, one, none).with("relu", false), in(2, 5, 4, 1), in(2, 2, 1, 2), in(2)));
         GradCheck.Sampler distinct = r -> r.nextInt(1000) / 250.0 - 2 + r.nextDouble() * 1e-3;
         // {x shape, pool, strides, padding}
         int[][][] pools = {

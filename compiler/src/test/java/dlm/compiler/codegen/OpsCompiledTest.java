@@ -252,6 +252,12 @@ class OpsCompiledTest {
                 add("conv2dBackpropFilter", d + java.util.Arrays.deepToString(v), List.of(x, dy),
                         (g, xs) -> g.op("conv2dBackpropFilter", af, xs.get(0), xs.get(1)), true, d == F32 ? 1e-6 * Math.max(kFilter, 8) : 1e-13);
             }
+        // The fused form (bias and relu in the kernel's epilogue).
+        for (DType d : List.of(F32, F64)) {
+            Attrs a = Attrs.of("strides", new int[] {2, 1}, "dilation", one, "padding", new int[] {1, 1, 0, 2}, "relu", true);
+            add("conv2d", d + " fused bias relu", List.of(random(d, new int[] {2, 7, 6, 3}, r, -2, 2), random(d, new int[] {3, 3, 3, 5}, r, -2, 2),
+                    random(d, new int[] {5}, r, -2, 2)), (g, xs) -> g.op("conv2d", a, xs.toArray(Node[]::new)), true, d == F32 ? 1e-6 * 27 : 1e-13);
+        }
         // {x, pool, strides, padding}
         int[][][] pools = {
             {{1, 4, 4, 1}, {2, 2}, {2, 2}, none},

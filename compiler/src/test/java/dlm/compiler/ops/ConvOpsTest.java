@@ -80,6 +80,16 @@ class ConvOpsTest {
     }
 
     @Test
+    void theFusedFormAddsTheBiasThenAppliesRelu() {
+        // y = [37, 47, 67, 77] + b, b = -50: relu keeps 17 and 27.
+        Attrs a = conv(ONE, ONE, NONE).with("relu", true);
+        assertTensor(eval("conv2d", a, X3, K2, t(D, shape(1), -50)), D, shape(1, 2, 2, 1), 0, 0, 17, 27);
+        assertTensor(eval("conv2d", conv(ONE, ONE, NONE), X3, K2, t(D, shape(1), -50)), D, shape(1, 2, 2, 1), -13, -3, 17, 27);
+        assertEquals("conv2d: the bias must be f64[1], one per filter, got f64[2]",
+                error(() -> infer("conv2d", a, TensorType.of(D, 1, 3, 3, 1), TensorType.of(D, 2, 2, 1, 1), TensorType.of(D, 2))));
+    }
+
+    @Test
     void f32SumsInDoubleAndRoundsOnce() {
         // 1 + 2^-24 + 2^-24 is 1 + 2^-23 in double (a float), but 1 when summed in float.
         double tiny = Math.scalb(1.0, -24);

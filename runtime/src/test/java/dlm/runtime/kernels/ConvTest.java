@@ -138,7 +138,7 @@ class ConvTest {
         assertArrayEquals(new float[] {1.5f, 3.5f, 5.5f, 5.5f, 12.5f, 16.5f, 11.5f, 24.5f, 28.5f}, y);
         // dy = 1 everywhere: dx counts the windows each cell is in; dk sums the cells each tap reads
         float[] dy = {1, 1, 1, 1, 1, 1, 1, 1, 1}, dx = new float[9], dk = new float[4];
-        Conv.conv2dBackpropInput(dy, 0, k, 0, dx, 0, new float[4], 0, 1, 3, 3, 1, 2, 2, 1, 3, 3, 1, 1, 1, 1, 1, 1);
+        Conv.conv2dBackpropInput(dy, 0, k, 0, dx, 0, null, 0, 1, 3, 3, 1, 2, 2, 1, 3, 3, 1, 1, 1, 1, 1, 1);
         assertArrayEquals(new float[] {4, 4, 2, 4, 4, 2, 2, 2, 1}, dx);
         Conv.conv2dBackpropFilter(x, 0, dy, 0, dk, 0, 1, 3, 3, 1, 2, 2, 1, 3, 3, 1, 1, 1, 1, 1, 1);
         assertArrayEquals(new float[] {12, 21, 27, 45}, dk);
@@ -191,8 +191,9 @@ class ConvTest {
         var e = assertThrows(IndexOutOfBoundsException.class, () -> Conv.conv2d(a, 95, a, 0, null, 0, false, a, 0, 1, 3, 3, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 0, 0));
         assertTrue(e.getMessage().startsWith("x (1x3x3x1 at offset 95)"), e.getMessage());
         assertThrows(IndexOutOfBoundsException.class, () -> Conv.conv2d(a, 0, a, 0, new float[1], 0, false, a, 0, 1, 3, 3, 1, 2, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0));
-        assertThrows(IndexOutOfBoundsException.class, () -> Conv.conv2dBackpropInput(a, 0, a, 0, a, 0, new float[3], 0, 1, 3, 3, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 0, 0));
-        assertThrows(NullPointerException.class, () -> Conv.conv2dBackpropInput(a, 0, a, 0, a, 0, null, 0, 1, 3, 3, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 0, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> Conv.conv2dBackpropInput(new float[3], 0, a, 0, a, 0, null, 0, 1, 3, 3, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 0, 0));
+        assertThrows(NullPointerException.class, () -> Conv.conv2dBackpropInput(null, 0, a, 0, a, 0, null, 0, 1, 3, 3, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 0, 0));
+        assertThrows(NullPointerException.class, () -> Conv.conv2dBackpropFilter(a, 0, a, 0, null, 0, 1, 3, 3, 1, 2, 2, 1, 2, 2, 1, 1, 1, 1, 0, 0));
     }
 
     /** Empty tensors: nothing to do, or (no input channels) the output is the epilogue of 0. */

@@ -32,8 +32,9 @@ public final class Conv {
     }
 
     /**
-     * dx (n, h, w, c) = the gradient w.r.t. x of {@code sum(dy * conv2d(x, k))}; overwrites dx. Needs
-     * {@link #conv2dBackpropInputWorkspace} floats of {@code work} from {@code workOff}.
+     * dx (n, h, w, c) = the gradient w.r.t. x of {@code sum(dy * conv2d(x, k))}; overwrites dx.
+     * {@code work} holds {@link #conv2dBackpropInputWorkspace} floats from {@code workOff} (none at
+     * present: the kernel keeps its scratch per thread; {@code work} may then be null).
      */
     public static void conv2dBackpropInput(float[] dy, int dyOff, float[] k, int kOff, float[] dx, int dxOff,
                                            float[] work, int workOff, int n, int h, int w, int c, int kh, int kw, int f, int oh, int ow,
@@ -43,15 +44,15 @@ public final class Conv {
         tensor("kernel", k, len(k), kOff, kh, kw, c, f);
         tensor("workspace", work, len(work), workOff, 1, 1, 1, conv2dBackpropInputWorkspace(n, h, w, c, kh, kw, f, oh, ow));
         if (tensor("dx", dx, len(dx), dxOff, n, h, w, c) == 0) return;
-        Convolution.conv2dBackpropInput(dy, dyOff, k, kOff, dx, dxOff, work, workOff, n, h, w, c, kh, kw, f, oh, ow,
-                sh, sw, dh, dw, padTop, padLeft);
+        Convolution.conv2dBackpropInput(dy, dyOff, k, kOff, dx, dxOff, n, h, w, c, kh, kw, f, oh, ow, sh, sw, dh, dw, padTop, padLeft);
     }
 
-    /** Floats of workspace {@link #conv2dBackpropInput} (f32) needs: kh·kw·c·f (the kernel rearranged). */
+    /**
+     * Floats of workspace {@link #conv2dBackpropInput} needs: 0 (its chunk buffer is per thread, kept
+     * between calls). Part of the API so that a kernel that needs one can ask for it.
+     */
     public static int conv2dBackpropInputWorkspace(int n, int h, int w, int c, int kh, int kw, int f, int oh, int ow) {
-        long size = (long) kh * kw * c * f;
-        if (size > Integer.MAX_VALUE) throw new IllegalArgumentException("kernel of " + size + " elements");
-        return Convolution.backpropInputWorkspace(c, kh, kw, f);
+        return 0;
     }
 
     /** dk (kh, kw, c, f) = the gradient w.r.t. k of {@code sum(dy * conv2d(x, k))}; overwrites dk. */

@@ -3,10 +3,11 @@ package dlm.runtime.kernels;
 /**
  * Naive convolutions for tests, two kinds:
  * <ul>
- *   <li><b>exact</b>: each result element as the GEMM computes it — its terms in the product's k
- *   order (zeros for taps outside the input included), FMAs from zero in blocks of {@link Gemm#KC}
- *   (balanced as the GEMM balances them), the blocks added in order, then bias and ReLU — so the
- *   kernels must agree with it exactly (up to the sign of a zero);</li>
+ *   <li><b>exact</b>: each result element as the kernels compute it — a GEMM element's terms in
+ *   the product's k order (zeros for taps outside the input included), FMAs from zero in blocks
+ *   of {@link Gemm#KC} (balanced as the GEMM balances them), the blocks added in order, then bias
+ *   and ReLU; the input gradient's GEMM elements added in col2im's order — so the kernels must
+ *   agree with it exactly (up to the sign of a zero);</li>
  *   <li><b>double</b>: the definitions summed in double (the input gradient as the scatter of
  *   dy·k onto the cells each output read, i.e. the adjoint itself), with Σ|terms| for the
  *   rounding bound of a float sum of K terms.</li>
@@ -54,25 +55,27 @@ final class ConvReference {
         return y;
     }
 
+    /**
+     * dx as GEMM + col2im computes it: each (output position, tap, channel) term is Σ_j dy·k as one
+     * GEMM element, added into dx's cell in the order of output positions, then taps.
+     */
     static float[] backpropInputExact(ConvGeometry g, float[] dy, float[] k) {
-        int kk = g.kh() * g.kw() * g.f();
-        float[] av = new float[kk], bv = new float[kk], dx = new float[g.xSize()];
+        float[] av = new float[g.f()], bv = new float[g.f()], dx = new float[g.xSize()];
         for (int img = 0; img < g.n(); img++)
-            for (int iy = 0; iy < g.h(); iy++)
-                for (int ix = 0; ix < g.w(); ix++)
-                    for (int ch = 0; ch < g.c(); ch++) {
-                        int p = 0;
-                        for (int a = 0; a < g.kh(); a++)
-                            for (int b = 0; b < g.kw(); b++)
-                                for (int j = 0; j < g.f(); j++, p++) {
-                                    int ny = iy + g.padTop() - a * g.dh(), nx = ix + g.padLeft() - b * g.dw();
-                                    int oy = Math.floorDiv(ny, g.sh()), ox = Math.floorDiv(nx, g.sw());
-                                    boolean hit = ny % g.sh() == 0 && nx % g.sw() == 0 && oy >= 0 && oy < g.oh() && ox >= 0 && ox < g.ow();
-                                    av[p] = hit ? dy[((img * g.oh() + oy) * g.ow() + ox) * g.f() + j] : 0f;
-                                    bv[p] = k[((a * g.kw() + b) * g.c() + ch) * g.f() + j];
+            for (int oy = 0; oy < g.oh(); oy++)
+                for (int ox = 0; ox < g.ow(); ox++)
+                    for (int a = 0; a < g.kh(); a++)
+                        for (int b = 0; b < g.kw(); b++) {
+                            int iy = oy * g.sh() - g.padTop() + a * g.dh(), ix = ox * g.sw() - g.padLeft() + b * g.dw();
+                            if (iy < 0 || iy >= g.h() || ix < 0 || ix >= g.w()) continue;
+                            for (int ch = 0; ch < g.c(); ch++) {
+                                for (int j = 0; j < g.f(); j++) {
+                                    av[j] = dy[((img * g.oh() + oy) * g.ow() + ox) * g.f() + j];
+                                    bv[j] = k[((a * g.kw() + b) * g.c() + ch) * g.f() + j];
                                 }
-                        dx[((img * g.h() + iy) * g.w() + ix) * g.c() + ch] = gemmSum(av, bv, kk);
-                    }
+                                dx[((img * g.h() + iy) * g.w() + ix) * g.c() + ch] += gemmSum(av, bv, g.f());
+                            }
+                        }
         return dx;
     }
 

@@ -74,3 +74,36 @@ fun meanAbsoluteError(yTrue: Tensor, yPred: Tensor): f32 = mean(abs(yPred - yTru
 
 /** The fraction of rows whose most probable class is the label (Keras's sparse accuracy). */
 fun accuracy(yTrue: Tensor, yPred: f32[n, k]): f32 = mean((argmax(yPred, axis = 1) == yTrue.toI32()).toF32())
+
+// ---- activations (Keras 3's formulas and defaults) ----------------------------------------------
+
+/** Keras's gelu with approximate = false: 0.5·x·(1 + erf(x/√2)). */
+fun gelu(x: Tensor): Tensor = 0.5 * x * (1 + erf(x / sqrt(2.0)))
+
+/**
+ * Keras's leaky_relu: x where x ≥ 0, else negativeSlope·x (its gradient at 0 is 1, as in JAX's
+ * where(x >= 0, …)); NaN stays NaN.
+ */
+fun leakyRelu(x: Tensor, negativeSlope: Float = 0.2): Tensor = where(x >= 0, x, negativeSlope * x)
+
+/**
+ * Keras's elu: x where x > 0, else alpha·(e^x − 1) (through expm1, accurate near 0). The negative
+ * branch reads where(x > 0, 0, x), so that a large positive x never reaches expm1, whose overflow
+ * would turn the unselected branch's zero cotangent into NaN; elu'(0) = alpha.
+ */
+fun elu(x: Tensor, alpha: Float = 1.0): Tensor = where(x > 0, x, alpha * expm1(where(x > 0, 0, x)))
+
+/**
+ * Keras's softplus, log(1 + e^x), in the stable form log1p(e^−|x|) + max(x, 0): finite for every
+ * finite x. max rather than relu so that the gradient at 0 is σ(0) = 1/2 (max's tie rule).
+ */
+fun softplus(x: Tensor): Tensor = log1p(exp(-abs(x))) + maximum(x, 0)
+
+/** Keras's silu: x·σ(x). */
+fun silu(x: Tensor): Tensor = x * sigmoid(x)
+
+/** Keras's swish: the same function as silu. */
+fun swish(x: Tensor): Tensor = silu(x)
+
+/** Keras 3's hard_sigmoid: relu6(x + 3)/6, i.e. 0 for x ≤ −3, 1 for x ≥ 3, x/6 + 1/2 between. */
+fun hardSigmoid(x: Tensor): Tensor = clip(x + 3, 0, 6) / 6

@@ -84,6 +84,9 @@ class OpGradientsTest {
         unary.put("sigmoid", uniform(-4, 4));
         unary.put("sin", ANY);
         unary.put("cos", ANY);
+        unary.put("erf", ANY);
+        unary.put("log1p", uniform(-0.5, 2));
+        unary.put("expm1", ANY);
         for (var e : unary.entrySet()) for (int[] s : UNARY_SHAPES) cs.add(of(e.getKey(), in(e.getValue(), s)));
 
         // Element-wise binary, with broadcasting.
@@ -307,6 +310,8 @@ class OpGradientsTest {
         List<Case> cs = new ArrayList<>();
         for (String u : List.of("exp", "tanh", "sigmoid", "sin", "cos", "square")) cs.add(of(u, in(2, 3)));
         for (String u : List.of("log", "sqrt")) cs.add(of(u, in(POSITIVE, 2, 3)));
+        for (String u : List.of("erf", "expm1")) cs.add(of(u, in(2, 3)));
+        cs.add(of("log1p", in(uniform(-0.5, 2), 2, 3)));
         cs.add(of("mul", in(2, 3), in(3)));
         cs.add(of("div", in(2, 3), in(AWAY_FROM_ZERO, 3)));
         cs.add(of("pow", in(POSITIVE, 2, 3), in(3)));

@@ -213,6 +213,23 @@ class OpsCompiledTest {
                 for (int i = 0; i < 6; i++) l2.setLong(i, r.nextInt(5));
                 simple("sparseSoftmaxCrossEntropy", Attrs.EMPTY, true, random(d, new int[] {2, 3, 5}, r), l2);
             }
+        // ---- later element-wise ops (their own random source, so the cases above keep their data) ----
+        Random later = new Random(43);
+        for (DType d : List.of(F32, F64, F16))
+            for (int[] s : UNARY_SHAPES) {
+                simple("erf", Attrs.EMPTY, d != F16, random(d, s, later, -4, 4));
+                simple("expm1", Attrs.EMPTY, d != F16, random(d, s, later, -4, 4));
+                simple("log1p", Attrs.EMPTY, d != F16, random(d, s, later, -0.9, 5));
+            }
+        // erf's tails, zeros, infinities and NaN; log1p below -1 and at it; expm1 overflowing
+        double[] edges = {-7, -6, -5.9, -1e-300, -0.0, 0.0, 1e-300, 0.5, 5.9, 6, 7, -1, -1.5,
+            Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, 800, -800};
+        for (DType d : List.of(F32, F64))
+            for (String op : List.of("erf", "expm1", "log1p")) {
+                Tensor x = Tensor.zeros(d, edges.length);
+                for (int i = 0; i < edges.length; i++) x.setDouble(i, edges[i]);
+                simple(op, Attrs.EMPTY, false, x);
+            }
         convCases(r);
     }
 

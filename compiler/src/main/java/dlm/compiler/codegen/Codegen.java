@@ -124,7 +124,8 @@ public final class Codegen {
             };
             if (keep) g.setOutput(name, e.getValue());
         }
-        return PassPipeline.standard().apply(g);
+        // the steps are only ever compiled, so the convolutions' epilogues are fused here too
+        return new ConvEpilogueFusion().apply(PassPipeline.standard().apply(g));
     }
 
     /** For a train step: {@code update:W} overwrites param W, {@code slot:W/m} the slot input {@code W/m}. */

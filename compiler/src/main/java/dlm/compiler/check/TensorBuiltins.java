@@ -264,6 +264,8 @@ final class TensorBuiltins {
             Node x = c.tensor("value");
             return c.given("dtype") ? cast(c, x, c.dtypeArg("dtype")) : new TensorV(x);
         }, req("value"), opt("dtype"));
+
+        ConvBuiltins.register();
     }
 
     // ---- helpers -------------------------------------------------------------------------------
@@ -354,7 +356,7 @@ final class TensorBuiltins {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private static List<Value> constInts(Node n) {
+    static List<Value> constInts(Node n) {
         Tensor t = n.attrs().getTensor("value");
         List<Value> l = new ArrayList<>();
         if (t.dtype().isInteger()) for (int i = 0; i < t.size(); i++) l.add(integer(t.getLong(i)));

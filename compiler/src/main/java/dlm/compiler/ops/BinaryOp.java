@@ -83,8 +83,6 @@ final class BinaryOp implements ElementwiseOp {
     @Override
     public int arity() { return 2; }
 
-    @Override
-    public boolean broadcasts() { return true; }
 
     /** Arithmetic only: comparisons and logic on numbers are the language's own operators. */
     @Override

@@ -28,8 +28,6 @@ final class CastOp implements ElementwiseOp {
     @Override
     public int arity() { return 1; }
 
-    @Override
-    public boolean broadcasts() { return false; }
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {

@@ -29,8 +29,6 @@ final class OneHotOp implements ElementwiseOp {
     @Override
     public int arity() { return 1; }
 
-    @Override
-    public boolean broadcasts() { return false; }
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {

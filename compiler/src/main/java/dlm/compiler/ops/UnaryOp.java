@@ -75,8 +75,6 @@ final class UnaryOp implements ElementwiseOp {
     @Override
     public int arity() { return 1; }
 
-    @Override
-    public boolean broadcasts() { return false; }
 
     @Override
     public boolean appliesToNumbers() { return kind != Kind.LOGIC; }

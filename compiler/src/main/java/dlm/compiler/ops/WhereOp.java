@@ -30,8 +30,6 @@ final class WhereOp implements ElementwiseOp {
     @Override
     public int arity() { return 3; }
 
-    @Override
-    public boolean broadcasts() { return true; }
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {

@@ -33,6 +33,31 @@ fun dropout(x: Tensor, rate: Float): Tensor {
 // ---- normalization layers ---------------------------------------------------------------------------
 
 /**
+ * Keras's BatchNormalization over all axes but the last. In the train step, x is normalized by
+ * the batch's mean and (biased) variance per channel (last axis), and the moving statistics —
+ * states, not trained — move towards them: moving = moving·momentum + batch·(1 − momentum). In
+ * eval and predict the moving statistics are used instead. gamma (ones) scales and beta (zeros)
+ * shifts the result: (x − mean)/√(variance + epsilon)·gamma + beta.
+ */
+fun batchNormalization(x: Tensor, momentum: Float = 0.99, epsilon: Float = 0.001): Tensor {
+    require(momentum >= 0 && momentum <= 1, "batchNormalization needs a momentum in [0, 1], got " + momentum)
+    require(epsilon >= 0, "batchNormalization needs an epsilon >= 0, got " + epsilon)
+    val k = x.shape[-1]
+    param gamma: f32[k] = ones()
+    param beta: f32[k] = zeros()
+    state movingMean: f32[k] = zeros()
+    state movingVariance: f32[k] = ones()
+    val rows = x.reshape(-1, k)
+    val batchMean = mean(rows, axis = 0)
+    val batchVariance = mean(square(rows - batchMean), axis = 0)
+    assign(movingMean, movingMean * momentum + batchMean * (1 - momentum))
+    assign(movingVariance, movingVariance * momentum + batchVariance * (1 - momentum))
+    val m = where(training, batchMean, movingMean)
+    val v = where(training, batchVariance, movingVariance)
+    return (x - m) / sqrt(v + epsilon) * gamma + beta
+}
+
+/**
  * Keras's LayerNormalization over the last axis: each row (all axes but the last fixed) is
  * normalized by its own mean and (biased) variance, (x − mean)/√(var + epsilon), then scaled by
  * gamma and shifted by beta, params of the last axis's size that start at ones and zeros. The same

@@ -34,6 +34,8 @@ public final class Elaborator {
     private final Set<String> usedPaths = new HashSet<>();
     private final Set<String> usedStreams = new HashSet<>();
     private final Set<Integer> usedStreamNumbers = new HashSet<>();
+    /** Each state's value after a train step, by state name ({@code assign}), in assignment order. */
+    private final Map<String, Node> stateUpdates = new java.util.LinkedHashMap<>();
     /** Spans of the calls being elaborated, innermost last. */
     /**
      * The exact (f64) values of the numeric list literals, by the constant node each was
@@ -131,17 +133,18 @@ public final class Elaborator {
     }
 
     private void declareParam(Ast.ParamStmt p, Scope scope, Frame frame) {
+        String what = p.trainable() ? "param" : "state";
         if (frame.kind.equals("script") || frame.kind.equals("lambda"))
-            throw new DlmException(p.span(), "param is only allowed inside a fun or model");
+            throw new DlmException(p.span(), what + " is only allowed inside a fun or model");
         if (scope.definesLocally(p.name()))
             throw new DlmException(p.nameSpan(), "duplicate definition of '" + p.name() + "'");
         if (!(p.type() instanceof Ast.TensorTypeRef tt))
-            throw new DlmException(p.type().span(), "a param needs a tensor type such as f32[784, 512]");
+            throw new DlmException(p.type().span(), "a " + what + " needs a tensor type such as f32[784, 512]");
         TensorType type = Types.resolveStatic(this, tt, scope);
         if (!type.shape().isKnown())
-            throw new DlmException(tt.span(), "a param's shape must be known when the program is compiled, got " + type);
+            throw new DlmException(tt.span(), "a " + what + "'s shape must be known when the program is compiled, got " + type);
         if (!type.dtype().isFloating())
-            throw new DlmException(tt.span(), "a param must have a floating-point dtype, got " + type.dtype());
+            throw new DlmException(tt.span(), "a " + what + " must have a floating-point dtype, got " + type.dtype());
         InitV init;
         if (p.init() == null) init = new InitV("zeros", Map.of());
         else {
@@ -150,11 +153,11 @@ public final class Elaborator {
                 case InitV i -> i;
                 case NumberV n -> new InitV("constant", Map.of("value", n.value()));
                 default -> throw new DlmException(p.init().span(),
-                        "a param's initializer must be a number or an initializer such as uniform(-0.05, 0.05), got " + v.describe());
+                        "a " + what + "'s initializer must be a number or an initializer such as uniform(-0.05, 0.05), got " + v.describe());
             };
         }
         String name = uniqueParamName(frame.qualify(p.name()));
-        Node n = graph.addTyped(OpRegistry.get("param"), List.of(), Attrs.of("init", init), type, userSpan(p.span()), name);
+        Node n = graph.addTyped(OpRegistry.get("param"), List.of(), p.trainable() ? Attrs.of("init", init) : Attrs.of("init", init, "trainable", false), type, userSpan(p.span()), name);
         scope.define(p.name(), new TensorV(n));
     }
 
@@ -476,6 +479,15 @@ public final class Elaborator {
         usedStreamNumbers.add(s);
         return s;
     }
+
+    /** Records {@code value} as what state {@code s} becomes after a train step ({@link StateBuiltins}). */
+    void assign(Node s, Node value, SourceSpan span) {
+        if (stateUpdates.containsKey(s.name())) throw new DlmException(span, "state " + s.name() + " is assigned twice");
+        stateUpdates.put(s.name(), value);
+    }
+
+    /** The states' new values recorded by {@code assign}, by state name. */
+    public Map<String, Node> stateUpdates() { return java.util.Collections.unmodifiableMap(stateUpdates); }
 
     /** The value as a tensor node: numbers become constants of their default dtype. */
     public Node tensor(Value v, SourceSpan span) {

@@ -142,6 +142,7 @@ public final class Codegen {
             m.put("update:" + p.name(), p.name());
             for (String s : tg.slotNames) m.put("slot:" + p.name() + "/" + s, p.name() + "/" + s);
         }
+        for (String s : tg.stateUpdates.keySet()) m.put("update:" + s, s);
         return m;
     }
 

@@ -49,7 +49,8 @@ public final class CompiledTrainer implements Trainer {
         this.tg = tg;
         this.params = params;
         this.options = options;
-        paramNames = tg.params.stream().map(Node::name).toArray(String[]::new);
+        // the states are bound (and synced) like params; only params have optimizer slots
+        paramNames = tg.weights().stream().map(Node::name).toArray(String[]::new);
         paramTensors = new Tensor[paramNames.length];
         // the slots' initial values, computed exactly as the interpreter computes them
         Map<String, List<Tensor>> initial = tg.initialSlots(params);
@@ -57,6 +58,7 @@ public final class CompiledTrainer implements Trainer {
             String p = paramNames[i];
             paramTensors[i] = params.get(p);
             bindings.put(p, paramTensors[i]);
+            if (!initial.containsKey(p)) continue;
             List<Tensor> s = new ArrayList<>(initial.get(p));
             slots.put(p, s);
             for (int k = 0; k < tg.slotNames.size(); k++) bindings.put(p + "/" + tg.slotNames.get(k), s.get(k));

@@ -76,6 +76,7 @@ public final class InterpretedTrainer implements Trainer {
             targets.add(tg.newParams.get(p.name()));
             targets.addAll(tg.newSlots.get(p.name()));
         }
+        targets.addAll(tg.stateUpdates.values());
         Map<Node, Tensor> out = interp.run(feeds, targets);
         double[] r = results(out);
         for (Node p : tg.params) {
@@ -84,6 +85,7 @@ public final class InterpretedTrainer implements Trainer {
             for (Node n : tg.newSlots.get(p.name())) s.add(out.get(n));
             slots.put(p.name(), s);
         }
+        tg.stateUpdates.forEach((name, n) -> params.set(name, out.get(n)));
         return r;
     }
 

@@ -20,7 +20,7 @@ import java.util.List;
  * Run-time random tensors, drawn anew at every train step: {@code randomUniform(shape…, min, max)},
  * {@code randomNormal(shape…, mean, stddev)} and {@code bernoulli(p, shape…)}, with symbolic dims
  * such as {@code batch}. Each call site is its own stream, named after the frame it is elaborated
- * in ({@code h.randomUniform} inside {@code val h = dropout(…)}); values depend only on the seed,
+ * in ({@code h.bernoulli} inside {@code val h = dropout(…)}); values depend only on the seed,
  * the stream, the step and the element's index ({@link Philox}). Keras's formulas:
  * {@code min + (max − min)·u} and {@code mean + stddev·z}; bernoulli is 1 where {@code u < p}.
  */

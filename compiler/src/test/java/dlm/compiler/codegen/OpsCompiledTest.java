@@ -295,6 +295,8 @@ class OpsCompiledTest {
                 String name = d + java.util.Arrays.deepToString(v);
                 add("maxPool2d", name, List.of(x), (g, xs) -> g.op("maxPool2d", a, xs.get(0)), true, tol);
                 add("maxPool2dBackprop", name, List.of(x, dy), (g, xs) -> g.op("maxPool2dBackprop", a, xs.get(0), xs.get(1)), false, tol);
+                Attrs am = a.with("relu", true); // relu's mask fused: windows won by a value not above 0 send nothing
+                add("maxPool2dBackprop", name + " relu", List.of(x, dy), (g, xs) -> g.op("maxPool2dBackprop", am, xs.get(0), xs.get(1)), false, tol);
                 add("avgPool2d", name, List.of(random(d, v[0], r, -2, 2)), (g, xs) -> g.op("avgPool2d", a, xs.get(0)), true, tol);
                 Attrs ab = a.with("inputSize", new int[] {v[0][1], v[0][2]});
                 add("avgPool2dBackprop", name, List.of(dy), (g, xs) -> g.op("avgPool2dBackprop", ab, xs.get(0)), true, tol);

@@ -12,9 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code x[4]}, {@code x[10:100]}, {@code x[:, 7:-7, 7:-7]}, {@code x[::2]}: NumPy basic indexing
- * with static bounds. Negative positions count from the end. Unlike NumPy, a bound outside the
- * axis is an error rather than silently clamped: it is almost always a bug in a model.
+ * {@code x[4]}, {@code x[10:100]}, {@code x[:, 7:-7, 7:-7]}, {@code x[::2]}, {@code x[::-1]}: NumPy
+ * basic indexing with static bounds. Negative positions count from the end. A negative step walks
+ * down from {@code start} (default: the last element) to just above {@code stop} (default: through
+ * the first element), as in Python. Unlike NumPy, a bound outside {@code -size..size} is an error
+ * rather than silently clamped: it is almost always a bug in a model (a bound of {@code size}
+ * with a negative step is Python's clamp to the last element).
  * Lowered to one {@code slice} op followed by a {@code squeeze} of the integer-indexed axes.
  */
 final class Indexing {
@@ -54,10 +57,20 @@ final class Indexing {
                 }
                 case Ast.IndexSlice s -> {
                     long step = s.step() == null ? 1 : Elaborator.intValue(el.eval(s.step(), scope, frame), s.step().span(), "a slice step");
-                    if (step < 1) throw new DlmException(s.step().span(), "a slice step must be 1 or more, got " + step);
-                    int lo = bound(el, s.start(), 0, size, a, x, scope, frame);
-                    int hi = bound(el, s.stop(), size, size, a, x, scope, frame);
-                    axes.add(a); starts.add(lo); stops.add(Math.max(lo, hi)); steps.add((int) step);
+                    if (step == 0) throw new DlmException(s.step().span(), "a slice step must not be 0");
+                    if (step < -Integer.MAX_VALUE || step > Integer.MAX_VALUE)
+                        throw new DlmException(s.step().span(), "slice step " + step + " is too large");
+                    if (step > 0) {
+                        int lo = bound(el, s.start(), 0, size, a, x, scope, frame);
+                        int hi = bound(el, s.stop(), size, size, a, x, scope, frame);
+                        axes.add(a); starts.add(lo); stops.add(Math.max(lo, hi)); steps.add((int) step);
+                    } else {
+                        // Python's defaults for a negative step: from the last element through the
+                        // first (stop -1 = "before index 0"); a bound equal to the size means the last.
+                        int hi = s.start() == null ? size - 1 : Math.min(bound(el, s.start(), 0, size, a, x, scope, frame), size - 1);
+                        int lo = s.stop() == null ? -1 : Math.min(bound(el, s.stop(), 0, size, a, x, scope, frame), size - 1);
+                        axes.add(a); starts.add(hi); stops.add(Math.min(lo, hi)); steps.add((int) step);
+                    }
                 }
             }
         }

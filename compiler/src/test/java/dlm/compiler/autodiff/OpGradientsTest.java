@@ -160,6 +160,10 @@ class OpGradientsTest {
         cs.add(of("slice", slice(new int[] {2}, new int[] {0}, new int[] {3}, new int[] {2}), in(2, 1, 3)));
         cs.add(of("slice", slice(new int[] {1}, new int[] {2}, new int[] {2}, new int[] {1}), in(2, 3)));
         cs.add(of("slice", slice(new int[] {0, 3}, new int[] {1, 0}, new int[] {2, 2}, new int[] {1, 1}), in(2, 3, 2, 2)));
+        cs.add(of("slice", slice(new int[] {0}, new int[] {4}, new int[] {-1}, new int[] {-1}), in(5)));
+        cs.add(of("slice", slice(new int[] {0, 1}, new int[] {5, 0}, new int[] {0, 4}, new int[] {-2, 3}), in(6, 4)));
+        cs.add(of("slice", slice(new int[] {1, 2}, new int[] {2, 2}, new int[] {-1, 0}, new int[] {-1, -3}), in(2, 3, 3)));
+        cs.add(of("slice", slice(new int[] {0}, new int[] {1}, new int[] {1}, new int[] {-1}), in(3)));
         cs.add(of("concat", Attrs.of("axis", 1), in(2, 3), in(2, 1)));
         cs.add(of("concat", Attrs.of("axis", 0), in(1, 2), in(3, 2), in(2, 2)));
         cs.add(of("concat", Attrs.of("axis", 2), in(2, 1, 2), in(2, 1, 3)));

@@ -176,6 +176,8 @@ class OpsCompiledTest {
             simple("broadcastTo", Attrs.of("shape", Shape.of(2, 3, 4)), gd, random(d, new int[] {3, 1}, r));
             simple("slice", Attrs.of("axes", new int[] {1, 2}, "starts", new int[] {1, 0}, "stops", new int[] {3, 4}, "steps", new int[] {1, 2}), gd, x);
             simple("slice", Attrs.of("axes", new int[] {0}, "starts", new int[] {1}, "stops", new int[] {1}, "steps", new int[] {1}), false, x);
+            simple("slice", Attrs.of("axes", new int[] {0, 2}, "starts", new int[] {1, 3}, "stops", new int[] {-1, 0}, "steps", new int[] {-1, -2}), gd, x);
+            simple("slice", Attrs.of("axes", new int[] {1}, "starts", new int[] {2}, "stops", new int[] {-1}, "steps", new int[] {-1}), gd, x);
             simple("pad", Attrs.of("axes", new int[] {0, 2}, "lows", new int[] {1, 0}, "highs", new int[] {0, 2}, "interiors", new int[] {0, 1}), gd, x);
             simple("tile", Attrs.of("reps", new int[] {2, 1, 3}), gd, x);
             simple("tile", Attrs.of("reps", new int[] {3, 1, 1, 2}), gd, random(d, new int[] {1, 3}, r));

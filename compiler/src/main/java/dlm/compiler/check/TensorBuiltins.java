@@ -264,6 +264,9 @@ final class TensorBuiltins {
             Node x = c.tensor("value");
             return c.given("dtype") ? cast(c, x, c.dtypeArg("dtype")) : new TensorV(x);
         }, req("value"), opt("dtype"));
+
+        // ---- ops added for issue 11 (kept at the end: the element-wise section above is restructured elsewhere) ----
+        define("prod", c -> reduce(c, "prod"), req("x"), opt("axis"), opt("keepdims", new BoolV(false)));
     }
 
     // ---- helpers -------------------------------------------------------------------------------

@@ -67,6 +67,9 @@ class OpGradientsTest {
             Map.entry("argmax", "integer (index) result"), Map.entry("argmin", "integer (index) result"),
             Map.entry("oneHot", "its only input is integer labels"));
 
+    /** About one element in three exactly 0: prod's gradient must be right at zeros. */
+    private static final GradCheck.Sampler WITH_ZEROS = r -> r.nextInt(3) == 0 ? 0 : ANY.next(r);
+
     static List<Case> cases() {
         List<Case> cs = new ArrayList<>();
         // Element-wise unary, each at every rank 0..4.
@@ -123,6 +126,15 @@ class OpGradientsTest {
             cs.add(of(r, Attrs.of("axes", new int[] {}), in(2, 3)));
             cs.add(of(r, Attrs.of("keepdims", true), in(2, 2, 3)));
         }
+        // prod, also with exact zeros in the groups (one zero: the product of the others; two: 0).
+        cs.add(of("prod", in()));
+        cs.add(of("prod", in(5)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {1}), in(2, 3)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {0, 2}, "keepdims", true), in(2, 3, 2)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {}), in(2, 3)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {1}), in(WITH_ZEROS, 4, 3)));
+        cs.add(of("prod", in(WITH_ZEROS, 6)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {1}), in(r -> r.nextInt(2) == 0 ? 0 : ANY.next(r), 3, 4)));
         cs.add(of("numel", Attrs.of("dtype", DType.F64), in(2, 3)));
         cs.add(of("numel", Attrs.of("axes", new int[] {1}, "dtype", DType.F64), in(2, 3)));
 
@@ -258,6 +270,7 @@ class OpGradientsTest {
         cs.add(of("softmax", Attrs.of("axis", 1), in(2, 3)));
         cs.add(of("logSoftmax", Attrs.of("axis", 0), in(2, 3)));
         cs.add(of("sparseSoftmaxCrossEntropy", in(3, 4), constant(DType.I32, labels(4), 3)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {1}), in(2, 3)));
         cs.add(of("mean", Attrs.of("axes", new int[] {1}), in(2, 3))); // linear: composed with square below
         return cs;
     }

@@ -96,6 +96,14 @@ class LanguageTest {
                 run("val x = arange(7).toF32()\nprintln(grad(sum(x[5:1:-2] * x[1:3]), x))\n"));
     }
 
+    /** prod, with the gradient at a zero: the product of the others. */
+    @Test
+    void prodAndItsGradientAtZero() {
+        assertEquals(List.of("array([ 6., -0.])", "array([[4., 0., 9.]])", "array([[  6.,   3.,   2.],\n       [  0., -24.,   0.]])"),
+                run("val x = [[1.0, 2.0, 3.0], [4.0, 0.0, -6.0]]\nprintln(prod(x, axis = 1))\nprintln(x.prod(axis = 0, keepdims = true) * [[1, 1, -0.5]])\n"
+                        + "println(grad(sum(prod(x, axis = 1)), x))\n"));
+    }
+
     @Test
     void broadcastingAndWhere() {
         assertEquals(List.of("array([[11, 22],\n       [13, 24]])", "array([0, 2, 0])", "array([ True, False])"),

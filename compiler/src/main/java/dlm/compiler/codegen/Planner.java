@@ -13,8 +13,12 @@ import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Graph;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
+import dlm.compiler.ops.KernelCall;
+import dlm.compiler.ops.KernelOp;
+import dlm.compiler.ops.OpKind;
 import dlm.runtime.DType;
 import dlm.runtime.Tensor;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -40,7 +44,7 @@ import java.util.Set;
  *       An element-wise op joins the group of an element-wise producer of the same shape (merging
  *       the groups of several such producers) unless that would make the step graph cyclic or the
  *       group too large; a reduction joins the group computing its input as that group's one
- *       reduction. Matmul, softmax/logSoftmax and sparseSoftmaxCrossEntropy are kernel calls;
+ *       reduction. Matmul and the kernel ops ({@link KernelOp}: softmax, ...) are kernel calls;
  *       pad, concat and tile are generated copy loops. A value read outside its group, or viewed,
  *       is stored by its group ("materialized"); everything else stays in registers.</li>
  *   <li><b>Outputs</b>: each graph output gets an array of its own (pinned), except in-place
@@ -171,14 +175,19 @@ final class Planner {
             case "transpose" -> view(in, v -> v.transpose(perm(n)));
             case "broadcastTo" -> view(in, v -> v.broadcastTo(in.shape));
             case "slice" -> view(in, v -> v.slice(n.attrs().getInts("axes"), n.attrs().getInts("starts"), n.attrs().getInts("steps"), in.shape));
-            case "sum", "mean", "max", "min", "argmax", "argmin" -> reduction(in);
             case "matmul" -> gemm(in);
-            case "softmax", "logSoftmax" -> softmax(in);
-            case "sparseSoftmaxCrossEntropy" -> ssce(in);
             case "pad" -> pad(in);
             case "concat" -> concat(in);
             case "tile" -> tile(in);
             default -> {
+                if (n.op() instanceof KernelOp k) {
+                    kernel(in, k);
+                    return;
+                }
+                if (n.op().kind() == OpKind.REDUCTION) {
+                    reduction(in);
+                    return;
+                }
                 if (!ScalarOps.has(n.opName())) throw new DlmException(n.span(), "the code generator does not support op '" + n.opName() + "'");
                 if (fuseIntoGemm(in)) return;
                 elementwise(in);
@@ -677,55 +686,46 @@ final class Planner {
         return null;
     }
 
-    private void softmax(Info in) {
+    /**
+     * A kernel op: one call of the runtime method it names ({@link KernelOp#kernel}), on contiguous
+     * copies of inputs that are not contiguous, into a fresh output array (or, for a method that
+     * returns the result, its one element), with any scratch array planned as an intermediate
+     * that dies with the call.
+     */
+    private void kernel(Info in, KernelOp op) {
         Node n = in.node;
-        if (in.dtype == DType.F16) throw new DlmException(n.span(), "the code generator does not support f16 " + n.opName());
-        View x = operand(info(n.input(0)));
-        if (!x.isContiguous()) x = copy(x, n);
-        Unit.Softmax u = new Unit.Softmax(nextUnit++);
+        List<int[]> shapes = new ArrayList<>();
+        for (Node i : n.inputs()) shapes.add(info(i).shape);
+        KernelCall call = op.kernel(n, shapes, in.shape);
+        View[] operands = new View[n.inputs().size()];
+        for (KernelCall.Arg a : call.args())
+            if (a instanceof KernelCall.Input(int i) && operands[i] == null) operands[i] = operand(info(n.input(i)));
+        Method method = KernelMethods.resolve(call, n, operands, in.dtype);
+        for (int i = 0; i < operands.length; i++) if (operands[i] != null && !operands[i].isContiguous()) operands[i] = copy(operands[i], n);
+        Unit.Kernel u = new Unit.Kernel(nextUnit++, call, method);
         units.add(u);
         u.nodes.add(n);
-        readBy(u, x);
-        int rank = in.shape.length;
-        int axis = n.attrs().getInt("axis", rank - 1);
-        u.outer = 1;
-        u.n = 1;
-        u.inner = 1;
-        for (int a = 0; a < rank; a++) {
-            if (a < axis) u.outer *= in.shape[a];
-            else if (a == axis) u.n = in.shape[a];
-            else u.inner *= in.shape[a];
-        }
-        u.log = n.is("logSoftmax");
-        u.x = x.base();
-        u.xOff = x.offset();
+        for (View v : operands) if (v != null) readBy(u, v);
         Value out = newValue(Value.Kind.TEMP, in.dtype, View.numel(in.shape), n);
-        out.producer = u;
-        u.y = out;
-        in.view = View.contiguous(out, in.shape);
-    }
-
-    private void ssce(Info in) {
-        Node n = in.node;
-        if (in.dtype == DType.F16) throw new DlmException(n.span(), "the code generator does not support f16 " + n.opName());
-        View logits = operand(info(n.input(0))), labels = operand(info(n.input(1)));
-        if (!logits.isContiguous()) logits = copy(logits, n);
-        if (!labels.isContiguous()) labels = copy(labels, n);
-        Unit.Ssce u = new Unit.Ssce(nextUnit++);
-        units.add(u);
-        u.nodes.add(n);
-        readBy(u, logits);
-        readBy(u, labels);
-        u.logits = logits.base();
-        u.logitsOff = logits.offset();
-        u.labels = labels.base();
-        u.labelsOff = labels.offset();
-        u.rows = labels.numel();
-        u.k = logits.shape()[logits.rank() - 1];
-        Value out = newValue(Value.Kind.TEMP, in.dtype, 1, n);
         out.producer = u;
         u.out = out;
         in.view = View.contiguous(out, in.shape);
+        for (int k = 0; k < call.args().size(); k++) {
+            switch (call.args().get(k)) {
+                case KernelCall.Input(int i) -> {
+                    u.values[k] = operands[i].base();
+                    u.offsets[k] = operands[i].offset();
+                }
+                case KernelCall.Output o -> u.values[k] = out;
+                case KernelCall.Scratch(DType dtype, int size) -> {
+                    Value s = newValue(Value.Kind.TEMP, dtype, size, n);
+                    s.producer = u;
+                    u.values[k] = s;
+                }
+                case KernelCall.IntArg c -> {}
+                case KernelCall.BoolArg c -> {}
+            }
+        }
     }
 
     // ---- phase 2: outputs and in-place updates ----------------------------------------------------

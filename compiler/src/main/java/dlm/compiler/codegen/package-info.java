@@ -25,8 +25,9 @@
  * reduced axes are innermost, else into an accumulator array), and data movement that strides
  * cannot express (pad, concat, tile, copies). Free: reshape, expandDims, squeeze, transpose,
  * broadcastTo and slice are views. Kernels ({@code dlm.runtime.exec}): matrix products through
- * {@link dlm.runtime.exec.Blas} (transposed operands passed as flags), softmax/logSoftmax rows and
- * sparse softmax-crossentropy ({@link dlm.runtime.exec.Nn}).
+ * {@link dlm.runtime.exec.Blas} (transposed operands passed as flags), and the runtime method each
+ * kernel op names ({@link dlm.compiler.ops.KernelOp}; today softmax/logSoftmax rows and the sparse
+ * softmax-crossentropy of {@link dlm.runtime.exec.Nn}), called generically ({@code KernelMethods}).
  *
  * <h2>Fusion around the matrix products</h2>
  * <ul>

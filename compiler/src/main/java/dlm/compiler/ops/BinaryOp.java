@@ -18,6 +18,8 @@ import java.util.function.LongBinaryOperator;
  * give their VJP; comparisons and logic produce bool, which carries no gradient.
  */
 final class BinaryOp implements Op {
+    @Override
+    public OpKind kind() { return OpKind.BROADCAST; }
 
     /** Which operand dtypes an op accepts and what dtype it produces. */
     enum Kind {

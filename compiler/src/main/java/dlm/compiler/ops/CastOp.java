@@ -17,6 +17,9 @@ import java.util.List;
  */
 final class CastOp implements Op {
     @Override
+    public OpKind kind() { return OpKind.ELEMENTWISE; }
+
+    @Override
     public String name() { return "cast"; }
 
     @Override

@@ -17,6 +17,9 @@ import java.util.List;
  */
 final class OneHotOp implements Op {
     @Override
+    public OpKind kind() { return OpKind.INJECTIVE; }
+
+    @Override
     public String name() { return "oneHot"; }
 
     @Override

@@ -26,6 +26,8 @@ import java.util.List;
  * A step of 0 is an error.
  */
 final class SliceOp implements Op {
+    @Override
+    public OpKind kind() { return OpKind.INJECTIVE; }
 
     @Override
     public String name() { return "slice"; }

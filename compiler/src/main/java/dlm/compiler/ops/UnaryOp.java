@@ -16,6 +16,8 @@ import java.util.function.LongUnaryOperator;
  * entries give their VJP (used on floating dtypes only: integers carry no gradient).
  */
 final class UnaryOp implements Op {
+    @Override
+    public OpKind kind() { return OpKind.ELEMENTWISE; }
 
     /** Which operand dtypes an op accepts. */
     enum Kind { NUMERIC, FLOATING, LOGIC }

@@ -15,6 +15,9 @@ import java.util.List;
  */
 final class WhereOp implements Op {
     @Override
+    public OpKind kind() { return OpKind.BROADCAST; }
+
+    @Override
     public String name() { return "where"; }
 
     @Override

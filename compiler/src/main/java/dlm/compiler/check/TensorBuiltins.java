@@ -266,7 +266,25 @@ final class TensorBuiltins {
         }, req("value"), opt("dtype"));
 
         // ---- ops added for issue 11 (kept at the end: the element-wise section above is restructured elsewhere) ----
-        define("prod", c -> reduce(c, "prod"), req("x"), opt("axis"), opt("keepdims", new BoolV(false)));
+        // prod: reduced axes that are not adjacent are moved next to each other first (the kernel
+        // reads one block of axes); the product runs in row-major order of the moved tensor.
+        define("prod", c -> {
+            Node x = c.tensor("x");
+            int r = x.type().rank();
+            if (!c.given("axis")) return new TensorV(c.op("prod", Attrs.of("keepdims", c.boolArg("keepdims")), x));
+            int[] axes = axes(c, "axis", r);
+            boolean adjacent = axes.length == 0 || axes[axes.length - 1] - axes[0] == axes.length - 1;
+            if (adjacent) return new TensorV(c.op("prod", Attrs.of("axes", axes, "keepdims", c.boolArg("keepdims")), x));
+            int[] perm = new int[r], moved = new int[axes.length];
+            int k = 0;
+            for (int a = 0; a < r; a++) if (java.util.Arrays.binarySearch(axes, a) < 0) perm[k++] = a;
+            for (int i = 0; i < axes.length; i++) { moved[i] = k + i; perm[k + i] = axes[i]; }
+            Node p = c.op("prod", Attrs.of("axes", moved), c.op("transpose", Attrs.of("perm", perm), x));
+            if (!c.boolArg("keepdims")) return new TensorV(p);
+            boolean[] mask = new boolean[r];
+            for (int a : axes) mask[a] = true;
+            return new TensorV(c.op("reshape", Attrs.of("shape", dlm.compiler.autodiff.GradBuilder.keptShape(x.type().shape(), mask)), p));
+        }, req("x"), opt("axis"), opt("keepdims", new BoolV(false)));
     }
 
     // ---- helpers -------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ final class ReductionOps {
         OpRegistry.register(new ReduceOp("mean", false, false, ReductionOps::meanDType, ReductionOps::mean,
                 (n, g, d) -> d.perInput(() -> d.broadcastBack(d.div(g, d.count(n.input(0), mask(n), g.type().dtype())), shapeOf(n), mask(n)))));
         // prod: the product (1 over zero elements), integers exactly and wrapping as sum.
-        OpRegistry.register(new ReduceOp("prod", false, false, ReductionOps::sumDType, ReductionOps::prod, ReductionOps::prodVjp));
+        OpRegistry.register(new ProdOp(new ReduceOp("prod", false, false, ReductionOps::sumDType, ReductionOps::prod, ReductionOps::prodVjp)));
         OpRegistry.register(new ReduceOp("max", true, true, d -> d, (in, m, out, o) -> extreme(in, m, out, o, true), ReductionOps::extremeVjp));
         OpRegistry.register(new ReduceOp("min", true, true, d -> d, (in, m, out, o) -> extreme(in, m, out, o, false), ReductionOps::extremeVjp));
         OpRegistry.register(new ArgReduceOp("argmax", true));

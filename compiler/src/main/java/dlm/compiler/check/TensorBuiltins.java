@@ -285,9 +285,20 @@ final class TensorBuiltins {
             for (int a : axes) mask[a] = true;
             return new TensorV(c.op("reshape", Attrs.of("shape", dlm.compiler.autodiff.GradBuilder.keptShape(x.type().shape(), mask)), p));
         }, req("x"), opt("axis"), opt("keepdims", new BoolV(false)));
+        // cumsum(x, axis): NumPy's; without an axis, over the flattened tensor.
+        define("cumsum", c -> {
+            Node x = c.tensor("x");
+            if (!c.given("axis")) return new TensorV(c.op("cumsum", Attrs.of("axis", 0), flattened(c, x)));
+            return new TensorV(c.op("cumsum", Attrs.of("axis", axis(c, "axis", x.type().rank(), false)), x));
+        }, req("x"), opt("axis"));
     }
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    /** x as a vector of all its elements in row-major order (NumPy's axis=None). */
+    private static Node flattened(Call c, Node x) {
+        return x.type().rank() == 1 ? x : c.op("reshape", Attrs.of("shape", Shape.of(x.type().shape().numel())), x);
+    }
 
     /** log σ(z) = −softplus(−z) = −(max(−z, 0) + log(1 + exp(−|z|))), finite for every finite z. */
     private static Node logSigmoid(Call c, Node z) {

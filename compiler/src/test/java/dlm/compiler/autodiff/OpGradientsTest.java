@@ -185,6 +185,10 @@ class OpGradientsTest {
         cs.add(of("pad", pad(new int[] {0, 1}, new int[] {0, 2}, new int[] {1, 0}, new int[] {2, 0}), in(2, 3)));
         cs.add(of("pad", pad(new int[] {3}, new int[] {1}, new int[] {1}, new int[] {3}), in(1, 2, 1, 2)));
 
+        // cumsum: the VJP is the cumsum of the cotangent the other way.
+        cs.add(of("cumsum", Attrs.of("axis", 0), in(5)));
+        cs.add(of("cumsum", Attrs.of("axis", 1), in(2, 3, 2)));
+        cs.add(of("cumsum", Attrs.of("axis", 0, "reverse", true), in(3, 2)));
         // Softmax and its relatives.
         for (String s : List.of("softmax", "logSoftmax")) {
             cs.add(of(s, in()));

@@ -192,6 +192,8 @@ class OpsCompiledTest {
             simple("prod", Attrs.of("axes", new int[] {1, 2}, "keepdims", true), gd, x);
             simple("prod", Attrs.EMPTY, gd, random(d, new int[] {5}, r, -2, 2));
             simple("prod", Attrs.of("axes", new int[] {0}), gd, random(d, new int[] {1, 3}, r, -2, 2));
+            for (int axis = 0; axis < 3; axis++) simple("cumsum", Attrs.of("axis", axis), gd, x);
+            simple("cumsum", Attrs.of("axis", 1, "reverse", true), gd, x);
         }
         simple("prod", Attrs.of("axes", new int[] {1}), true, Tensor.of(F64, new int[] {3, 3}, 1, 0, 2, 0, 0, 3, -1, 2, 0.5));
         // views composed and then computed with: transposed operands of an element-wise op

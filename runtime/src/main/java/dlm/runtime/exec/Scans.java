@@ -56,4 +56,66 @@ public final class Scans {
                 y[yOff + o * inner + i] = (int)p;
             }
     }
+
+    // ---- cumsum: y[o, k, i] = Σ_{j ≤ k} x[o, j, i] (Σ_{j ≥ k} when reverse), in scan order ----
+
+    public static void cumsum(float[] x, int xOff, float[] y, int yOff, int outer, int n, int inner, boolean reverse) {
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++) {
+                double s = 0;
+                for (int j = 0; j < n; j++) {
+                    int at = (o * n + (reverse ? n - 1 - j : j)) * inner + i;
+                    s += x[xOff + at];
+                    y[yOff + at] = (float)s;
+                }
+            }
+    }
+
+    public static void cumsum(double[] x, int xOff, double[] y, int yOff, int outer, int n, int inner, boolean reverse) {
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++) {
+                double s = 0;
+                for (int j = 0; j < n; j++) {
+                    int at = (o * n + (reverse ? n - 1 - j : j)) * inner + i;
+                    s += x[xOff + at];
+                    y[yOff + at] = s;
+                }
+            }
+    }
+
+    public static void cumsum(int[] x, int xOff, int[] y, int yOff, int outer, int n, int inner, boolean reverse) {
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++) {
+                long s = 0;
+                for (int j = 0; j < n; j++) {
+                    int at = (o * n + (reverse ? n - 1 - j : j)) * inner + i;
+                    s += x[xOff + at];
+                    y[yOff + at] = (int)s;
+                }
+            }
+    }
+
+    public static void cumsum(long[] x, int xOff, long[] y, int yOff, int outer, int n, int inner, boolean reverse) {
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++) {
+                long s = 0;
+                for (int j = 0; j < n; j++) {
+                    int at = (o * n + (reverse ? n - 1 - j : j)) * inner + i;
+                    s += x[xOff + at];
+                    y[yOff + at] = s;
+                }
+            }
+    }
+
+    public static void cumsum(byte[] x, int xOff, int[] y, int yOff, int outer, int n, int inner, boolean reverse) {
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++) {
+                long s = 0;
+                for (int j = 0; j < n; j++) {
+                    int at = (o * n + (reverse ? n - 1 - j : j)) * inner + i;
+                    s += (x[xOff + at] & 0xFF);
+                    y[yOff + at] = (int)s;
+                }
+            }
+    }
 }

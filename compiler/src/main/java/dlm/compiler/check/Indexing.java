@@ -37,20 +37,34 @@ final class Indexing {
         Shape shape = x.type().shape();
         if (items.size() > shape.rank())
             throw new DlmException(items.get(shape.rank()).span(), "too many indices for " + x.type() + ": " + items.size() + " indices for " + shape.rank() + " axes");
+        // Each x[i] index evaluated once; a tensor (or a list of them) is an integer-array index.
+        Value[] at = new Value[items.size()];
+        int tensorItem = -1;
+        for (int a = 0; a < items.size(); a++) {
+            if (!(items.get(a) instanceof Ast.IndexAt ia)) continue;
+            at[a] = el.eval(ia.index(), scope, frame);
+            if (at[a] instanceof TensorV || at[a] instanceof ListV) {
+                if (tensorItem >= 0)
+                    throw new DlmException(ia.span(), "only one index may be a tensor; index in two steps, e.g. x[i][:, j]");
+                tensorItem = a;
+            }
+        }
+        if (tensorItem >= 0) requireAdjacent(items, tensorItem);
         List<Integer> axes = new ArrayList<>(), starts = new ArrayList<>(), stops = new ArrayList<>(), steps = new ArrayList<>();
         List<Integer> dropped = new ArrayList<>();
         for (int a = 0; a < items.size(); a++) {
             Ast.IndexItem it = items.get(a);
             Dim d = shape.dim(a);
+            if (a == tensorItem) continue;
             if (it instanceof Ast.IndexSlice s && s.start() == null && s.stop() == null && s.step() == null) continue;
             if (!d.isKnown())
                 throw new DlmException(it.span(), "cannot index the symbolic axis " + a + " (" + d + ") of " + x.type() + " with static bounds; only ':' is allowed there");
             int size = d.size();
             switch (it) {
-                case Ast.IndexAt at -> {
-                    long i = Elaborator.intValue(el.eval(at.index(), scope, frame), at.span(), "an index");
+                case Ast.IndexAt ia -> {
+                    long i = Elaborator.intValue(at[a], ia.span(), "an index");
                     if (i < -size || i >= size)
-                        throw new DlmException(at.span(), "index " + i + " is out of range for axis " + a + " of " + x.type() + " (size " + size + ")");
+                        throw new DlmException(ia.span(), "index " + i + " is out of range for axis " + a + " of " + x.type() + " (size " + size + ")");
                     int p = (int) (i < 0 ? i + size : i);
                     axes.add(a); starts.add(p); stops.add(p + 1); steps.add(1);
                     dropped.add(a);
@@ -78,7 +92,29 @@ final class Indexing {
         if (!axes.isEmpty())
             out = el.op("slice", List.of(x), Attrs.of("axes", ints(axes), "starts", ints(starts), "stops", ints(stops), "steps", ints(steps)), span);
         if (!dropped.isEmpty()) out = el.op("squeeze", List.of(out), Attrs.of("axes", ints(dropped)), span);
+        if (tensorItem >= 0) {
+            // The gathered axis, once the integer-indexed axes before it are squeezed away.
+            int axis = tensorItem;
+            for (int a : dropped) if (a < tensorItem) axis--;
+            SourceSpan is = items.get(tensorItem).span();
+            out = Gathering.take(el, out, el.tensor(at[tensorItem], is), axis, span, is);
+        }
         return new TensorV(out);
+    }
+
+    /**
+     * NumPy treats integer indices next to an array index as part of one advanced index and puts
+     * the gathered axes where they are; when a slice separates them it moves the gathered axes to
+     * the front instead. Only the first layout is supported (it is what squeeze-then-take gives).
+     */
+    private static void requireAdjacent(List<Ast.IndexItem> items, int tensorItem) {
+        int lo = tensorItem, hi = tensorItem;
+        while (lo > 0 && items.get(lo - 1) instanceof Ast.IndexAt) lo--;
+        while (hi + 1 < items.size() && items.get(hi + 1) instanceof Ast.IndexAt) hi++;
+        for (int a = 0; a < items.size(); a++)
+            if ((a < lo || a > hi) && items.get(a) instanceof Ast.IndexAt)
+                throw new DlmException(items.get(a).span(), "an integer index separated from a tensor index by a slice is not supported "
+                        + "(NumPy would move the gathered axes first); index in two steps");
     }
 
     private static int bound(Elaborator el, Ast.Expr e, int dflt, int size, int axis, Node x, Scope scope, Elaborator.Frame frame) {

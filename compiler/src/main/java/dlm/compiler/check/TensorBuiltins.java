@@ -291,6 +291,14 @@ final class TensorBuiltins {
             if (!c.given("axis")) return new TensorV(c.op("cumsum", Attrs.of("axis", 0), flattened(c, x)));
             return new TensorV(c.op("cumsum", Attrs.of("axis", axis(c, "axis", x.type().rank(), false)), x));
         }, req("x"), opt("axis"));
+        // take(x, indices, axis): NumPy's; without an axis, from the flattened tensor.
+        define("take", c -> {
+            Node x = c.tensor("x");
+            Node idx = c.tensor("indices");
+            if (!c.given("axis")) return new TensorV(Gathering.take(c.el(), flattened(c, x), idx, 0, c.span(), c.spanOf("indices")));
+            if (x.type().rank() == 0) throw new DlmException(c.spanOf("x"), "take along an axis needs a tensor of rank 1 or more, got " + x.type());
+            return new TensorV(Gathering.take(c.el(), x, idx, axis(c, "axis", x.type().rank(), false), c.span(), c.spanOf("indices")));
+        }, req("x"), req("indices"), opt("axis"));
     }
 
     // ---- helpers -------------------------------------------------------------------------------

@@ -189,6 +189,14 @@ class OpGradientsTest {
         cs.add(of("cumsum", Attrs.of("axis", 0), in(5)));
         cs.add(of("cumsum", Attrs.of("axis", 1), in(2, 3, 2)));
         cs.add(of("cumsum", Attrs.of("axis", 0, "reverse", true), in(3, 2)));
+        // Gathering (repeated and negative indices add up in the scatter) and its transpose.
+        cs.add(of("takeAlongAxis", Attrs.of("axis", 0), in(4), constant(DType.I32, r -> r.nextInt(8) - 4, 6)));
+        cs.add(of("takeAlongAxis", Attrs.of("axis", 1), in(2, 3, 2), constant(DType.I32, r -> r.nextInt(3), 2, 5, 2)));
+        cs.add(of("takeAlongAxis", Attrs.of("axis", 1), in(2, 3, 2), constant(DType.I32, r -> r.nextInt(3), 1, 4, 1)));
+        cs.add(of("takeAlongAxis", Attrs.of("axis", 2), in(2, 2, 3), constant(DType.I32, r -> r.nextInt(3), 2, 2, 2)));
+        cs.add(of("scatterAdd", Attrs.of("axis", 0, "shape", Shape.of(3)), in(5), constant(DType.I32, r -> r.nextInt(3), 5)));
+        cs.add(of("scatterAdd", Attrs.of("axis", 1, "shape", Shape.of(2, 3, 2)), in(2, 4, 2), constant(DType.I32, r -> r.nextInt(6) - 3, 1, 4, 1)));
+
         // Softmax and its relatives.
         for (String s : List.of("softmax", "logSoftmax")) {
             cs.add(of(s, in()));
@@ -275,6 +283,7 @@ class OpGradientsTest {
         cs.add(of("logSoftmax", Attrs.of("axis", 0), in(2, 3)));
         cs.add(of("sparseSoftmaxCrossEntropy", in(3, 4), constant(DType.I32, labels(4), 3)));
         cs.add(of("prod", Attrs.of("axes", new int[] {1}), in(2, 3)));
+        cs.add(of("takeAlongAxis", Attrs.of("axis", 1), in(2, 3), constant(DType.I32, r -> r.nextInt(3), 2, 4)));
         cs.add(of("mean", Attrs.of("axes", new int[] {1}), in(2, 3))); // linear: composed with square below
         return cs;
     }
@@ -286,7 +295,7 @@ class OpGradientsTest {
         Random r = new Random(5);
         // y2 = sum over the first gradients, each weighted by a random constant (a Hessian-vector product).
         Node y = b.y;
-        if (c.op().equals("mean")) y = b.g.add("sum", List.of(b.g.add("square", List.of(b.out), Attrs.EMPTY, GradCheck.AT)), Attrs.EMPTY, GradCheck.AT);
+        if (c.op().equals("mean") || c.op().equals("takeAlongAxis")) y = b.g.add("sum", List.of(b.g.add("square", List.of(b.out), Attrs.EMPTY, GradCheck.AT)), Attrs.EMPTY, GradCheck.AT);
         List<Node> first = Autodiff.grad(b.g, y, b.wrt, GradCheck.AT);
         Node y2 = null;
         for (Node g1 : first) {

@@ -29,11 +29,46 @@ class ArrayBuiltinsTest {
     }
 
     @Test
+    void takeAndIntegerTensorIndexing() {
+        assertEquals(List.of("array([[2., 3., 2.],\n       [5., 0., 5.]])", "array([[[ 0., -1.,  5.,  5.]],\n\n       [[ 0., -1.,  5.,  5.]]])",
+                        "array(-1.)", "array([5., 2.])", "(2, 1, 2)", "array([[21, 22],\n       [13, 14]])"),
+                run(X + "println(take(x, [2, 0, 2], axis = 1))\nprintln(take(x, [[1], [-1]], axis = 0))\nprintln(take(x, 5))\n"
+                        + "println(x[[1, 0], 2])\nprintln(x[:, [[1, 3]]].shape)\nprintln(arange(24).reshape(2, 3, 4)[1, [2, 0], 1:3])\n"));
+        // The gradient scatter-adds: a repeated index gets the sum of its weights.
+        assertEquals(List.of("array([[0., 3., 0., 3.],\n       [0., 3., 0., 3.]])"),
+                run(X + "println(grad(sum(x[:, [1, 1, 3]] * [[1.0, 2.0, 3.0]]), x))\n"));
+        // Indices of any integer dtype; i64 beyond the i32 range stays out of range.
+        assertEquals(List.of("array([2., 3.])"), run(X + "println(x[0, [2, 0].toU8()])\n"));
+    }
+
+    @Test
     void locatedErrors() {
         assertEquals("""
                 t.dlm:2:19: error: axis 2 is out of range for a tensor of rank 2
                 println(cumsum(x, axis = 2))
                                   ^~~~~~~~""", error(X + "println(cumsum(x, axis = 2))\n"));
+        assertEquals("""
+                t.dlm:2:17: error: indices must be integers, got f32[2] (convert them with .toI32())
+                println(take(x, [0.0, 1.0], axis = 1))
+                                ^~~~~~~~~~""", error(X + "println(take(x, [0.0, 1.0], axis = 1))\n"));
+        assertEquals("""
+                t.dlm:2:14: error: index 4 is out of range for axis 1 of size 4
+                println(x[:, [0, 4]])
+                             ^~~~~~""", error(X + "println(x[:, [0, 4]])\n"));
+        assertEquals("""
+                t.dlm:2:11: error: indices must be integers, got the bool tensor bool[2, 4] (to select by a mask, use where(mask, x, 0))
+                println(x[x > 2.0])
+                          ^~~~~~~""", error(X + "println(x[x > 2.0])\n"));
+        assertEquals("""
+                t.dlm:2:16: error: only one index may be a tensor; index in two steps, e.g. x[i][:, j]
+                println(x[[1], [0]])
+                               ^~~""", error(X + "println(x[[1], [0]])\n"));
     }
 
+    /** Indices only known when the graph runs are checked then, at the indexing expression. */
+    @Test
+    void runtimeIndexOutOfRangeIsLocated() {
+        DlmException e = assertThrows(DlmException.class, () -> run(X + "println(x[:, argmax(x, axis = 1) + 3])\n"));
+        assertEquals("t.dlm:2:9: error: index 5 is out of range for axis 1 of size 4", e.render().lines().findFirst().orElseThrow());
+    }
 }

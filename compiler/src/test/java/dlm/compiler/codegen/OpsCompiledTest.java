@@ -194,8 +194,16 @@ class OpsCompiledTest {
             simple("prod", Attrs.of("axes", new int[] {0}), gd, random(d, new int[] {1, 3}, r, -2, 2));
             for (int axis = 0; axis < 3; axis++) simple("cumsum", Attrs.of("axis", axis), gd, x);
             simple("cumsum", Attrs.of("axis", 1, "reverse", true), gd, x);
+            simple("takeAlongAxis", Attrs.of("axis", 1), gd, x, indices(r, 3, 2, 5, 4));
+            simple("takeAlongAxis", Attrs.of("axis", 2), gd, x, indices(r, 4, 1, 1, 6));
+            simple("takeAlongAxis", Attrs.of("axis", 0), gd, x, indices(r, 2, 3, 1, 1));
+            simple("takeAlongAxis", Attrs.of("axis", 0), gd, x, indices(r, 2, 5, 3, 4));
         }
         simple("prod", Attrs.of("axes", new int[] {1}), true, Tensor.of(F64, new int[] {3, 3}, 1, 0, 2, 0, 0, 3, -1, 2, 0.5));
+        for (DType d : List.of(F32, F64)) {
+            simple("scatterAdd", Attrs.of("axis", 1, "shape", Shape.of(2, 3, 4)), true, random(d, new int[] {2, 5, 4}, r), indices(r, 3, 2, 5, 4));
+            simple("scatterAdd", Attrs.of("axis", 0, "shape", Shape.of(4, 3)), true, random(d, new int[] {6, 3}, r), indices(r, 4, 6, 1));
+        }
         // views composed and then computed with: transposed operands of an element-wise op
         add("transpose", "then add", List.of(random(F32, new int[] {3, 4}, r), random(F32, new int[] {4, 3}, r)),
                 (g, xs) -> g.op("add", g.op("transpose", xs.get(0)), xs.get(1)), true, 0);
@@ -227,6 +235,13 @@ class OpsCompiledTest {
                 for (int i = 0; i < 6; i++) l2.setLong(i, r.nextInt(5));
                 simple("sparseSoftmaxCrossEntropy", Attrs.EMPTY, true, random(d, new int[] {2, 3, 5}, r), l2);
             }
+    }
+
+    /** Random i32 indices into an axis of size n, negative ones included, of the given shape. */
+    private static Tensor indices(Random r, int n, int... shape) {
+        Tensor t = Tensor.zeros(I32, shape);
+        for (int i = 0; i < t.size(); i++) t.setLong(i, r.nextInt(2 * n) - n);
+        return t;
     }
 
     private static void round(Tensor t) {
@@ -276,6 +291,19 @@ class OpsCompiledTest {
         Object[] o = new Object[shape.length];
         for (int i = 0; i < shape.length; i++) o[i] = shape[i];
         return o;
+    }
+
+    /** An index out of range in compiled code is an error at the op's line, as in the interpreter. */
+    @Test
+    void indexOutOfRangeIsALocatedErrorWhenCompiledCodeRuns() {
+        G g = new G();
+        Node x = g.input("x", F32, 2, 3), idx = g.input("i", I32, 1, 2);
+        Node y = g.op("takeAlongAxis", Attrs.of("axis", 1), x, idx);
+        g.out("y", y);
+        Compilation c = Codegen.compile(g.g, Map.of("x", new int[] {2, 3}, "i", new int[] {1, 2}), Map.of(), "T", Codegen.Options.defaults());
+        CompiledGraph cg = c.instantiate(Map.of("x", random(F32, new int[] {2, 3}, new Random(1)), "i", Tensor.of(I32, new int[] {1, 2}, -3, 3)));
+        dlm.compiler.diag.DlmException e = org.junit.jupiter.api.Assertions.assertThrows(dlm.compiler.diag.DlmException.class, cg::run);
+        assertEquals("ops.dlm:" + y.span().line() + ":1: error: index 3 is out of range for axis 1 of size 3", e.render().lines().findFirst().orElseThrow());
     }
 
     @Test

@@ -38,4 +38,44 @@ class ArrayOpsTest {
         assertEquals("axis 2 is out of range for f32[2, 3]", error(() -> infer("cumsum", Attrs.of("axis", 2), TensorType.of(DType.F32, 2, 3))));
     }
 
+    // ---- takeAlongAxis / scatterAdd --------------------------------------------------------------
+
+    @Test
+    void takeAlongAxisWithFullAndSharedIndices() {
+        Tensor x = f32(shape(2, 3), 10, 11, 12, 20, 21, 22);
+        // per-row indices (np.take_along_axis)
+        assertTensor(eval("takeAlongAxis", Attrs.of("axis", 1), x, i32(shape(2, 2), 2, 0, 1, 1)), DType.F32, shape(2, 2), 12, 10, 21, 21);
+        // one row of indices for every row, negative counting from the end (np.take(x, [-1, 0], axis=1))
+        assertTensor(eval("takeAlongAxis", Attrs.of("axis", 1), x, i32(shape(1, 2), -1, 0)), DType.F32, shape(2, 2), 12, 10, 22, 20);
+        assertTensor(eval("takeAlongAxis", Attrs.of("axis", 0), x, i32(shape(3, 1), 1, 0, 1)), DType.F32, shape(3, 3), 20, 21, 22, 10, 11, 12, 20, 21, 22);
+        assertTensor(eval("takeAlongAxis", Attrs.of("axis", 1), x, i32(shape(2, 0))), DType.F32, shape(2, 0));
+        assertEquals(new TensorType(DType.F32, Shape.of(Dim.sym("batch"), Dim.of(5))),
+                infer("takeAlongAxis", Attrs.of("axis", 1), new TensorType(DType.F32, BATCH_3), TensorType.of(DType.I32, 1, 5)));
+    }
+
+    @Test
+    void takeAlongAxisErrors() {
+        Tensor x = f32(shape(2, 3), 10, 11, 12, 20, 21, 22);
+        assertEquals("index 3 is out of range for axis 1 of size 3", error(() -> eval("takeAlongAxis", Attrs.of("axis", 1), x, i32(shape(1, 1), 3))));
+        assertEquals("index -4 is out of range for axis 1 of size 3", error(() -> eval("takeAlongAxis", Attrs.of("axis", 1), x, i32(shape(1, 1), -4))));
+        TensorType t = TensorType.of(DType.F32, 2, 3);
+        assertEquals("takeAlongAxis needs i32 indices, got f32[1, 2]", error(() -> infer("takeAlongAxis", Attrs.of("axis", 1), t, TensorType.of(DType.F32, 1, 2))));
+        assertEquals("takeAlongAxis needs indices of the data's rank 2, got i32[2]", error(() -> infer("takeAlongAxis", Attrs.of("axis", 1), t, TensorType.of(DType.I32, 2))));
+        assertEquals("takeAlongAxis: the indices [3, 2] must match the data [2, 3] on axes 0..0 or be 1 there",
+                error(() -> infer("takeAlongAxis", Attrs.of("axis", 1), t, TensorType.of(DType.I32, 3, 2))));
+        assertEquals("axis 2 is out of range for [2, 3]", error(() -> infer("takeAlongAxis", Attrs.of("axis", 2), t, TensorType.of(DType.I32, 2, 3))));
+    }
+
+    @Test
+    void scatterAddAddsRepeatedIndices() {
+        // the transpose of take: np.add.at(zeros(3), [0, 2, 0, -1], [1, 2, 3, 4])
+        assertTensor(eval("scatterAdd", Attrs.of("axis", 0, "shape", Shape.of(3)), f32(shape(4), 1, 2, 3, 4), i32(shape(4), 0, 2, 0, -1)),
+                DType.F32, shape(3), 4, 0, 6);
+        assertTensor(eval("scatterAdd", Attrs.of("axis", 1, "shape", Shape.of(2, 3)), f32(shape(2, 2), 1, 2, 3, 4), i32(shape(1, 2), 1, 1)),
+                DType.F32, shape(2, 3), 0, 3, 0, 0, 7, 0);
+        assertEquals("scatterAdd: updates f32[3] do not fit indices i32[4] into [3]: expected shape [4]",
+                error(() -> infer("scatterAdd", Attrs.of("axis", 0, "shape", Shape.of(3)), TensorType.of(DType.F32, 3), TensorType.of(DType.I32, 4))));
+        assertEquals("'scatterAdd' needs a floating-point tensor, got i32[4]; convert it with .toF32()",
+                error(() -> infer("scatterAdd", Attrs.of("axis", 0, "shape", Shape.of(3)), TensorType.of(DType.I32, 4), TensorType.of(DType.I32, 4))));
+    }
 }

@@ -291,6 +291,13 @@ final class TensorBuiltins {
             if (!c.given("axis")) return new TensorV(c.op("cumsum", Attrs.of("axis", 0), flattened(c, x)));
             return new TensorV(c.op("cumsum", Attrs.of("axis", axis(c, "axis", x.type().rank(), false)), x));
         }, req("x"), opt("axis"));
+        // argsort / sort along an axis (default the last): stable, NaN last ascending (NumPy), first descending.
+        define("argsort", c -> new TensorV(argsort(c, c.tensor("x"), "argsort")), req("x"), opt("axis", integer(-1)), opt("descending", new BoolV(false)));
+        define("sort", c -> {
+            Node x = c.tensor("x");
+            Node order = argsort(c, x, "sort");
+            return new TensorV(c.op("takeAlongAxis", Attrs.of("axis", axis(c, "axis", x.type().rank(), false)), x, order));
+        }, req("x"), opt("axis", integer(-1)), opt("descending", new BoolV(false)));
         // take(x, indices, axis): NumPy's; without an axis, from the flattened tensor.
         define("take", c -> {
             Node x = c.tensor("x");
@@ -306,6 +313,11 @@ final class TensorBuiltins {
     /** x as a vector of all its elements in row-major order (NumPy's axis=None). */
     private static Node flattened(Call c, Node x) {
         return x.type().rank() == 1 ? x : c.op("reshape", Attrs.of("shape", Shape.of(x.type().shape().numel())), x);
+    }
+
+    private static Node argsort(Call c, Node x, String what) {
+        if (x.type().rank() == 0) throw new DlmException(c.spanOf("x"), what + " needs a tensor of rank 1 or more, got " + x.type());
+        return c.op("argsort", Attrs.of("axis", axis(c, "axis", x.type().rank(), false), "descending", c.boolArg("descending")), x);
     }
 
     /** log σ(z) = −softplus(−z) = −(max(−z, 0) + log(1 + exp(−|z|))), finite for every finite z. */

@@ -9,6 +9,7 @@ final class ArrayOps {
 
     static void register() {
         OpRegistry.register(new CumsumOp());
+        OpRegistry.register(new ArgsortOp());
         OpRegistry.register(new TakeAlongAxisOp());
         OpRegistry.register(new ScatterAddOp());
     }

@@ -65,6 +65,7 @@ class OpGradientsTest {
             Map.entry("and", "bool operands and result"), Map.entry("or", "bool operands and result"),
             Map.entry("not", "bool operand and result"),
             Map.entry("argmax", "integer (index) result"), Map.entry("argmin", "integer (index) result"),
+            Map.entry("argsort", "integer (index) result"),
             Map.entry("oneHot", "its only input is integer labels"));
 
     /** About one element in three exactly 0: prod's gradient must be right at zeros. */
@@ -256,6 +257,7 @@ class OpGradientsTest {
         samples.add(g.add("not", List.of(p), Attrs.EMPTY, GradCheck.AT));
         samples.add(g.add("argmax", List.of(x), Attrs.of("axis", 1), GradCheck.AT));
         samples.add(g.add("argmin", List.of(x), Attrs.EMPTY, GradCheck.AT));
+        samples.add(g.add("argsort", List.of(x), Attrs.of("axis", 1), GradCheck.AT));
         samples.add(g.add("oneHot", List.of(k), Attrs.of("depth", 4, "dtype", DType.F64), GradCheck.AT));
         samples.add(g.addTyped(OpRegistry.get("param"), List.of(), Attrs.EMPTY, TensorType.of(DType.F64, 2), GradCheck.AT, "w"));
         Set<String> seen = new TreeSet<>();

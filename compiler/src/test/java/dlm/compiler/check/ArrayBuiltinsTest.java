@@ -29,6 +29,18 @@ class ArrayBuiltinsTest {
     }
 
     @Test
+    void sortAndArgsort() {
+        // np.argsort(x, kind="stable"); np.sort(x)[:, ::-1] (ties equal, so the same values)
+        assertEquals(List.of("array([[1, 3, 2, 0],\n       [1, 0, 2, 3]])", "array([[ 3.,  2.,  1.,  1.],\n       [ 5.,  5.,  0., -1.]])",
+                        "array([[1, 1, 0, 0],\n       [0, 0, 1, 1]])", "array([3, 4, 2, 0, 1])"),
+                run(X + "println(argsort(x))\nprintln(sort(x, descending = true))\nprintln(x.argsort(axis = 0))\n"
+                        + "println(argsort([2.0, sqrt(-1.0), 1.0, -0.0, 0.0]))\n"));
+        // The gradient of sort puts each weight on the element that landed there.
+        assertEquals(List.of("array([[4., 1., 3., 2.],\n       [2., 1., 3., 4.]])"),
+                run(X + "println(grad(sum(sort(x) * [1.0, 2.0, 3.0, 4.0]), x))\n"));
+    }
+
+    @Test
     void takeAndIntegerTensorIndexing() {
         assertEquals(List.of("array([[2., 3., 2.],\n       [5., 0., 5.]])", "array([[[ 0., -1.,  5.,  5.]],\n\n       [[ 0., -1.,  5.,  5.]]])",
                         "array(-1.)", "array([5., 2.])", "(2, 1, 2)", "array([[21, 22],\n       [13, 14]])"),
@@ -47,6 +59,10 @@ class ArrayBuiltinsTest {
                 t.dlm:2:19: error: axis 2 is out of range for a tensor of rank 2
                 println(cumsum(x, axis = 2))
                                   ^~~~~~~~""", error(X + "println(cumsum(x, axis = 2))\n"));
+        assertEquals("""
+                t.dlm:2:14: error: sort needs a tensor of rank 1 or more, got f32
+                println(sort(x[0, 0]))
+                             ^~~~~~~""", error(X + "println(sort(x[0, 0]))\n"));
         assertEquals("""
                 t.dlm:2:17: error: indices must be integers, got f32[2] (convert them with .toI32())
                 println(take(x, [0.0, 1.0], axis = 1))

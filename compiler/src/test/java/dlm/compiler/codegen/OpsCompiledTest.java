@@ -194,12 +194,20 @@ class OpsCompiledTest {
             simple("prod", Attrs.of("axes", new int[] {0}), gd, random(d, new int[] {1, 3}, r, -2, 2));
             for (int axis = 0; axis < 3; axis++) simple("cumsum", Attrs.of("axis", axis), gd, x);
             simple("cumsum", Attrs.of("axis", 1, "reverse", true), gd, x);
+            Tensor ties = random(d, new int[] {3, 7}, r, -2, 2);
+            if (d.isFloating()) { round(ties); ties.setDouble(3, Double.NaN); ties.setDouble(9, Double.NaN); ties.setDouble(10, -0.0); }
+            for (boolean desc : new boolean[] {false, true}) {
+                simple("argsort", Attrs.of("axis", 1, "descending", desc), false, ties);
+                simple("argsort", Attrs.of("axis", 0, "descending", desc), false, ties);
+            }
+            simple("argsort", Attrs.of("axis", 1), false, random(d, new int[] {2, 40}, r));
             simple("takeAlongAxis", Attrs.of("axis", 1), gd, x, indices(r, 3, 2, 5, 4));
             simple("takeAlongAxis", Attrs.of("axis", 2), gd, x, indices(r, 4, 1, 1, 6));
             simple("takeAlongAxis", Attrs.of("axis", 0), gd, x, indices(r, 2, 3, 1, 1));
             simple("takeAlongAxis", Attrs.of("axis", 0), gd, x, indices(r, 2, 5, 3, 4));
         }
         simple("prod", Attrs.of("axes", new int[] {1}), true, Tensor.of(F64, new int[] {3, 3}, 1, 0, 2, 0, 0, 3, -1, 2, 0.5));
+        simple("argsort", Attrs.of("axis", 0), false, random(F32, new int[] {1000}, r));
         for (DType d : List.of(F32, F64)) {
             simple("scatterAdd", Attrs.of("axis", 1, "shape", Shape.of(2, 3, 4)), true, random(d, new int[] {2, 5, 4}, r), indices(r, 3, 2, 5, 4));
             simple("scatterAdd", Attrs.of("axis", 0, "shape", Shape.of(4, 3)), true, random(d, new int[] {6, 3}, r), indices(r, 4, 6, 1));

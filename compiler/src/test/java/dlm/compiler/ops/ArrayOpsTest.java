@@ -38,6 +38,23 @@ class ArrayOpsTest {
         assertEquals("axis 2 is out of range for f32[2, 3]", error(() -> infer("cumsum", Attrs.of("axis", 2), TensorType.of(DType.F32, 2, 3))));
     }
 
+    // ---- argsort -------------------------------------------------------------------------------
+
+    @Test
+    void argsortIsStableWithNaNLargest() {
+        // np.argsort([2, nan, 1, -0., 0., 1], kind="stable") = [3, 4, 2, 5, 0, 1]
+        Tensor x = f32(shape(6), 2, NAN, 1, -0.0, 0, 1);
+        assertTensor(eval("argsort", Attrs.of("axis", 0), x), DType.I32, shape(6), 3, 4, 2, 5, 0, 1);
+        // descending: NaN first (largest), ties by lower index (torch.sort(descending=True, stable=True))
+        assertTensor(eval("argsort", Attrs.of("axis", 0, "descending", true), x), DType.I32, shape(6), 1, 0, 2, 5, 3, 4);
+        Tensor m = i32(shape(2, 3), 3, 1, 2, 0, 5, 5);
+        assertTensor(eval("argsort", Attrs.of("axis", 1), m), DType.I32, shape(2, 3), 1, 2, 0, 0, 1, 2);
+        assertTensor(eval("argsort", Attrs.of("axis", 0), m), DType.I32, shape(2, 3), 1, 0, 0, 0, 1, 1);
+        Tensor big = Tensor.wrap(DType.I64, new int[] {3}, new long[] {(1L << 60) + 1, 1L << 60, -(1L << 62)});
+        assertTensor(eval("argsort", Attrs.of("axis", 0), big), DType.I32, shape(3), 2, 1, 0);
+        assertEquals(new TensorType(DType.I32, BATCH_3), infer("argsort", Attrs.of("axis", 1), new TensorType(DType.F64, BATCH_3)));
+    }
+
     // ---- takeAlongAxis / scatterAdd --------------------------------------------------------------
 
     @Test

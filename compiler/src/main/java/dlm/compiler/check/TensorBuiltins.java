@@ -298,6 +298,23 @@ final class TensorBuiltins {
             Node order = argsort(c, x, "sort");
             return new TensorV(c.op("takeAlongAxis", Attrs.of("axis", axis(c, "axis", x.type().rank(), false)), x, order));
         }, req("x"), opt("axis", integer(-1)), opt("descending", new BoolV(false)));
+        // topK(x, k): [values, indices] of the k largest along the last axis, largest first, ties by
+        // lower index (tf.math.top_k, torch.topk). The language has no tuples: the pair is a list,
+        // val (top) = topK(x, 3); top[0] are the values, top[1] the i32 indices.
+        define("topK", c -> {
+            Node x = c.tensor("x");
+            int r = x.type().rank();
+            if (r == 0) throw new DlmException(c.spanOf("x"), "topK needs a tensor of rank 1 or more, got " + x.type());
+            Dim last = x.type().shape().dim(r - 1);
+            if (!last.isKnown()) throw new DlmException(c.spanOf("x"), "topK needs the last axis of " + x.type() + " known at compile time");
+            long k = c.intArg("k");
+            if (k < 0 || k > last.size())
+                throw new DlmException(c.spanOf("k"), "k = " + k + " is out of range for the last axis of " + x.type() + " (0.." + last.size() + ")");
+            Node order = c.op("argsort", Attrs.of("axis", r - 1, "descending", true), x);
+            Node idx = c.op("slice", Attrs.of("axes", new int[] {r - 1}, "starts", new int[] {0}, "stops", new int[] {(int) k}, "steps", new int[] {1}), order);
+            Node values = c.op("takeAlongAxis", Attrs.of("axis", r - 1), x, idx);
+            return new ListV(List.of(new TensorV(values), new TensorV(idx)));
+        }, req("x"), req("k"));
         // take(x, indices, axis): NumPy's; without an axis, from the flattened tensor.
         define("take", c -> {
             Node x = c.tensor("x");

@@ -41,6 +41,13 @@ class ArrayBuiltinsTest {
     }
 
     @Test
+    void topKReturnsValuesAndIndices() {
+        assertEquals(List.of("array([[3., 2.],\n       [5., 5.]])", "array([[0, 2],\n       [2, 3]])", "array([[0., 0., 0., 0.],\n       [0., 0., 1., 1.]])"),
+                run(X + "val top = topK(x, 2)\nprintln(top[0])\nprintln(top[1])\nprintln(grad(sum(topK(x, 2)[0][1]), x))\n"));
+        assertEquals(List.of("(2, 0)"), run(X + "println(topK(x, 0)[0].shape)\n"));
+    }
+
+    @Test
     void takeAndIntegerTensorIndexing() {
         assertEquals(List.of("array([[2., 3., 2.],\n       [5., 0., 5.]])", "array([[[ 0., -1.,  5.,  5.]],\n\n       [[ 0., -1.,  5.,  5.]]])",
                         "array(-1.)", "array([5., 2.])", "(2, 1, 2)", "array([[21, 22],\n       [13, 14]])"),
@@ -59,6 +66,14 @@ class ArrayBuiltinsTest {
                 t.dlm:2:19: error: axis 2 is out of range for a tensor of rank 2
                 println(cumsum(x, axis = 2))
                                   ^~~~~~~~""", error(X + "println(cumsum(x, axis = 2))\n"));
+        assertEquals("""
+                t.dlm:2:17: error: k = 5 is out of range for the last axis of f32[2, 4] (0..4)
+                println(topK(x, 5))
+                                ^""", error(X + "println(topK(x, 5))\n"));
+        assertEquals("""
+                t.dlm:2:17: error: k = -1 is out of range for the last axis of f32[2, 4] (0..4)
+                println(topK(x, -1))
+                                ^~""", error(X + "println(topK(x, -1))\n"));
         assertEquals("""
                 t.dlm:2:14: error: sort needs a tensor of rank 1 or more, got f32
                 println(sort(x[0, 0]))

@@ -323,6 +323,28 @@ final class TensorBuiltins {
             if (x.type().rank() == 0) throw new DlmException(c.spanOf("x"), "take along an axis needs a tensor of rank 1 or more, got " + x.type());
             return new TensorV(Gathering.take(c.el(), x, idx, axis(c, "axis", x.type().rank(), false), c.span(), c.spanOf("indices")));
         }, req("x"), req("indices"), opt("axis"));
+        // stack(a, b, …, axis = 0) or stack(list, axis): NumPy's stack, tensors of one shape joined
+        // along a new axis (expandDims + concat).
+        define("stack", c -> {
+            List<Value> vs = c.args().varargs();
+            List<SourceSpan> spans = c.args().varargSpans();
+            if (vs.size() == 1 && vs.get(0) instanceof ListV l) {
+                vs = l.items();
+                spans = java.util.Collections.nCopies(vs.size(), spans.get(0));
+            }
+            if (vs.isEmpty()) throw new DlmException(c.span(), "stack needs at least one tensor");
+            List<Node> xs = new ArrayList<>();
+            for (int i = 0; i < vs.size(); i++) {
+                Node x = c.el().tensor(vs.get(i), spans.get(i));
+                if (!xs.isEmpty() && !x.type().shape().equals(xs.get(0).type().shape()))
+                    throw new DlmException(spans.get(i), "stack needs tensors of one shape: " + xs.get(0).type() + " and " + x.type());
+                xs.add(x);
+            }
+            int a = axis(c, "axis", xs.get(0).type().rank() + 1, false);
+            List<Node> expanded = new ArrayList<>();
+            for (Node x : xs) expanded.add(c.op("expandDims", Attrs.of("axis", a), x));
+            return new TensorV(c.el().op("concat", expanded, Attrs.of("axis", a), c.span()));
+        }, rest("tensors"), opt("axis", integer(0)));
     }
 
     // ---- helpers -------------------------------------------------------------------------------

@@ -345,6 +345,7 @@ final class TensorBuiltins {
             for (Node x : xs) expanded.add(c.op("expandDims", Attrs.of("axis", a), x));
             return new TensorV(c.el().op("concat", expanded, Attrs.of("axis", a), c.span()));
         }, rest("tensors"), opt("axis", integer(0)));
+        define("pad", Padding::pad, req("x"), req("widths"), opt("mode", new StringV("constant")), opt("value"));
     }
 
     // ---- helpers -------------------------------------------------------------------------------

@@ -346,6 +346,15 @@ final class TensorBuiltins {
             return new TensorV(c.el().op("concat", expanded, Attrs.of("axis", a), c.span()));
         }, rest("tensors"), opt("axis", integer(0)));
         define("pad", Padding::pad, req("x"), req("widths"), opt("mode", new StringV("constant")), opt("value"));
+        // require(condition, message): a compile-time check for library functions; the error is at
+        // the user's call of the function that failed it.
+        define("require", c -> {
+            if (!(c.arg("condition") instanceof BoolV b))
+                throw new DlmException(c.spanOf("condition"), "require needs a Bool known at compile time, got " + c.arg("condition").describe());
+            if (!(c.arg("message") instanceof StringV m)) throw new DlmException(c.spanOf("message"), "require needs a message string");
+            if (!b.value()) throw new DlmException(c.el().userSpan(c.span()), m.value());
+            return new UnitV();
+        }, req("condition"), req("message"));
     }
 
     // ---- helpers -------------------------------------------------------------------------------

@@ -14,5 +14,5 @@ public final class SurfaceGradientsTestExpressions {
             "pad(z, [[3, 0], [5, 2]], mode = \"symmetric\")", "pad(z, [2, 1], mode = \"edge\")",
             "z[::-1, 4:0:-3]", "z[1::-1, ::-2]", "z[:, [4, 0, 0, -1]]", "z[[2, 2, 0]]", "take(z, [[1, 3], [3, 3]], axis = 1)",
             "take(z, [14, 0, 7])", "sort(z, axis = 0)", "sort(z, descending = true)", "topK(z, 2)[0]",
-            "cumsum(z, axis = 1)", "cumsum(z)", "prod(z, axis = 1)", "prod(z, axis = [0, 1])", "prod(z)");
+            "cumsum(z, axis = 1)", "cumsum(z)", "take(z, 7)", "z[:, [3]] * z", "cumsum(z[:, 1:2] * z[0], axis = 0)", "prod(z, axis = 1)", "prod(z, axis = [0, 1])", "prod(z)");
 }

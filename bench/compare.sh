@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# bench/compare.sh — trains the chapter's MNIST model with DLM, PyTorch (1 and 2 threads) and a
-# hand-written NumPy version in one run, on the same IDX files, and reports seconds per epoch,
-# test accuracy, peak RSS, inference time and NumPy's and DLM's GEMM GFLOP/s.
+# bench/compare.sh — trains the chapter's MNIST model (or, with --model convnet, the book's MNIST
+# convnet) with DLM, PyTorch (1 and 2 threads) and, for the MLP, a hand-written NumPy version in one
+# run, on the same IDX files, and reports seconds per epoch, test accuracy, peak RSS, inference
+# time and NumPy's and DLM's GEMM GFLOP/s.
 # The helpers live in bench/compare/. Run bench/compare.sh --help for the options.
 set -euo pipefail
 
@@ -16,8 +17,8 @@ OPENBLAS_DIR=/usr/lib/x86_64-linux-gnu/openblas-pthread
 
 usage() {
   cat <<EOF
-Usage: bench/compare.sh [--epochs N | --quick] [--data DIR] [--backend NAME] [--limit N] [--out FILE]
-                        [--rounds N] [--gemm-rounds N] [--jmh] [--avx2] [--no-install]
+Usage: bench/compare.sh [--model mlp|convnet] [--epochs N | --quick] [--data DIR] [--backend NAME]
+                        [--limit N] [--out FILE] [--rounds N] [--gemm-rounds N] [--jmh] [--avx2] [--no-install]
 
 Trains 784-512(relu)-10(softmax) on MNIST (Adam 1e-3, batch 128) with DLM ('dlmc train'), PyTorch
 with 1 and with 2 threads (the latter also with OMP_WAIT_POLICY=PASSIVE), and NumPy by hand
@@ -25,6 +26,11 @@ with 1 and with 2 threads (the latter also with OMP_WAIT_POLICY=PASSIVE), and Nu
 with 1 and 2 threads, the same way, in alternating rounds; prints a markdown report to stdout and
 writes it to FILE.
 
+  --model NAME    mlp (default): the chapter's model above (examples/mnist.dlm); convnet: the book's
+                  MNIST convnet (examples/mnist_convnet.dlm: three 3x3 convolutions, two max
+                  poolings, dense 10; RMSprop 1e-3, batch 64) against the same model in PyTorch
+                  (compare/torch_convnet.py); no NumPy trainer; defaults --epochs 2 --rounds 1
+                  --gemm-rounds 0 (the GEMM section measures the MLP's shapes)
   --epochs N      epochs for every trainer (default 3)
   --quick         one epoch (the same as --epochs 1)
   --data DIR      folder holding the MNIST IDX .gz files (default: \$DLM_DATA/mnist, else
@@ -35,7 +41,7 @@ writes it to FILE.
   --out FILE      where to write the report (default bench/compare/results.md, git-ignored)
   --rounds N      rounds of all the trainers, one after the other (default 2); the report
                   compares each trainer's best round and lists every round
-  --gemm-rounds N rounds of (NumPy, DLM) GEMM measurements per thread count (default 6)
+  --gemm-rounds N rounds of (NumPy, DLM) GEMM measurements per thread count (default 6; 0: none)
   --jmh           also run DLM's JMH GEMM benchmarks (bench/GemmBench, about 2 more minutes)
   --avx2          measure every side as on an AVX2-only CPU, on a CPU that has AVX-512: DLM's JVMs
                   with -XX:UseAVX=2 (256-bit vectors, AVX2's 16 registers), OpenBLAS forced to its
@@ -55,11 +61,12 @@ JVM's vector width, the kernel chosen and why, and the kernel each NumPy/PyTorch
 EOF
 }
 
-epochs=3 data="" backend="" limit="" install=1 out="$helpers/results.md" gemm_rounds=6 rounds=2 jmh=0 avx2=0
+model=mlp epochs="" data="" backend="" limit="" install=1 out="$helpers/results.md" gemm_rounds="" rounds="" jmh=0 avx2=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --epochs) epochs="${2:?--epochs needs a number}"; shift 2 ;;
     --quick) epochs=1; shift ;;
+    --model) model="${2:?--model needs mlp or convnet}"; shift 2 ;;
     --data) data="${2:?--data needs a folder}"; shift 2 ;;
     --backend) backend="${2:?--backend needs a name}"; shift 2 ;;
     --limit) limit="${2:?--limit needs a number}"; shift 2 ;;
@@ -73,9 +80,14 @@ while [ $# -gt 0 ]; do
     *) echo "compare.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
+case "$model" in
+  mlp) example=mnist.dlm; torch_script=torch_mnist.py; batch=128; : "${epochs:=3}" "${rounds:=2}" "${gemm_rounds:=6}" ;;
+  convnet) example=mnist_convnet.dlm; torch_script=torch_convnet.py; batch=64; : "${epochs:=2}" "${rounds:=1}" "${gemm_rounds:=0}" ;;
+  *) echo "compare.sh: --model must be mlp or convnet, not '$model'" >&2; exit 2 ;;
+esac
 [[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --epochs must be a positive number" >&2; exit 2; }
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --rounds must be a positive number" >&2; exit 2; }
-[[ "$gemm_rounds" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --gemm-rounds must be a positive number" >&2; exit 2; }
+[[ "$gemm_rounds" =~ ^[0-9]+$ ]] || { echo "compare.sh: --gemm-rounds must be a number" >&2; exit 2; }
 [ -z "$limit" ] || [[ "$limit" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --limit must be a positive number" >&2; exit 2; }
 
 say() { echo "compare.sh: $*" >&2; }
@@ -116,7 +128,7 @@ for j in "${JAVA_HOME:+$JAVA_HOME/bin/java}" /usr/lib/jvm/temurin-25-jdk-amd64/b
 done
 
 say "building dlmc (if needed)"
-"$root/dlmc" check "$root/examples/mnist.dlm" >/dev/null
+"$root/dlmc" check "$root/examples/$example" >/dev/null
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -178,7 +190,7 @@ measure() { # measure NAME CMD… — runs CMD under /usr/bin/time -v; NAME.out/
 py_trainer() { # py_trainer NAME THREADS SCRIPT [VAR=VALUE…] — one Python trainer; its last stdout line is its JSON
   local name="$1" threads="$2" script="$3"; shift 3
   say "$name: $script, $threads thread(s), $epochs epoch(s)${*:+, $*}"
-  local args=(--data "$data" --epochs "$epochs" --threads "$threads")
+  local args=(--data "$data" --epochs "$epochs" --threads "$threads" --batch-size "$batch")
   [ -z "$limit" ] || args+=(--limit "$limit")
   blas_env "$threads"
   measure "$name" "${blas[@]}" "$@" "$PY" "$helpers/$script" "${args[@]}" && tail -n 1 "$work/$name.out" >"$work/$name.json" || true
@@ -200,9 +212,11 @@ bench_jar() { # builds bench/target/benchmarks.jar when missing or older than th
 }
 jar="$bench/target/benchmarks.jar"
 have_jar=0
-if bench_jar; then have_jar=1; else touch "$work/dlm-gemm.missing"; fi
+if [ "$gemm_rounds" -gt 0 ] || [ "$jmh" = 1 ]; then
+  if bench_jar; then have_jar=1; else touch "$work/dlm-gemm.missing"; fi
+fi
 echo "$gemm_rounds" >"$work/gemm-rounds"
-for r in $(seq 1 "$gemm_rounds"); do
+for r in $(seq 1 "$gemm_rounds"); do # (none with --gemm-rounds 0)
   for t in 1 2; do
     say "gemm round $r/$gemm_rounds, $t thread(s): NumPy, then DLM"
     blas_env "$t"
@@ -219,13 +233,13 @@ if [ "$jmh" = 1 ] && [ "$have_jar" = 1 ]; then
   measure dlm-jmh "$java" -jar "$jar" 'Gemm' -f 1 -wi 2 -i 3 -w 1 -r 1 -rf json -rff "$work/dlm-jmh.json" || rm -f "$work/dlm-jmh.json"
 fi
 
-dlm_args=(train "$root/examples/mnist.dlm" --data "$data" --epochs "$epochs")
+dlm_args=(train "$root/examples/$example" --data "$data" --epochs "$epochs")
 [ -z "$limit" ] || dlm_args+=(--limit "$limit")
 backend_note="dlmc's default backend"
 if [ -n "$backend" ]; then
   # dlmc checks --backend before anything else: a run with --epochs 0 fails at once, naming the
   # backend only when it does not know it.
-  if "$root/dlmc" train "$root/examples/mnist.dlm" --backend "$backend" --epochs 0 >"$work/backend.err" 2>&1 \
+  if "$root/dlmc" train "$root/examples/$example" --backend "$backend" --epochs 0 >"$work/backend.err" 2>&1 \
      || ! grep -qi 'error:.*backend' "$work/backend.err"; then
     dlm_args+=(--backend "$backend"); backend_note="--backend $backend"
   else
@@ -236,13 +250,14 @@ fi
 # The trainers, $rounds rounds one after the other (the report takes each trainer's best round:
 # the machine's speed drifts between runs, and more for two-thread runs than for one-thread ones).
 echo "$rounds" >"$work/train-rounds"
+echo "$model" >"$work/model"
 for r in $(seq 1 "$rounds"); do
   say "training round $r/$rounds"
-  py_trainer "numpy-1-$r" 1 numpy_mnist.py
-  py_trainer "torch-1-$r" 1 torch_mnist.py
-  py_trainer "torch-2-$r" 2 torch_mnist.py
+  [ "$model" != mlp ] || py_trainer "numpy-1-$r" 1 numpy_mnist.py
+  py_trainer "torch-1-$r" 1 "$torch_script"
+  py_trainer "torch-2-$r" 2 "$torch_script"
   # libgomp's threads spin while they wait; on 2 busy vCPUs that can cost 10x. Passive waiting:
-  py_trainer "torch-2p-$r" 2 torch_mnist.py OMP_WAIT_POLICY=PASSIVE
+  py_trainer "torch-2p-$r" 2 "$torch_script" OMP_WAIT_POLICY=PASSIVE
   say "dlm-$r: dlmc train, $backend_note, $epochs epoch(s)"
   measure "dlm-$r" "$root/dlmc" "${dlm_args[@]}" --json "$work/dlm-$r.json" || rm -f "$work/dlm-$r.json"
 done
@@ -252,12 +267,14 @@ deb_version() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || echo '?'; }
 {
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) vCPU; load average before the runs $load_before, after $(cut -d' ' -f1-3 /proc/loadavg);" \
        "DLM $(git -C "$root" describe --always --dirty 2>/dev/null || echo '?')"
-  echo "Real MNIST from $data (60,000 train / 10,000 test)${limit:+, training on the first $limit images only}; $epochs epoch(s), batch 128, Adam 1e-3"
+  if [ "$model" = mlp ]; then optimizer="Adam 1e-3"; else optimizer="RMSprop 1e-3 (rho 0.9, eps 1e-7)"; fi
+  echo "Real MNIST from $data (60,000 train / 10,000 test)${limit:+, training on the first $limit images only}; $epochs epoch(s), batch $batch, $optimizer"
   echo "DLM: $backend_note; $("$java" -version 2>&1 | head -n1)${DLM_JAVA_OPTS:+; DLM_JAVA_OPTS=$DLM_JAVA_OPTS}"
   [ "$avx2" = 0 ] || echo "--avx2: every side measured as on an AVX2-only CPU on this AVX-512 CPU: DLM's JVMs with -XX:UseAVX=2 (256-bit vectors, 16 vector registers), OpenBLAS with OPENBLAS_CORETYPE=Haswell, PyTorch with ATEN_CPU_CAPABILITY=avx2"
   echo "PyTorch $(deb_version python3-torch), NumPy $(deb_version python3-numpy), OpenBLAS $(deb_version libopenblas0-pthread) (Debian packages; $("$PY" -V))," \
        "Debian's OpenBLAS: LD_LIBRARY_PATH=$OPENBLAS_DIR, OPENBLAS_L2_SIZE unset, $([ -n "$coretype" ] && echo "OPENBLAS_CORETYPE=$coretype" || echo "OPENBLAS_CORETYPE unset"), OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = the thread count," \
        "in the benchmark commands only (inherited:${inherited:- nothing})"
+  [ "$model" = mlp ] || echo "PyTorch runs the convnet channels-first (NCHW, its native layout), DLM channels-last (NHWC, Keras's)"
   echo "PyTorch mirrors Keras's defaults (glorot-uniform kernels, zero biases, Adam eps 1e-7, reshuffled every epoch); its loss is F.cross_entropy on the pre-softmax logits (the same value); PyTorch's Adam puts eps outside the bias correction of v, Keras (and the NumPy version) inside — a negligible difference"
   echo "The runs are sequential, in $rounds round(s) of all trainers; this machine kind is shared and noisy (tens of percent between minutes, more for two-thread runs), so each trainer's best round is compared and every round is listed"
 } >"$work/notes.txt"

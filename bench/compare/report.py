@@ -16,8 +16,27 @@ import re
 import statistics
 import sys
 
-TRAINERS = [("dlm", "DLM", "all (2)"), ("torch-1", "PyTorch", "1"), ("torch-2", "PyTorch", "2"),
-            ("torch-2p", "PyTorch, OMP_WAIT_POLICY=PASSIVE", "2"), ("numpy-1", "NumPy by hand", "1")]
+ALL_TRAINERS = [("dlm", "DLM", "all (2)"), ("torch-1", "PyTorch", "1"), ("torch-2", "PyTorch", "2"),
+                ("torch-2p", "PyTorch, OMP_WAIT_POLICY=PASSIVE", "2"), ("numpy-1", "NumPy by hand", "1")]
+# The model compare.sh trained (its file `model`; mlp when absent): title, batch, and which trainers ran.
+MODELS = {
+    "mlp": dict(title="the chapter's MNIST model (784-512 relu-10 softmax)", batch=128, trainers=None),
+    "convnet": dict(title="the book's MNIST convnet (3 convolutions 3x3, 2 max poolings, dense 10; 104,202 params)",
+                    batch=64, trainers={"dlm", "torch-1", "torch-2", "torch-2p"}),
+}
+TRAINERS = ALL_TRAINERS
+
+
+def model_of(work):
+    """The MODELS entry of the run in WORK, and sets TRAINERS to the trainers it ran."""
+    global TRAINERS
+    path = os.path.join(work, "model")
+    name = open(path).read().strip() if os.path.exists(path) else "mlp"
+    if name not in MODELS:
+        raise SystemExit(f"report.py: unknown model '{name}' in {path}")
+    model = MODELS[name]
+    TRAINERS = [t for t in ALL_TRAINERS if model["trainers"] is None or t[0] in model["trainers"]]
+    return model
 
 
 def load(work, name):
@@ -307,7 +326,9 @@ def dlm_jmh(work):
 
 def main():
     work = sys.argv[1]
-    out = ["# DLM vs PyTorch vs NumPy: the chapter's MNIST model (784-512 relu-10 softmax)", ""]
+    model = model_of(work)
+    sides = "DLM vs PyTorch vs NumPy" if any(name == "numpy-1" for name, _, _ in TRAINERS) else "DLM vs PyTorch"
+    out = [f"# {sides}: {model['title']}", ""]
     out += [f"- {line}" for line in open(os.path.join(work, "notes.txt")).read().splitlines() if line]
     out += [f"- {line}" for line in machine_lines(work)]
     blas = sorted({run["blas"] for name in ("gemm-1-1", "gemm-2-1", "numpy-1-1", "torch-1-1", "torch-2-1", "torch-2p-1")
@@ -325,12 +346,16 @@ def main():
             "evaluation and the timed inference passes), the fastest round.", ""]
     out += whole_run_table(work, runs, int(open(os.path.join(work, "train-rounds")).read())
                            if os.path.exists(os.path.join(work, "train-rounds")) else 1)
-    out += ["", "## Inference: forward pass over the 10,000 test images (batches of 128, softmax included)", "",
+    out += ["", f"## Inference: forward pass over the 10,000 test images (batches of {model['batch']}, softmax included)", "",
             "Median of 5 passes after a warm-up pass, the best round: Python with softmax, no loss; DLM: `predict_seconds` "
             "from its JSON (its predict step: the forward pass with softmax; `eval_seconds`, cold and with the loss, "
             "when dlmc is older).", ""]
     out += inference_table(runs)
     rounds = open(os.path.join(work, "gemm-rounds")).read().strip() if os.path.exists(os.path.join(work, "gemm-rounds")) else "?"
+    if rounds == "0":
+        out += ["", "(No matrix-product measurements: --gemm-rounds 0.)"]
+        print("\n".join(out))
+        return
     out += ["", "## Matrix products, fp32 GFLOP/s: DLM and NumPy/OpenBLAS side by side", "",
             "Both measured the same way (bench/compare/gemm_numpy.py, dlm.bench.GemmFigures): the same shapes and "
             "layouts, the median of 7 samples after a warm-up; "

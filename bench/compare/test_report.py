@@ -120,6 +120,31 @@ class ReportTest(unittest.TestCase):
         self.assertIn("| 200 |", self.row(text, "| PyTorch | 1 |"))
         self.assertIn("failed", self.row(text, "| PyTorch | 2 |"))
 
+    def test_convnet_report_names_the_model_and_only_the_trainers_that_ran(self):
+        self.fill()
+        self.write("model", "convnet\n")
+        self.write("gemm-rounds", "0\n")
+        text = self.render()
+        self.assertIn("# DLM vs PyTorch: the book's MNIST convnet", text)
+        self.assertNotIn("NumPy by hand", text)
+        self.assertIn("batches of 64", text)
+        self.assertIn("No matrix-product measurements", text)
+        # DLM's best steady epoch 0.8 s against PyTorch 1 thread's 2.0 s
+        self.assertTrue(self.row(text, "| PyTorch | 1 |").rstrip().endswith("| 0.40 |"))
+
+    def test_mlp_report_is_the_default_and_keeps_numpy(self):
+        self.fill()
+        text = self.render()
+        self.assertIn("# DLM vs PyTorch vs NumPy: the chapter's MNIST model", text)
+        self.assertIn("| NumPy by hand | 1 |", text)
+        self.assertIn("batches of 128", text)
+
+    def test_unknown_model_is_an_error(self):
+        self.fill()
+        self.write("model", "resnet\n")
+        with self.assertRaises(SystemExit):
+            self.render()
+
     def test_inference_takes_the_fastest_pass(self):
         self.fill()
         text = self.render()

@@ -333,20 +333,20 @@ final class ClassGen {
         e.as(n, () -> batchLoop(c, g, 0, new Object[] {g.aOff, g.bOff, 0}, offs -> {
             if (g.dtype.isFloating()) {
                 // BLAS-style arguments: transposes as flags, leading dimensions; then what the variant adds
-                int[] la = Planner.blasLayout(g.m, g.k, g.ars, g.acs), lb = Planner.blasLayout(g.k, g.n, g.brs, g.bcs);
+                int[] la = GemmLowering.blasLayout(g.m, g.k, g.ars, g.acs), lb = GemmLowering.blasLayout(g.k, g.n, g.brs, g.bcs);
                 String arr = Storage.of(g.dtype).desc;
                 c.bconst(la[0] == 1).bconst(lb[0] == 1).iconst(g.m).iconst(g.n).iconst(g.k);
                 c.load(a);
                 push(c, offs[0]);
                 c.iconst(la[1]);
-                if (g.aTable != null) c.load(e.array(g.aTable)); // op(A) from u8 codes (Planner.tabulateByteOperands)
+                if (g.aTable != null) c.load(e.array(g.aTable)); // op(A) from u8 codes (GemmByteTableRule)
                 c.load(b);
                 push(c, offs[1]);
                 c.iconst(lb[1]).load(out);
                 push(c, offs[2]);
                 c.iconst(Math.max(g.n, 1));
                 if (g.aTable != null || epilogue != 0) {
-                    // bias and relu applied by the kernel (Planner.fuseIntoGemm)
+                    // bias and relu applied by the kernel (GemmEpilogueRule)
                     if (g.bias != null) c.load(e.array(g.bias));
                     else c.insn(ACONST_NULL);
                     c.iconst(g.biasOff).iconst(epilogue);
@@ -371,7 +371,7 @@ final class ClassGen {
             }
         }, mn));
         if (g.mask != null) {
-            // a relu's backward pass: C = mask > 0 ? C : 0 (see Planner.fuseMaskIntoGemm)
+            // a relu's backward pass: C = mask > 0 ? C : 0 (see GemmReluMaskRule)
             e.as(n, () -> c.load(out).iconst(0).iconst(Math.max(g.n, 1)).iconst(g.m).iconst(g.n)
                     .load(e.array(g.mask)).iconst(g.maskOff).iconst(Math.max(g.n, 1))
                     .invokeStatic(dlm.runtime.kernels.Masks.class, "keepWherePositive", "([FIIII[FII)V"));

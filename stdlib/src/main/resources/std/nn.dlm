@@ -17,6 +17,33 @@ fun dense(x: f32[n, i], units: Int, activation: (Tensor) -> Tensor = ::linear,
 }
 
 /**
+ * A 2-D convolution layer, Keras's Conv2D: activation(conv(x, W) + b) on NHWC images
+ * f32[n, h, w, c], with an HWIO kernel W: f32[kh, kw, c, filters]. kernelSize and strides are
+ * an Int or a list of two; padding is "valid" or "same". The kernel starts Glorot-uniform with
+ * Keras's fans (fanIn = kh·kw·c, fanOut = kh·kw·filters) and the bias at zero.
+ * The primitive convolution is called conv here (also conv2d without this import).
+ */
+fun conv2d(x: f32[n, h, w, c], filters: Int, kernelSize: Any, strides: Any = 1, padding: String = "valid",
+           activation: (Tensor) -> Tensor = ::linear,
+           kernelInit: Initializer = glorotUniform(), biasInit: Initializer = zeros()): Tensor {
+    val k = pairOf(kernelSize, name = "kernelSize")
+    param W: f32[k[0], k[1], c, filters] = kernelInit
+    param b: f32[filters] = biasInit
+    return activation(conv(x, W, strides = strides, padding = padding) + b)
+}
+
+/** Keras's MaxPooling2D: the maximum of each poolSize window, moved by strides (poolSize by default). */
+fun maxPooling2d(x: Tensor, poolSize: Any = 2, strides: Any = poolSize, padding: String = "valid"): Tensor =
+    maxPool2d(x, poolSize, strides = strides, padding = padding)
+
+/** Keras's AveragePooling2D: the mean of each window's real cells (padding is not counted). */
+fun averagePooling2d(x: Tensor, poolSize: Any = 2, strides: Any = poolSize, padding: String = "valid"): Tensor =
+    avgPool2d(x, poolSize, strides = strides, padding = padding)
+
+/** Keras's GlobalAveragePooling2D: the mean over height and width, f32[n, h, w, c] → f32[n, c]. */
+fun globalAveragePooling2d(x: Tensor): Tensor = globalAveragePool2d(x)
+
+/**
  * Crossentropy between integer labels and predicted probabilities, averaged over the batch.
  * As in Keras, when the probabilities come from a softmax the loss is computed from its
  * logits in the stable log-softmax form; other probabilities are clipped to [1e-7, 1 - 1e-7].
@@ -47,3 +74,36 @@ fun meanAbsoluteError(yTrue: Tensor, yPred: Tensor): f32 = mean(abs(yPred - yTru
 
 /** The fraction of rows whose most probable class is the label (Keras's sparse accuracy). */
 fun accuracy(yTrue: Tensor, yPred: f32[n, k]): f32 = mean((argmax(yPred, axis = 1) == yTrue.toI32()).toF32())
+
+// ---- activations (Keras 3's formulas and defaults) ----------------------------------------------
+
+/** Keras's gelu with approximate = false: 0.5·x·(1 + erf(x/√2)). */
+fun gelu(x: Tensor): Tensor = 0.5 * x * (1 + erf(x / sqrt(2.0)))
+
+/**
+ * Keras's leaky_relu: x where x ≥ 0, else negativeSlope·x (its gradient at 0 is 1, as in JAX's
+ * where(x >= 0, …)); NaN stays NaN.
+ */
+fun leakyRelu(x: Tensor, negativeSlope: Float = 0.2): Tensor = where(x >= 0, x, negativeSlope * x)
+
+/**
+ * Keras's elu: x where x > 0, else alpha·(e^x − 1) (through expm1, accurate near 0). The negative
+ * branch reads where(x > 0, 0, x), so that a large positive x never reaches expm1, whose overflow
+ * would turn the unselected branch's zero cotangent into NaN; elu'(0) = alpha.
+ */
+fun elu(x: Tensor, alpha: Float = 1.0): Tensor = where(x > 0, x, alpha * expm1(where(x > 0, 0, x)))
+
+/**
+ * Keras's softplus, log(1 + e^x), in the stable form log1p(e^−|x|) + max(x, 0): finite for every
+ * finite x. max rather than relu so that the gradient at 0 is σ(0) = 1/2 (max's tie rule).
+ */
+fun softplus(x: Tensor): Tensor = log1p(exp(-abs(x))) + maximum(x, 0)
+
+/** Keras's silu: x·σ(x). */
+fun silu(x: Tensor): Tensor = x * sigmoid(x)
+
+/** Keras's swish: the same function as silu. */
+fun swish(x: Tensor): Tensor = silu(x)
+
+/** Keras 3's hard_sigmoid: relu6(x + 3)/6, i.e. 0 for x ≤ −3, 1 for x ≥ 3, x/6 + 1/2 between. */
+fun hardSigmoid(x: Tensor): Tensor = clip(x + 3, 0, 6) / 6

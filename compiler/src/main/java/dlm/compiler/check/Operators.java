@@ -6,23 +6,34 @@ import dlm.compiler.diag.SourceSpan;
 import dlm.compiler.ir.Attrs;
 import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Node;
+import dlm.compiler.ops.Op;
+import dlm.compiler.ops.OpRegistry;
+import dlm.compiler.ops.Spelling;
 import dlm.runtime.DType;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The meaning of DLM's operators. Numbers, Bools and dims are folded at compile time; anything
  * involving a tensor becomes the op of the same name in the registry, with numbers taking the
- * tensor's dtype (weak typing).
+ * tensor's dtype (weak typing). Which op a symbol means comes from the ops' spellings; the
+ * arithmetic on numbers is the language's own (Ints exact, division by zero an error), not an op's.
  */
 final class Operators {
     private Operators() {}
 
-    static final Map<String, String> BINARY_OPS = Map.ofEntries(
-            Map.entry("+", "add"), Map.entry("-", "sub"), Map.entry("*", "mul"), Map.entry("/", "div"),
-            Map.entry("%", "mod"), Map.entry("@", "matmul"),
-            Map.entry("<", "less"), Map.entry("<=", "lessEqual"), Map.entry(">", "greater"), Map.entry(">=", "greaterEqual"),
-            Map.entry("==", "equal"), Map.entry("!=", "notEqual"), Map.entry("&&", "and"), Map.entry("||", "or"));
+    /** Operator symbol to op name, from the ops' spellings: "+" → add, "@" → matmul, "-" (prefix) → neg. */
+    static final Map<String, String> BINARY_OPS = spelled(Spelling.Form.INFIX), PREFIX_OPS = spelled(Spelling.Form.PREFIX);
+
+    private static Map<String, String> spelled(Spelling.Form form) {
+        Map<String, String> m = new HashMap<>();
+        for (Op op : OpRegistry.all()) {
+            if (op.spelling().form() == form && m.put(op.spelling().text(), op.name()) != null)
+                throw new IllegalStateException("two ops spelled " + op.spelling());
+        }
+        return Map.copyOf(m);
+    }
 
     static Value unary(Elaborator el, String op, Value v, SourceSpan span) {
         switch (op) {
@@ -31,11 +42,11 @@ final class Operators {
             }
             case "-" -> {
                 if (v instanceof NumberV n) return new NumberV(-n.value(), n.isInt(), n.explicitType());
-                if (v instanceof TensorV t) return new TensorV(el.op("neg", span, t.node()));
+                if (v instanceof TensorV t) return new TensorV(el.op(PREFIX_OPS.get("-"), span, t.node()));
             }
             case "!" -> {
                 if (v instanceof BoolV b) return new BoolV(!b.value());
-                if (v instanceof TensorV t) return new TensorV(el.op("not", span, t.node()));
+                if (v instanceof TensorV t) return new TensorV(el.op(PREFIX_OPS.get("!"), span, t.node()));
             }
             default -> { }
         }

@@ -16,39 +16,39 @@ import dlm.compiler.ir.MemoryEstimate;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
+import dlm.compiler.ops.ElementwiseOp;
+import dlm.compiler.ops.Op;
+import dlm.compiler.ops.OpRegistry;
+import dlm.compiler.ops.Spelling;
 import dlm.runtime.DType;
 import dlm.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.function.DoubleUnaryOperator;
 
 /**
  * Prelude functions over tensors, each a thin front for a registry op: it turns DLM arguments
  * (negative axes, varargs dims, {@code -1} in reshape) into the op's normalized attributes.
- * Math functions applied to compile-time numbers are computed at compile time.
+ * Math functions applied to compile-time numbers are computed at compile time, by the op's own
+ * function ({@link ElementwiseOp#onNumbers}).
  */
 final class TensorBuiltins {
     private TensorBuiltins() {}
 
     static void register() {
-        unary("abs", Math::abs, true);
-        unary("neg", x -> -x, true);
-        unary("square", x -> x * x, true);
-        unary("sign", Math::signum, true);
-        unary("relu", x -> Math.max(x, 0), true);
-        unary("exp", Math::exp, false);
-        unary("log", Math::log, false);
-        unary("sqrt", Math::sqrt, false);
-        unary("tanh", Math::tanh, false);
-        unary("sigmoid", x -> 1 / (1 + Math.exp(-x)), false);
-        unary("sin", Math::sin, false);
-        unary("cos", Math::cos, false);
-
-        binary("maximum");
-        binary("minimum");
-        binary("pow");
+        // Every element-wise op spelled as a function, from the registry: abs(x), sigmoid(x),
+        // maximum(a, b), … (where, with three operands, is defined below). On compile-time numbers
+        // they are computed by the op's own function.
+        for (Op op : OpRegistry.all()) {
+            if (!(op instanceof ElementwiseOp e) || e.spelling().form() != Spelling.Form.CALL) continue;
+            String name = e.spelling().text();
+            switch (e.arity()) {
+                case 1 -> unary(name, e);
+                case 2 -> define(name, c -> binaryOp(c, e.name(), "a", "b"), req("a"), req("b"));
+                default -> { }
+            }
+        }
         define("matmul", c -> binaryOp(c, "matmul"), req("a"), req("b"));
         define("dot", c -> binaryOp(c, "matmul"), req("a"), req("b"));
         define("where", c -> {
@@ -203,7 +203,7 @@ final class TensorBuiltins {
         define("primitive", c -> {
             if (!(c.arg("op") instanceof StringV name))
                 throw new DlmException(c.spanOf("op"), "primitive needs an op name as a string, e.g. primitive(\"relu\", x)");
-            if (!dlm.compiler.ops.OpRegistry.has(name.value()) || List.of("input", "param", "constant").contains(name.value()))
+            if (!OpRegistry.has(name.value()) || List.of("input", "param", "constant").contains(name.value()))
                 throw new DlmException(c.spanOf("op"), "unknown op '" + name.value() + "'");
             List<Node> ins = new ArrayList<>();
             for (int i = 0; i < c.args().varargs().size(); i++) ins.add(c.el().tensor(c.args().varargs().get(i), c.args().varargSpans().get(i)));
@@ -265,7 +265,7 @@ final class TensorBuiltins {
             return c.given("dtype") ? cast(c, x, c.dtypeArg("dtype")) : new TensorV(x);
         }, req("value"), opt("dtype"));
 
-        // ---- ops added for issue 11 (kept at the end: the element-wise section above is restructured elsewhere) ----
+        // ---- ops added for issue 11 ----
         // prod: reduced axes that are not adjacent are moved next to each other first (the kernel
         // reads one block of axes); the product runs in row-major order of the moved tensor.
         define("prod", c -> {
@@ -355,6 +355,7 @@ final class TensorBuiltins {
             if (!b.value()) throw new DlmException(c.el().userSpan(c.span()), m.value());
             return new UnitV();
         }, req("condition"), req("message"));
+        ConvBuiltins.register();
     }
 
     // ---- helpers -------------------------------------------------------------------------------
@@ -395,33 +396,25 @@ final class TensorBuiltins {
         return true;
     }
 
-    private static void unary(String name, DoubleUnaryOperator f, boolean keepsInt) {
+    private static void unary(String name, ElementwiseOp op) {
         define(name, c -> {
-            if (c.arg("x") instanceof NumberV n) {
-                Value v = Builtins.mapNumber(n, f, keepsInt);
+            if (c.arg("x") instanceof NumberV n && op.appliesToNumbers()) {
+                Value v = Builtins.mapNumber(n, op::onNumbers, op.keepsInts());
                 if (v instanceof NumberV r) Operators.warnIfNonFinite(c.el(), name, r.value(), c.span(), n.value());
                 return v;
             }
-            return new TensorV(c.op(name, Attrs.EMPTY, c.tensor("x")));
+            return new TensorV(c.op(op.name(), Attrs.EMPTY, c.tensor("x")));
         }, req("x"));
-    }
-
-    private static void binary(String name) {
-        define(name, c -> binaryOp(c, name, "a", "b"), req("a"), req("b"));
     }
 
     private static Value binaryOp(Call c, String op) { return binaryOp(c, op, "a", "b"); }
 
     private static Value binaryOp(Call c, String op, String an, String bn) {
         Value a = c.arg(an), b = c.arg(bn);
-        if (a instanceof NumberV x && b instanceof NumberV y && !op.equals("matmul")) {
-            double v = switch (op) {
-                case "maximum" -> Math.max(x.value(), y.value());
-                case "minimum" -> Math.min(x.value(), y.value());
-                default -> Math.pow(x.value(), y.value());
-            };
+        if (a instanceof NumberV x && b instanceof NumberV y && OpRegistry.get(op) instanceof ElementwiseOp e && e.appliesToNumbers()) {
+            double v = e.onNumbers(x.value(), y.value());
             Operators.warnIfNonFinite(c.el(), op, v, c.span(), x.value(), y.value());
-            return new NumberV(v, x.isInt() && y.isInt(), null);
+            return new NumberV(v, e.keepsInts() && x.isInt() && y.isInt(), null);
         }
         Node na = a instanceof TensorV t ? t.node() : b instanceof TensorV u ? c.el().tensorLike(a, u.node().type().dtype(), c.spanOf(an)) : c.tensor(an);
         Node nb = c.el().tensorLike(b, na.type().dtype(), c.spanOf(bn));
@@ -463,7 +456,7 @@ final class TensorBuiltins {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private static List<Value> constInts(Node n) {
+    static List<Value> constInts(Node n) {
         Tensor t = n.attrs().getTensor("value");
         List<Value> l = new ArrayList<>();
         if (t.dtype().isInteger()) for (int i = 0; i < t.size(); i++) l.add(integer(t.getLong(i)));

@@ -5,6 +5,7 @@ import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Graph;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
+import dlm.compiler.passes.ConvEpilogueFusion;
 import dlm.compiler.passes.PassPipeline;
 import dlm.compiler.passes.Rewriter;
 import dlm.compiler.train.TrainGraph;
@@ -61,7 +62,7 @@ public final class Codegen {
      * whose array they overwrite.
      */
     public static Compilation compile(Graph g, Map<String, int[]> inputShapes, Map<String, String> inPlace, String className, Options o) {
-        Graph opt = o.runPasses() ? PassPipeline.standard().apply(g) : g;
+        Graph opt = o.runPasses() ? new ConvEpilogueFusion().apply(PassPipeline.standard().apply(g)) : g;
         Map<String, Dim> binding = bind(opt, inputShapes);
         Planner plan = new Planner(opt, binding, inPlace);
         String source = sourceFileOf(opt);
@@ -123,7 +124,8 @@ public final class Codegen {
             };
             if (keep) g.setOutput(name, e.getValue());
         }
-        return PassPipeline.standard().apply(g);
+        // the steps are only ever compiled, so the convolutions' epilogues are fused here too
+        return new ConvEpilogueFusion().apply(PassPipeline.standard().apply(g));
     }
 
     /** For a train step: {@code update:W} overwrites param W, {@code slot:W/m} the slot input {@code W/m}. */

@@ -30,6 +30,8 @@ final class KernelLowering {
         for (KernelCall.Arg a : call.args())
             if (a instanceof KernelCall.Input(int i) && operands[i] == null) operands[i] = p.operand(p.info(n.input(i)));
         Method method = KernelMethods.resolve(call, n, operands, in.dtype);
+        if (method.getReturnType() != void.class && View.numel(in.shape) != 1)
+            throw new IllegalStateException("kernel " + method + " returns the result of " + n.opName() + ", whose output " + n.type() + " is not one element");
         for (int i = 0; i < operands.length; i++) if (operands[i] != null && !operands[i].isContiguous()) operands[i] = p.copy(operands[i], n);
         Unit.Kernel u = new Unit.Kernel(p.nextUnit++, call, method);
         p.units.add(u);
@@ -53,6 +55,7 @@ final class KernelLowering {
                 }
                 case KernelCall.IntArg c -> {}
                 case KernelCall.BoolArg c -> {}
+                case KernelCall.Absent a -> {}
             }
         }
     }

@@ -11,8 +11,10 @@
  *   <li>{@link dlm.compiler.codegen.Planner}: lowering and fusion, outputs and in-place updates,
  *       schedule, memory plan (see its comment).</li>
  *   <li>{@link dlm.compiler.codegen.ClassGen}: bytecode through the typed helper layer
- *       {@link dlm.compiler.codegen.Code} over ASM's tree API; element-wise semantics per op in
- *       {@link dlm.compiler.codegen.ScalarOps}; one method per step; {@code SourceFile} and
+ *       {@link dlm.compiler.codegen.Code} over ASM's tree API; the element-wise code of each op is
+ *       stated by its registry entry ({@link dlm.compiler.ops.ElementwiseOp#emit}, in the
+ *       {@link dlm.compiler.ops.ScalarCode} vocabulary that {@link dlm.compiler.codegen.ScalarOps}
+ *       turns into bytecode); one method per step; {@code SourceFile} and
  *       {@code LineNumberTable} from the nodes' spans.</li>
  *   <li>{@link dlm.compiler.codegen.Compilation}: the class bytes, a hidden class defined from
  *       them, instances over freshly allocated (or bound) arrays ({@link dlm.compiler.codegen.CompiledGraph}).</li>

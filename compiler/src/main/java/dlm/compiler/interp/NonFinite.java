@@ -65,6 +65,10 @@ public final class NonFinite {
                 if (Double.isNaN(result)) return "log of a negative number" + gives;
                 if (result < 0) return "log of zero" + gives;
                 break;
+            case "log1p":
+                if (Double.isNaN(result)) return "log1p of a number below -1" + gives;
+                if (result < 0) return "log1p of -1" + gives;
+                break;
             case "sqrt":
                 if (Double.isNaN(result)) return "sqrt of a negative number" + gives;
                 break;

@@ -15,9 +15,10 @@ import java.util.function.LongBinaryOperator;
  * it ({@link Kind#ARITHMETIC}) or is bool (comparisons, logic). Each entry gives the scalar
  * function twice: on doubles for floating dtypes (rounded once when stored) and on longs for
  * integer and bool dtypes, so that i64 and integer division stay exact. Arithmetic entries also
- * give their VJP; comparisons and logic produce bool, which carries no gradient.
+ * give their VJP; comparisons and logic produce bool, which carries no gradient. Every entry also
+ * gives its spelling and the code of one element ({@link ScalarEmitter}).
  */
-final class BinaryOp implements Op {
+final class BinaryOp implements ElementwiseOp {
     @Override
     public OpKind kind() { return OpKind.BROADCAST; }
 
@@ -40,30 +41,61 @@ final class BinaryOp implements Op {
     private final DoubleBinaryOperator onFloats;
     private final LongBinaryOperator onIntegers;
     private final VjpRule vjp; // null: no derivative
+    private final Spelling spelling;
+    private final ScalarEmitter emitter;
 
-    private BinaryOp(String name, Kind kind, DoubleBinaryOperator onFloats, LongBinaryOperator onIntegers, VjpRule vjp) {
+    private BinaryOp(String name, Kind kind, Spelling spelling, DoubleBinaryOperator onFloats, LongBinaryOperator onIntegers,
+                     VjpRule vjp, ScalarEmitter emitter) {
         this.name = name;
         this.kind = kind;
+        this.spelling = spelling;
         this.onFloats = onFloats;
         this.onIntegers = onIntegers;
         this.vjp = vjp;
+        this.emitter = emitter;
     }
 
-    static BinaryOp arithmetic(String name, DoubleBinaryOperator onFloats, LongBinaryOperator onIntegers, VjpRule vjp) {
-        return new BinaryOp(name, Kind.ARITHMETIC, onFloats, onIntegers, vjp);
+    static BinaryOp arithmetic(String name, Spelling spelling, DoubleBinaryOperator onFloats, LongBinaryOperator onIntegers,
+                               VjpRule vjp, ScalarEmitter emitter) {
+        return new BinaryOp(name, Kind.ARITHMETIC, spelling, onFloats, onIntegers, vjp, emitter);
     }
 
-    static BinaryOp comparison(String name, Kind kind, DoubleTest onFloats, LongTest onIntegers) {
-        return new BinaryOp(name, kind, (a, b) -> onFloats.test(a, b) ? 1 : 0, (a, b) -> onIntegers.test(a, b) ? 1 : 0, null);
+    /** A comparison, emitted branch-free ({@link ScalarEmitters#compare}). */
+    static BinaryOp comparison(String name, Spelling spelling, Kind kind, DoubleTest onFloats, LongTest onIntegers) {
+        return new BinaryOp(name, kind, spelling, (a, b) -> onFloats.test(a, b) ? 1 : 0, (a, b) -> onIntegers.test(a, b) ? 1 : 0,
+                null, ScalarEmitters.compare(name));
     }
 
-    static BinaryOp logic(String name, LongTest op) {
-        return new BinaryOp(name, Kind.LOGIC, (a, b) -> { throw new AssertionError("bool operands only"); },
-                (a, b) -> op.test(a, b) ? 1 : 0, null);
+    static BinaryOp logic(String name, Spelling spelling, LongTest op, ScalarEmitter emitter) {
+        return new BinaryOp(name, Kind.LOGIC, spelling, (a, b) -> { throw new AssertionError("bool operands only"); },
+                (a, b) -> op.test(a, b) ? 1 : 0, null, emitter);
     }
 
     @Override
     public String name() { return name; }
+
+    @Override
+    public Spelling spelling() { return spelling; }
+
+    @Override
+    public void emit(ScalarCode c, DType out, DType[] in, Attrs attrs) { emitter.emit(c, out, in, attrs); }
+
+    @Override
+    public int arity() { return 2; }
+
+
+    /** Arithmetic only: comparisons and logic on numbers are the language's own operators. */
+    @Override
+    public boolean appliesToNumbers() { return kind == Kind.ARITHMETIC; }
+
+    @Override
+    public double onNumbers(double... args) {
+        if (kind != Kind.ARITHMETIC) return ElementwiseOp.super.onNumbers(args);
+        return onFloats.applyAsDouble(args[0], args[1]);
+    }
+
+    @Override
+    public boolean keepsInts() { return true; }
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {
@@ -97,6 +129,6 @@ final class BinaryOp implements Op {
 
     @Override
     public List<Node> vjp(Node node, Node cotangent, GradBuilder b) {
-        return vjp == null ? Op.super.vjp(node, cotangent, b) : vjp.apply(node, cotangent, b);
+        return vjp == null ? ElementwiseOp.super.vjp(node, cotangent, b) : vjp.apply(node, cotangent, b);
     }
 }

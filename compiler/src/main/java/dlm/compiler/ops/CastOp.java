@@ -15,12 +15,19 @@ import java.util.List;
  * A cast between floating dtypes is linear: its cotangent is cast back. Casts to or from integer
  * and bool dtypes carry no gradient.
  */
-final class CastOp implements Op {
+final class CastOp implements ElementwiseOp {
     @Override
     public OpKind kind() { return OpKind.ELEMENTWISE; }
 
     @Override
     public String name() { return "cast"; }
+
+    @Override
+    public void emit(ScalarCode c, DType out, DType[] in, Attrs attrs) { ScalarEmitters.CAST.emit(c, out, in, attrs); }
+
+    @Override
+    public int arity() { return 1; }
+
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {

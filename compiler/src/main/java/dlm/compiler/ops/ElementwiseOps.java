@@ -2,15 +2,28 @@ package dlm.compiler.ops;
 
 import static dlm.compiler.ops.BinaryOp.Kind.EQUALITY;
 import static dlm.compiler.ops.BinaryOp.Kind.ORDER;
+import static dlm.compiler.ops.ScalarCode.Arith.*;
+import static dlm.compiler.ops.ScalarCode.Insn.IAND;
+import static dlm.compiler.ops.ScalarCode.Insn.IOR;
+import static dlm.compiler.ops.ScalarEmitters.arith;
+import static dlm.compiler.ops.ScalarEmitters.inDouble;
+import static dlm.compiler.ops.ScalarEmitters.logic;
+import static dlm.compiler.ops.ScalarEmitters.minMax;
+import static dlm.compiler.ops.ScalarEmitters.sameType;
+import static dlm.compiler.ops.Spelling.call;
+import static dlm.compiler.ops.Spelling.infix;
+import static dlm.compiler.ops.Spelling.prefix;
 
 import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Node;
 import dlm.runtime.Tensor;
+import dlm.runtime.exec.Scalar;
 
 /**
- * The element-wise ops, one table entry each: the scalar function on doubles (floating dtypes,
- * rounded once to the dtype on store) and on longs (integer and bool dtypes, exact, wrapping to
- * the dtype on store), and its vector-Jacobian product. Shapes broadcast as in NumPy
+ * The element-wise ops, one table entry each, holding everything about the op: its spelling in
+ * DLM source, the scalar function on doubles (floating dtypes, rounded once to the dtype on store)
+ * and on longs (integer and bool dtypes, exact, wrapping to the dtype on store), its
+ * vector-Jacobian product and the code of one element ({@link ScalarEmitters}). Shapes broadcast as in NumPy
  * ({@link Broadcast}); dtypes never promote.
  */
 final class ElementwiseOps {
@@ -21,69 +34,82 @@ final class ElementwiseOps {
         // and so does % on floats (IEEE fmod, the sign of the dividend), unlike NumPy's floored mod.
         // Each entry ends with its VJP: the cotangent of each operand before it is summed back
         // over the axes it was broadcast along (binary(...) does that).
-        OpRegistry.register(BinaryOp.arithmetic("add", (a, b) -> a + b, (a, b) -> a + b,
-                binary((out, x, y, g, d) -> g, (out, x, y, g, d) -> g)));
-        OpRegistry.register(BinaryOp.arithmetic("sub", (a, b) -> a - b, (a, b) -> a - b,
-                binary((out, x, y, g, d) -> g, (out, x, y, g, d) -> d.neg(g))));
-        OpRegistry.register(BinaryOp.arithmetic("mul", (a, b) -> a * b, (a, b) -> a * b,
-                binary((out, x, y, g, d) -> d.mul(g, y), (out, x, y, g, d) -> d.mul(g, x))));
+        OpRegistry.register(BinaryOp.arithmetic("add", infix("+"), (a, b) -> a + b, (a, b) -> a + b,
+                binary((out, x, y, g, d) -> g, (out, x, y, g, d) -> g), arith(ADD)));
+        OpRegistry.register(BinaryOp.arithmetic("sub", infix("-"), (a, b) -> a - b, (a, b) -> a - b,
+                binary((out, x, y, g, d) -> g, (out, x, y, g, d) -> d.neg(g)), arith(SUB)));
+        OpRegistry.register(BinaryOp.arithmetic("mul", infix("*"), (a, b) -> a * b, (a, b) -> a * b,
+                binary((out, x, y, g, d) -> d.mul(g, y), (out, x, y, g, d) -> d.mul(g, x)), arith(MUL)));
         // d(x/y)/dy = -x/y² = -out/y
-        OpRegistry.register(BinaryOp.arithmetic("div", (a, b) -> a / b, IntegerMath::div,
-                binary((out, x, y, g, d) -> d.div(g, y), (out, x, y, g, d) -> d.neg(d.div(d.mul(g, out), y)))));
+        OpRegistry.register(BinaryOp.arithmetic("div", infix("/"), (a, b) -> a / b, IntegerMath::div,
+                binary((out, x, y, g, d) -> d.div(g, y), (out, x, y, g, d) -> d.neg(d.div(d.mul(g, out), y))), arith(DIV)));
         // fmod(x, y) = x - trunc(x/y)·y, so d/dx = 1 and d/dy = -trunc(x/y) = -(x - out)/y
         // (away from the jumps at integer x/y, where it has no derivative).
-        OpRegistry.register(BinaryOp.arithmetic("mod", (a, b) -> a % b, IntegerMath::rem,
-                binary((out, x, y, g, d) -> g, (out, x, y, g, d) -> d.neg(d.mul(g, d.div(d.sub(x, out), y))))));
+        OpRegistry.register(BinaryOp.arithmetic("mod", infix("%"), (a, b) -> a % b, IntegerMath::rem,
+                binary((out, x, y, g, d) -> g, (out, x, y, g, d) -> d.neg(d.mul(g, d.div(d.sub(x, out), y)))), arith(REM)));
         // d/dx = y·x^(y-1) (0 where y = 0, as in PyTorch); d/dy = out·log(x), taken as 0 where x = 0
         // (the limit for y > 0) and NaN for x < 0, where x^y is not differentiable in y.
-        OpRegistry.register(BinaryOp.arithmetic("pow", Math::pow, IntegerMath::pow,
+        OpRegistry.register(BinaryOp.arithmetic("pow", call("pow"), Math::pow, IntegerMath::pow,
                 binary(ElementwiseOps::powBase, (out, x, y, g, d) -> {
                     Node safe = d.where(d.equal(x, d.scalarLike(0, x)), d.scalarLike(1, x), x);
                     return d.mul(g, d.mul(out, d.log(safe)));
-                })));
+                }), ScalarEmitters.POW));
         // Math.max/min propagate NaN, as NumPy's maximum/minimum do. Ties split the cotangent
         // half and half between the operands, as PyTorch and JAX do (NaN gets none).
-        OpRegistry.register(BinaryOp.arithmetic("maximum", Math::max, Math::max,
-                binary((out, x, y, g, d) -> winner(d, d.greater(x, y), x, y, g), (out, x, y, g, d) -> winner(d, d.greater(y, x), x, y, g))));
-        OpRegistry.register(BinaryOp.arithmetic("minimum", Math::min, Math::min,
-                binary((out, x, y, g, d) -> winner(d, d.less(x, y), x, y, g), (out, x, y, g, d) -> winner(d, d.less(y, x), x, y, g))));
+        OpRegistry.register(BinaryOp.arithmetic("maximum", call("maximum"), Math::max, Math::max,
+                binary((out, x, y, g, d) -> winner(d, d.greater(x, y), x, y, g), (out, x, y, g, d) -> winner(d, d.greater(y, x), x, y, g)),
+                minMax("max")));
+        OpRegistry.register(BinaryOp.arithmetic("minimum", call("minimum"), Math::min, Math::min,
+                binary((out, x, y, g, d) -> winner(d, d.less(x, y), x, y, g), (out, x, y, g, d) -> winner(d, d.less(y, x), x, y, g)),
+                minMax("min")));
 
         // Comparisons: bool out; IEEE semantics on floats (every comparison with NaN is false but !=).
-        OpRegistry.register(BinaryOp.comparison("less", ORDER, (a, b) -> a < b, (a, b) -> a < b));
-        OpRegistry.register(BinaryOp.comparison("lessEqual", ORDER, (a, b) -> a <= b, (a, b) -> a <= b));
-        OpRegistry.register(BinaryOp.comparison("greater", ORDER, (a, b) -> a > b, (a, b) -> a > b));
-        OpRegistry.register(BinaryOp.comparison("greaterEqual", ORDER, (a, b) -> a >= b, (a, b) -> a >= b));
-        OpRegistry.register(BinaryOp.comparison("equal", EQUALITY, (a, b) -> a == b, (a, b) -> a == b));
-        OpRegistry.register(BinaryOp.comparison("notEqual", EQUALITY, (a, b) -> a != b, (a, b) -> a != b));
+        OpRegistry.register(BinaryOp.comparison("less", infix("<"), ORDER, (a, b) -> a < b, (a, b) -> a < b));
+        OpRegistry.register(BinaryOp.comparison("lessEqual", infix("<="), ORDER, (a, b) -> a <= b, (a, b) -> a <= b));
+        OpRegistry.register(BinaryOp.comparison("greater", infix(">"), ORDER, (a, b) -> a > b, (a, b) -> a > b));
+        OpRegistry.register(BinaryOp.comparison("greaterEqual", infix(">="), ORDER, (a, b) -> a >= b, (a, b) -> a >= b));
+        OpRegistry.register(BinaryOp.comparison("equal", infix("=="), EQUALITY, (a, b) -> a == b, (a, b) -> a == b));
+        OpRegistry.register(BinaryOp.comparison("notEqual", infix("!="), EQUALITY, (a, b) -> a != b, (a, b) -> a != b));
 
         // Logic on bool (stored as 0/1).
-        OpRegistry.register(BinaryOp.logic("and", (a, b) -> a != 0 && b != 0));
-        OpRegistry.register(BinaryOp.logic("or", (a, b) -> a != 0 || b != 0));
-        OpRegistry.register(UnaryOp.logic("not", x -> x == 0 ? 1 : 0));
+        OpRegistry.register(BinaryOp.logic("and", infix("&&"), (a, b) -> a != 0 && b != 0, logic(IAND)));
+        OpRegistry.register(BinaryOp.logic("or", infix("||"), (a, b) -> a != 0 || b != 0, logic(IOR)));
+        OpRegistry.register(UnaryOp.logic("not", prefix("!"), x -> x == 0 ? 1 : 0, ScalarEmitters.NOT));
 
         // Numeric unary ops keep the dtype; on integers they wrap like Java (neg of u8 3 is 253).
         // At the kinks, abs and relu take the subgradient 0 (as PyTorch): sign(0) = 0, relu'(0) = 0.
-        OpRegistry.register(UnaryOp.numeric("neg", x -> -x, x -> -x, unary((out, x, g, d) -> d.neg(g))));
-        OpRegistry.register(UnaryOp.numeric("abs", Math::abs, Math::abs, unary((out, x, g, d) -> d.mul(g, d.sign(x)))));
+        OpRegistry.register(UnaryOp.numeric("neg", prefix("-"), x -> -x, x -> -x, unary((out, x, g, d) -> d.neg(g)), ScalarEmitters.NEG));
+        OpRegistry.register(UnaryOp.numeric("abs", Math::abs, Math::abs, unary((out, x, g, d) -> d.mul(g, d.sign(x))), sameType(Math.class, "abs")));
         // relu's rule reads its output, as PyTorch's threshold_backward does: out > 0 exactly when
         // x > 0 (NaN included: max(NaN, 0) is NaN), and then the pre-activation is not needed by
         // the backward pass, so the code generator can fuse a dense layer's bias and relu into its
         // matrix product's epilogue without storing x.
         OpRegistry.register(UnaryOp.numeric("relu", x -> Math.max(x, 0.0), x -> Math.max(x, 0L),
-                unary((out, x, g, d) -> d.maskWhere(d.greater(out, d.scalarLike(0, x)), g))));
-        OpRegistry.register(UnaryOp.numeric("square", x -> x * x, x -> x * x, unary((out, x, g, d) -> d.mul(g, d.scale(x, 2)))));
+                unary((out, x, g, d) -> d.maskWhere(d.greater(out, d.scalarLike(0, x)), g)), ScalarEmitters.RELU));
+        OpRegistry.register(UnaryOp.numeric("square", x -> x * x, x -> x * x, unary((out, x, g, d) -> d.mul(g, d.scale(x, 2))), ScalarEmitters.SQUARE));
         // sign is piecewise constant: a zero cotangent (null), so nothing flows through it.
-        OpRegistry.register(UnaryOp.numeric("sign", Math::signum, Long::signum, unary((out, x, g, d) -> null)));
+        OpRegistry.register(UnaryOp.numeric("sign", Math::signum, Long::signum, unary((out, x, g, d) -> null), ScalarEmitters.SIGN));
 
-        // Transcendental ops: floating dtypes only.
-        OpRegistry.register(UnaryOp.floating("exp", Math::exp, unary((out, x, g, d) -> d.mul(g, out))));
-        OpRegistry.register(UnaryOp.floating("log", Math::log, unary((out, x, g, d) -> d.div(g, x))));
-        OpRegistry.register(UnaryOp.floating("sqrt", Math::sqrt, unary((out, x, g, d) -> d.div(g, d.scale(out, 2)))));
-        OpRegistry.register(UnaryOp.floating("tanh", Math::tanh, unary((out, x, g, d) -> d.mul(g, d.sub(d.scalarLike(1, x), d.square(out))))));
-        OpRegistry.register(UnaryOp.floating("sigmoid", ElementwiseOps::sigmoid,
-                unary((out, x, g, d) -> d.mul(g, d.mul(out, d.sub(d.scalarLike(1, x), out))))));
-        OpRegistry.register(UnaryOp.floating("sin", Math::sin, unary((out, x, g, d) -> d.mul(g, d.cos(x)))));
-        OpRegistry.register(UnaryOp.floating("cos", Math::cos, unary((out, x, g, d) -> d.neg(d.mul(g, d.sin(x))))));
+        // Transcendental ops: floating dtypes only, computed in double by the same static method
+        // in the reference evaluation and in generated code.
+        OpRegistry.register(UnaryOp.floating("exp", Math::exp, unary((out, x, g, d) -> d.mul(g, out)), inDouble(Math.class, "exp")));
+        OpRegistry.register(UnaryOp.floating("log", Math::log, unary((out, x, g, d) -> d.div(g, x)), inDouble(Math.class, "log")));
+        OpRegistry.register(UnaryOp.floating("sqrt", Math::sqrt, unary((out, x, g, d) -> d.div(g, d.scale(out, 2))), inDouble(Math.class, "sqrt")));
+        OpRegistry.register(UnaryOp.floating("tanh", Math::tanh, unary((out, x, g, d) -> d.mul(g, d.sub(d.scalarLike(1, x), d.square(out)))),
+                inDouble(Math.class, "tanh")));
+        OpRegistry.register(UnaryOp.floating("sigmoid", Scalar::sigmoid,
+                unary((out, x, g, d) -> d.mul(g, d.mul(out, d.sub(d.scalarLike(1, x), out)))), inDouble(Scalar.class, "sigmoid")));
+        OpRegistry.register(UnaryOp.floating("sin", Math::sin, unary((out, x, g, d) -> d.mul(g, d.cos(x))), inDouble(Math.class, "sin")));
+        OpRegistry.register(UnaryOp.floating("cos", Math::cos, unary((out, x, g, d) -> d.neg(d.mul(g, d.sin(x)))), inDouble(Math.class, "cos")));
+        // log(1 + x), accurate for tiny x; its derivative 1/(1 + x)
+        OpRegistry.register(UnaryOp.floating("log1p", Math::log1p, unary((out, x, g, d) -> d.div(g, d.add(d.scalarLike(1, x), x))),
+                inDouble(Math.class, "log1p")));
+        // e^x − 1, accurate for tiny x; its derivative e^x (from x, not from out + 1, which loses
+        // the relative accuracy of e^x for very negative x)
+        OpRegistry.register(UnaryOp.floating("expm1", Math::expm1, unary((out, x, g, d) -> d.mul(g, d.exp(x))), inDouble(Math.class, "expm1")));
+        // erf'(x) = 2/√π·e^(−x²)
+        OpRegistry.register(UnaryOp.floating("erf", Scalar::erf,
+                unary((out, x, g, d) -> d.mul(g, d.scale(d.exp(d.neg(d.square(x))), 2 / Math.sqrt(Math.PI)))), inDouble(Scalar.class, "erf")));
 
         OpRegistry.register(new WhereOp());
         OpRegistry.register(new CastOp());
@@ -135,15 +161,5 @@ final class ElementwiseOps {
         }
         Node dx = d.mul(y, d.pow(x, d.sub(y, d.scalarLike(1, y))));
         return d.mul(g, d.where(d.equal(y, d.scalarLike(0, y)), d.scalarLike(0, y), dx));
-    }
-
-    /**
-     * 1 / (1 + e^-x), evaluated so that exp never overflows: for negative x the equivalent
-     * e^x / (1 + e^x) is used, which also keeps tiny results accurate instead of rounding to 0 early.
-     */
-    static double sigmoid(double x) {
-        if (x >= 0) return 1 / (1 + Math.exp(-x));
-        double e = Math.exp(x);
-        return e / (1 + e);
     }
 }

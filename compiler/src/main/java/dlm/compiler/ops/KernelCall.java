@@ -32,7 +32,7 @@ public record KernelCall(Class<?> owner, String method, List<Arg> args) {
     public static KernelCall of(Class<?> owner, String method, Arg... args) { return new KernelCall(owner, method, List.of(args)); }
 
     /** One argument (or, for arrays with offsets, two parameters) of the call. */
-    public sealed interface Arg permits Input, Output, IntArg, BoolArg, Scratch {}
+    public sealed interface Arg permits Input, Output, IntArg, BoolArg, Scratch, Absent {}
 
     /** Input {@code index} of the node: its array and the offset of its first element. */
     public record Input(int index) implements Arg {}
@@ -56,6 +56,12 @@ public record KernelCall(Class<?> owner, String method, List<Arg> args) {
         }
     }
 
+    /**
+     * An optional array operand the node does not have (conv2d's bias when none is fused): the
+     * array parameter of {@code dtype}'s storage type passed as null, and an offset of 0.
+     */
+    public record Absent(DType dtype) implements Arg {}
+
     public static Arg input(int index) { return new Input(index); }
 
     public static Arg output() { return new Output(); }
@@ -65,4 +71,6 @@ public record KernelCall(Class<?> owner, String method, List<Arg> args) {
     public static Arg constant(boolean value) { return new BoolArg(value); }
 
     public static Arg scratch(DType dtype, int size) { return new Scratch(dtype, size); }
+
+    public static Arg absent(DType dtype) { return new Absent(dtype); }
 }

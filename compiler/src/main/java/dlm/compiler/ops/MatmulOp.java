@@ -37,6 +37,9 @@ final class MatmulOp implements Op {
     public String name() { return "matmul"; }
 
     @Override
+    public Spelling spelling() { return Spelling.infix("@"); }
+
+    @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {
         MovementSupport.requireArity(name(), inputs, 2);
         TensorType a = inputs.get(0), b = inputs.get(1);

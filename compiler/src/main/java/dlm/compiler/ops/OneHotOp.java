@@ -13,14 +13,22 @@ import java.util.List;
  * {@code oneHot(labels)}: integer labels (u8, i32, i64) of any shape to a tensor of shape
  * {@code labels.shape + [depth]} (attr {@code depth}, int) holding 1 at each label's index and 0
  * elsewhere, in attr {@code dtype} (f32 when absent). A label outside [0, depth) is a data error,
- * only visible at eval.
+ * only visible at eval. Generated code computes each element from its label and its index along
+ * the new axis (the code generator passes that index as a second operand).
  */
-final class OneHotOp implements Op {
+final class OneHotOp implements ElementwiseOp {
     @Override
     public OpKind kind() { return OpKind.INJECTIVE; }
 
     @Override
     public String name() { return "oneHot"; }
+
+    @Override
+    public void emit(ScalarCode c, DType out, DType[] in, Attrs attrs) { ScalarEmitters.ONE_HOT.emit(c, out, in, attrs); }
+
+    @Override
+    public int arity() { return 1; }
+
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {

@@ -26,6 +26,9 @@ public interface Op {
      */
     TensorType infer(List<TensorType> inputs, Attrs attrs);
 
+    /** How DLM source writes this op ({@link Spelling#NONE}: as {@code primitive("name", …)}). */
+    default Spelling spelling() { return Spelling.NONE; }
+
     /**
      * The reference evaluation, on concrete tensors. This is the golden model: simple,
      * obviously correct loops, computing in double and rounding once to the output dtype.

@@ -20,6 +20,7 @@ public final class OpRegistry {
         MovementOps.register();
         NnOps.register();
         ArrayOps.register();
+        ConvOps.register();
     }
 
     private OpRegistry() {}

@@ -4,6 +4,7 @@ import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.TensorType;
+import dlm.runtime.DType;
 import dlm.runtime.Tensor;
 import java.util.List;
 import java.util.function.DoubleUnaryOperator;
@@ -13,9 +14,10 @@ import java.util.function.LongUnaryOperator;
  * A unary element-wise op that keeps its operand's dtype and shape. Numeric ops give the scalar
  * function on doubles and on longs (so integers stay exact and wrap like Java casts); floating
  * ops (exp, log, …) only on doubles; logical ops only on longs (bool as 0/1). Numeric and floating
- * entries give their VJP (used on floating dtypes only: integers carry no gradient).
+ * entries give their VJP (used on floating dtypes only: integers carry no gradient). Every entry
+ * also gives its spelling and the code of one element ({@link ScalarEmitter}).
  */
-final class UnaryOp implements Op {
+final class UnaryOp implements ElementwiseOp {
     @Override
     public OpKind kind() { return OpKind.ELEMENTWISE; }
 
@@ -27,29 +29,64 @@ final class UnaryOp implements Op {
     private final DoubleUnaryOperator onFloats;
     private final LongUnaryOperator onIntegers;
     private final VjpRule vjp; // null: no derivative
+    private final Spelling spelling;
+    private final ScalarEmitter emitter;
 
-    private UnaryOp(String name, Kind kind, DoubleUnaryOperator onFloats, LongUnaryOperator onIntegers, VjpRule vjp) {
+    private UnaryOp(String name, Kind kind, DoubleUnaryOperator onFloats, LongUnaryOperator onIntegers, VjpRule vjp,
+                    Spelling spelling, ScalarEmitter emitter) {
         this.name = name;
         this.kind = kind;
         this.onFloats = onFloats;
         this.onIntegers = onIntegers;
         this.vjp = vjp;
+        this.spelling = spelling;
+        this.emitter = emitter;
     }
 
-    static UnaryOp numeric(String name, DoubleUnaryOperator onFloats, LongUnaryOperator onIntegers, VjpRule vjp) {
-        return new UnaryOp(name, Kind.NUMERIC, onFloats, onIntegers, vjp);
+    /** A prelude function named like the op, e.g. {@code abs(x)}. */
+    static UnaryOp numeric(String name, DoubleUnaryOperator onFloats, LongUnaryOperator onIntegers, VjpRule vjp, ScalarEmitter emitter) {
+        return numeric(name, Spelling.call(name), onFloats, onIntegers, vjp, emitter);
     }
 
-    static UnaryOp floating(String name, DoubleUnaryOperator f, VjpRule vjp) {
-        return new UnaryOp(name, Kind.FLOATING, f, x -> { throw new AssertionError("floating operands only"); }, vjp);
+    static UnaryOp numeric(String name, Spelling spelling, DoubleUnaryOperator onFloats, LongUnaryOperator onIntegers, VjpRule vjp,
+                           ScalarEmitter emitter) {
+        return new UnaryOp(name, Kind.NUMERIC, onFloats, onIntegers, vjp, spelling, emitter);
     }
 
-    static UnaryOp logic(String name, LongUnaryOperator f) {
-        return new UnaryOp(name, Kind.LOGIC, x -> { throw new AssertionError("bool operands only"); }, f, null);
+    /** A prelude function named like the op, computed in double (rounded once to the dtype). */
+    static UnaryOp floating(String name, DoubleUnaryOperator f, VjpRule vjp, ScalarEmitter emitter) {
+        return new UnaryOp(name, Kind.FLOATING, f, x -> { throw new AssertionError("floating operands only"); }, vjp,
+                Spelling.call(name), emitter);
+    }
+
+    static UnaryOp logic(String name, Spelling spelling, LongUnaryOperator f, ScalarEmitter emitter) {
+        return new UnaryOp(name, Kind.LOGIC, x -> { throw new AssertionError("bool operands only"); }, f, null, spelling, emitter);
     }
 
     @Override
     public String name() { return name; }
+
+    @Override
+    public Spelling spelling() { return spelling; }
+
+    @Override
+    public void emit(ScalarCode c, DType out, DType[] in, Attrs attrs) { emitter.emit(c, out, in, attrs); }
+
+    @Override
+    public int arity() { return 1; }
+
+
+    @Override
+    public boolean appliesToNumbers() { return kind != Kind.LOGIC; }
+
+    @Override
+    public double onNumbers(double... args) {
+        if (kind == Kind.LOGIC) return ElementwiseOp.super.onNumbers(args);
+        return onFloats.applyAsDouble(args[0]);
+    }
+
+    @Override
+    public boolean keepsInts() { return kind == Kind.NUMERIC; }
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {
@@ -78,6 +115,6 @@ final class UnaryOp implements Op {
 
     @Override
     public List<Node> vjp(Node node, Node cotangent, GradBuilder b) {
-        return vjp == null ? Op.super.vjp(node, cotangent, b) : vjp.apply(node, cotangent, b);
+        return vjp == null ? ElementwiseOp.super.vjp(node, cotangent, b) : vjp.apply(node, cotangent, b);
     }
 }

@@ -4,6 +4,7 @@ import dlm.compiler.autodiff.GradBuilder;
 import dlm.compiler.ir.Attrs;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.TensorType;
+import dlm.runtime.DType;
 import dlm.runtime.Tensor;
 import java.util.List;
 
@@ -13,12 +14,22 @@ import java.util.List;
  * rounded. The cotangent goes to the branch each element was chosen from (the other gets 0
  * there), summed back over broadcast axes; the condition gets none.
  */
-final class WhereOp implements Op {
+final class WhereOp implements ElementwiseOp {
     @Override
     public OpKind kind() { return OpKind.BROADCAST; }
 
     @Override
     public String name() { return "where"; }
+
+    @Override
+    public Spelling spelling() { return Spelling.call("where"); }
+
+    @Override
+    public void emit(ScalarCode c, DType out, DType[] in, Attrs attrs) { ScalarEmitters.SELECT.emit(c, out, in, attrs); }
+
+    @Override
+    public int arity() { return 3; }
+
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {

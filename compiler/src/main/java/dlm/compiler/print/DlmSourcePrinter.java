@@ -6,6 +6,8 @@ import dlm.compiler.check.Show;
 import dlm.compiler.check.TensorSource;
 import dlm.compiler.ir.Graph;
 import dlm.compiler.ir.Node;
+import dlm.compiler.ops.OpRegistry;
+import dlm.compiler.ops.Spelling;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,16 +20,10 @@ import java.util.Set;
  * arguments, its params with their initializers, one {@code val} per node and the requested
  * values returned. Ops with a DLM operator or function print that way; any other op prints as
  * {@code primitive("op", inputs…, attr = value…)}, so every graph — forward or backward — is a
- * program that {@code dlmc check} accepts and that computes the same values.
+ * program that {@code dlmc check} accepts and that computes the same values. How an op is written
+ * is the op's own {@link Spelling}.
  */
 public final class DlmSourcePrinter {
-    private static final Map<String, String> INFIX = Map.ofEntries(
-            Map.entry("add", "+"), Map.entry("sub", "-"), Map.entry("mul", "*"), Map.entry("div", "/"), Map.entry("mod", "%"),
-            Map.entry("matmul", "@"), Map.entry("less", "<"), Map.entry("lessEqual", "<="), Map.entry("greater", ">"),
-            Map.entry("greaterEqual", ">="), Map.entry("equal", "=="), Map.entry("notEqual", "!="), Map.entry("and", "&&"), Map.entry("or", "||"));
-    private static final Map<String, String> PREFIX = Map.of("neg", "-", "not", "!");
-    private static final Set<String> CALLS = Set.of("abs", "exp", "log", "sqrt", "square", "tanh", "sigmoid", "sin", "cos", "sign",
-            "relu", "maximum", "minimum", "pow", "where");
     private static final Set<String> KEYWORDS = Set.of("import", "fun", "model", "train", "val", "param", "return", "true", "false", "loss");
 
     private final Map<Node, String> names = new HashMap<>();
@@ -80,9 +76,16 @@ public final class DlmSourcePrinter {
         List<String> ins = n.inputs().stream().map(this::name).toList();
         String op = n.opName();
         if (op.equals("constant")) return TensorSource.literal(n.attrs().getTensor("value"));
-        if (INFIX.containsKey(op)) return ins.get(0) + " " + INFIX.get(op) + " " + ins.get(1);
-        if (PREFIX.containsKey(op)) return PREFIX.get(op) + ins.get(0);
-        if (CALLS.contains(op) && n.attrs().isEmpty()) return op + "(" + String.join(", ", ins) + ")";
+        // The op's own spelling (from the registry), when it has one and no attributes to write.
+        Spelling sp = OpRegistry.get(op).spelling();
+        if (n.attrs().isEmpty()) {
+            switch (sp.form()) {
+                case INFIX -> { return ins.get(0) + " " + sp.text() + " " + ins.get(1); }
+                case PREFIX -> { return sp.text() + ins.get(0); }
+                case CALL -> { return sp.text() + "(" + String.join(", ", ins) + ")"; }
+                case NONE -> { }
+            }
+        }
         StringBuilder sb = new StringBuilder("primitive(\"").append(op).append('"');
         for (String i : ins) sb.append(", ").append(i);
         for (var e : n.attrs().asMap().entrySet()) {

@@ -46,6 +46,23 @@ class NonFiniteWarningsTest {
     }
 
     @Test
+    void log1pSaysWhichDomainItLeft() throws IOException {
+        Path f = tmp.resolve("log1p.dlm");
+        Files.writeString(f, """
+                println(log1p([-2f, 1f]))
+                println(log1p([-1f, 1f]))
+                println(log1p(-1.5))
+                """);
+        CliRunner r = CliRunner.run("run", f.toString());
+        assertEquals(0, r.status(), r.err());
+        String err = r.err();
+        for (String w : new String[] {f + ":1:9: warning: log1p of a number below -1 gives nan", f + ":2:9: warning: log1p of -1 gives -inf",
+                f + ":3:9: warning: log1p of a number below -1 gives nan"})
+            assertTrue(err.contains(w), "missing\n" + w + "\nin\n" + err);
+        assertEquals(3, err.split(": warning: ", -1).length - 1, err);
+    }
+
+    @Test
     void modelsRunWarnOnBothBackends() throws IOException {
         Path f = tmp.resolve("model.dlm");
         Files.writeString(f, """

@@ -118,6 +118,55 @@ class KernelOpTest {
         assertEquals((float) (1 + 4 + 9 + 16 + 25 + (double) (0.1f * 0.1f)), cg.output("s").getDouble(0), 0);
     }
 
+    /** A kernel op whose declared call contradicts its kernel is a compiler bug, reported as such. */
+    @Test
+    void aReturnedResultNeedsAScalarOutputAndAStaticMethod() {
+        KernelOp wide = new KernelOp() {
+            @Override
+            public String name() { return "wideTotal"; }
+
+            @Override
+            public TensorType infer(List<TensorType> inputs, Attrs attrs) { return inputs.get(0); }
+
+            @Override
+            public Tensor eval(List<Tensor> inputs, Attrs attrs) { throw new UnsupportedOperationException(); }
+
+            @Override
+            public KernelCall kernel(Node node, List<int[]> inputShapes, int[] shape) {
+                return KernelCall.of(TestKernels.class, "total", KernelCall.input(0), KernelCall.constant(6));
+            }
+        };
+        var g = new CodegenTestSupport.G();
+        g.out("y", apply(g, wide, g.input("x", DType.F32, 2, 3)));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Codegen.compile(g.g, Map.of("x", new int[] {2, 3})));
+        assertTrue(e.getMessage().contains("is not one element"), e.getMessage());
+
+        KernelOp instance = new KernelOp() {
+            @Override
+            public String name() { return "instance"; }
+
+            @Override
+            public TensorType infer(List<TensorType> inputs, Attrs attrs) { return inputs.get(0); }
+
+            @Override
+            public Tensor eval(List<Tensor> inputs, Attrs attrs) { throw new UnsupportedOperationException(); }
+
+            @Override
+            public KernelCall kernel(Node node, List<int[]> inputShapes, int[] shape) {
+                return KernelCall.of(TestKernels.class, "notStatic", KernelCall.input(0), KernelCall.output());
+            }
+        };
+        var h = new CodegenTestSupport.G();
+        h.out("y", apply(h, instance, h.input("x", DType.F32, 2, 3)));
+        e = assertThrows(IllegalStateException.class, () -> Codegen.compile(h.g, Map.of("x", new int[] {2, 3})));
+        assertTrue(e.getMessage().contains("is not static"), e.getMessage());
+    }
+
+    @Test
+    void aKernelOutsideTheRuntimeIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> KernelCall.of(String.class, "valueOf", KernelCall.input(0)));
+    }
+
     @Test
     void aDtypeWithoutAnOverloadIsALocatedError() {
         var g = new CodegenTestSupport.G();

@@ -243,6 +243,95 @@ class OpsCompiledTest {
                 for (int i = 0; i < 6; i++) l2.setLong(i, r.nextInt(5));
                 simple("sparseSoftmaxCrossEntropy", Attrs.EMPTY, true, random(d, new int[] {2, 3, 5}, r), l2);
             }
+        // ---- later element-wise ops (their own random source, so the cases above keep their data) ----
+        Random later = new Random(43);
+        for (DType d : List.of(F32, F64, F16))
+            for (int[] s : UNARY_SHAPES) {
+                simple("erf", Attrs.EMPTY, d != F16, random(d, s, later, -4, 4));
+                simple("expm1", Attrs.EMPTY, d != F16, random(d, s, later, -4, 4));
+                simple("log1p", Attrs.EMPTY, d != F16, random(d, s, later, -0.9, 5));
+            }
+        // erf's tails, zeros, infinities and NaN; log1p below -1 and at it; expm1 overflowing
+        double[] edges = {-7, -6, -5.9, -1e-300, -0.0, 0.0, 1e-300, 0.5, 5.9, 6, 7, -1, -1.5,
+            Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, 800, -800};
+        for (DType d : List.of(F32, F64))
+            for (String op : List.of("erf", "expm1", "log1p")) {
+                Tensor x = Tensor.zeros(d, edges.length);
+                for (int i = 0; i < edges.length; i++) x.setDouble(i, edges[i]);
+                simple(op, Attrs.EMPTY, false, x);
+            }
+        convCases(r);
+    }
+
+    /**
+     * Convolution and pooling, f32 and f64, at several shapes, strides, dilations and paddings
+     * (explicit, valid, and TF's "same" with its extra bottom/right row), up to the sizes of the
+     * MNIST convnet; the backward ops both through autodiff and applied directly. f32 products
+     * accumulate in float in the kernels (tolerance as matmul's, by the contracted length); f64
+     * ones sum in another order than the reference.
+     */
+    private static void convCases(Random r) {
+        int[] one = {1, 1}, none = {0, 0, 0, 0};
+        // {x, kernel, strides, dilation, padding}
+        int[][][] convs = {
+            {{1, 3, 3, 1}, {2, 2, 1, 1}, one, one, none},
+            {{2, 5, 4, 3}, {3, 2, 3, 4}, one, one, none},
+            {{2, 7, 7, 2}, {3, 3, 2, 5}, {2, 2}, one, {1, 1, 1, 1}},
+            {{1, 8, 8, 3}, {3, 3, 3, 4}, {2, 2}, one, {0, 1, 0, 1}},
+            {{2, 9, 8, 2}, {3, 2, 2, 3}, {1, 2}, {2, 3}, {2, 1, 0, 3}},
+            {{3, 6, 6, 5}, {1, 1, 5, 7}, {3, 2}, one, none},
+            {{2, 12, 12, 1}, {3, 3, 1, 8}, one, one, none},
+            {{2, 11, 11, 20}, {3, 3, 20, 33}, one, one, {1, 1, 1, 1}}};
+        for (DType d : List.of(F32, F64))
+            for (int[][] v : convs) {
+                Attrs a = Attrs.of("strides", v[2], "dilation", v[3], "padding", v[4]);
+                int k = v[1][0] * v[1][1] * v[1][2];
+                double tol = d == F32 ? 1e-6 * Math.max(k, 8) : 1e-13;
+                Tensor x = random(d, v[0], r, -2, 2), w = random(d, v[1], r, -2, 2);
+                add("conv2d", d + java.util.Arrays.deepToString(v), List.of(x, w), (g, xs) -> g.op("conv2d", a, xs.get(0), xs.get(1)), true, tol);
+                int oh = (v[0][1] + v[4][0] + v[4][1] - ((v[1][0] - 1) * v[3][0] + 1)) / v[2][0] + 1;
+                int ow = (v[0][2] + v[4][2] + v[4][3] - ((v[1][1] - 1) * v[3][1] + 1)) / v[2][1] + 1;
+                Tensor dy = random(d, new int[] {v[0][0], oh, ow, v[1][3]}, r, -2, 2);
+                int kIn = v[1][0] * v[1][1] * v[1][3], kFilter = v[0][0] * oh * ow;
+                Attrs ai = a.with("inputSize", new int[] {v[0][1], v[0][2]}), af = a.with("kernelSize", new int[] {v[1][0], v[1][1]});
+                add("conv2dBackpropInput", d + java.util.Arrays.deepToString(v), List.of(dy, w),
+                        (g, xs) -> g.op("conv2dBackpropInput", ai, xs.get(0), xs.get(1)), true, d == F32 ? 1e-6 * Math.max(kIn, 8) : 1e-13);
+                add("conv2dBackpropFilter", d + java.util.Arrays.deepToString(v), List.of(x, dy),
+                        (g, xs) -> g.op("conv2dBackpropFilter", af, xs.get(0), xs.get(1)), true, d == F32 ? 1e-6 * Math.max(kFilter, 8) : 1e-13);
+            }
+        // The fused form (bias and relu in the kernel's epilogue).
+        for (DType d : List.of(F32, F64)) {
+            Attrs a = Attrs.of("strides", new int[] {2, 1}, "dilation", one, "padding", new int[] {1, 1, 0, 2}, "relu", true);
+            add("conv2d", d + " fused bias relu", List.of(random(d, new int[] {2, 7, 6, 3}, r, -2, 2), random(d, new int[] {3, 3, 3, 5}, r, -2, 2),
+                    random(d, new int[] {5}, r, -2, 2)), (g, xs) -> g.op("conv2d", a, xs.toArray(Node[]::new)), true, d == F32 ? 1e-6 * 27 : 1e-13);
+        }
+        // {x, pool, strides, padding}
+        int[][][] pools = {
+            {{1, 4, 4, 1}, {2, 2}, {2, 2}, none},
+            {{2, 5, 5, 3}, {2, 2}, {2, 2}, {0, 1, 0, 1}},
+            {{1, 5, 4, 2}, {3, 2}, one, {1, 1, 1, 0}},
+            {{2, 7, 6, 4}, {3, 3}, {2, 3}, {1, 1, 0, 2}},
+            {{2, 26, 26, 32}, {2, 2}, {2, 2}, none},
+            {{1, 3, 3, 17}, {3, 3}, one, {1, 1, 1, 1}}};
+        for (DType d : List.of(F32, F64))
+            for (int[][] v : pools) {
+                Attrs a = Attrs.of("pool", v[1], "strides", v[2], "padding", v[3]);
+                int oh = (v[0][1] + v[3][0] + v[3][1] - v[1][0]) / v[2][0] + 1, ow = (v[0][2] + v[3][2] + v[3][3] - v[1][1]) / v[2][1] + 1;
+                double tol = d == F32 ? 1e-6 * Math.max(v[1][0] * v[1][1], 8) : 1e-13;
+                // Values on a coarse grid, so windows hold ties (the first maximum must win in both).
+                Tensor x = random(d, v[0], r, -3, 3);
+                round(x);
+                Tensor dy = random(d, new int[] {v[0][0], oh, ow, v[0][3]}, r, -2, 2);
+                String name = d + java.util.Arrays.deepToString(v);
+                add("maxPool2d", name, List.of(x), (g, xs) -> g.op("maxPool2d", a, xs.get(0)), true, tol);
+                add("maxPool2dBackprop", name, List.of(x, dy), (g, xs) -> g.op("maxPool2dBackprop", a, xs.get(0), xs.get(1)), false, tol);
+                add("avgPool2d", name, List.of(random(d, v[0], r, -2, 2)), (g, xs) -> g.op("avgPool2d", a, xs.get(0)), true, tol);
+                Attrs ab = a.with("inputSize", new int[] {v[0][1], v[0][2]});
+                add("avgPool2dBackprop", name, List.of(dy), (g, xs) -> g.op("avgPool2dBackprop", ab, xs.get(0)), true, tol);
+            }
+        // A NaN wins its max-pool window in both.
+        Tensor nan = Tensor.of(F32, new int[] {1, 2, 2, 1}, 1, Double.NaN, 5, 2);
+        simple("maxPool2d", Attrs.of("pool", new int[] {2, 2}, "strides", new int[] {2, 2}, "padding", none), false, nan);
     }
 
     /** Random i32 indices into an axis of size n, negative ones included, of the given shape. */

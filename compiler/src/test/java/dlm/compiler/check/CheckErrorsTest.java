@@ -65,7 +65,7 @@ class CheckErrorsTest {
     @Test
     void unknownImport() {
         assertEquals("""
-                t.dlm:1:1: error: unknown module 'std.vision'; available modules: std.nn, std.optim
+                t.dlm:1:1: error: unknown module 'std.vision'; available modules: std.math, std.nn, std.optim
                 import std.vision.*
                 ^~~~~~~~~~~~~~~~~~~""", error("import std.vision.*\n"));
         assertEquals("""

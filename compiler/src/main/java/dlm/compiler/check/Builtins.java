@@ -107,11 +107,6 @@ public final class Builtins {
     // ---- printing, initializers, train configurations ------------------------------------------
 
     private static void register() {
-        define("require", c -> {
-            // Kotlin's require: a compile-time check with the caller's message (std functions use it to refuse bad arguments)
-            if (!c.boolArg("condition")) throw new DlmException(c.span(), c.arg("message") instanceof StringV m ? m.value() : "requirement failed");
-            return new UnitV();
-        }, req("condition"), opt("message"));
         define("println", c -> { c.el().print(new PrintAction(List.copyOf(c.args().varargs()), true, c.span())); return new UnitV(); }, rest("values"));
         define("print", c -> { c.el().print(new PrintAction(List.copyOf(c.args().varargs()), false, c.span())); return new UnitV(); }, rest("values"));
 

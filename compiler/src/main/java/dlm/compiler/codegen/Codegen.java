@@ -7,7 +7,6 @@ import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.check.RuntimeInputs;
 import dlm.compiler.passes.BindInputs;
-import dlm.compiler.passes.ConvEpilogueFusion;
 import dlm.compiler.passes.PassPipeline;
 import dlm.compiler.passes.Rewriter;
 import dlm.compiler.train.TrainGraph;
@@ -66,7 +65,7 @@ public final class Codegen {
      * whose array they overwrite.
      */
     public static Compilation compile(Graph g, Map<String, int[]> inputShapes, Map<String, String> inPlace, String className, Options o) {
-        Graph opt = o.runPasses() ? new ConvEpilogueFusion().apply(PassPipeline.standard().apply(g)) : g;
+        Graph opt = o.runPasses() ? PassPipeline.beforeCodegen().apply(PassPipeline.standard().apply(g)) : g;
         Map<String, Dim> binding = bind(opt, inputShapes);
         Planner plan = new Planner(opt, binding, inPlace);
         String source = sourceFileOf(opt);
@@ -129,9 +128,9 @@ public final class Codegen {
             if (keep) g.setOutput(name, e.getValue());
         }
         // The training flag is a constant of each step, so the branch not taken folds away; the
-        // steps are only ever compiled, so the convolutions' epilogues are fused here too.
+        // steps are only ever compiled, so the kernels' fused forms are made here too.
         Tensor training = Tensor.scalar(DType.BOOL, kind == StepKind.TRAIN ? 1 : 0);
-        return new ConvEpilogueFusion().apply(PassPipeline.standard().apply(BindInputs.apply(g, Map.of(RuntimeInputs.TRAINING, training))));
+        return PassPipeline.beforeCodegen().apply(PassPipeline.standard().apply(BindInputs.apply(g, Map.of(RuntimeInputs.TRAINING, training))));
     }
 
     /** For a train step: {@code update:W} overwrites param W, {@code slot:W/m} the slot input {@code W/m}. */

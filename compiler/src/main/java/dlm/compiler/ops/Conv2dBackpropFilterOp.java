@@ -36,7 +36,7 @@ final class Conv2dBackpropFilterOp implements KernelOp {
     public KernelCall kernel(Node node, List<int[]> in, int[] out) {
         // x [n, h, w, c], dy [n, oh, ow, f] → dk [kh, kw, c, f].
         return Window2d.call(Conv.class, "conv2dBackpropFilter", List.of(KernelCall.input(0), KernelCall.input(1), KernelCall.output()),
-                Window2d.convGeometry(in.get(0), out[0], out[1], out[3], in.get(1), node.attrs()));
+                Window2d.convGeometry(in.get(0), out[0], out[1], out[3], in.get(1), node.attrs())).withFlops(Window2d.convFlops(in.get(1), out));
     }
 
     @Override

@@ -36,12 +36,12 @@ final class Conv2dBackpropInputOp implements KernelOp {
     /** The runtime kernel; its f32 form accumulates in float, so it matches eval to rounding, not bit for bit. */
     @Override
     public KernelCall kernel(Node node, List<int[]> in, int[] out) {
-        // dy [n, oh, ow, f], k [kh, kw, c, f] → dx [n, h, w, c]; f32 needs the rearranged kernel as scratch.
+        // dy [n, oh, ow, f], k [kh, kw, c, f] → dx [n, h, w, c]; the scratch is the f32 kernel's workspace (its size is the kernel's to say).
         int[] dy = in.get(0), k = in.get(1);
         DType d = node.type().dtype();
         int work = d == DType.F32 ? Conv.conv2dBackpropInputWorkspace(out[0], out[1], out[2], out[3], k[0], k[1], k[3], dy[1], dy[2]) : 0;
         return Window2d.call(Conv.class, "conv2dBackpropInput", List.of(KernelCall.input(0), KernelCall.input(1), KernelCall.output(),
-                KernelCall.scratch(d, work), KernelCall.constant(0)), Window2d.convGeometry(out, k[0], k[1], k[3], dy, node.attrs()));
+                KernelCall.scratch(d, work), KernelCall.constant(0)), Window2d.convGeometry(out, k[0], k[1], k[3], dy, node.attrs())).withFlops(Window2d.convFlops(dy, k));
     }
 
     @Override

@@ -45,7 +45,8 @@ final class Conv2dOp implements KernelOp {
         DType d = node.type().dtype();
         KernelCall.Arg bias = node.inputs().size() == 3 ? KernelCall.input(2) : KernelCall.absent(d);
         return Window2d.call(Conv.class, "conv2d", List.of(KernelCall.input(0), KernelCall.input(1), bias, KernelCall.constant(node.attrs().getBool("relu", false)),
-                KernelCall.output()), Window2d.convGeometry(in.get(0), in.get(1)[0], in.get(1)[1], in.get(1)[3], out, node.attrs()));
+                KernelCall.output()), Window2d.convGeometry(in.get(0), in.get(1)[0], in.get(1)[1], in.get(1)[3], out, node.attrs()))
+                .withFlops(Window2d.convFlops(out, in.get(1)));
     }
 
     @Override

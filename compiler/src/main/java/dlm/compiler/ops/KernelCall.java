@@ -20,14 +20,22 @@ import java.util.List;
  * {@link Output}; its result, converted to the output's dtype, is the output's one element.
  *
  * @param owner a class of {@code dlm.runtime} (generated code calls nothing else)
+ * @param flops the floating-point operations of the call when it is a product (2 per multiply-add,
+ *              as a GEMM's 2·m·n·k), for {@code dlmc profile}'s GFLOP/s; 0 otherwise
  */
-public record KernelCall(Class<?> owner, String method, List<Arg> args) {
+public record KernelCall(Class<?> owner, String method, List<Arg> args, long flops) {
 
     public KernelCall {
         if (!owner.getPackageName().startsWith("dlm.runtime"))
             throw new IllegalArgumentException("a kernel must be in dlm.runtime, not " + owner.getName());
+        if (flops < 0) throw new IllegalArgumentException("flops " + flops);
         args = List.copyOf(args);
     }
+
+    public KernelCall(Class<?> owner, String method, List<Arg> args) { this(owner, method, args, 0); }
+
+    /** The same call, counted as a product of {@code flops} operations. */
+    public KernelCall withFlops(long flops) { return new KernelCall(owner, method, args, flops); }
 
     public static KernelCall of(Class<?> owner, String method, Arg... args) { return new KernelCall(owner, method, List.of(args)); }
 

@@ -130,6 +130,14 @@ record Window2d(int h, int w, int kh, int kw, int sh, int sw, int dh, int dw, in
         return new int[] {x[0], x[1], x[2], x[3], kh, kw, f, y[1], y[2], s[0], s[1], d[0], d[1], p[0], p[2]};
     }
 
+    /**
+     * The flops of a convolution or of either gradient with output positions y [n, oh, ow, f] and
+     * kernel k [kh, kw, c, f]: each is a product of (n·oh·ow) × (kh·kw·c) × f.
+     */
+    static long convFlops(int[] y, int[] k) {
+        return 2L * y[0] * y[1] * y[2] * k[0] * k[1] * k[2] * k[3];
+    }
+
     /** Pool's geometry arguments for an input x [n, h, w, c] and an output y [n, oh, ow, c]. */
     static int[] poolGeometry(int[] x, int[] y, Attrs a) {
         int[] k = a.getInts("pool"), s = a.getInts("strides"), p = a.getInts("padding");

@@ -65,10 +65,14 @@ class OpGradientsTest {
             Map.entry("and", "bool operands and result"), Map.entry("or", "bool operands and result"),
             Map.entry("not", "bool operand and result"),
             Map.entry("argmax", "integer (index) result"), Map.entry("argmin", "integer (index) result"),
+            Map.entry("argsort", "integer (index) result"),
             Map.entry("oneHot", "its only input is integer labels"),
             Map.entry("randomUniform", "its inputs are the integer seed and step"),
             Map.entry("randomNormal", "its inputs are the integer seed and step"),
             Map.entry("maxPool2dBackprop", "zero derivative in x almost everywhere; the one in dy, a gather at each window's winner, is not an op"));
+
+    /** About one element in three exactly 0: prod's gradient must be right at zeros. */
+    private static final GradCheck.Sampler WITH_ZEROS = r -> r.nextInt(3) == 0 ? 0 : ANY.next(r);
 
     static List<Case> cases() {
         List<Case> cs = new ArrayList<>();
@@ -129,6 +133,15 @@ class OpGradientsTest {
             cs.add(of(r, Attrs.of("axes", new int[] {}), in(2, 3)));
             cs.add(of(r, Attrs.of("keepdims", true), in(2, 2, 3)));
         }
+        // prod, also with exact zeros in the groups (one zero: the product of the others; two: 0).
+        cs.add(of("prod", in()));
+        cs.add(of("prod", in(5)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {1}), in(2, 3)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {0, 2}, "keepdims", true), in(2, 3, 2)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {}), in(2, 3)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {1}), in(WITH_ZEROS, 4, 3)));
+        cs.add(of("prod", in(WITH_ZEROS, 6)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {1}), in(r -> r.nextInt(2) == 0 ? 0 : ANY.next(r), 3, 4)));
         cs.add(of("numel", Attrs.of("dtype", DType.F64), in(2, 3)));
         cs.add(of("numel", Attrs.of("axes", new int[] {1}, "dtype", DType.F64), in(2, 3)));
 
@@ -166,6 +179,10 @@ class OpGradientsTest {
         cs.add(of("slice", slice(new int[] {2}, new int[] {0}, new int[] {3}, new int[] {2}), in(2, 1, 3)));
         cs.add(of("slice", slice(new int[] {1}, new int[] {2}, new int[] {2}, new int[] {1}), in(2, 3)));
         cs.add(of("slice", slice(new int[] {0, 3}, new int[] {1, 0}, new int[] {2, 2}, new int[] {1, 1}), in(2, 3, 2, 2)));
+        cs.add(of("slice", slice(new int[] {0}, new int[] {4}, new int[] {-1}, new int[] {-1}), in(5)));
+        cs.add(of("slice", slice(new int[] {0, 1}, new int[] {5, 0}, new int[] {0, 4}, new int[] {-2, 3}), in(6, 4)));
+        cs.add(of("slice", slice(new int[] {1, 2}, new int[] {2, 2}, new int[] {-1, 0}, new int[] {-1, -3}), in(2, 3, 3)));
+        cs.add(of("slice", slice(new int[] {0}, new int[] {1}, new int[] {1}, new int[] {-1}), in(3)));
         cs.add(of("concat", Attrs.of("axis", 1), in(2, 3), in(2, 1)));
         cs.add(of("concat", Attrs.of("axis", 0), in(1, 2), in(3, 2), in(2, 2)));
         cs.add(of("concat", Attrs.of("axis", 2), in(2, 1, 2), in(2, 1, 3)));
@@ -174,6 +191,18 @@ class OpGradientsTest {
         cs.add(of("pad", pad(new int[] {0}, new int[] {1}, new int[] {2}, new int[] {1}), in(3)));
         cs.add(of("pad", pad(new int[] {0, 1}, new int[] {0, 2}, new int[] {1, 0}, new int[] {2, 0}), in(2, 3)));
         cs.add(of("pad", pad(new int[] {3}, new int[] {1}, new int[] {1}, new int[] {3}), in(1, 2, 1, 2)));
+
+        // cumsum: the VJP is the cumsum of the cotangent the other way.
+        cs.add(of("cumsum", Attrs.of("axis", 0), in(5)));
+        cs.add(of("cumsum", Attrs.of("axis", 1), in(2, 3, 2)));
+        cs.add(of("cumsum", Attrs.of("axis", 0, "reverse", true), in(3, 2)));
+        // Gathering (repeated and negative indices add up in the scatter) and its transpose.
+        cs.add(of("takeAlongAxis", Attrs.of("axis", 0), in(4), constant(DType.I32, r -> r.nextInt(8) - 4, 6)));
+        cs.add(of("takeAlongAxis", Attrs.of("axis", 1), in(2, 3, 2), constant(DType.I32, r -> r.nextInt(3), 2, 5, 2)));
+        cs.add(of("takeAlongAxis", Attrs.of("axis", 1), in(2, 3, 2), constant(DType.I32, r -> r.nextInt(3), 1, 4, 1)));
+        cs.add(of("takeAlongAxis", Attrs.of("axis", 2), in(2, 2, 3), constant(DType.I32, r -> r.nextInt(3), 2, 2, 2)));
+        cs.add(of("scatterAdd", Attrs.of("axis", 0, "shape", Shape.of(3)), in(5), constant(DType.I32, r -> r.nextInt(3), 5)));
+        cs.add(of("scatterAdd", Attrs.of("axis", 1, "shape", Shape.of(2, 3, 2)), in(2, 4, 2), constant(DType.I32, r -> r.nextInt(6) - 3, 1, 4, 1)));
 
         // Softmax and its relatives.
         for (String s : List.of("softmax", "logSoftmax")) {
@@ -292,6 +321,7 @@ class OpGradientsTest {
         samples.add(g.add("not", List.of(p), Attrs.EMPTY, GradCheck.AT));
         samples.add(g.add("argmax", List.of(x), Attrs.of("axis", 1), GradCheck.AT));
         samples.add(g.add("argmin", List.of(x), Attrs.EMPTY, GradCheck.AT));
+        samples.add(g.add("argsort", List.of(x), Attrs.of("axis", 1), GradCheck.AT));
         samples.add(g.add("oneHot", List.of(k), Attrs.of("depth", 4, "dtype", DType.F64), GradCheck.AT));
         Node seed = GradCheck.input(g, "seed", TensorType.scalar(DType.I64)), step = GradCheck.input(g, "step", TensorType.scalar(DType.I64));
         for (String r : List.of("randomUniform", "randomNormal"))
@@ -326,6 +356,8 @@ class OpGradientsTest {
         cs.add(of("softmax", Attrs.of("axis", 1), in(2, 3)));
         cs.add(of("logSoftmax", Attrs.of("axis", 0), in(2, 3)));
         cs.add(of("sparseSoftmaxCrossEntropy", in(3, 4), constant(DType.I32, labels(4), 3)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {1}), in(2, 3)));
+        cs.add(of("takeAlongAxis", Attrs.of("axis", 1), in(2, 3), constant(DType.I32, r -> r.nextInt(3), 2, 4)));
         Attrs c = conv(new int[] {2, 1}, new int[] {1, 2}, new int[] {1, 0, 1, 1});
         cs.add(of("conv2d", c, in(1, 5, 5, 2), in(2, 2, 2, 2)));
         cs.add(of("conv2dBackpropInput", c.with("inputSize", new int[] {5, 5}), in(1, 3, 5, 2), in(2, 2, 2, 2)));
@@ -342,7 +374,7 @@ class OpGradientsTest {
         Random r = new Random(5);
         // y2 = sum over the first gradients, each weighted by a random constant (a Hessian-vector product).
         Node y = b.y;
-        if (c.op().equals("mean") || c.op().equals("avgPool2d")) y = b.g.add("sum", List.of(b.g.add("square", List.of(b.out), Attrs.EMPTY, GradCheck.AT)), Attrs.EMPTY, GradCheck.AT);
+        if (c.op().equals("mean") || c.op().equals("takeAlongAxis") || c.op().equals("avgPool2d")) y = b.g.add("sum", List.of(b.g.add("square", List.of(b.out), Attrs.EMPTY, GradCheck.AT)), Attrs.EMPTY, GradCheck.AT);
         List<Node> first = Autodiff.grad(b.g, y, b.wrt, GradCheck.AT);
         Node y2 = null;
         for (Node g1 : first) {

@@ -44,7 +44,10 @@ class ConvEpilogueTest {
         G g = new G();
         Node x = g.input("x", DType.F32, 2, 6, 5, 4);
         g.out("y", g.op("relu", g.op("add", g.op("conv2d", CONV, x, k(g)), b(g, 8))));
-        assertEquals(List.of("3 relu"), convSteps(check(g)));
+        Compilation c = check(g);
+        assertEquals(List.of("3 relu"), convSteps(c));
+        // the profile's flops: (2·6·5 positions) × (3·3·4 taps) × 8 filters multiply-adds
+        assertEquals(List.of(2L * (2 * 6 * 5) * (3 * 3 * 4) * 8), c.plan.schedule.stream().filter(u -> u instanceof Unit.Kernel).map(u -> ((Unit.Kernel) u).call.flops()).toList());
     }
 
     @Test

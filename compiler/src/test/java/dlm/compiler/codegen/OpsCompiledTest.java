@@ -176,11 +176,41 @@ class OpsCompiledTest {
             simple("broadcastTo", Attrs.of("shape", Shape.of(2, 3, 4)), gd, random(d, new int[] {3, 1}, r));
             simple("slice", Attrs.of("axes", new int[] {1, 2}, "starts", new int[] {1, 0}, "stops", new int[] {3, 4}, "steps", new int[] {1, 2}), gd, x);
             simple("slice", Attrs.of("axes", new int[] {0}, "starts", new int[] {1}, "stops", new int[] {1}, "steps", new int[] {1}), false, x);
+            simple("slice", Attrs.of("axes", new int[] {0, 2}, "starts", new int[] {1, 3}, "stops", new int[] {-1, 0}, "steps", new int[] {-1, -2}), gd, x);
+            simple("slice", Attrs.of("axes", new int[] {1}, "starts", new int[] {2}, "stops", new int[] {-1}, "steps", new int[] {-1}), gd, x);
             simple("pad", Attrs.of("axes", new int[] {0, 2}, "lows", new int[] {1, 0}, "highs", new int[] {0, 2}, "interiors", new int[] {0, 1}), gd, x);
             simple("tile", Attrs.of("reps", new int[] {2, 1, 3}), gd, x);
             simple("tile", Attrs.of("reps", new int[] {3, 1, 1, 2}), gd, random(d, new int[] {1, 3}, r));
             simple("concat", Attrs.of("axis", 1), gd, x, random(d, new int[] {2, 2, 4}, r));
             simple("concat", Attrs.of("axis", 0), gd, x, x, random(d, new int[] {1, 3, 4}, r));
+        }
+        // ---- issue 11's kernel ops: prod, cumsum, argsort, takeAlongAxis, scatterAdd ----
+        for (DType d : List.of(F32, F64, I32, I64, U8, BOOL)) {
+            boolean gd = d == F32 || d == F64;
+            Tensor x = random(d, new int[] {2, 3, 4}, r, -2, 2);
+            simple("prod", Attrs.of("axes", new int[] {1}), gd, x);
+            simple("prod", Attrs.of("axes", new int[] {1, 2}, "keepdims", true), gd, x);
+            simple("prod", Attrs.EMPTY, gd, random(d, new int[] {5}, r, -2, 2));
+            simple("prod", Attrs.of("axes", new int[] {0}), gd, random(d, new int[] {1, 3}, r, -2, 2));
+            for (int axis = 0; axis < 3; axis++) simple("cumsum", Attrs.of("axis", axis), gd, x);
+            simple("cumsum", Attrs.of("axis", 1, "reverse", true), gd, x);
+            Tensor ties = random(d, new int[] {3, 7}, r, -2, 2);
+            if (d.isFloating()) { round(ties); ties.setDouble(3, Double.NaN); ties.setDouble(9, Double.NaN); ties.setDouble(10, -0.0); }
+            for (boolean desc : new boolean[] {false, true}) {
+                simple("argsort", Attrs.of("axis", 1, "descending", desc), false, ties);
+                simple("argsort", Attrs.of("axis", 0, "descending", desc), false, ties);
+            }
+            simple("argsort", Attrs.of("axis", 1), false, random(d, new int[] {2, 40}, r));
+            simple("takeAlongAxis", Attrs.of("axis", 1), gd, x, indices(r, 3, 2, 5, 4));
+            simple("takeAlongAxis", Attrs.of("axis", 2), gd, x, indices(r, 4, 1, 1, 6));
+            simple("takeAlongAxis", Attrs.of("axis", 0), gd, x, indices(r, 2, 3, 1, 1));
+            simple("takeAlongAxis", Attrs.of("axis", 0), gd, x, indices(r, 2, 5, 3, 4));
+        }
+        simple("prod", Attrs.of("axes", new int[] {1}), true, Tensor.of(F64, new int[] {3, 3}, 1, 0, 2, 0, 0, 3, -1, 2, 0.5));
+        simple("argsort", Attrs.of("axis", 0), false, random(F32, new int[] {1000}, r));
+        for (DType d : List.of(F32, F64)) {
+            simple("scatterAdd", Attrs.of("axis", 1, "shape", Shape.of(2, 3, 4)), true, random(d, new int[] {2, 5, 4}, r), indices(r, 3, 2, 5, 4));
+            simple("scatterAdd", Attrs.of("axis", 0, "shape", Shape.of(4, 3)), true, random(d, new int[] {6, 3}, r), indices(r, 4, 6, 1));
         }
         // views composed and then computed with: transposed operands of an element-wise op
         add("transpose", "then add", List.of(random(F32, new int[] {3, 4}, r), random(F32, new int[] {4, 3}, r)),
@@ -296,6 +326,8 @@ class OpsCompiledTest {
                 String name = d + java.util.Arrays.deepToString(v);
                 add("maxPool2d", name, List.of(x), (g, xs) -> g.op("maxPool2d", a, xs.get(0)), true, tol);
                 add("maxPool2dBackprop", name, List.of(x, dy), (g, xs) -> g.op("maxPool2dBackprop", a, xs.get(0), xs.get(1)), false, tol);
+                Attrs am = a.with("relu", true); // relu's mask fused: windows won by a value not above 0 send nothing
+                add("maxPool2dBackprop", name + " relu", List.of(x, dy), (g, xs) -> g.op("maxPool2dBackprop", am, xs.get(0), xs.get(1)), false, tol);
                 add("avgPool2d", name, List.of(random(d, v[0], r, -2, 2)), (g, xs) -> g.op("avgPool2d", a, xs.get(0)), true, tol);
                 Attrs ab = a.with("inputSize", new int[] {v[0][1], v[0][2]});
                 add("avgPool2dBackprop", name, List.of(dy), (g, xs) -> g.op("avgPool2dBackprop", ab, xs.get(0)), true, tol);
@@ -318,6 +350,13 @@ class OpsCompiledTest {
     private static Tensor i64(long v) {
         Tensor t = Tensor.zeros(I64);
         t.setLong(0, v);
+        return t;
+    }
+
+    /** Random i32 indices into an axis of size n, negative ones included, of the given shape. */
+    private static Tensor indices(Random r, int n, int... shape) {
+        Tensor t = Tensor.zeros(I32, shape);
+        for (int i = 0; i < t.size(); i++) t.setLong(i, r.nextInt(2 * n) - n);
         return t;
     }
 
@@ -368,6 +407,19 @@ class OpsCompiledTest {
         Object[] o = new Object[shape.length];
         for (int i = 0; i < shape.length; i++) o[i] = shape[i];
         return o;
+    }
+
+    /** An index out of range in compiled code is an error at the op's line, as in the interpreter. */
+    @Test
+    void indexOutOfRangeIsALocatedErrorWhenCompiledCodeRuns() {
+        G g = new G();
+        Node x = g.input("x", F32, 2, 3), idx = g.input("i", I32, 1, 2);
+        Node y = g.op("takeAlongAxis", Attrs.of("axis", 1), x, idx);
+        g.out("y", y);
+        Compilation c = Codegen.compile(g.g, Map.of("x", new int[] {2, 3}, "i", new int[] {1, 2}), Map.of(), "T", Codegen.Options.defaults());
+        CompiledGraph cg = c.instantiate(Map.of("x", random(F32, new int[] {2, 3}, new Random(1)), "i", Tensor.of(I32, new int[] {1, 2}, -3, 3)));
+        dlm.compiler.diag.DlmException e = org.junit.jupiter.api.Assertions.assertThrows(dlm.compiler.diag.DlmException.class, cg::run);
+        assertEquals("ops.dlm:" + y.span().line() + ":1: error: index 3 is out of range for axis 1 of size 3", e.render().lines().findFirst().orElseThrow());
     }
 
     @Test

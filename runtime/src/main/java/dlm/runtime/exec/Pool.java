@@ -31,6 +31,15 @@ public final class Pool {
         Pooling.maxPool2dBackprop(x, xOff, dy, dyOff, dx, dxOff, n, h, w, c, ph, pw, oh, ow, sh, sw, padTop, padLeft);
     }
 
+    /** {@code where(x > 0, maxPool2dBackprop(x, dy), 0)} when {@code positive} (relu's gradient mask fused): a window sends its dy only when its winning value is above 0. */
+    public static void maxPool2dBackprop(float[] x, int xOff, float[] dy, int dyOff, boolean positive, float[] dx, int dxOff, int n, int h, int w, int c, int ph, int pw, int oh, int ow, int sh, int sw, int padTop, int padLeft) {
+        geometry(n, h, w, c, ph, pw, c, oh, ow, sh, sw, 1, 1);
+        tensor("x", x, len(x), xOff, n, h, w, c);
+        tensor("dy", dy, len(dy), dyOff, n, oh, ow, c);
+        tensor("dx", dx, len(dx), dxOff, n, h, w, c);
+        Pooling.maxPool2dBackprop(x, xOff, dy, dyOff, positive, dx, dxOff, n, h, w, c, ph, pw, oh, ow, sh, sw, padTop, padLeft);
+    }
+
     /** the average over each window's cells inside the input (padded cells not counted, as Keras/TF "same"); summed in row-major window order, divided by the count. */
     public static void avgPool2d(float[] x, int xOff, float[] y, int yOff, int n, int h, int w, int c, int ph, int pw, int oh, int ow, int sh, int sw, int padTop, int padLeft) {
         geometry(n, h, w, c, ph, pw, c, oh, ow, sh, sw, 1, 1);
@@ -62,6 +71,15 @@ public final class Pool {
         tensor("dy", dy, len(dy), dyOff, n, oh, ow, c);
         tensor("dx", dx, len(dx), dxOff, n, h, w, c);
         Pooling.maxPool2dBackprop(x, xOff, dy, dyOff, dx, dxOff, n, h, w, c, ph, pw, oh, ow, sh, sw, padTop, padLeft);
+    }
+
+    /** {@code where(x > 0, maxPool2dBackprop(x, dy), 0)} when {@code positive} (relu's gradient mask fused): a window sends its dy only when its winning value is above 0. */
+    public static void maxPool2dBackprop(double[] x, int xOff, double[] dy, int dyOff, boolean positive, double[] dx, int dxOff, int n, int h, int w, int c, int ph, int pw, int oh, int ow, int sh, int sw, int padTop, int padLeft) {
+        geometry(n, h, w, c, ph, pw, c, oh, ow, sh, sw, 1, 1);
+        tensor("x", x, len(x), xOff, n, h, w, c);
+        tensor("dy", dy, len(dy), dyOff, n, oh, ow, c);
+        tensor("dx", dx, len(dx), dxOff, n, h, w, c);
+        Pooling.maxPool2dBackprop(x, xOff, dy, dyOff, positive, dx, dxOff, n, h, w, c, ph, pw, oh, ow, sh, sw, padTop, padLeft);
     }
 
     /** the average over each window's cells inside the input (padded cells not counted, as Keras/TF "same"); summed in row-major window order, divided by the count. */

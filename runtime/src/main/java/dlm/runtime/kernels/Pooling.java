@@ -44,6 +44,8 @@ public final class Pooling {
         float[] fa, fb, fc;
         double[] da, db, dc;
         int aOff, bOff, cOff, n, h, w, c, ph, pw, oh, ow, sh, sw, padTop, padLeft;
+        /** max gradient only: a window whose winning value is not above 0 sends nothing (relu's mask, fused) */
+        boolean positive;
 
         @Override
         public void run(int part, int parts) {
@@ -77,6 +79,7 @@ public final class Pooling {
         Job j = LOCAL.get();
         j.op = op; j.n = n; j.h = h; j.w = w; j.c = c; j.ph = ph; j.pw = pw; j.oh = oh; j.ow = ow;
         j.sh = sh; j.sw = sw; j.padTop = padTop; j.padLeft = padLeft;
+        j.positive = false;
         return j;
     }
 
@@ -104,8 +107,19 @@ public final class Pooling {
 
     public static void maxPool2dBackprop(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n, int h, int w, int c,
                                          int ph, int pw, int oh, int ow, int sh, int sw, int padTop, int padLeft) {
+        maxPool2dBackprop(x, xOff, dy, dyOff, false, dx, dxOff, n, h, w, c, ph, pw, oh, ow, sh, sw, padTop, padLeft);
+    }
+
+    /**
+     * With {@code positive}, {@code where(x > 0, maxPool2dBackprop(x, dy), 0)}: a window sends its dy
+     * only when its winning value is above 0 (a NaN is not), so relu's gradient mask on a pooled relu
+     * output needs no pass of its own.
+     */
+    public static void maxPool2dBackprop(float[] x, int xOff, float[] dy, int dyOff, boolean positive, float[] dx, int dxOff,
+                                         int n, int h, int w, int c, int ph, int pw, int oh, int ow, int sh, int sw, int padTop, int padLeft) {
         Job j = job(Op.MAX_GRAD, n, h, w, c, ph, pw, oh, ow, sh, sw, padTop, padLeft);
         j.fa = x; j.aOff = xOff; j.fb = dy; j.bOff = dyOff; j.fc = dx; j.cOff = dxOff;
+        j.positive = positive;
         execute(j);
     }
 
@@ -134,8 +148,15 @@ public final class Pooling {
 
     public static void maxPool2dBackprop(double[] x, int xOff, double[] dy, int dyOff, double[] dx, int dxOff, int n, int h, int w, int c,
                                          int ph, int pw, int oh, int ow, int sh, int sw, int padTop, int padLeft) {
+        maxPool2dBackprop(x, xOff, dy, dyOff, false, dx, dxOff, n, h, w, c, ph, pw, oh, ow, sh, sw, padTop, padLeft);
+    }
+
+    /** As the f32 form: with {@code positive}, a window sends its dy only when its winning value is above 0. */
+    public static void maxPool2dBackprop(double[] x, int xOff, double[] dy, int dyOff, boolean positive, double[] dx, int dxOff,
+                                         int n, int h, int w, int c, int ph, int pw, int oh, int ow, int sh, int sw, int padTop, int padLeft) {
         Job j = job(Op.MAX_GRAD, n, h, w, c, ph, pw, oh, ow, sh, sw, padTop, padLeft);
         j.da = x; j.aOff = xOff; j.db = dy; j.bOff = dyOff; j.dc = dx; j.cOff = dxOff;
+        j.positive = positive;
         execute(j);
     }
 
@@ -209,6 +230,10 @@ public final class Pooling {
     }
 
     private static void maxGradImages(Job q, int i0, int i1) {
+        if (q.sh >= q.ph && q.sw >= q.pw) {
+            maxGradImagesDisjoint(q, i0, i1);
+            return;
+        }
         final float[] x = q.fa, dy = q.fb, dx = q.fc;
         final int c = q.c, hwc = q.h * q.w * c;
         Arrays.fill(dx, q.cOff + i0 * hwc, q.cOff + i1 * hwc, 0f);
@@ -221,7 +246,7 @@ public final class Pooling {
                     int x0 = Math.max(0, ox * q.sw - q.padLeft), x1 = Math.min(q.w, ox * q.sw - q.padLeft + q.pw);
                     if (y0 >= y1 || x0 >= x1) continue;
                     int go = q.bOff + ((img * q.oh + oy) * q.ow + ox) * c;
-                    maxGradWindow(x, xImg, dy, go, dx, dxImg, c, q.w, y0, y1, x0, x1, idx);
+                    maxGradWindow(x, xImg, dy, go, dx, dxImg, c, q.w, y0, y1, x0, x1, idx, q.positive);
                 }
             }
         }
@@ -254,7 +279,7 @@ public final class Pooling {
      * {@link #maxInto}); rows [y0, y1) × columns [x0, x1) of the image at xImg (x) and dxImg (dx).
      */
     private static void maxGradWindow(float[] x, int xImg, float[] dy, int go, float[] dx, int dxImg, int c, int w,
-                                      int y0, int y1, int x0, int x1, int[] idx) {
+                                      int y0, int y1, int x0, int x1, int[] idx, boolean positive) {
         int ch = 0;
         int first = (y0 * w + x0) * c;
         for (; ch <= c - V; ch += V) {
@@ -270,7 +295,8 @@ public final class Pooling {
                 }
             }
             at.intoArray(idx, 0);
-            for (int l = 0; l < V; l++) dx[dxImg + idx[l] + ch + l] += dy[go + ch + l];
+            long send = positive ? best.compare(VectorOperators.GT, 0f).toLong() : -1L;
+            for (int l = 0; l < V; l++) if ((send >>> l & 1) != 0) dx[dxImg + idx[l] + ch + l] += dy[go + ch + l];
         }
         for (; ch < c; ch++) {
             int at = first;
@@ -284,7 +310,89 @@ public final class Pooling {
                     at = take ? cell : at;
                 }
             }
-            dx[dxImg + at + ch] += dy[go + ch];
+            if (!positive || best > 0) dx[dxImg + at + ch] += dy[go + ch];
+        }
+    }
+
+    /**
+     * Disjoint windows (strides at least the pool size): each cell is in at most one window, so each
+     * window writes its cells (dy at the winner, 0 elsewhere, a vector of channels at a time, no
+     * scatter) and only the cells of no window are zeroed first.
+     */
+    private static void maxGradImagesDisjoint(Job q, int i0, int i1) {
+        final float[] x = q.fa, dy = q.fb, dx = q.fc;
+        final int c = q.c, h = q.h, w = q.w, hwc = h * w * c;
+        for (int img = i0; img < i1; img++) {
+            int xImg = q.aOff + img * hwc, dxImg = q.cOff + img * hwc;
+            for (int iy = 0; iy < h; iy++) {
+                int ry = iy + q.padTop, oy = ry / q.sh;
+                int row = dxImg + iy * w * c;
+                if (oy >= q.oh || ry - oy * q.sh >= q.ph) {
+                    Arrays.fill(dx, row, row + w * c, 0f);
+                    continue;
+                }
+                for (int ix = 0; ix < w; ix++) {
+                    int rx = ix + q.padLeft, ox = rx / q.sw;
+                    if (ox >= q.ow || rx - ox * q.sw >= q.pw) Arrays.fill(dx, row + ix * c, row + (ix + 1) * c, 0f);
+                }
+            }
+            for (int oy = 0; oy < q.oh; oy++) {
+                int y0 = Math.max(0, oy * q.sh - q.padTop), y1 = Math.min(h, oy * q.sh - q.padTop + q.ph);
+                for (int ox = 0; ox < q.ow; ox++) {
+                    int x0 = Math.max(0, ox * q.sw - q.padLeft), x1 = Math.min(w, ox * q.sw - q.padLeft + q.pw);
+                    if (y0 >= y1 || x0 >= x1) continue;
+                    int go = q.bOff + ((img * q.oh + oy) * q.ow + ox) * c;
+                    maxGradWindowDisjoint(x, xImg, dy, go, dx, dxImg, c, w, y0, y1, x0, x1, q.positive);
+                }
+            }
+        }
+    }
+
+    /** One window of {@link #maxGradImagesDisjoint}: finds the winners as {@link #maxGradWindow} does, then writes every cell. */
+    private static void maxGradWindowDisjoint(float[] x, int xImg, float[] dy, int go, float[] dx, int dxImg, int c, int w,
+                                              int y0, int y1, int x0, int x1, boolean positive) {
+        int ch = 0;
+        int first = (y0 * w + x0) * c;
+        FloatVector zero = FloatVector.zero(S);
+        for (; ch <= c - V; ch += V) {
+            FloatVector best = FloatVector.fromArray(S, x, xImg + first + ch);
+            IntVector at = IntVector.broadcast(SI, first);
+            for (int iy = y0; iy < y1; iy++) {
+                for (int ix = iy == y0 ? x0 + 1 : x0; ix < x1; ix++) {
+                    int cell = (iy * w + ix) * c;
+                    FloatVector v = FloatVector.fromArray(S, x, xImg + cell + ch);
+                    VectorMask<Float> take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN)));
+                    best = best.blend(v, take);
+                    at = at.blend(cell, take.cast(SI));
+                }
+            }
+            FloatVector g = FloatVector.fromArray(S, dy, go + ch).add(zero); // + 0: a −0 arrives as +0, as added into a zeroed dx
+            if (positive) g = zero.blend(g, best.compare(VectorOperators.GT, 0f));
+            for (int iy = y0; iy < y1; iy++) {
+                for (int ix = x0; ix < x1; ix++) {
+                    int cell = (iy * w + ix) * c;
+                    zero.blend(g, at.compare(VectorOperators.EQ, cell).cast(S)).intoArray(dx, dxImg + cell + ch);
+                }
+            }
+        }
+        for (; ch < c; ch++) {
+            int at = first;
+            float best = x[xImg + first + ch];
+            for (int iy = y0; iy < y1; iy++) {
+                for (int ix = iy == y0 ? x0 + 1 : x0; ix < x1; ix++) {
+                    int cell = (iy * w + ix) * c;
+                    float v = x[xImg + cell + ch];
+                    boolean take = v > best || (v != v && best == best);
+                    best = take ? v : best;
+                    at = take ? cell : at;
+                }
+            }
+            float g = !positive || best > 0 ? dy[go + ch] + 0f : 0f;
+            for (int iy = y0; iy < y1; iy++)
+                for (int ix = x0; ix < x1; ix++) {
+                    int cell = (iy * w + ix) * c;
+                    dx[dxImg + cell + ch] = cell == at ? g : 0f;
+                }
         }
     }
 
@@ -390,7 +498,7 @@ public final class Pooling {
                                 if (v > b || (v != v && b == b)) { b = v; best = at; }
                             }
                         }
-                        dx[q.cOff + best] += dy[go + ch];
+                        if (!q.positive || b > 0) dx[q.cOff + best] += dy[go + ch];
                     }
                 }
             }

@@ -118,6 +118,7 @@ public final class Builtins {
         // Train-block configurations: datasets and optimizers (Keras defaults).
         config("dataset", "mnist");
         config("dataset", "fashionMnist");
+        DataBuiltins.register();
         config("optimizer", "sgd", "learningRate", num(0.01), "momentum", num(0.0), "nesterov", new BoolV(false));
         config("optimizer", "adam", "learningRate", num(0.001), "beta1", num(0.9), "beta2", num(0.999), "epsilon", num(1e-7));
         config("optimizer", "rmsprop", "learningRate", num(0.001), "rho", num(0.9), "momentum", num(0.0), "epsilon", num(1e-7));

@@ -108,9 +108,15 @@ final class TrainCommand implements Command {
         double[] test = TrainLoop.evaluate(trainer, data.testImages(), data.testLabels(), batchSize);
         double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
         List<String> names = trainer.metricNames();
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "test_loss: %.4f", test[0]));
-        for (int i = 0; i < names.size(); i++) line.append(String.format(Locale.ROOT, " - test_%s: %.4f", shortName(names.get(i)), test[i + 1]));
-        c.out().println(line);
+        if (data.testImages().dim(0) == 0) {
+            // a file source that is not split: nothing held out (the JSON's test results are null)
+            java.util.Arrays.fill(test, Double.NaN);
+            c.out().println("no test part: hold one out with data = split(…, test = 0.2)");
+        } else {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "test_loss: %.4f", test[0]));
+            for (int i = 0; i < names.size(); i++) line.append(String.format(Locale.ROOT, " - test_%s: %.4f", shortName(names.get(i)), test[i + 1]));
+            c.out().println(line);
+        }
         if (json != null) {
             double predictSeconds = predictSeconds(trainer, data.testImages(), data.testLabels(), batchSize);
             JsonReport.write(json, history, names, test,

@@ -12,6 +12,7 @@ import dlm.compiler.check.Value;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.diag.SourceSpan;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Graph;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
@@ -62,12 +63,18 @@ public final class TrainGraph {
     private final String modelName;
 
     /** What a train step needs besides the model: loss, metrics, optimizer, and the labels' type. */
-    public record Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, SourceSpan at) {
-        /** The spec of a checked train block (its dataset's labels are u8). */
+    public record Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, List<Dim> labelTail, SourceSpan at) {
+        /** Labels of one value a row ({@code [batch]}). */
+        public Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, SourceSpan at) {
+            this(model, loss, metrics, optimizer, labelDType, List.of(), at);
+        }
+
+        /** The spec of a checked train block (labels typed as its data gives them). */
         public static Spec of(TrainConfig t) {
             List<Value.FunV> ms = new ArrayList<>();
             if (t.settings().get("metrics") instanceof Value.ListV l) for (Value m : l.items()) ms.add((Value.FunV) m);
-            return new Spec(t.model().decl(), (Value.FunV) t.settings().get("loss"), ms, (Value.ConfigV) t.settings().get("optimizer"), DType.U8, t.decl().span());
+            List<Dim> tail = t.labels().shape().dims().subList(1, t.labels().rank());
+            return new Spec(t.model().decl(), (Value.FunV) t.settings().get("loss"), ms, (Value.ConfigV) t.settings().get("optimizer"), t.labels().dtype(), tail, t.decl().span());
         }
     }
 
@@ -79,7 +86,9 @@ public final class TrainGraph {
         images = graph.inputs().get(0);
         output = graph.output("output");
         if (output == null) throw new DlmException(spec.model().nameSpan(), Checker.noTrainOutput(spec.model().name(), graph));
-        TensorType labelType = new TensorType(spec.labelDType(), Shape.of(images.type().shape().dim(0)));
+        List<Dim> labelDims = new ArrayList<>(List.of(images.type().shape().dim(0)));
+        labelDims.addAll(spec.labelTail());
+        TensorType labelType = new TensorType(spec.labelDType(), Shape.of(labelDims.toArray(Dim[]::new)));
         labels = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, labelType, at, "labels");
         Elaborator.Frame frame = new Elaborator.Frame("", "script");
         loss = apply(el, spec.loss(), frame, "loss");

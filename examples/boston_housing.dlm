@@ -3,7 +3,8 @@
 import std.nn.*
 
 model Housing(x: f32[batch, 13]) {
-    val hidden1 = dense(x, units = 64, activation = ::relu)
+    val norm = normalization(x)           // per-feature mean and variance adapted from the train part
+    val hidden1 = dense(norm, units = 64, activation = ::relu)
     val hidden2 = dense(hidden1, units = 64, activation = ::relu)
     return dense(hidden2, units = 1)
 }

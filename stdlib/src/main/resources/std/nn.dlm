@@ -32,6 +32,22 @@ fun conv2d(x: f32[n, h, w, c], filters: Int, kernelSize: Any, strides: Any = 1, 
     return activation(conv(x, W, strides = strides, padding = padding) + b)
 }
 
+/**
+ * Keras's Normalization layer: (x − mean) / max(√variance, epsilon) per feature (the last axis).
+ * mean and variance are adapted, as by Keras's layer.adapt(trainingData): computed once, before
+ * training, from the layer's input over the training part of the data (the population variance),
+ * then kept — stored in checkpoints with the weights, never moved by the optimizer (their
+ * gradient is stopped). Before adapting, the layer is the identity.
+ */
+fun normalization(x: f32[n, k], epsilon: Float = 1e-7): f32[n, k] {
+    param mean: f32[k] = adaptedMean()
+    param variance: f32[k] = adaptedVariance()
+    return (x - stopGradient(mean)) / maximum(sqrt(stopGradient(variance)), epsilon)
+}
+
+/** Keras's Rescaling layer: x · scale + offset (for example 1/255 to bring pixels to [0, 1]). */
+fun rescaling(x: Tensor, scale: Float, offset: Float = 0.0): Tensor = x * scale + offset
+
 /** Keras's MaxPooling2D: the maximum of each poolSize window, moved by strides (poolSize by default). */
 fun maxPooling2d(x: Tensor, poolSize: Any = 2, strides: Any = poolSize, padding: String = "valid"): Tensor =
     maxPool2d(x, poolSize, strides = strides, padding = padding)

@@ -12,11 +12,15 @@ final class ModelSummary {
 
     static String render(CheckedModel m) {
         List<String[]> rows = new ArrayList<>();
-        long total = 0, bytes = 0;
+        long total = 0, bytes = 0, fixed = 0, fixedBytes = 0;
         for (Node p : m.graph().params()) {
             long count = p.type().shape().numel().coefficient();
             total += count;
             bytes += count * p.type().dtype().bytes();
+            if (dlm.compiler.train.Adaptation.isAdapted(p)) {
+                fixed += count;
+                fixedBytes += count * p.type().dtype().bytes();
+            }
             rows.add(new String[] {p.name(), p.type().dtype().dlmName(), p.type().shape().tuple(), String.format(Locale.ROOT, "%,d", count)});
         }
         String[] head = {"Param", "dtype", "Shape", "Count"};
@@ -33,7 +37,8 @@ final class ModelSummary {
         for (String[] r : rows) sb.append(row(r, w, '│'));
         sb.append(line('└', '┴', '┘', w, '─'));
         sb.append(String.format(Locale.ROOT, " Total params: %,d (%s)%n", total, size(bytes)));
-        sb.append(String.format(Locale.ROOT, " Trainable params: %,d (%s)%n", total, size(bytes)));
+        sb.append(String.format(Locale.ROOT, " Trainable params: %,d (%s)%n", total - fixed, size(bytes - fixedBytes)));
+        if (fixed > 0) sb.append(String.format(Locale.ROOT, " Non-trainable params: %,d (%s)%n", fixed, size(fixedBytes)));
         return sb.toString();
     }
 

@@ -50,6 +50,14 @@ final class PredictCommand implements Command {
             if (i < 0 || i >= data.testImages().dim(0))
                 throw new UsageException("--index must be in 0.." + (data.testImages().dim(0) - 1));
             image = Rows.row(data.testImages(), (int) i);
+            if (!data.testLabels().dtype().isInteger()) {
+                // a file source's values (a regression, or 0/1 against one sigmoid output)
+                Tensor p = t.predict(image);
+                c.out().println("test sample " + i + ":");
+                c.out().println("predicted value: " + Rows.row(p, 0).reshape(p.size()));
+                c.out().println("true value: " + Rows.row(data.testLabels(), (int) i).reshape(data.testLabels().size() / data.testLabels().dim(0)));
+                return 0;
+            }
             label = (int) data.testLabels().getLong((int) i);
             c.out().println("test image " + i + ":");
         }

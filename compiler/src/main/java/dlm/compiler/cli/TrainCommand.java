@@ -3,6 +3,7 @@ package dlm.compiler.cli;
 import dlm.compiler.codegen.Codegen.StepKind;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.interp.NonFinite;
+import dlm.compiler.train.Adaptation;
 import dlm.compiler.train.CompiledTrainer;
 import dlm.compiler.train.NonFiniteStep;
 import dlm.compiler.train.Trainer;
@@ -86,6 +87,7 @@ final class TrainCommand implements Command {
         int firstEpoch = 1;
         Checkpoints ckpt = new Checkpoints(setup);
         if (cl.hasOption("resume")) firstEpoch = ckpt.resume(Path.of(cl.getOptionValue("resume")), trainer) + 1;
+        else Adaptation.adapt(setup.graph, trainer.params(), images); // normalization() layers (a resumed run has them from its checkpoint)
         ProgressBar bar = new ProgressBar(c.out(), System.console() != null && c.out() == System.out);
         List<EpochResult> history;
         if (warmup != null) warmup.stop();

@@ -91,6 +91,13 @@ fun meanAbsoluteError(yTrue: Tensor, yPred: Tensor): f32 = mean(abs(yPred - yTru
 /** The fraction of rows whose most probable class is the label (Keras's sparse accuracy). */
 fun accuracy(yTrue: Tensor, yPred: f32[n, k]): f32 = mean((argmax(yPred, axis = 1) == yTrue.toI32()).toF32())
 
+/**
+ * The fraction of entries whose prediction is on the label's side of threshold (Keras's
+ * binary_accuracy, the accuracy of a sigmoid output against 0/1 labels): yPred > threshold is 1.
+ */
+fun binaryAccuracy(yTrue: Tensor, yPred: Tensor, threshold: Float = 0.5): f32 =
+    mean(((yPred > threshold).toF32() == yTrue.toF32()).toF32())
+
 // ---- activations (Keras 3's formulas and defaults) ----------------------------------------------
 
 /** Keras's gelu with approximate = false: 0.5·x·(1 + erf(x/√2)). */

@@ -29,7 +29,7 @@ final class DataBuiltins {
         define("split", c -> {
             DataSource d = source(c, "data");
             if (!(c.arg("test") instanceof NumberV t) || !(t.isInt() ? t.value() >= 1 && t.value() <= Integer.MAX_VALUE : t.value() > 0 && t.value() < 1))
-                throw new DlmException(c.spanOf("test"), "'test' of split() must be a fraction in (0, 1) or a row count from 1, got " + c.arg("test").describe());
+                throw new DlmException(c.spanOf("test"), "'test' of split() must be a fraction in (0, 1) or a row count from 1, got " + (c.arg("test") instanceof NumberV v ? Show.value(v) : c.arg("test").describe()));
             return dataset(new DataSource.Split(d, t.value(), t.isInt(), c.intArg("seed"), c.span()));
         }, req("data"), opt("test", Builtins.num(0.2)), opt("seed", Builtins.integer(0)));
         define("shuffle", c -> dataset(new DataSource.Shuffle(source(c, "data"), c.intArg("seed"), c.span())), req("data"), opt("seed", Builtins.integer(0)));

@@ -6,7 +6,6 @@ import dlm.compiler.check.TrainConfig;
 import dlm.compiler.check.Value;
 import dlm.compiler.data.DataSource;
 import dlm.compiler.data.DataSources;
-import dlm.compiler.data.ModelFeed;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.interp.ParamStore;
 import dlm.compiler.ir.MemoryEstimate;
@@ -87,7 +86,7 @@ final class TrainSetup {
 
     Dataset dataset(CommandLine cl) {
         if (((Value.ConfigV) config.settings().get("data")).args().get("source") instanceof DataSource source)
-            return DataSources.load(source, new ModelFeed(config.model().name(), graph.images.name(), graph.images.type(), graph.images.span(), graph.labels.type(), graph.classes));
+            return DataSources.load(source, graph.feed());
         String name = ((Value.ConfigV) config.settings().get("data")).name().equals("fashionMnist") ? "fashion-mnist" : "mnist";
         DatasetOptions d = DatasetOptions.defaults();
         if (cl.hasOption("data")) {

@@ -148,8 +148,9 @@ final class CsvLoader {
         Integer c = index.get(name);
         if (c != null) return c;
         String s = dlm.compiler.check.Suggest.closest(name, index.keySet());
-        throw new DlmException(at, csv.shown() + " has no column \"" + name + "\" (" + role + ")" + (s != null ? "; did you mean \"" + s + "\"?" : "")
-                + (csv.header() ? " Its header has: " + String.join(", ", index.keySet()) : " Without a header, columns are named \"0\" to \"" + (index.size() - 1) + "\""));
+        String known = csv.header() ? "its header has: " + String.join(", ", index.keySet()) : "without a header, columns are named \"0\" to \"" + (index.size() - 1) + "\"";
+        throw new DlmException(at, csv.shown() + " has no column \"" + name + "\" (" + role + ")"
+                + (s != null ? "; did you mean \"" + s + "\"? " + Character.toUpperCase(known.charAt(0)) + known.substring(1) : "; " + known));
     }
 
     private static List<String> sortedValues(List<CsvParser.Row> data, int c) {

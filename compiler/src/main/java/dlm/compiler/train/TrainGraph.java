@@ -9,6 +9,7 @@ import dlm.compiler.check.Scope;
 import dlm.compiler.check.Signature;
 import dlm.compiler.check.TrainConfig;
 import dlm.compiler.check.Value;
+import dlm.compiler.data.ModelFeed;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.diag.SourceSpan;
 import dlm.compiler.ir.Attrs;
@@ -229,6 +230,9 @@ public final class TrainGraph {
     }
 
     public static TrainGraph build(CheckedProgram p, TrainConfig t) { return new TrainGraph(p, Spec.of(t)); }
+
+    /** What this step takes from a file data source: its images input and its labels, and the classes the labels index. */
+    public ModelFeed feed() { return new ModelFeed(modelName, images.name(), images.type(), images.span(), labels.type(), classes); }
 
     /** A train step for any model of the program (tests train on in-memory data this way). */
     public static TrainGraph build(CheckedProgram p, Spec spec) { return new TrainGraph(p, spec); }

@@ -38,8 +38,8 @@ public final class Adaptation {
         List<Layer> out = new ArrayList<>();
         for (Node p : g.params()) {
             if (!(p.attrs().get("init") instanceof InitV i) || !i.name().equals("adaptedMean")) continue;
-            String prefix = p.name().substring(0, p.name().length() - "mean".length());
-            Node variance = g.params().stream().filter(q -> q.name().equals(prefix + "variance") && isAdapted(q)).findFirst().orElse(null);
+            String prefix = p.name().endsWith("mean") ? p.name().substring(0, p.name().length() - "mean".length()) : null;
+            Node variance = prefix == null ? null : g.params().stream().filter(q -> q.name().equals(prefix + "variance") && isAdapted(q)).findFirst().orElse(null);
             Node input = null;
             for (Node sg : g.nodes()) {
                 if (!sg.is("stopGradient") || sg.input(0) != p) continue;

@@ -26,6 +26,20 @@ final class DataBuiltins {
     static void register() {
         define("csv", DataBuiltins::csv, req("path"), opt("target"), opt("features"), opt("header", new BoolV(true)),
                 opt("delimiter", new StringV(",")), opt("categories", new ListV(List.of())), opt("oneHot", new BoolV(false)));
+        define("npz", c -> {
+            String path = string(c, "path");
+            List<String> inputs = strings(c, "inputs");
+            if (inputs.size() != 1) throw new DlmException(c.spanOf("inputs"), "'inputs' of npz() must name one array (a model takes one input), got " + inputs.size());
+            if (!c.given("target")) throw new DlmException(c.span(), "npz() needs a target array: npz(\"" + path + "\", inputs = [\"x\"], target = \"y\")");
+            String[] p = resolve(c, path);
+            return dataset(new DataSource.Npz(Path.of(p[0]), p[1], c.span(), inputs, c.spanOf("inputs"), string(c, "target"), c.spanOf("target")));
+        }, req("path"), opt("inputs", new ListV(List.of(new StringV("x")))), opt("target"));
+        define("npy", c -> {
+            String path = string(c, "path");
+            if (!c.given("target")) throw new DlmException(c.span(), "npy() needs the labels' array: npy(\"" + path + "\", target = \"labels.npy\")");
+            String[] p = resolve(c, path), t = resolve(c, string(c, "target"));
+            return dataset(new DataSource.Npy(Path.of(p[0]), p[1], c.span(), Path.of(t[0]), t[1], c.spanOf("target")));
+        }, req("path"), opt("target"));
         define("split", c -> {
             DataSource d = source(c, "data");
             if (!(c.arg("test") instanceof NumberV t) || !(t.isInt() ? t.value() >= 1 && t.value() <= Integer.MAX_VALUE : t.value() > 0 && t.value() < 1))
@@ -55,6 +69,8 @@ final class DataBuiltins {
     static ConfigV dataset(DataSource d) {
         String name = switch (d) {
             case DataSource.Csv x -> "csv";
+            case DataSource.Npz x -> "npz";
+            case DataSource.Npy x -> "npy";
             case DataSource.Split x -> "split";
             case DataSource.Shuffle x -> "shuffle";
             case DataSource.Take x -> "take";
@@ -73,18 +89,19 @@ final class DataBuiltins {
         if (delim.equals("\\t")) delim = "\t";
         if (delim.length() != 1 || delim.equals("\"") || delim.equals("\n") || delim.equals("\r"))
             throw new DlmException(c.spanOf("delimiter"), "'delimiter' of csv() must be one character other than a quote or line break, such as \",\", \";\" or \"\\t\"; got \"" + delim + "\"");
-        // The path is relative to the .dlm file that names it, so an example runs from any folder.
+        String[] p = resolve(c, path);
+        return dataset(new DataSource.Csv(Path.of(p[0]), p[1], c.span(), target, c.spanOf("target"), features, c.spanOf("features"),
+                c.boolArg("header"), delim.charAt(0), strings(c, "categories"), c.spanOf("categories"), c.boolArg("oneHot")));
+    }
+
+    /** A data file's path, relative to the .dlm file that names it (so an example runs from any folder), and how errors show it. */
+    private static String[] resolve(Builtins.Call c, String path) {
         Path p = Path.of(path);
-        String shown = path;
         if (!p.isAbsolute()) {
             Path dir = Path.of(c.span().fileName()).getParent();
-            if (dir != null) {
-                p = dir.resolve(p).normalize();
-                shown = p.toString();
-            }
+            if (dir != null) p = dir.resolve(p).normalize();
         }
-        return dataset(new DataSource.Csv(p, shown, c.span(), target, c.spanOf("target"), features, c.spanOf("features"),
-                c.boolArg("header"), delim.charAt(0), strings(c, "categories"), c.spanOf("categories"), c.boolArg("oneHot")));
+        return new String[] {p.toString(), p.toString()};
     }
 
     private static String string(Builtins.Call c, String name) {

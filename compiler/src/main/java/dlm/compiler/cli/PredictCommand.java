@@ -38,14 +38,17 @@ final class PredictCommand implements Command {
         Trainer t = EvalCommand.loadWeights(cl, setup);
         Tensor image;
         Integer label = null;
-        int[] want = setup.graph.images.type().shape().rank() == 3 ? new int[] {28, 28} : null;
+        var in = setup.graph.images.type();
+        if (cl.hasOption("image") && !(in.dtype() == DType.U8 && in.rank() == 3))
+            throw new UsageException("--image needs a model whose input is grayscale images u8[batch, h, w]; " + setup.config.model().name() + " takes " + in);
+        int[] want = in.rank() == 3 ? new int[] {in.shape().dim(1).size(), in.shape().dim(2).size()} : null;
         if (cl.hasOption("image")) {
             GrayImage g = Png.readGray(Path.of(cl.getOptionValue("image")));
             if (want != null && (g.width() != want[1] || g.height() != want[0]))
-                throw new UsageException(cl.getOptionValue("image") + " is " + g.width() + "x" + g.height() + "; the model takes 28x28 images");
+                throw new UsageException(cl.getOptionValue("image") + " is " + g.width() + "x" + g.height() + "; the model takes " + want[1] + "x" + want[0] + " images");
             image = Tensor.wrap(DType.U8, new int[] {1, g.height(), g.width()}, g.pixels().clone());
         } else {
-            Dataset data = setup.dataset(cl);
+            Dataset data = setup.testable(cl);
             long i = cl.hasOption("index") ? Args.longValue(cl, "index") : 0;
             if (i < 0 || i >= data.testImages().dim(0))
                 throw new UsageException("--index must be in 0.." + (data.testImages().dim(0) - 1));

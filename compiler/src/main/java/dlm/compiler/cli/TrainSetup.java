@@ -99,6 +99,15 @@ final class TrainSetup {
         }
     }
 
+    /** {@link #dataset}, which must have a test part (eval, predict): a file source that is not split has none. */
+    Dataset testable(CommandLine cl) {
+        Dataset d = dataset(cl);
+        if (d.testImages().dim(0) == 0)
+            throw new DlmException(config.decl().settings().stream().filter(s -> s.key().equals("data")).findFirst().orElseThrow().value().span(),
+                    "this data has no test part to evaluate on: hold one out with split(…, test = 0.2)");
+        return d;
+    }
+
     /** {@link #dataset} on a background thread, so that setting up the trainer overlaps reading and decoding the files. */
     CompletableFuture<Dataset> datasetInBackground(CommandLine cl) {
         return CompletableFuture.supplyAsync(() -> dataset(cl), r -> Thread.ofPlatform().name("dlm-data").daemon().start(r));

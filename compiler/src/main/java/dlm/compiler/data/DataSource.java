@@ -33,6 +33,19 @@ public sealed interface DataSource {
     }
 
     /**
+     * {@code npz(path, inputs = ["x"], target = "y")}: arrays of a NumPy {@code .npz} archive by
+     * name, row i of each being sample i; one input array (the model's one input).
+     */
+    record Npz(Path path, String shown, SourceSpan at, List<String> inputs, SourceSpan inputsAt, String target, SourceSpan targetAt) implements DataSource {
+        public String toString() { return "npz(\"" + shown + "\", inputs = " + quoted(inputs) + ", target = \"" + target + "\")"; }
+    }
+
+    /** {@code npy(path, target = "labels.npy")}: an {@code .npy} array of inputs and one of labels, row i of each being sample i. */
+    record Npy(Path path, String shown, SourceSpan at, Path target, String targetShown, SourceSpan targetAt) implements DataSource {
+        public String toString() { return "npy(\"" + shown + "\", target = \"" + targetShown + "\")"; }
+    }
+
+    /**
      * {@code split(data, test = 0.2, seed = 1)}: a seeded random permutation of the rows (as
      * scikit-learn's train_test_split): the first {@code testRows(n)} rows of it are the test part,
      * the rest the train part. {@code test} is a fraction in (0, 1) or, when {@code count}, a row count.

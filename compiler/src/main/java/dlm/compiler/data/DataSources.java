@@ -32,6 +32,8 @@ public final class DataSources {
     static Table table(DataSource source, ModelFeed feed) {
         return switch (source) {
             case DataSource.Csv c -> CsvLoader.load(c, feed);
+            case DataSource.Npz z -> NpyLoader.load(z, feed);
+            case DataSource.Npy y -> NpyLoader.load(y, feed);
             case DataSource.Shuffle s -> {
                 Table t = table(s.data(), feed);
                 yield t.select(permutation(t.rows(), s.seed()));

@@ -99,6 +99,17 @@ class TabularCliTest {
         assertEquals(0, r.status(), r.err());
         assertEquals("no test part: hold one out with data = split(…, test = 0.2)", last(r.out()));
         assertTrue(Files.readString(tmp.resolve("r.json")).contains("\"test_loss\": null"));
+        // eval and predict need a test part: an error at the data setting, not a meaningless 0
+        Path ck = tmp.resolve("ck.npz");
+        assertEquals(0, CliRunner.run("train", f.toString(), "--save", ck.toString()).status());
+        CliRunner e = CliRunner.run("eval", f.toString(), "--weights", ck.toString());
+        assertEquals(1, e.status());
+        assertEquals(f + ":8:12: error: this data has no test part to evaluate on: hold one out with split(…, test = 0.2)", e.err().lines().findFirst().orElseThrow());
+        CliRunner p = CliRunner.run("predict", f.toString(), "--weights", ck.toString());
+        assertEquals(1, p.status());
+        CliRunner img = CliRunner.run("predict", f.toString(), "--weights", ck.toString(), "--image", tmp.resolve("x.png").toString());
+        assertEquals(2, img.status());
+        assertEquals("dlmc: error: --image needs a model whose input is grayscale images u8[batch, h, w]; Reg takes f32[batch, 3]", img.err().lines().findFirst().orElseThrow());
     }
 
     @Test

@@ -81,6 +81,9 @@ public final class Builtins {
         PRELUDE.put(name, new BuiltinFun(new Builtin(name, Signature.of(name, params), impl)));
     }
 
+    /** The prelude's value of a name defined so far (null when none). */
+    static Value defined(String name) { return PRELUDE.get(name); }
+
     /** A scope holding the prelude; each file's scope is a child of a fresh copy. */
     public static Scope prelude() {
         Scope s = new Scope(null);

@@ -47,11 +47,16 @@ final class DataBuiltins {
             return dataset(new DataSource.Split(d, t.value(), t.isInt(), c.intArg("seed"), c.span()));
         }, req("data"), opt("test", Builtins.num(0.2)), opt("seed", Builtins.integer(0)));
         define("shuffle", c -> dataset(new DataSource.Shuffle(source(c, "data"), c.intArg("seed"), c.span())), req("data"), opt("seed", Builtins.integer(0)));
+        // take(data, n) shares its name with the tensor builtin take(x, indices, axis): a data
+        // source as the first argument makes it the data source's first n rows.
+        Builtins.Builtin tensorTake = ((BuiltinFun) Builtins.defined("take")).impl();
         define("take", c -> {
-            long n = c.intArg("n");
-            if (n < 1 || n > Integer.MAX_VALUE) throw new DlmException(c.spanOf("n"), "'n' of take() must be from 1 to 2147483647, got " + n);
-            return dataset(new DataSource.Take(source(c, "data"), (int) n, c.span()));
-        }, req("data"), req("n"));
+            if (!(c.arg("x") instanceof ConfigV cv && cv.kind().equals("dataset"))) return tensorTake.call(c);
+            if (c.given("axis")) throw new DlmException(c.spanOf("axis"), "take(data, n) of a data source has no axis");
+            long n = c.intArg("indices");
+            if (n < 1 || n > Integer.MAX_VALUE) throw new DlmException(c.spanOf("indices"), "the row count of take(data, n) must be from 1 to 2147483647, got " + n);
+            return dataset(new DataSource.Take(source(c, "x"), (int) n, c.span()));
+        }, tensorTake.signature().params().toArray(Signature.Param[]::new));
     }
 
     /** The source of a dataset argument; built-in datasets such as mnist() are already split and cannot be cut. */

@@ -109,7 +109,7 @@ class TabularCliTest {
         assertEquals(1, p.status());
         CliRunner img = CliRunner.run("predict", f.toString(), "--weights", ck.toString(), "--image", tmp.resolve("x.png").toString());
         assertEquals(2, img.status());
-        assertEquals("dlmc: error: --image needs a model whose input is grayscale images u8[batch, h, w]; Reg takes f32[batch, 3]", img.err().lines().findFirst().orElseThrow());
+        assertEquals("dlmc predict: error: --image needs a model whose input is grayscale images u8[batch, h, w]; Reg takes f32[batch, 3]", img.err().lines().findFirst().orElseThrow());
     }
 
     @Test

@@ -259,6 +259,9 @@ class CsvSourceTest {
         assertEquals(4, load("split(csv(\"t.csv\", target = \"y\"), test = 4)").testImages().dim(0));
         // take the first rows; shuffle them
         assertValues(new double[] {0, 1, 2}, load("take(csv(\"t.csv\", target = \"y\"), 3)").trainLabels());
+        assertValues(new double[] {0, 1, 2, 3}, load("csv(\"t.csv\", target = \"y\").take(4)").trainLabels());
+        assertEquals(tmp.resolve("m.dlm") + ":6:45: error: the row count of take(data, n) must be from 1 to 2147483647, got 0",
+                error("take(csv(\"t.csv\", target = \"y\"), 0)").lines().findFirst().orElseThrow());
         double[] shuffled = load("shuffle(csv(\"t.csv\", target = \"y\"), seed = 5)").trainLabels().toDoubles();
         double[] sorted = shuffled.clone();
         Arrays.sort(sorted);

@@ -28,12 +28,12 @@ final class DataBuiltins {
                 opt("delimiter", new StringV(",")), opt("categories", new ListV(List.of())), opt("oneHot", new BoolV(false)));
         define("npz", c -> {
             String path = string(c, "path");
-            List<String> inputs = strings(c, "inputs");
-            if (inputs.size() != 1) throw new DlmException(c.spanOf("inputs"), "'inputs' of npz() must name one array (a model takes one input), got " + inputs.size());
+            List<String> inputs = c.given("inputs") ? strings(c, "inputs") : null; // null: the array named as the model's input
+            if (inputs != null && inputs.size() != 1) throw new DlmException(c.spanOf("inputs"), "'inputs' of npz() must name one array (a model takes one input), got " + inputs.size());
             if (!c.given("target")) throw new DlmException(c.span(), "npz() needs a target array: npz(\"" + path + "\", inputs = [\"x\"], target = \"y\")");
             String[] p = resolve(c, path);
             return dataset(new DataSource.Npz(Path.of(p[0]), p[1], c.span(), inputs, c.spanOf("inputs"), string(c, "target"), c.spanOf("target")));
-        }, req("path"), opt("inputs", new ListV(List.of(new StringV("x")))), opt("target"));
+        }, req("path"), opt("inputs"), opt("target"));
         define("npy", c -> {
             String path = string(c, "path");
             if (!c.given("target")) throw new DlmException(c.span(), "npy() needs the labels' array: npy(\"" + path + "\", target = \"labels.npy\")");

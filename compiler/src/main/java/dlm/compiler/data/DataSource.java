@@ -34,10 +34,11 @@ public sealed interface DataSource {
 
     /**
      * {@code npz(path, inputs = ["x"], target = "y")}: arrays of a NumPy {@code .npz} archive by
-     * name, row i of each being sample i; one input array (the model's one input).
+     * name, row i of each being sample i; one input array (the model's one input), by default
+     * the one named as the model's input ({@code inputs} null).
      */
     record Npz(Path path, String shown, SourceSpan at, List<String> inputs, SourceSpan inputsAt, String target, SourceSpan targetAt) implements DataSource {
-        public String toString() { return "npz(\"" + shown + "\", inputs = " + quoted(inputs) + ", target = \"" + target + "\")"; }
+        public String toString() { return "npz(\"" + shown + "\"" + (inputs == null ? "" : ", inputs = " + quoted(inputs)) + ", target = \"" + target + "\")"; }
     }
 
     /** {@code npy(path, target = "labels.npy")}: an {@code .npy} array of inputs and one of labels, row i of each being sample i. */

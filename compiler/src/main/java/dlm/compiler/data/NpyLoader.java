@@ -34,9 +34,13 @@ final class NpyLoader {
         } catch (IOException e) {
             throw new DlmException(z.at(), "cannot read " + z.shown() + ": " + e.getMessage());
         }
-        Tensor x = array(arrays, z.inputs().get(0), z, z.inputsAt());
+        String input = z.inputs() != null ? z.inputs().get(0) : feed.inputName();
+        if (z.inputs() == null && !arrays.containsKey(input))
+            throw new NotedException(z.at(), z.shown() + " has no array \"" + input + "\" for model " + feed.model() + "'s input " + input + "; it has "
+                    + String.join(", ", arrays.keySet()) + " (name the input array with inputs = [\"…\"])", feed.inputAt(), "model " + feed.model() + "'s input " + input + " is declared here");
+        Tensor x = array(arrays, input, z, z.inputsAt());
         Tensor y = array(arrays, z.target(), z, z.targetAt());
-        return table(x, z.shown() + "'s " + z.inputs().get(0), z.at(), y, z.shown() + "'s " + z.target(), z.targetAt(), feed);
+        return table(x, z.shown() + "'s " + input, z.at(), y, z.shown() + "'s " + z.target(), z.targetAt(), feed);
     }
 
     static Table load(DataSource.Npy n, ModelFeed feed) {

@@ -69,6 +69,9 @@ class NpySourceTest {
         npz("d.npz", arrays("pixels", Tensor.of(DType.I64, new int[] {3, 2, 2}, 0, 1, 2, 255, 4, 5, 6, 7, 8, 9, 10, 11),
                 "label", Tensor.of(DType.F64, new int[] {3}, 2, 0, 1)));
         Dataset d = load(CLASSIFIER, "npz(\"d.npz\", inputs = [\"pixels\"], target = \"label\")", "::sparseCategoricalCrossentropy");
+        // by default the array named as the model's input
+        npz("e.npz", arrays("img", Tensor.of(DType.U8, new int[] {1, 2, 2}, 1, 2, 3, 4), "label", Tensor.of(DType.I32, new int[] {1}, 2)));
+        assertArrayEquals(new double[] {1, 2, 3, 4}, load(CLASSIFIER, "npz(\"e.npz\", target = \"label\")", "::sparseCategoricalCrossentropy").trainImages().toDoubles());
         assertEquals(DType.U8, d.trainImages().dtype());
         assertArrayEquals(new int[] {3, 2, 2}, d.trainImages().shape());
         assertArrayEquals(new double[] {0, 1, 2, 255, 4, 5, 6, 7, 8, 9, 10, 11}, d.trainImages().toDoubles());
@@ -117,21 +120,25 @@ class NpySourceTest {
         Tensor labels = Tensor.of(DType.I32, new int[] {2}, 0, 1);
         npz("d.npz", arrays("x", Tensor.of(DType.F32, new int[] {2, 4}, 0, 1, 2, 3, 4, 5, 6, 7), "y", labels));
         assertEquals(m + ":6:12: error: " + z + "'s x has shape (2, 4), but model M's input img: u8[batch, 2, 2] takes rows of shape (2, 2)",
-                error(CLASSIFIER, "npz(\"d.npz\", target = \"y\")", "::sparseCategoricalCrossentropy"));
-        assertEquals(m + ":6:25: error: " + z + " has no array \"labels\"; it has x, y",
-                error(CLASSIFIER, "npz(\"d.npz\", target = \"labels\")", "::sparseCategoricalCrossentropy"));
+                error(CLASSIFIER, "npz(\"d.npz\", inputs = [\"x\"], target = \"y\")", "::sparseCategoricalCrossentropy"));
+        assertEquals(m + ":6:41: error: " + z + " has no array \"labels\"; it has x, y",
+                error(CLASSIFIER, "npz(\"d.npz\", inputs = [\"x\"], target = \"labels\")", "::sparseCategoricalCrossentropy"));
+        // without inputs, the array named as the model's input; missing, an error with a note at the input
+        String e = assertThrows(DlmException.class, () -> load(CLASSIFIER, "npz(\"d.npz\", target = \"y\")", "::sparseCategoricalCrossentropy")).render();
+        assertEquals(m + ":6:12: error: " + z + " has no array \"img\" for model M's input img; it has x, y (name the input array with inputs = [\"…\"])", e.lines().findFirst().orElseThrow());
+        assertEquals(m + ":2:9: note: model M's input img is declared here", e.lines().toList().get(3));
         npz("d.npz", arrays("x", Tensor.of(DType.F32, new int[] {2, 2, 2}, 0, 1, 2, 3, 4, 5.5f, 6, 7), "y", labels));
         assertEquals(m + ":6:12: error: " + z + "'s x at [1, 0, 1] is 5.5, not an integer, as model M's input img: u8[batch, 2, 2] needs",
-                error(CLASSIFIER, "npz(\"d.npz\", target = \"y\")", "::sparseCategoricalCrossentropy"));
+                error(CLASSIFIER, "npz(\"d.npz\", inputs = [\"x\"], target = \"y\")", "::sparseCategoricalCrossentropy"));
         npz("d.npz", arrays("x", Tensor.of(DType.I32, new int[] {2, 2, 2}, 0, 1, 2, 3, 4, 256, 6, 7), "y", labels));
         assertEquals(m + ":6:12: error: " + z + "'s x at [1, 0, 1] is 256, which does not fit u8, as model M's input img: u8[batch, 2, 2] needs",
-                error(CLASSIFIER, "npz(\"d.npz\", target = \"y\")", "::sparseCategoricalCrossentropy"));
+                error(CLASSIFIER, "npz(\"d.npz\", inputs = [\"x\"], target = \"y\")", "::sparseCategoricalCrossentropy"));
         npz("d.npz", arrays("x", Tensor.of(DType.U8, new int[] {2, 2, 2}, 0, 1, 2, 3, 4, 5, 6, 7), "y", Tensor.of(DType.I32, new int[] {2}, 0, 3)));
-        assertEquals(m + ":6:25: error: " + z + "'s y at [1] is 3, outside the model's 3 classes (0 to 2)",
-                error(CLASSIFIER, "npz(\"d.npz\", target = \"y\")", "::sparseCategoricalCrossentropy"));
+        assertEquals(m + ":6:41: error: " + z + "'s y at [1] is 3, outside the model's 3 classes (0 to 2)",
+                error(CLASSIFIER, "npz(\"d.npz\", inputs = [\"x\"], target = \"y\")", "::sparseCategoricalCrossentropy"));
         npz("d.npz", arrays("x", Tensor.of(DType.U8, new int[] {2, 2, 2}, 0, 1, 2, 3, 4, 5, 6, 7), "y", Tensor.of(DType.I32, new int[] {3}, 0, 1, 2)));
-        assertEquals(m + ":6:25: error: " + z + "'s y has shape (3,), but the labels must be one value a row for the 2 rows of " + z + "'s x: shape (2,) or (2, 1)",
-                error(CLASSIFIER, "npz(\"d.npz\", target = \"y\")", "::sparseCategoricalCrossentropy"));
+        assertEquals(m + ":6:41: error: " + z + "'s y has shape (3,), but the labels must be one value a row for the 2 rows of " + z + "'s x: shape (2,) or (2, 1)",
+                error(CLASSIFIER, "npz(\"d.npz\", inputs = [\"x\"], target = \"y\")", "::sparseCategoricalCrossentropy"));
         npy("x.npy", Tensor.of(DType.F32, new int[] {1, 3}, 1, Float.NaN, 3));
         npy("y.npy", Tensor.of(DType.F32, new int[] {1}, 1));
         assertEquals(m + ":6:12: error: " + tmp.resolve("x.npy") + " at [0, 1] is NaN; fill or drop missing values before training",

@@ -110,7 +110,11 @@ final class CsvLoader {
                     k += cats.size();
                 } else {
                     double v = cats != null ? cats.indexOf(f.text().strip()) : number(file, f, names.get(c));
-                    store(x, k++, v, file, f, names.get(c), feed.describeInput());
+                    try {
+                        store(x, k++, v, file, f, names.get(c), feed.describeInput());
+                    } catch (DlmException e) {
+                        throw feed.atInput(e);
+                    }
                 }
             }
             CsvParser.Field t = fs.get(target);

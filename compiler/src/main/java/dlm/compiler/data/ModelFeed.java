@@ -1,5 +1,6 @@
 package dlm.compiler.data;
 
+import dlm.compiler.diag.DlmException;
 import dlm.compiler.diag.SourceSpan;
 import dlm.compiler.ir.TensorType;
 
@@ -21,6 +22,11 @@ public record ModelFeed(String model, String inputName, TensorType input, Source
         long k = 1;
         for (int a = 1; a < labels.rank(); a++) k *= labels.shape().dim(a).size();
         return (int) k;
+    }
+
+    /** e, with a note at the model's input: a value of the data that the input's dtype cannot hold. */
+    DlmException atInput(DlmException e) {
+        return new NotedException(e.span(), e.getMessage(), inputAt, "model " + model + "'s input " + inputName + " is declared here");
     }
 
     public String describeInput() { return "model " + model + "'s input " + inputName + ": " + input; }

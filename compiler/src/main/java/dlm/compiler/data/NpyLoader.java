@@ -73,7 +73,12 @@ final class NpyLoader {
         if (!(y.rank() == 1 || (y.rank() == 2 && y.dim(1) == 1)) || y.dim(0) != n)
             throw new DlmException(yAt, yName + " has shape " + shape(y.shape()) + ", but the labels must be one value a row for the " + n + " rows of " + xName
                     + ": shape (" + n + ",) or (" + n + ", 1)");
-        Tensor xs = convert(x, feed.input().dtype(), xName, xAt, feed.describeInput(), 0).reshape(want);
+        Tensor xs;
+        try {
+            xs = convert(x, feed.input().dtype(), xName, xAt, feed.describeInput(), 0).reshape(want);
+        } catch (DlmException e) {
+            throw feed.atInput(e);
+        }
         Tensor ys = convert(y, feed.labels().dtype(), yName, yAt, "the labels (" + feed.labels() + ")", feed.classes()).reshape(ModelFeed.rows(feed.labels(), n));
         return new Table(xs, ys);
     }

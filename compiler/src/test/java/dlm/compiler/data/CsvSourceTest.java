@@ -234,6 +234,8 @@ class CsvSourceTest {
         csv("t.csv", "p0,p1,p2,p3,y\n0,1,2,256,1.5\n");
         assertEquals(tmp.resolve("t.csv") + ":2:7: error: \"256\" in column \"p3\" does not fit u8, as model M's input img: u8[batch, 2, 2] needs",
                 error(model, "csv(\"t.csv\", target = \"y\")", "::meanSquaredError").lines().findFirst().orElseThrow());
+        String both = assertThrows(DlmException.class, () -> load(model, "csv(\"t.csv\", target = \"y\")", "::meanSquaredError")).render();
+        assertEquals(tmp.resolve("m.dlm") + ":2:9: note: model M's input img is declared here", both.lines().toList().get(3)); // located in both
         csv("t.csv", "p0,p1,p2,p3,y\n0,1.5,2,3,1.5\n");
         assertEquals(tmp.resolve("t.csv") + ":2:3: error: \"1.5\" in column \"p1\" is not an integer, as model M's input img: u8[batch, 2, 2] needs",
                 error(model, "csv(\"t.csv\", target = \"y\")", "::meanSquaredError").lines().findFirst().orElseThrow());

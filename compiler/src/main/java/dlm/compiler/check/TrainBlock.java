@@ -27,7 +27,7 @@ final class TrainBlock {
 
     /** The settings a train block accepts, and what each must be. */
     static final Map<String, String> SETTINGS = new TreeMap<>(Map.of(
-            "data", "a dataset such as mnist()",
+            "data", "a dataset such as mnist() or csv(\"data.csv\", target = \"y\")",
             "loss", "a loss function such as ::sparseCategoricalCrossentropy",
             "optimizer", "an optimizer such as adam(learningRate = 1e-3)",
             "metrics", "a list of metric functions such as [::accuracy]",

@@ -1,5 +1,6 @@
 package dlm.compiler.data;
 
+import dlm.compiler.diag.DlmException;
 import dlm.runtime.Tensor;
 import dlm.runtime.data.Dataset;
 import dlm.runtime.random.Rng;
@@ -19,6 +20,8 @@ public final class DataSources {
             int n = all.rows();
             int[] order = permutation(n, s.seed());
             int test = s.testRows(n);
+            if (test >= n)
+                throw new DlmException(s.at(), "this split of " + n + (n == 1 ? " row" : " rows") + " holds out " + test + " for testing and leaves none to train on");
             Table testPart = all.select(Arrays.copyOfRange(order, 0, test));
             Table trainPart = all.select(Arrays.copyOfRange(order, test, n));
             return new Dataset(name, trainPart.x(), trainPart.y(), testPart.x(), testPart.y());
@@ -44,7 +47,7 @@ public final class DataSources {
                 for (int i = 0; i < first.length; i++) first[i] = i;
                 yield all.select(first);
             }
-            case DataSource.Split s -> throw new dlm.compiler.diag.DlmException(s.at(), "a split cannot be split, shuffled or taken from again; split last");
+            case DataSource.Split s -> throw new DlmException(s.at(), "a split cannot be split, shuffled or taken from again; split last");
         };
     }
 

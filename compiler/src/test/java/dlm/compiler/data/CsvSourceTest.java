@@ -259,6 +259,8 @@ class CsvSourceTest {
         Dataset other = load("split(csv(\"t.csv\", target = \"y\"), test = 0.25, seed = 4)");
         assertNotEquals(Arrays.toString(d.testLabels().toDoubles()), Arrays.toString(other.testLabels().toDoubles()));
         assertEquals(4, load("split(csv(\"t.csv\", target = \"y\"), test = 4)").testImages().dim(0));
+        assertEquals(tmp.resolve("m.dlm") + ":6:12: error: this split of 10 rows holds out 10 for testing and leaves none to train on",
+                error("split(csv(\"t.csv\", target = \"y\"), test = 12)").lines().findFirst().orElseThrow());
         // take the first rows; shuffle them
         assertValues(new double[] {0, 1, 2}, load("take(csv(\"t.csv\", target = \"y\"), 3)").trainLabels());
         assertValues(new double[] {0, 1, 2, 3}, load("csv(\"t.csv\", target = \"y\").take(4)").trainLabels());

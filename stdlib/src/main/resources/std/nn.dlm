@@ -33,13 +33,15 @@ fun conv2d(x: f32[n, h, w, c], filters: Int, kernelSize: Any, strides: Any = 1, 
 }
 
 /**
- * Keras's Normalization layer: (x − mean) / max(√variance, epsilon) per feature (the last axis).
- * mean and variance are adapted, as by Keras's layer.adapt(trainingData): computed once, before
- * training, from the layer's input over the training part of the data (the population variance),
- * then kept — stored in checkpoints with the weights, never moved by the optimizer (their
- * gradient is stopped). Before adapting, the layer is the identity.
+ * Keras's Normalization layer: (x − mean) / max(√variance, epsilon) per feature (the last axis,
+ * at any rank). mean and variance are adapted, as by Keras's layer.adapt(trainingData): computed
+ * once, before training, from the layer's input over the training part of the data and every
+ * axis but the last (the population variance), then kept — stored in checkpoints with the
+ * weights, never moved by the optimizer (their gradient is stopped). Before adapting, the layer
+ * is the identity.
  */
-fun normalization(x: f32[n, k], epsilon: Float = 1e-7): f32[n, k] {
+fun normalization(x: Tensor, epsilon: Float = 1e-7): Tensor {
+    val k = x.shape[-1]
     param mean: f32[k] = adaptedMean()
     param variance: f32[k] = adaptedVariance()
     return (x - stopGradient(mean)) / maximum(sqrt(stopGradient(variance)), epsilon)

@@ -66,6 +66,25 @@ class NormalizationTest {
     }
 
     @Test
+    void anyRankIsNormalizedOverEveryAxisButTheLast() {
+        CheckedProgram p = Frontend.compile("t.dlm", """
+                import std.nn.*
+                model M(x: f32[batch, 2, 2]) {
+                    val norm = normalization(x)
+                    return sum(dense(norm.reshape(batch, 4), units = 1), axis = 1)
+                }
+                val opt = sgd()
+                """);
+        TrainGraph tg = TrainGraph.build(p, new TrainGraph.Spec(p.models().get("M").decl(), (Value.FunV) p.scope().lookup("meanSquaredError"), List.of(),
+                (Value.ConfigV) p.scope().lookup("opt"), DType.F32, p.ast().span()));
+        ParamStore params = ParamStore.initialize(tg.graph, 0);
+        // the last axis's two features over 2 rows × 2 positions: {1, 3, 5, 7} and {2, 4, 6, 12}
+        Adaptation.adapt(tg, params, Tensor.of(DType.F32, new int[] {2, 2, 2}, 1, 2, 3, 4, 5, 6, 7, 12));
+        assertArrayEquals(new double[] {4, 6}, params.get("norm.mean").toDoubles());
+        assertArrayEquals(new double[] {5, 14}, params.get("norm.variance").toDoubles());
+    }
+
+    @Test
     void largeInputsAreAdaptedInChunks() {
         int n = Adaptation.CHUNK * 2 + 3;
         Tensor x = Tensor.zeros(DType.F32, n, 2);

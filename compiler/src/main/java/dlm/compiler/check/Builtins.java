@@ -85,6 +85,9 @@ public final class Builtins {
         PRELUDE.put(name, new BuiltinFun(new Builtin(name, Signature.of(name, params), impl)));
     }
 
+    /** The prelude's value of a name defined so far (null when none). */
+    static Value defined(String name) { return PRELUDE.get(name); }
+
     /** A scope holding the prelude; each file's scope is a child of a fresh copy. */
     public static Scope prelude() {
         Scope s = new Scope(null);
@@ -122,6 +125,7 @@ public final class Builtins {
         // Train-block configurations: datasets and optimizers (Keras defaults).
         config("dataset", "mnist");
         config("dataset", "fashionMnist");
+        DataBuiltins.register();
         config("optimizer", "sgd", "learningRate", num(0.01), "momentum", num(0.0), "nesterov", new BoolV(false));
         config("optimizer", "adam", "learningRate", num(0.001), "beta1", num(0.9), "beta2", num(0.999), "epsilon", num(1e-7));
         config("optimizer", "rmsprop", "learningRate", num(0.001), "rho", num(0.9), "momentum", num(0.0), "epsilon", num(1e-7));

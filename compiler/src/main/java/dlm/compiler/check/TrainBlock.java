@@ -27,7 +27,7 @@ final class TrainBlock {
 
     /** The settings a train block accepts, and what each must be. */
     static final Map<String, String> SETTINGS = new TreeMap<>(Map.of(
-            "data", "a dataset such as mnist()",
+            "data", "a dataset such as mnist() or csv(\"data.csv\", target = \"y\")",
             "loss", "a loss function such as ::sparseCategoricalCrossentropy",
             "optimizer", "an optimizer such as adam(learningRate = 1e-3)",
             "metrics", "a list of metric functions such as [::accuracy]",
@@ -72,9 +72,10 @@ final class TrainBlock {
             if (!settings.containsKey(required))
                 throw new DlmException(t.span(), "train(" + t.model() + ") needs " + (required.equals("optimizer") ? "an" : "a") + " '" + required + "' setting: " + SETTINGS.get(required));
         ConfigV data = (ConfigV) settings.get("data");
-        TensorType[] batch = DATASETS.get(data.name());
+        boolean fileSource = data.args().get(DataBuiltins.SOURCE) != null;
+        TensorType[] batch = fileSource ? SourceFit.batch(t, model, settings, where) : DATASETS.get(data.name());
         List<Node> inputs = model.graph().inputs();
-        if (inputs.size() != 1 || !fitsInput(inputs.get(0).type(), batch[0]))
+        if (!fileSource && (inputs.size() != 1 || !fitsInput(inputs.get(0).type(), batch[0])))
             throw new DlmException(where.get("data").value().span(), data.name() + "() gives batches of " + batch[0] + " images, but model " + t.model()
                     + " takes " + inputs.stream().map(n -> n.name() + ": " + n.type()).toList());
         Node output = model.graph().output("output");
@@ -84,20 +85,20 @@ final class TrainBlock {
             for (Value m : l.items()) applyLoss(el, (FunV) m, where.get("metrics"), batch[1], output.type(), frame, false);
         }
         int indexed = indexedClasses(el.graph);
-        int classes = CLASSES.get(data.name());
-        if (indexed > 0 && indexed < classes)
+        int classes = CLASSES.getOrDefault(data.name(), 0);
+        if (!fileSource && indexed > 0 && indexed < classes)
             throw new DlmException(where.get("data").value().span(), data.name() + "() has " + classes + " classes (labels 0 to " + (classes - 1) + "), but model "
                     + t.model() + "'s output " + output.type() + " has " + indexed + (indexed == 1 ? " class" : " classes") + ": labels "
                     + (indexed == classes - 1 ? Integer.toString(indexed) : indexed + " to " + (classes - 1)) + " would have no output"
                     + " (the output is computed at " + output.span().location() + ")");
-        return new TrainConfig(t, model, settings);
+        return new TrainConfig(t, model, settings, batch[1]);
     }
 
     /**
      * The fewest classes a loss or metric indexes with the labels ({@code oneHot(yTrue, k)}, a
      * sparse crossentropy over k classes), or 0 when none treats labels as class indices.
      */
-    private static int indexedClasses(Graph g) {
+    static int indexedClasses(Graph g) {
         int k = Integer.MAX_VALUE;
         for (Node n : g.nodes()) {
             if (n.is("oneHot") && isLabels(n.input(0))) k = Math.min(k, n.attrs().getInt("depth"));
@@ -121,7 +122,7 @@ final class TrainBlock {
     }
 
     /** Elaborates fn(yTrue, yPred) on fresh inputs: it must accept them and give a float scalar. */
-    private static void applyLoss(Elaborator el, FunV fn, Ast.Setting s, TensorType labels, TensorType predictions, Elaborator.Frame frame, boolean isLoss) {
+    static void applyLoss(Elaborator el, FunV fn, Ast.Setting s, TensorType labels, TensorType predictions, Elaborator.Frame frame, boolean isLoss) {
         Graph g = el.graph;
         Node yTrue = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, labels, s.span(), "yTrue");
         Node yPred = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, predictions, s.span(), "yPred");

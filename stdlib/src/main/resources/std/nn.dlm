@@ -30,6 +30,95 @@ fun dropout(x: Tensor, rate: Float): Tensor {
     return where(training, where(keep, x * (1 / (1 - rate)), 0), x)
 }
 
+// ---- image augmentation layers (Keras 3's; NHWC images; active only in the train step) ----------
+// Each draws its per-image parameters from the run-time random ops (the run's --seed, the step, the
+// call site's stream), and returns x as is when training is false. The resampling is Keras's
+// (TensorFlow's ImageProjectiveTransformV3): output pixel (column x, row y) reads the input at
+// (a0·x + a1·y + a2, b0·x + b1·y + b2), mapped into the image by fillMode ("reflect" dcba|abcd|dcba,
+// "wrap" abcd|abcd|abcd, "constant" fillValue outside, "nearest" the edge pixel) and read by
+// interpolation ("nearest" or "bilinear"). A factor is a number f (the range [−f, f]) or a list of
+// two numbers [lo, hi], each in [−1, 1]. These layers apply to a model's inputs, as in Keras: a
+// gradient through randomTranslation, randomRotation or randomZoom is a located error.
+
+/** The 8 coefficients of each image's map, [batch, 8], from its [batch, 1] columns (c0, c1 zero). */
+fun imageTransforms(a0: Tensor, a1: Tensor, a2: Tensor, b0: Tensor, b1: Tensor, b2: Tensor): Tensor =
+    concat([a0, a1, a2, b0, b1, b2, a0 * 0, a0 * 0], axis = 1)
+
+/**
+ * Keras's RandomFlip: each image is flipped with probability 1/2 (where a uniform draw is <= 0.5) —
+ * left to right for "horizontal", upside down for "vertical", and, as in Keras 3, both at once (one
+ * draw) for "horizontal_and_vertical".
+ */
+fun randomFlip(x: Tensor, mode: String = "horizontal_and_vertical"): Tensor {
+    require(mode == "horizontal" || mode == "vertical" || mode == "horizontal_and_vertical",
+        "randomFlip's mode must be \"horizontal\", \"vertical\" or \"horizontal_and_vertical\", got \"" + mode + "\"")
+    require(x.rank == 4, "randomFlip needs images [batch, height, width, channels], got rank " + x.rank)
+    val flips = randomUniform(x.shape[0], 1, 1, 1, dtype = f32) <= 0.5
+    val h = where(mode == "vertical", x, x[:, :, ::-1])
+    val flipped = where(mode == "horizontal", h, h[:, ::-1])
+    return where(training, where(flips, flipped, x), x)
+}
+
+/**
+ * Keras's RandomTranslation: each image is shifted by a fraction of its height and of its width,
+ * each drawn uniformly from its factor's range (a negative fraction moves it up or left).
+ */
+fun randomTranslation(x: Tensor, heightFactor: Any, widthFactor: Any, fillMode: String = "reflect",
+                      interpolation: String = "bilinear", fillValue: Float = 0.0): Tensor {
+    require(x.rank == 4, "randomTranslation needs images [batch, height, width, channels], got rank " + x.rank)
+    val hr = factorRange(heightFactor, name = "randomTranslation's heightFactor")
+    val wr = factorRange(widthFactor, name = "randomTranslation's widthFactor")
+    val dy = randomUniform(x.shape[0], 1, min = hr[0], max = hr[1], dtype = x.dtype) * x.shape[1]
+    val dx = randomUniform(x.shape[0], 1, min = wr[0], max = wr[1], dtype = x.dtype) * x.shape[2]
+    val one = dx * 0 + 1
+    val t = imageTransforms(one, dx * 0, -dx, dx * 0, one, -dy)
+    return where(training, affineTransform(x, t, interpolation = interpolation, fillMode = fillMode, fillValue = fillValue), x)
+}
+
+/**
+ * Keras's RandomRotation: each image is rotated about its center by an angle drawn uniformly from
+ * factor·2π (factor [−0.1, 0.1]: up to 36° either way; a positive angle turns it counterclockwise).
+ */
+fun randomRotation(x: Tensor, factor: Any, fillMode: String = "reflect", interpolation: String = "bilinear",
+                   fillValue: Float = 0.0): Tensor {
+    require(x.rank == 4, "randomRotation needs images [batch, height, width, channels], got rank " + x.rank)
+    val r = factorRange(factor, name = "randomRotation's factor")
+    val angle = randomUniform(x.shape[0], 1, min = r[0] * 2 * PI, max = r[1] * 2 * PI, dtype = x.dtype)
+    val c = cos(angle)
+    val s = sin(angle)
+    val w1 = x.shape[2] - 1
+    val h1 = x.shape[1] - 1
+    val t = imageTransforms(c, -s, (w1 - (c * w1 - s * h1)) / 2, s, c, (h1 - (s * w1 + c * h1)) / 2)
+    return where(training, affineTransform(x, t, interpolation = interpolation, fillMode = fillMode, fillValue = fillValue), x)
+}
+
+/**
+ * Keras's RandomZoom: each image is scaled about its center by 1 + a factor drawn from heightFactor's
+ * range (rows) and widthFactor's (columns); a negative factor zooms in, a positive one out. widthFactor
+ * "height" (Keras's None, the default) uses the height's draw, keeping the aspect ratio.
+ */
+fun randomZoom(x: Tensor, heightFactor: Any, widthFactor: Any = "height", fillMode: String = "reflect",
+               interpolation: String = "bilinear", fillValue: Float = 0.0): Tensor {
+    require(x.rank == 4, "randomZoom needs images [batch, height, width, channels], got rank " + x.rank)
+    val hr = factorRange(heightFactor, name = "randomZoom's heightFactor")
+    val wr = factorRange(widthFactor, name = "randomZoom's widthFactor", height = heightFactor)
+    val zy = randomUniform(x.shape[0], 1, min = 1 + hr[0], max = 1 + hr[1], dtype = x.dtype)
+    val zx = where(widthFactor == "height", zy, randomUniform(x.shape[0], 1, min = 1 + wr[0], max = 1 + wr[1], dtype = x.dtype))
+    val t = imageTransforms(zx, zx * 0, (x.shape[2] - 1) / 2.0 * (1 - zx), zx * 0, zy, (x.shape[1] - 1) / 2.0 * (1 - zy))
+    return where(training, affineTransform(x, t, interpolation = interpolation, fillMode = fillMode, fillValue = fillValue), x)
+}
+
+/**
+ * Keras's SpatialDropout2D on NHWC images: in the train step whole channels of each image are
+ * dropped (probability rate) and the rest scaled by 1/(1 − rate); the identity in eval and predict.
+ */
+fun spatialDropout2d(x: Tensor, rate: Float): Tensor {
+    require(rate >= 0 && rate < 1, "spatialDropout2d needs a rate in [0, 1), got " + rate)
+    require(x.rank == 4, "spatialDropout2d needs images [batch, height, width, channels], got rank " + x.rank)
+    val keep = bernoulli(1 - rate, x.shape[0], 1, 1, x.shape[3], dtype = bool)
+    return where(training, where(keep, x * (1 / (1 - rate)), 0), x)
+}
+
 // ---- normalization layers ---------------------------------------------------------------------------
 
 /**

@@ -77,6 +77,7 @@ public final class Builtins {
         PRELUDE.put(RuntimeInputs.TRAINING, new RuntimeV(RuntimeInputs.TRAINING));
         TensorBuiltins.register();
         RandomBuiltins.register();
+        ImageBuiltins.register();
         StateBuiltins.register();
         register();
     }

@@ -3,7 +3,8 @@ package dlm.compiler.ops;
 /**
  * Convolution and pooling on NHWC tensors ({@link Window2d}): {@code conv2d} with its two
  * backward ops, {@code maxPool2d} and {@code avgPool2d} with theirs. Global average pooling and
- * flatten are composites (a mean, a reshape) built by the surface builtins.
+ * flatten are composites (a mean, a reshape) built by the surface builtins. {@code imageTransform}
+ * (the resampling of the image augmentation layers) lives here too, on the same NHWC layout.
  */
 final class ConvOps {
     private ConvOps() {}
@@ -16,5 +17,6 @@ final class ConvOps {
         OpRegistry.register(new MaxPool2dBackpropOp());
         OpRegistry.register(new AvgPool2dOp());
         OpRegistry.register(new AvgPool2dBackpropOp());
+        OpRegistry.register(new ImageTransformOp());
     }
 }

@@ -42,7 +42,7 @@ fun dropout(x: Tensor, rate: Float): Tensor {
 
 /** The 8 coefficients of each image's map, [batch, 8], from its [batch, 1] columns (c0, c1 zero). */
 fun imageTransforms(a0: Tensor, a1: Tensor, a2: Tensor, b0: Tensor, b1: Tensor, b2: Tensor): Tensor =
-    concat([a0, a1, a2, b0, b1, b2, a0 * 0, a0 * 0], axis = 1)
+    concat(a0, a1, a2, b0, b1, b2, a0 * 0, a0 * 0, axis = 1)
 
 /**
  * Keras's RandomFlip: each image is flipped with probability 1/2 (where a uniform draw is <= 0.5) —

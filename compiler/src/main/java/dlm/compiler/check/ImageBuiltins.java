@@ -10,6 +10,7 @@ import dlm.compiler.check.Value.*;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.diag.SourceSpan;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Node;
 import dlm.runtime.exec.ImageTransform;
 import java.util.List;
@@ -54,6 +55,10 @@ final class ImageBuiltins {
             if (v instanceof NumberV n) {
                 double f = bounded(n.value(), what, at);
                 return new ListV(List.of(number(-Math.abs(f)), number(Math.abs(f))));
+            }
+            if (v instanceof TensorV t && t.node().is("constant") && t.node().type().rank() == 1 && t.node().type().shape().dim(0).equals(Dim.of(2))) {
+                double[] p = t.node().attrs().getTensor("value").toDoubles();
+                v = new ListV(List.of(number(p[0]), number(p[1])));
             }
             if (v instanceof ListV l && l.items().size() == 2 && l.items().get(0) instanceof NumberV a && l.items().get(1) instanceof NumberV b) {
                 double lo = bounded(a.value(), what, at), hi = bounded(b.value(), what, at);

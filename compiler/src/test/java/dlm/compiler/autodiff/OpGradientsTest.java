@@ -69,7 +69,8 @@ class OpGradientsTest {
             Map.entry("oneHot", "its only input is integer labels"),
             Map.entry("randomUniform", "its inputs are the integer seed and step"),
             Map.entry("randomNormal", "its inputs are the integer seed and step"),
-            Map.entry("maxPool2dBackprop", "zero derivative in x almost everywhere; the one in dy, a gather at each window's winner, is not an op"));
+            Map.entry("maxPool2dBackprop", "zero derivative in x almost everywhere; the one in dy, a gather at each window's winner, is not an op"),
+            Map.entry("imageTransform", "the augmentation layers' resampling, applied to inputs as in Keras: a gradient through it is a located error (ImageAugmentationTest)"));
 
     /** Ops whose gradient is zero by definition, where finite differences would see the identity: tested on their own. */
     static final Map<String, String> ZERO_GRADIENT = Map.of("stopGradient", "StopGradientTest: the value passes, the gradient stops");
@@ -332,6 +333,8 @@ class OpGradientsTest {
         Node img = GradCheck.input(g, "img", TensorType.of(DType.F64, 1, 4, 4, 1));
         Attrs pool = pool(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0, 0, 0});
         samples.add(g.add("maxPool2dBackprop", List.of(img, g.add("maxPool2d", List.of(img), pool, GradCheck.AT)), pool, GradCheck.AT));
+        samples.add(g.add("imageTransform", List.of(img, GradCheck.input(g, "maps", TensorType.of(DType.F64, 1, 8)),
+                GradCheck.input(g, "fill", TensorType.scalar(DType.F64))), Attrs.of("interpolation", 1, "fillMode", 0), GradCheck.AT));
         samples.add(g.addTyped(OpRegistry.get("param"), List.of(), Attrs.EMPTY, TensorType.of(DType.F64, 2), GradCheck.AT, "w"));
         Set<String> seen = new TreeSet<>();
         for (Node n : samples) {

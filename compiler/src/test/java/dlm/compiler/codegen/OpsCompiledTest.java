@@ -339,6 +339,19 @@ class OpsCompiledTest {
         // A NaN wins its max-pool window in both.
         Tensor nan = Tensor.of(F32, new int[] {1, 2, 2, 1}, 1, Double.NaN, 5, 2);
         simple("maxPool2d", Attrs.of("pool", new int[] {2, 2}, "strides", new int[] {2, 2}, "padding", none), false, nan);
+        // imageTransform: every fill mode and interpolation, per-image maps and one map for all
+        for (DType d : List.of(F32, F64))
+            for (int mode = 0; mode < 4; mode++)
+                for (int interp = 0; interp < 2; interp++) {
+                    Attrs a = Attrs.of("interpolation", interp, "fillMode", mode);
+                    Tensor img = random(d, new int[] {2, 5, 6, 3}, r, -2, 2);
+                    Tensor maps = Tensor.of(d, new int[] {2, 8}, 0.8, -0.6, 1.5, 0.6, 0.8, -2.2, 0, 0, 1.3, 0.1, -3, -0.2, 0.9, 1.7, 0.01, -0.02);
+                    Tensor oneMap = Tensor.of(d, new int[] {1, 8}, 1, 0, -2.5, 0, 1, 3.25, 0, 0);
+                    Tensor fill = Tensor.scalar(d, -0.5);
+                    String name = d + " mode " + mode + " interpolation " + interp;
+                    add("imageTransform", name, List.of(img, maps, fill), (g, xs) -> g.op("imageTransform", a, xs.toArray(Node[]::new)), false, 0);
+                    add("imageTransform", name + " one map", List.of(img, oneMap, fill), (g, xs) -> g.op("imageTransform", a, xs.toArray(Node[]::new)), false, 0);
+                }
     }
 
     /** Run-time random tensors: (seed, step) scalars, odd sizes so that a Philox block is cut short. */

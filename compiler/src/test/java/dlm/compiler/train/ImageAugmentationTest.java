@@ -197,7 +197,17 @@ class ImageAugmentationTest {
 
     @Test
     void compiledAndInterpretedTrainingSeeTheSameAugmentedImages() {
-        TrainGraph tg = graph("return dense(flatten(randomTranslation(randomRotation(x, 0.1), 0.2, 0.2)), 3)");
+        TrainGraph tg = graph("""
+                return sequential(x) {
+                    randomFlip("horizontal")
+                    randomRotation(0.1)
+                    randomZoom(0.2, fillMode = "constant")
+                    randomTranslation(0.2, 0.2, interpolation = "nearest")
+                    conv2d(4, 3, activation = ::relu)
+                    spatialDropout2d(0.25)
+                    flatten()
+                    dense(3)
+                }""");
         Tensor x = images(DType.F32, 8, 4, 4, 2);
         for (int i = 0; i < x.size(); i++) x.setDouble(i, (i % 11) / 10.0);
         double[][] losses = new double[2][4];

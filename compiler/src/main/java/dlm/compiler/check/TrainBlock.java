@@ -79,7 +79,12 @@ final class TrainBlock {
                     + " takes " + inputs.stream().map(n -> n.name() + ": " + n.type()).toList());
         Node output = model.graph().output("output");
         if (output == null) throw new DlmException(t.modelSpan(), Checker.noTrainOutput(t.model(), model.graph()));
-        applyLoss(el, (FunV) settings.get("loss"), where.get("loss"), batch[1], output.type(), frame, true);
+        Node dataLoss = applyLoss(el, (FunV) settings.get("loss"), where.get("loss"), batch[1], output.type(), frame, true);
+        // a loss the model assigns is added to the train block's (see TrainGraph): same dtype
+        Node modelLoss = model.graph().output("loss");
+        if (modelLoss != null && modelLoss.type().dtype() != dataLoss.type().dtype())
+            throw new DlmException(modelLoss.span(), "model " + t.model() + "'s loss is " + modelLoss.type() + " but the train block's loss is "
+                    + dataLoss.type() + ": the two are added, so they need the same dtype (convert one with .toF32() or .toF64())");
         if (settings.get("metrics") instanceof ListV l) {
             for (Value m : l.items()) applyLoss(el, (FunV) m, where.get("metrics"), batch[1], output.type(), frame, false);
         }
@@ -121,7 +126,7 @@ final class TrainBlock {
     }
 
     /** Elaborates fn(yTrue, yPred) on fresh inputs: it must accept them and give a float scalar. */
-    private static void applyLoss(Elaborator el, FunV fn, Ast.Setting s, TensorType labels, TensorType predictions, Elaborator.Frame frame, boolean isLoss) {
+    private static Node applyLoss(Elaborator el, FunV fn, Ast.Setting s, TensorType labels, TensorType predictions, Elaborator.Frame frame, boolean isLoss) {
         Graph g = el.graph;
         Node yTrue = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, labels, s.span(), "yTrue");
         Node yPred = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, predictions, s.span(), "yPred");
@@ -134,6 +139,7 @@ final class TrainBlock {
         }
         if (!(r instanceof TensorV tv) || tv.node().type().rank() != 0 || !tv.node().type().dtype().isFloating())
             throw new DlmException(s.value().span(), (isLoss ? "loss " : "metric ") + fn.name() + " must give a floating-point scalar, got " + r.describe());
+        return tv.node();
     }
 
     private static boolean fits(String key, Value v) {

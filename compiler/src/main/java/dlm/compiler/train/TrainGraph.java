@@ -82,7 +82,18 @@ public final class TrainGraph {
         TensorType labelType = new TensorType(spec.labelDType(), Shape.of(images.type().shape().dim(0)));
         labels = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, labelType, at, "labels");
         Elaborator.Frame frame = new Elaborator.Frame("", "script");
-        loss = apply(el, spec.loss(), frame, "loss");
+        // The model's own loss term (`loss = …` in its body: a penalty on its params, as Keras's
+        // add_loss) is added to the train block's loss, and reported as part of it, as Keras does.
+        Node modelLoss = graph.output("loss");
+        Node dataLoss = apply(el, spec.loss(), frame, modelLoss == null ? "loss" : "dataLoss");
+        if (modelLoss == null) loss = dataLoss;
+        else {
+            if (modelLoss.type().dtype() != dataLoss.type().dtype())
+                throw new DlmException(modelLoss.span(), "model " + spec.model().name() + "'s loss is " + modelLoss.type() + " but the train block's loss is "
+                        + dataLoss.type() + ": the two are added, so they need the same dtype (convert one with .toF32() or .toF64())");
+            loss = el.op("add", modelLoss.span(), dataLoss, modelLoss);
+            loss.nameIfUnnamed("loss");
+        }
         for (Value.FunV f : spec.metrics()) {
             metrics.add(apply(el, f, frame, f.name()));
             metricNames.add(f.name());

@@ -34,7 +34,7 @@ final class TrainBlock {
             "epochs", "an Int from 1 to 2147483647",
             "batchSize", "an Int from 1 to 2147483647",
             "seed", "an Int",
-            "validationSplit", "a number in [0, 1)"));
+            "validationSplit", "a number greater than 0 and less than 1 (the last fraction of the training data, held out)"));
 
     /** What each dataset's batches look like: images and labels. */
     static final Map<String, TensorType[]> DATASETS = Map.of(
@@ -150,7 +150,7 @@ final class TrainBlock {
             case "metrics" -> v instanceof ListV l && l.items().stream().allMatch(i -> i instanceof FunV);
             case "epochs", "batchSize" -> v instanceof NumberV n && n.isInt() && n.value() >= 1 && n.value() <= Integer.MAX_VALUE;
             case "seed" -> v instanceof NumberV n && n.isInt();
-            case "validationSplit" -> v instanceof NumberV n && n.value() >= 0 && n.value() < 1;
+            case "validationSplit" -> v instanceof NumberV n && n.value() > 0 && n.value() < 1;
             default -> false;
         };
     }

@@ -15,6 +15,8 @@ import dlm.runtime.train.EpochResult;
 import dlm.runtime.train.NonFiniteLossException;
 import dlm.runtime.train.ProgressBar;
 import dlm.runtime.train.TrainLoop;
+import dlm.runtime.train.ValidationSplit;
+import dlm.compiler.check.Value;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +85,19 @@ final class TrainCommand implements Command {
             images = Rows.first(images, (int) Math.min(limit, images.dim(0)));
             labels = Rows.first(labels, (int) Math.min(limit, labels.dim(0)));
         }
+        Tensor valImages = null, valLabels = null;
+        if (setup.config.settings().get("validationSplit") instanceof Value.NumberV split) {
+            ValidationSplit vs;
+            try {
+                vs = ValidationSplit.of(images, labels, split.value());
+            } catch (IllegalArgumentException e) {
+                throw new DlmException(setup.settingSpan("validationSplit"), e.getMessage());
+            }
+            images = vs.trainImages();
+            labels = vs.trainLabels();
+            valImages = vs.valImages();
+            valLabels = vs.valLabels();
+        }
         int firstEpoch = 1;
         Checkpoints ckpt = new Checkpoints(setup);
         if (cl.hasOption("resume")) firstEpoch = ckpt.resume(Path.of(cl.getOptionValue("resume")), trainer) + 1;
@@ -96,7 +111,7 @@ final class TrainCommand implements Command {
         // replaying the epoch up to its step (see explain).
         NonFiniteStep.Snapshot[] epochStart = {NonFiniteStep.Snapshot.of(trainer)};
         try {
-            history = TrainLoop.fit(trainer, images, labels, epochs, batchSize, setup.seed, firstEpoch, bar,
+            history = TrainLoop.fit(trainer, images, labels, valImages, valLabels, epochs, batchSize, setup.seed, firstEpoch, bar,
                     r -> {
                         if (save != null) ckpt.save(save, trainer, r.epoch());
                         epochStart[0] = NonFiniteStep.Snapshot.of(trainer);

@@ -91,7 +91,7 @@ final class TrainSetup {
         try {
             return Datasets.load(name, d);
         } catch (DatasetException e) {
-            throw new DlmException(config.decl().settings().stream().filter(s -> s.key().equals("data")).findFirst().orElseThrow().value().span(), e.getMessage());
+            throw new DlmException(settingSpan("data"), e.getMessage());
         }
     }
 
@@ -109,6 +109,11 @@ final class TrainSetup {
             if (e.getCause() instanceof Error err) throw err;
             throw e;
         }
+    }
+
+    /** Where the train block gives a setting's value (for errors about it found at run time). */
+    dlm.compiler.diag.SourceSpan settingSpan(String key) {
+        return config.decl().settings().stream().filter(s -> s.key().equals(key)).findFirst().map(s -> s.value().span()).orElse(config.decl().span());
     }
 
     int intSetting(CommandLine cl, String opt, String key, int dflt) {

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Keras's {@code fit} and {@code evaluate}: shuffles every epoch with a seeded generator (so the
  * same seed gives the same batches), runs one train step per batch, keeps running means weighted
- * by batch size, shows progress, and stops on a non-finite loss.
+ * by batch size, evaluates a validation set after each epoch when given one, shows progress, and
+ * stops on a non-finite loss.
  */
 public final class TrainLoop {
     private TrainLoop() {}
@@ -19,6 +20,16 @@ public final class TrainLoop {
     }
 
     public static List<EpochResult> fit(Trainable model, Tensor images, Tensor labels, int epochs, int batchSize, long seed,
+                                        int firstEpoch, ProgressBar progress, EpochListener listener) {
+        return fit(model, images, labels, null, null, epochs, batchSize, seed, firstEpoch, progress, listener);
+    }
+
+    /**
+     * As above, and when {@code valImages} is not null, evaluates the model on the validation
+     * set ({@link #evaluate}, in batches of {@code batchSize}, as Keras's default
+     * {@code validation_batch_size}) after every epoch: {@link EpochResult#validation}.
+     */
+    public static List<EpochResult> fit(Trainable model, Tensor images, Tensor labels, Tensor valImages, Tensor valLabels, int epochs, int batchSize, long seed,
                                         int firstEpoch, ProgressBar progress, EpochListener listener) {
         Batcher batcher = new Batcher(images, labels, batchSize);
         int steps = batcher.batches();
@@ -42,11 +53,13 @@ public final class TrainLoop {
                 }
                 if (progress != null) progress.update(firstEpoch + epoch - 1, firstEpoch + epochs - 1, s + 1, steps, (System.nanoTime() - start) / 1e9, names, means);
             }
+            List<Double> validation = new ArrayList<>();
+            if (valImages != null) for (double v : evaluate(model, valImages, valLabels, batchSize)) validation.add(v);
             double seconds = (System.nanoTime() - start) / 1e9;
-            if (progress != null) progress.finish(firstEpoch + epoch - 1, firstEpoch + epochs - 1, steps, seconds, names, means);
+            if (progress != null) progress.finish(firstEpoch + epoch - 1, firstEpoch + epochs - 1, steps, seconds, names, means, validation);
             List<Double> metrics = new ArrayList<>();
             for (int i = 1; i < means.length; i++) metrics.add(means[i]);
-            EpochResult er = new EpochResult(firstEpoch + epoch - 1, means[0], metrics, seconds);
+            EpochResult er = new EpochResult(firstEpoch + epoch - 1, means[0], metrics, seconds, validation);
             history.add(er);
             if (listener != null) listener.epochEnded(er);
         }

@@ -1,0 +1,77 @@
+package dlm.compiler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dlm.compiler.TestFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code validationSplit} end to end: the last fraction of the (limited) training data is held
+ * out, evaluated after every epoch, and shown as Keras shows it; values that hold out nothing or
+ * everything are located errors.
+ */
+class ValidationCliTest {
+    @TempDir
+    Path tmp;
+
+    private Path mnistWith(String setting) throws IOException {
+        String src = Files.readString(TestFiles.example("mnist.dlm")).replace("    batchSize = 128\n", "    batchSize = 128\n    " + setting + "\n");
+        Path p = tmp.resolve("m.dlm");
+        Files.writeString(p, src);
+        return p;
+    }
+
+    private static double number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\": ([-0-9.eE]+)").matcher(json);
+        assertTrue(m.find(), key + " in " + json);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void theLastTenthIsHeldOutAndEvaluatedEachEpoch() throws IOException {
+        Path f = mnistWith("validationSplit = 0.1");
+        Path json = tmp.resolve("h.json");
+        CliRunner r = CliRunner.run("train", f.toString(), "--data", TestFiles.dataDir().toString(), "--limit", "2000", "--epochs", "2", "--json", json.toString());
+        assertEquals(0, r.status(), r.err());
+        // 1800 training images in batches of 128: 15 steps, then the 200 held out
+        String epoch = "Epoch %d/2  15/15 ━{20} \\d+\\.\\ds \\d+ms/step - accuracy: 0\\.\\d{4} - loss: \\d\\.\\d{4} - val_accuracy: 0\\.\\d{4} - val_loss: \\d\\.\\d{4}\n";
+        assertTrue(r.out().matches("(?s)" + epoch.formatted(1) + epoch.formatted(2) + "test_loss: \\d\\.\\d{4} - test_acc: 0\\.\\d{4}\n"), r.out());
+        String j = Files.readString(json);
+        double valLoss = number(j, "val_loss"), valAcc = number(j, "val_accuracy");
+        assertTrue(valLoss > 0 && valLoss < 2.3 && valAcc > 0.5 && valAcc <= 1, j);
+        assertEquals(2, j.split("\"val_loss\"").length - 1, j);
+    }
+
+    @Test
+    void withoutTheSettingNothingIsHeldOut() throws IOException {
+        CliRunner r = CliRunner.run("train", TestFiles.example("mnist.dlm").toString(), "--data", TestFiles.dataDir().toString(), "--limit", "300", "--epochs", "1");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("Epoch 1/1  3/3 ") && !r.out().contains("val_"), r.out());
+    }
+
+    @Test
+    void aSplitOfZeroOrOneOrMoreIsRefusedAtTheSetting() throws IOException {
+        for (String v : new String[] {"0", "0.0", "1", "1.5", "-0.1"}) {
+            Path f = mnistWith("validationSplit = " + v);
+            CliRunner r = CliRunner.run("check", f.toString());
+            assertEquals(1, r.status(), v + ": " + r.out());
+            assertTrue(r.err().startsWith(f + ":18:23: error: 'validationSplit' must be a number greater than 0 and less than 1"), v + ": " + r.err());
+        }
+    }
+
+    @Test
+    void aDataSetTooSmallToSplitIsALocatedError() throws IOException {
+        Path f = mnistWith("validationSplit = 0.5");
+        CliRunner r = CliRunner.run("train", f.toString(), "--data", TestFiles.dataDir().toString(), "--limit", "1", "--epochs", "1");
+        assertEquals(1, r.status(), r.out());
+        assertTrue(r.err().startsWith(f + ":18:23: error: the training data has 1 sample, too few to hold out a validation split of 0.5: it would leave no training sample"), r.err());
+        assertTrue(r.err().contains("^"), r.err());
+    }
+}

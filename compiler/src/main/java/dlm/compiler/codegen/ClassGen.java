@@ -13,6 +13,7 @@ import dlm.compiler.codegen.Loop.Red;
 import dlm.compiler.codegen.Loop.StoreOp;
 import dlm.compiler.codegen.Loop.Val;
 import dlm.compiler.ir.Node;
+import dlm.compiler.ops.KernelCall;
 import dlm.runtime.DType;
 import dlm.runtime.exec.Blas;
 import dlm.runtime.exec.CompiledStep;
@@ -304,8 +305,7 @@ final class ClassGen {
         Emitter e = new Emitter(mn);
         switch (u) {
             case Unit.Gemm g -> gemm(e, g);
-            case Unit.Softmax s -> softmax(e, s);
-            case Unit.Ssce s -> ssce(e, s);
+            case Unit.Kernel k -> kernel(e, k);
             default -> {
                 for (Loop l : u.loops()) {
                     if (parallel(l)) parallelLoop(e, l, u.method);
@@ -333,20 +333,20 @@ final class ClassGen {
         e.as(n, () -> batchLoop(c, g, 0, new Object[] {g.aOff, g.bOff, 0}, offs -> {
             if (g.dtype.isFloating()) {
                 // BLAS-style arguments: transposes as flags, leading dimensions; then what the variant adds
-                int[] la = Planner.blasLayout(g.m, g.k, g.ars, g.acs), lb = Planner.blasLayout(g.k, g.n, g.brs, g.bcs);
+                int[] la = GemmLowering.blasLayout(g.m, g.k, g.ars, g.acs), lb = GemmLowering.blasLayout(g.k, g.n, g.brs, g.bcs);
                 String arr = Storage.of(g.dtype).desc;
                 c.bconst(la[0] == 1).bconst(lb[0] == 1).iconst(g.m).iconst(g.n).iconst(g.k);
                 c.load(a);
                 push(c, offs[0]);
                 c.iconst(la[1]);
-                if (g.aTable != null) c.load(e.array(g.aTable)); // op(A) from u8 codes (Planner.tabulateByteOperands)
+                if (g.aTable != null) c.load(e.array(g.aTable)); // op(A) from u8 codes (GemmByteTableRule)
                 c.load(b);
                 push(c, offs[1]);
                 c.iconst(lb[1]).load(out);
                 push(c, offs[2]);
                 c.iconst(Math.max(g.n, 1));
                 if (g.aTable != null || epilogue != 0) {
-                    // bias and relu applied by the kernel (Planner.fuseIntoGemm)
+                    // bias and relu applied by the kernel (GemmEpilogueRule)
                     if (g.bias != null) c.load(e.array(g.bias));
                     else c.insn(ACONST_NULL);
                     c.iconst(g.biasOff).iconst(epilogue);
@@ -371,7 +371,7 @@ final class ClassGen {
             }
         }, mn));
         if (g.mask != null) {
-            // a relu's backward pass: C = mask > 0 ? C : 0 (see Planner.fuseMaskIntoGemm)
+            // a relu's backward pass: C = mask > 0 ? C : 0 (see GemmReluMaskRule)
             e.as(n, () -> c.load(out).iconst(0).iconst(Math.max(g.n, 1)).iconst(g.m).iconst(g.n)
                     .load(e.array(g.mask)).iconst(g.maskOff).iconst(Math.max(g.n, 1))
                     .invokeStatic(dlm.runtime.kernels.Masks.class, "keepWherePositive", "([FIIII[FII)V"));
@@ -406,23 +406,26 @@ final class ClassGen {
         else c.load((Local) o);
     }
 
-    private void softmax(Emitter e, Unit.Softmax s) {
-        e.loadArrays(List.of(s.x, s.y));
-        String arr = Storage.of(s.x.dtype).desc;
-        e.as(s.firstNode(), () -> e.c.load(e.array(s.x)).iconst(s.xOff).load(e.array(s.y)).iconst(0)
-                .iconst(s.outer).iconst(s.n).iconst(s.inner).bconst(s.log)
-                .invokeStatic(Nn.class, "softmax", "(" + arr + "I" + arr + "IIIIZ)V"));
-    }
-
-    private void ssce(Emitter e, Unit.Ssce s) {
-        e.loadArrays(List.of(s.logits, s.labels, s.out));
-        String arr = Storage.of(s.logits.dtype).desc, lab = Storage.of(s.labels.dtype).desc;
-        DType out = s.out.dtype;
-        e.as(s.firstNode(), () -> {
-            e.c.load(e.array(s.out)).iconst(0);
-            e.c.load(e.array(s.logits)).iconst(s.logitsOff).load(e.array(s.labels)).iconst(s.labelsOff).iconst(s.rows).iconst(s.k);
-            e.c.invokeStatic(Nn.class, "sparseSoftmaxCrossEntropy", "(" + arr + "I" + lab + "III)D");
-            e.c.convert(JType.DOUBLE, JType.compute(out)).storeElement(out);
+    /** A kernel op's call: arguments in the call's order, the descriptor taken from the resolved method. */
+    private void kernel(Emitter e, Unit.Kernel k) {
+        List<Value> arrays = new ArrayList<>();
+        for (Value v : k.values) if (v != null) arrays.add(v);
+        if (k.returnsResult()) arrays.add(k.out);
+        e.loadArrays(arrays);
+        Code c = e.c;
+        e.as(k.firstNode(), () -> {
+            if (k.returnsResult()) c.load(e.array(k.out)).iconst(0);
+            for (int i = 0; i < k.values.length; i++) {
+                switch (k.call.args().get(i)) {
+                    case KernelCall.Input in -> c.load(e.array(k.values[i])).iconst(k.offsets[i]);
+                    case KernelCall.Output o -> c.load(e.array(k.values[i])).iconst(k.offsets[i]);
+                    case KernelCall.Scratch s -> c.load(e.array(k.values[i]));
+                    case KernelCall.IntArg a -> c.iconst(a.value());
+                    case KernelCall.BoolArg a -> c.bconst(a.value());
+                }
+            }
+            c.invokeStatic(k.method.getDeclaringClass(), k.method.getName(), Type.getMethodDescriptor(k.method));
+            if (k.returnsResult()) c.convert(KernelMethods.returnType(k.method), JType.compute(k.out.dtype)).storeElement(k.out.dtype);
         });
     }
 

@@ -139,12 +139,24 @@ public final class Codegen {
 
     /** Compiles one step of a train block for one batch size. */
     public static Compilation compile(TrainGraph tg, StepKind kind, int batchSize, Options o) {
+        return compile(stepGraph(tg, kind), stepShapes(tg, kind, batchSize), inPlaceOutputs(tg, kind), className(tg, kind, batchSize), o.withRunPasses(false));
+    }
+
+    /**
+     * How many times each fusion rule fires in one step of a train block ({@code dlmc graph --stats}):
+     * the step is planned, but no class is generated (so no kernel class is loaded).
+     */
+    public static List<RuleFiring> fusionRules(TrainGraph tg, StepKind kind, int batchSize) {
         Graph g = stepGraph(tg, kind);
+        return RuleFiring.of(new Planner(g, bind(g, stepShapes(tg, kind, batchSize)), inPlaceOutputs(tg, kind)));
+    }
+
+    /** The shapes of a step's inputs: images, and labels unless the step predicts. */
+    private static Map<String, int[]> stepShapes(TrainGraph tg, StepKind kind, int batchSize) {
         Map<String, int[]> shapes = new HashMap<>();
-        int[] images = concreteLeading(tg.images, batchSize);
-        shapes.put(tg.images.name(), images);
+        shapes.put(tg.images.name(), concreteLeading(tg.images, batchSize));
         if (kind != StepKind.PREDICT) shapes.put(tg.labels.name(), concreteLeading(tg.labels, batchSize));
-        return compile(g, shapes, inPlaceOutputs(tg, kind), className(tg, kind, batchSize), o.withRunPasses(false));
+        return shapes;
     }
 
     public static Compilation compile(TrainGraph tg, StepKind kind, int batchSize) { return compile(tg, kind, batchSize, Options.defaults()); }

@@ -55,6 +55,9 @@ public final class Compilation {
     /** Elements held by intermediate arrays with reuse, and what they would take without it. */
     public long[] intermediateFootprint() { return plan.intermediateFootprint(); }
 
+    /** Every fusion rule, in the order the planner tries them, with how many times it fired in this plan. */
+    public List<RuleFiring> fusionRules() { return RuleFiring.of(plan); }
+
     /** The step methods in run order, each with the labels of the nodes it computes. */
     public Map<String, List<String>> stepMethods() {
         Map<String, List<String>> m = new LinkedHashMap<>();

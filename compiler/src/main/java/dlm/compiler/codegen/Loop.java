@@ -126,6 +126,9 @@ final class Loop {
             this.origin = origin;
         }
 
+        /** The reductions the loop generator accumulates (a reduction-kind op outside this set needs a kernel). */
+        static final java.util.Set<String> KINDS = java.util.Set.of("sum", "mean", "max", "min", "argmax", "argmin");
+
         boolean isArg() { return kind.equals("argmax") || kind.equals("argmin"); }
 
         /** The accumulator's compute type. */

@@ -1,7 +1,9 @@
 package dlm.compiler.codegen;
 
 import dlm.compiler.ir.Node;
+import dlm.compiler.ops.KernelCall;
 import dlm.runtime.DType;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,8 +11,8 @@ import java.util.Set;
 
 /**
  * One step of the schedule, compiled to one method of the generated class: a fused group of
- * element-wise ops (with at most one reduction), a kernel call (matrix product, softmax,
- * sparse softmax-crossentropy) or a data movement (copy, pad, concat, tile).
+ * element-wise ops (with at most one reduction), a kernel call (the matrix product, or the
+ * runtime method of a {@link dlm.compiler.ops.KernelOp}) or a data movement (copy, pad, concat, tile).
  */
 abstract class Unit {
     final int id;
@@ -112,32 +114,33 @@ abstract class Unit {
         String kind() { return "matmul"; }
     }
 
-    /** softmax / logSoftmax over contiguous rows (outer, n, inner). */
-    static final class Softmax extends Unit {
-        Value x, y;
-        int xOff, outer, n, inner;
-        boolean log;
+    /**
+     * A call of a kernel op's runtime method ({@link dlm.compiler.ops.KernelOp}): {@code args}
+     * holds, per argument of {@code call}, the resolved operand — a {@link Value} and an offset
+     * for an input or the output, the {@link Value} of a scratch array, nothing for a constant.
+     */
+    static final class Kernel extends Unit {
+        final KernelCall call;
+        final Method method;
+        final Value[] values;
+        final int[] offsets;
+        Value out;
 
-        Softmax(int id) { super(id); }
+        Kernel(int id, KernelCall call, Method method) {
+            super(id);
+            this.call = call;
+            this.method = method;
+            this.values = new Value[call.args().size()];
+            this.offsets = new int[call.args().size()];
+        }
+
+        /** Whether the method returns the output's one element instead of writing it. */
+        boolean returnsResult() { return method.getReturnType() != void.class; }
 
         @Override
         List<Loop> loops() { return List.of(); }
 
         @Override
-        String kind() { return log ? "logSoftmax" : "softmax"; }
-    }
-
-    /** The fused sparse softmax-crossentropy (forward): a scalar. */
-    static final class Ssce extends Unit {
-        Value logits, labels, out;
-        int logitsOff, labelsOff, rows, k;
-
-        Ssce(int id) { super(id); }
-
-        @Override
-        List<Loop> loops() { return List.of(); }
-
-        @Override
-        String kind() { return "sparseSoftmaxCrossEntropy"; }
+        String kind() { return firstNode().opName(); }
     }
 }

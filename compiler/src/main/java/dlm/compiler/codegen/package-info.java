@@ -27,23 +27,24 @@
  * reduced axes are innermost, else into an accumulator array), and data movement that strides
  * cannot express (pad, concat, tile, copies). Free: reshape, expandDims, squeeze, transpose,
  * broadcastTo and slice are views. Kernels ({@code dlm.runtime.exec}): matrix products through
- * {@link dlm.runtime.exec.Blas} (transposed operands passed as flags), softmax/logSoftmax rows and
- * sparse softmax-crossentropy ({@link dlm.runtime.exec.Nn}).
+ * {@link dlm.runtime.exec.Blas} (transposed operands passed as flags), and the runtime method each
+ * kernel op names ({@link dlm.compiler.ops.KernelOp}; today softmax/logSoftmax rows and the sparse
+ * softmax-crossentropy of {@link dlm.runtime.exec.Nn}), called generically ({@code KernelMethods}).
  *
  * <h2>Fusion around the matrix products</h2>
  * <ul>
  *   <li><b>Epilogue:</b> a dense layer's {@code relu(x·W + b)} is one kernel call: when a product's
  *       only reader adds a stored row vector, and/or the result's only reader is a relu, both run
- *       in the GEMM's epilogue while the tile is in registers ({@code Planner.fuseIntoGemm}). This
+ *       in the GEMM's epilogue while the tile is in registers ({@code GemmEpilogueRule}). This
  *       is why relu's VJP reads its output ({@code out > 0}, as PyTorch's threshold_backward): the
  *       pre-activation is then never stored.</li>
  *   <li><b>Relu backward:</b> {@code where(y > 0, g, 0)} of a product g read only there is
  *       applied to g right after the product, with vector compares and blends
- *       ({@code Planner.fuseMaskIntoGemm}, {@code Masks}); in the MNIST step that is dh = dlogits·W2ᵀ.</li>
+ *       ({@code GemmReluMaskRule}, {@code Masks}); in the MNIST step that is dh = dlogits·W2ᵀ.</li>
  *   <li><b>u8 operands:</b> a product's left operand that is an element-wise function of one u8
  *       array ({@code images.toF32() / 255f}) and has no other reader is tabulated at compile time
  *       (256 values, computed by the reference evaluation) and applied by the GEMM while it packs
- *       the bytes ({@code Planner.tabulateByteOperands}, {@code TablePackA}); no float copy of the
+ *       the bytes ({@code GemmByteTableRule}, {@code TablePackA}); no float copy of the
  *       batch exists, for x·W1 and for the weight gradient xᵀ·dz alike. Such products also skip
  *       the k steps where 8 packed rows are all zero (81% of MNIST's pixels are), the dense
  *       result bit for bit up to the sign of an exact zero (see {@code dlm.runtime.kernels.Gemm}):

@@ -13,6 +13,9 @@ import java.util.List;
  * the first NaN wins, as in NumPy.
  */
 final class ArgReduceOp implements Op {
+    @Override
+    public OpKind kind() { return OpKind.REDUCTION; }
+
     private final String name;
     private final boolean max;
 

@@ -19,6 +19,8 @@ import java.util.function.LongBinaryOperator;
  * gives its spelling and the code of one element ({@link ScalarEmitter}).
  */
 final class BinaryOp implements ElementwiseOp {
+    @Override
+    public OpKind kind() { return OpKind.BROADCAST; }
 
     /** Which operand dtypes an op accepts and what dtype it produces. */
     enum Kind {
@@ -81,8 +83,6 @@ final class BinaryOp implements ElementwiseOp {
     @Override
     public int arity() { return 2; }
 
-    @Override
-    public boolean broadcasts() { return true; }
 
     /** Arithmetic only: comparisons and logic on numbers are the language's own operators. */
     @Override

@@ -16,6 +16,8 @@ import java.util.List;
  * numbered in the target.
  */
 final class BroadcastToOp implements Op {
+    @Override
+    public OpKind kind() { return OpKind.INJECTIVE; }
 
     @Override
     public String name() { return "broadcastTo"; }

@@ -17,6 +17,9 @@ import java.util.List;
  */
 final class CastOp implements ElementwiseOp {
     @Override
+    public OpKind kind() { return OpKind.ELEMENTWISE; }
+
+    @Override
     public String name() { return "cast"; }
 
     @Override
@@ -25,8 +28,6 @@ final class CastOp implements ElementwiseOp {
     @Override
     public int arity() { return 1; }
 
-    @Override
-    public boolean broadcasts() { return false; }
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {

@@ -19,6 +19,8 @@ import java.util.function.Supplier;
  * ({@code batch + batch = 2*batch}), and {@code batch + 3} is refused.
  */
 final class ConcatOp implements Op {
+    @Override
+    public OpKind kind() { return OpKind.INJECTIVE; }
 
     @Override
     public String name() { return "concat"; }

@@ -21,9 +21,6 @@ public interface ElementwiseOp extends Op {
     /** How many operands it takes. */
     int arity();
 
-    /** Whether operands broadcast to the output's shape (NumPy); otherwise they keep it. */
-    boolean broadcasts();
-
     /**
      * The op on compile-time numbers (the same function as {@link #eval} on doubles), for
      * {@code sigmoid(0.5)} in DLM source: whether numbers apply (not to logic or casts).

@@ -15,6 +15,8 @@ import java.util.List;
  * {@code np.expand_dims}; the elements keep their order.
  */
 final class ExpandDimsOp implements Op {
+    @Override
+    public OpKind kind() { return OpKind.INJECTIVE; }
 
     @Override
     public String name() { return "expandDims"; }

@@ -30,6 +30,8 @@ import java.util.List;
  * the operand's own shape.
  */
 final class MatmulOp implements Op {
+    @Override
+    public OpKind kind() { return OpKind.OUTPUT_FUSABLE; }
 
     @Override
     public String name() { return "matmul"; }

@@ -18,6 +18,9 @@ import java.util.List;
  */
 final class OneHotOp implements ElementwiseOp {
     @Override
+    public OpKind kind() { return OpKind.INJECTIVE; }
+
+    @Override
     public String name() { return "oneHot"; }
 
     @Override
@@ -26,8 +29,6 @@ final class OneHotOp implements ElementwiseOp {
     @Override
     public int arity() { return 1; }
 
-    @Override
-    public boolean broadcasts() { return false; }
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {

@@ -17,6 +17,9 @@ public interface Op {
     /** The registry name, e.g. {@code add}, {@code matmul}. */
     String name();
 
+    /** What kind of computation it is, for fusion and planning; leaves and shape queries are opaque. */
+    default OpKind kind() { return OpKind.OPAQUE; }
+
     /**
      * The static type rule: the output type for these input types and attributes
      * (symbolic dims allowed), or a {@link ShapeException} saying which rule failed.

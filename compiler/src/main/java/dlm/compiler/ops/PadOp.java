@@ -23,6 +23,8 @@ import java.util.List;
  * {@code start}, {@code step - 1} and the rest of the axis), and its own VJP is that slice.
  */
 final class PadOp implements Op {
+    @Override
+    public OpKind kind() { return OpKind.INJECTIVE; }
 
     @Override
     public String name() { return "pad"; }

@@ -15,6 +15,8 @@ import java.util.function.UnaryOperator;
  * of input elements into one output element, and its VJP.
  */
 final class ReduceOp implements Op {
+    @Override
+    public OpKind kind() { return OpKind.REDUCTION; }
 
     /** Folds the input elements at {@code members} into output element {@code o}. */
     interface Fold { void apply(Tensor in, int[] members, Tensor out, int o); }

@@ -18,6 +18,8 @@ import java.util.List;
  * what proves {@code [batch, 28, 28]} reshaped to {@code [batch, -1]} is {@code [batch, 784]}.
  */
 final class ReshapeOp implements Op {
+    @Override
+    public OpKind kind() { return OpKind.INJECTIVE; }
 
     @Override
     public String name() { return "reshape"; }

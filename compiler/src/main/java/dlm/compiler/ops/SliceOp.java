@@ -21,6 +21,8 @@ import java.util.List;
  * stop ≤ start.
  */
 final class SliceOp implements Op {
+    @Override
+    public OpKind kind() { return OpKind.INJECTIVE; }
 
     @Override
     public String name() { return "slice"; }

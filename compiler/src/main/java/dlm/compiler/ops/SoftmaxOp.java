@@ -5,6 +5,7 @@ import dlm.compiler.ir.Attrs;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.TensorType;
 import dlm.runtime.Tensor;
+import dlm.runtime.exec.Nn;
 import java.util.List;
 
 /**
@@ -16,8 +17,10 @@ import java.util.List;
  *
  * <p>VJP, with y the result and sums along the axis: softmax {@code y·(g − Σ g·y)}; logSoftmax
  * {@code g − exp(y)·Σ g}. A scalar's softmax is constant (zero cotangent).
+ *
+ * <p>Compiled as a call of {@link Nn#softmax} over the rows (outer, n, inner) of the axis.
  */
-final class SoftmaxOp implements Op {
+final class SoftmaxOp implements KernelOp {
     private final String name;
     private final boolean log;
 
@@ -36,6 +39,22 @@ final class SoftmaxOp implements Op {
         TypeRules.floating(name, x);
         if (attrs.has("axis")) ReduceAxes.checkAxis(x, attrs.getInt("axis"));
         return x;
+    }
+
+    @Override
+    public OpKind kind() { return OpKind.OPAQUE; }
+
+    @Override
+    public KernelCall kernel(Node node, List<int[]> inputShapes, int[] shape) {
+        int axis = node.attrs().getInt("axis", shape.length - 1);
+        int outer = 1, n = 1, inner = 1;
+        for (int a = 0; a < shape.length; a++) {
+            if (a < axis) outer *= shape[a];
+            else if (a == axis) n = shape[a];
+            else inner *= shape[a];
+        }
+        return KernelCall.of(Nn.class, "softmax", KernelCall.input(0), KernelCall.output(),
+                KernelCall.constant(outer), KernelCall.constant(n), KernelCall.constant(inner), KernelCall.constant(log));
     }
 
     @Override

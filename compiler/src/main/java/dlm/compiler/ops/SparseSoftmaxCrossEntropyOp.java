@@ -6,6 +6,7 @@ import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
 import dlm.runtime.Tensor;
+import dlm.runtime.exec.Nn;
 import java.util.Arrays;
 import java.util.List;
 
@@ -20,8 +21,10 @@ import java.util.List;
  *
  * <p>VJP: logits get {@code g·(softmax(logits) − oneHot(labels)) / n} with n the number of label
  * positions (the batch size, read at run time when symbolic); labels get none.
+ *
+ * <p>Compiled as a call of {@link Nn#sparseSoftmaxCrossEntropy}, which returns the loss.
  */
-final class SparseSoftmaxCrossEntropyOp implements Op {
+final class SparseSoftmaxCrossEntropyOp implements KernelOp {
     @Override
     public String name() { return "sparseSoftmaxCrossEntropy"; }
 
@@ -38,6 +41,18 @@ final class SparseSoftmaxCrossEntropyOp implements Op {
         if (!logits.shape().dim(logits.rank() - 1).isKnown())
             throw new ShapeException("'" + name() + "' needs a known number of classes, got logits " + logits);
         return TensorType.scalar(logits.dtype());
+    }
+
+    @Override
+    public OpKind kind() { return OpKind.OPAQUE; }
+
+    @Override
+    public KernelCall kernel(Node node, List<int[]> inputShapes, int[] outputShape) {
+        int[] logits = inputShapes.get(0), labels = inputShapes.get(1);
+        int rows = 1;
+        for (int d : labels) rows *= d;
+        return KernelCall.of(Nn.class, "sparseSoftmaxCrossEntropy", KernelCall.input(0), KernelCall.input(1),
+                KernelCall.constant(rows), KernelCall.constant(logits[logits.length - 1]));
     }
 
     @Override

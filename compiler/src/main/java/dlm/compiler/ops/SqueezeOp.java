@@ -16,6 +16,8 @@ import java.util.List;
  * symbolic dim might be 1 at run time, but the result's rank has to be known now.
  */
 final class SqueezeOp implements Op {
+    @Override
+    public OpKind kind() { return OpKind.INJECTIVE; }
 
     @Override
     public String name() { return "squeeze"; }

@@ -18,6 +18,8 @@ import java.util.List;
  * {@code np.tile(y, (32, 1))} turns a (1,10) y into (32,10).
  */
 final class TileOp implements Op {
+    @Override
+    public OpKind kind() { return OpKind.INJECTIVE; }
 
     @Override
     public String name() { return "tile"; }

@@ -17,6 +17,8 @@ import java.util.List;
  * 0..rank-1); when absent, the axes are reversed, NumPy's default and what {@code x.T} means.
  */
 final class TransposeOp implements Op {
+    @Override
+    public OpKind kind() { return OpKind.INJECTIVE; }
 
     @Override
     public String name() { return "transpose"; }

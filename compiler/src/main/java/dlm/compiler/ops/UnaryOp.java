@@ -18,6 +18,8 @@ import java.util.function.LongUnaryOperator;
  * also gives its spelling and the code of one element ({@link ScalarEmitter}).
  */
 final class UnaryOp implements ElementwiseOp {
+    @Override
+    public OpKind kind() { return OpKind.ELEMENTWISE; }
 
     /** Which operand dtypes an op accepts. */
     enum Kind { NUMERIC, FLOATING, LOGIC }
@@ -73,8 +75,6 @@ final class UnaryOp implements ElementwiseOp {
     @Override
     public int arity() { return 1; }
 
-    @Override
-    public boolean broadcasts() { return false; }
 
     @Override
     public boolean appliesToNumbers() { return kind != Kind.LOGIC; }

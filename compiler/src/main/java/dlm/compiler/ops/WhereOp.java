@@ -16,6 +16,9 @@ import java.util.List;
  */
 final class WhereOp implements ElementwiseOp {
     @Override
+    public OpKind kind() { return OpKind.BROADCAST; }
+
+    @Override
     public String name() { return "where"; }
 
     @Override
@@ -27,8 +30,6 @@ final class WhereOp implements ElementwiseOp {
     @Override
     public int arity() { return 3; }
 
-    @Override
-    public boolean broadcasts() { return true; }
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {

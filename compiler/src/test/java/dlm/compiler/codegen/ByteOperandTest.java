@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A product's left operand computed element-wise from one u8 array is read from the bytes through
- * a table (see {@code Planner.tabulateByteOperands}), transposed or not, with or without an
+ * a table (see {@code GemmByteTableRule}), transposed or not, with or without an
  * epilogue; other readers of the operand keep its float copy. Always the interpreter's values.
  */
 class ByteOperandTest {

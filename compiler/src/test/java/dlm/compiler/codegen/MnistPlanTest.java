@@ -54,7 +54,7 @@ class MnistPlanTest {
         Set<String> layouts = new TreeSet<>();
         for (Unit u : gemms) {
             Unit.Gemm g = (Unit.Gemm) u;
-            int[] a = Planner.blasLayout(g.m, g.k, g.ars, g.acs), b = Planner.blasLayout(g.k, g.n, g.brs, g.bcs);
+            int[] a = GemmLowering.blasLayout(g.m, g.k, g.ars, g.acs), b = GemmLowering.blasLayout(g.k, g.n, g.brs, g.bcs);
             layouts.add((a[0] == 1 ? "T" : "N") + (b[0] == 1 ? "T" : "N") + " " + g.m + "x" + g.n + "x" + g.k);
         }
         assertEquals(new TreeSet<>(List.of("NN 128x512x784", "NN 128x10x512", "NT 128x512x10", "TN 512x10x128", "TN 784x512x128")), layouts);

@@ -69,6 +69,9 @@ public final class Builtins {
 
     private static final Map<String, Value> PRELUDE = new LinkedHashMap<>();
 
+    /** Per kind of configuration ("dataset", "optimizer"), each one's name and the arguments it accepts. */
+    private static final Map<String, Map<String, List<String>>> CONFIGS = new LinkedHashMap<>();
+
     static {
         for (DType d : DType.values()) PRELUDE.put(d.dlmName(), new DTypeV(d));
         PRELUDE.put("PI", new NumberV(Math.PI, false, null));
@@ -116,8 +119,10 @@ public final class Builtins {
         }
 
         // Train-block configurations: datasets and optimizers (Keras defaults).
-        config("dataset", "mnist");
-        config("dataset", "fashionMnist");
+        // A dataset's split is absent by default: `data` trains on the train split and tests on the
+        // test split; `validationData` names the split it validates on (TrainBlock checks both).
+        config("dataset", "mnist", "split", ABSENT);
+        config("dataset", "fashionMnist", "split", ABSENT);
         config("optimizer", "sgd", "learningRate", num(0.01), "momentum", num(0.0), "nesterov", new BoolV(false));
         config("optimizer", "adam", "learningRate", num(0.001), "beta1", num(0.9), "beta2", num(0.999), "epsilon", num(1e-7));
         config("optimizer", "rmsprop", "learningRate", num(0.001), "rho", num(0.9), "momentum", num(0.0), "epsilon", num(1e-7));
@@ -134,17 +139,24 @@ public final class Builtins {
         }, ps.toArray(Param[]::new));
     }
 
+    /** The configurations of a kind and the arguments each accepts (the list "no silent settings" tests enumerate). */
+    public static Map<String, List<String>> configs(String kind) { return java.util.Collections.unmodifiableMap(CONFIGS.getOrDefault(kind, Map.of())); }
+
     private static void config(String kind, String name, Object... paramsAndDefaults) {
         List<Param> ps = new ArrayList<>();
         for (int i = 0; i < paramsAndDefaults.length; i += 2) ps.add(opt((String) paramsAndDefaults[i], (Value) paramsAndDefaults[i + 1]));
+        CONFIGS.computeIfAbsent(kind, k -> new LinkedHashMap<>()).put(name, ps.stream().map(Param::name).toList());
         define(name, c -> {
             Map<String, Object> args = new LinkedHashMap<>();
             for (Param p : ps) {
                 Value v = c.arg(p.name());
+                if (v instanceof UnitV) continue;
                 Object o = switch (v) {
-                    case NumberV n -> n.value();
-                    case BoolV b -> b.value();
-                    default -> throw new DlmException(c.spanOf(p.name()), "'" + p.name() + "' of " + name + "() must be a number or Bool, got " + v.describe());
+                    case NumberV n when !p.name().equals("split") -> n.value();
+                    case BoolV b when !p.name().equals("split") -> b.value();
+                    case StringV str when p.name().equals("split") && SPLITS.contains(str.value()) -> str.value();
+                    default -> throw new DlmException(c.spanOf(p.name()), "'" + p.name() + "' of " + name + "() must be "
+                            + (p.name().equals("split") ? "\"train\" or \"test\"" : "a number or Bool") + ", got " + describe(v));
                 };
                 if (o instanceof Double d && d < 0) throw new DlmException(c.spanOf(p.name()), "'" + p.name() + "' of " + name + "() must not be negative, got " + Show.number(d));
                 args.put(p.name(), o);
@@ -152,6 +164,11 @@ public final class Builtins {
             return new ConfigV(kind, name, args);
         }, ps.toArray(Param[]::new));
     }
+
+    /** The splits a dataset has. */
+    static final List<String> SPLITS = List.of("train", "test");
+
+    private static String describe(Value v) { return v instanceof StringV s ? "\"" + s.value() + "\"" : v.describe(); }
 
     /** Applies a double function to a compile-time number (math on literals stays compile-time). */
     static Value mapNumber(NumberV n, DoubleUnaryOperator f, boolean keepsInt) {

@@ -34,7 +34,8 @@ final class TrainBlock {
             "epochs", "an Int from 1 to 2147483647",
             "batchSize", "an Int from 1 to 2147483647",
             "seed", "an Int",
-            "validationSplit", "a number greater than 0 and less than 1 (the last fraction of the training data, held out)"));
+            "validationSplit", "a number greater than 0 and less than 1 (the last fraction of the training data, held out)",
+            "validationData", "a dataset split such as mnist(split = \"test\"), evaluated after every epoch"));
 
     /** What each dataset's batches look like: images and labels. */
     static final Map<String, TensorType[]> DATASETS = Map.of(
@@ -73,10 +74,24 @@ final class TrainBlock {
                 throw new DlmException(t.span(), "train(" + t.model() + ") needs " + (required.equals("optimizer") ? "an" : "a") + " '" + required + "' setting: " + SETTINGS.get(required));
         ConfigV data = (ConfigV) settings.get("data");
         TensorType[] batch = DATASETS.get(data.name());
-        List<Node> inputs = model.graph().inputs();
-        if (inputs.size() != 1 || !fitsInput(inputs.get(0).type(), batch[0]))
-            throw new DlmException(where.get("data").value().span(), data.name() + "() gives batches of " + batch[0] + " images, but model " + t.model()
-                    + " takes " + inputs.stream().map(n -> n.name() + ": " + n.type()).toList());
+        if (data.args().containsKey("split"))
+            throw new DlmException(where.get("data").value().span(), "'data' trains on the train split of " + data.name() + "() and tests on its test split: "
+                    + "it takes no split (a split is for validationData = " + data.name() + "(split = \"test\"))");
+        checkInput(data, where.get("data"), model, t);
+        if (settings.get("validationData") instanceof ConfigV val) {
+            if (settings.containsKey("validationSplit")) {
+                Ast.Setting later = t.settings().indexOf(where.get("validationData")) > t.settings().indexOf(where.get("validationSplit"))
+                        ? where.get("validationData") : where.get("validationSplit");
+                throw new DlmException(later.keySpan(), "validationSplit and validationData are both given: give one (Keras would silently use validationData)");
+            }
+            if (!val.args().containsKey("split"))
+                throw new DlmException(where.get("validationData").value().span(), "validationData needs a split: " + val.name() + "(split = \"test\") or "
+                        + val.name() + "(split = \"train\")");
+            checkInput(val, where.get("validationData"), model, t);
+            int valClasses = CLASSES.get(val.name()), dataClasses = CLASSES.get(data.name());
+            if (valClasses != dataClasses)
+                throw new DlmException(where.get("validationData").value().span(), val.name() + "() has " + valClasses + " classes but the training data " + dataClasses);
+        }
         Node output = model.graph().output("output");
         if (output == null) throw new DlmException(t.modelSpan(), Checker.noTrainOutput(t.model(), model.graph()));
         Node dataLoss = applyLoss(el, (FunV) settings.get("loss"), where.get("loss"), batch[1], output.type(), frame, true);
@@ -96,6 +111,15 @@ final class TrainBlock {
                     + (indexed == classes - 1 ? Integer.toString(indexed) : indexed + " to " + (classes - 1)) + " would have no output"
                     + " (the output is computed at " + output.span().location() + ")");
         return new TrainConfig(t, model, settings);
+    }
+
+    /** Refuses a dataset whose images the model does not take, at the setting that names it. */
+    private static void checkInput(ConfigV data, Ast.Setting at, CheckedModel model, Ast.TrainDecl t) {
+        TensorType[] batch = DATASETS.get(data.name());
+        List<Node> inputs = model.graph().inputs();
+        if (inputs.size() != 1 || !fitsInput(inputs.get(0).type(), batch[0]))
+            throw new DlmException(at.value().span(), data.name() + "() gives batches of " + batch[0] + " images, but model " + t.model()
+                    + " takes " + inputs.stream().map(n -> n.name() + ": " + n.type()).toList());
     }
 
     /**
@@ -144,7 +168,7 @@ final class TrainBlock {
 
     private static boolean fits(String key, Value v) {
         return switch (key) {
-            case "data" -> v instanceof ConfigV c && c.kind().equals("dataset");
+            case "data", "validationData" -> v instanceof ConfigV c && c.kind().equals("dataset");
             case "optimizer" -> v instanceof ConfigV c && c.kind().equals("optimizer");
             case "loss" -> v instanceof FunV;
             case "metrics" -> v instanceof ListV l && l.items().stream().allMatch(i -> i instanceof FunV);

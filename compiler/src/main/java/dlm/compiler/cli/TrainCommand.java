@@ -98,6 +98,13 @@ final class TrainCommand implements Command {
             valImages = vs.valImages();
             valLabels = vs.valLabels();
         }
+        if (setup.config.settings().get("validationData") instanceof Value.ConfigV val) {
+            // Keras's validation_data: evaluated after every epoch, never trained on (--limit does not apply)
+            Dataset v = val.name().equals(((Value.ConfigV) setup.config.settings().get("data")).name()) ? data : setup.dataset(cl, "validationData");
+            boolean test = "test".equals(val.args().get("split"));
+            valImages = test ? v.testImages() : v.trainImages();
+            valLabels = test ? v.testLabels() : v.trainLabels();
+        }
         int firstEpoch = 1;
         Checkpoints ckpt = new Checkpoints(setup);
         if (cl.hasOption("resume")) firstEpoch = ckpt.resume(Path.of(cl.getOptionValue("resume")), trainer) + 1;

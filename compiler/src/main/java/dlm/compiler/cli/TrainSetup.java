@@ -82,8 +82,11 @@ final class TrainSetup {
         return backend.equals("interp") ? new InterpretedTrainer(graph, params) : new CompiledTrainer(graph, params);
     }
 
-    Dataset dataset(CommandLine cl) {
-        String name = ((Value.ConfigV) config.settings().get("data")).name().equals("fashionMnist") ? "fashion-mnist" : "mnist";
+    Dataset dataset(CommandLine cl) { return dataset(cl, "data"); }
+
+    /** The dataset a setting names ({@code data} or {@code validationData}), located at that setting when it cannot be read. */
+    Dataset dataset(CommandLine cl, String key) {
+        String name = ((Value.ConfigV) config.settings().get(key)).name().equals("fashionMnist") ? "fashion-mnist" : "mnist";
         DatasetOptions d = DatasetOptions.defaults();
         if (cl.hasOption("data")) {
             d = d.withDataDir(Path.of(cl.getOptionValue("data")));
@@ -91,7 +94,7 @@ final class TrainSetup {
         try {
             return Datasets.load(name, d);
         } catch (DatasetException e) {
-            throw new DlmException(settingSpan("data"), e.getMessage());
+            throw new DlmException(settingSpan(key), e.getMessage());
         }
     }
 

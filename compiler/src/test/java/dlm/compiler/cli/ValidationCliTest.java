@@ -74,4 +74,39 @@ class ValidationCliTest {
         assertTrue(r.err().startsWith(f + ":18:23: error: the training data has 1 sample, too few to hold out a validation split of 0.5: it would leave no training sample"), r.err());
         assertTrue(r.err().contains("^"), r.err());
     }
+
+    @Test
+    void validationDataIsEvaluatedEachEpochOnTheSplitItNames() throws IOException {
+        Path f = mnistWith("validationData = mnist(split = \"test\")");
+        Path json = tmp.resolve("v.json");
+        CliRunner r = CliRunner.run("train", f.toString(), "--data", TestFiles.dataDir().toString(), "--limit", "300", "--epochs", "1", "--json", json.toString());
+        assertEquals(0, r.status(), r.err());
+        // nothing is held out of the 300 training images: 3 steps of 128
+        assertTrue(r.out().matches("(?s)Epoch 1/1  3/3 .* - val_accuracy: 0\\.\\d{4} - val_loss: \\d\\.\\d{4}\ntest_loss: .*"), r.out());
+        // validating on the test split gives what the final evaluation on it gives (same weights, same batches)
+        String j = Files.readString(json);
+        assertEquals(number(j, "test_loss"), number(j, "val_loss"), 0.0, j);
+        assertEquals(number(j, "test_acc"), number(j, "val_accuracy"), 0.0, j);
+    }
+
+    @Test
+    void validationDataAndValidationSplitTogetherAreALocatedError() throws IOException {
+        Path f = mnistWith("validationSplit = 0.1\n    validationData = mnist(split = \"test\")");
+        CliRunner r = CliRunner.run("check", f.toString());
+        assertEquals(1, r.status(), r.out());
+        assertTrue(r.err().startsWith(f + ":19:5: error: validationSplit and validationData are both given: give one"), r.err());
+        assertTrue(r.err().contains("^"), r.err());
+    }
+
+    @Test
+    void validationDataNeedsASplitAndDataTakesNone() throws IOException {
+        Path f = mnistWith("validationData = mnist()");
+        CliRunner r = CliRunner.run("check", f.toString());
+        assertEquals(1, r.status(), r.out());
+        assertTrue(r.err().startsWith(f + ":18:22: error: validationData needs a split: mnist(split = \"test\") or mnist(split = \"train\")"), r.err());
+        f = mnistWith("validationData = mnist(split = \"val\")");
+        r = CliRunner.run("check", f.toString());
+        assertEquals(1, r.status(), r.out());
+        assertTrue(r.err().startsWith(f + ":18:28: error: 'split' of mnist() must be \"train\" or \"test\", got \"val\""), r.err());
+    }
 }

@@ -106,6 +106,11 @@ public final class Builtins {
     // ---- printing, initializers, train configurations ------------------------------------------
 
     private static void register() {
+        define("require", c -> {
+            // Kotlin's require: a compile-time check with the caller's message (std functions use it to refuse bad arguments)
+            if (!c.boolArg("condition")) throw new DlmException(c.span(), c.arg("message") instanceof StringV m ? m.value() : "requirement failed");
+            return new UnitV();
+        }, req("condition"), opt("message"));
         define("println", c -> { c.el().print(new PrintAction(List.copyOf(c.args().varargs()), true, c.span())); return new UnitV(); }, rest("values"));
         define("print", c -> { c.el().print(new PrintAction(List.copyOf(c.args().varargs()), false, c.span())); return new UnitV(); }, rest("values"));
 
@@ -153,10 +158,13 @@ public final class Builtins {
                 if (v instanceof UnitV) continue;
                 Object o = switch (v) {
                     case NumberV n when !p.name().equals("split") -> n.value();
+                    // a learning-rate schedule: a function of the step (std.optim's exponentialDecay, …)
+                    case FunV f when p.name().equals("learningRate") && kind.equals("optimizer") -> f;
                     case BoolV b when !p.name().equals("split") -> b.value();
                     case StringV str when p.name().equals("split") && SPLITS.contains(str.value()) -> str.value();
                     default -> throw new DlmException(c.spanOf(p.name()), "'" + p.name() + "' of " + name + "() must be "
-                            + (p.name().equals("split") ? "\"train\" or \"test\"" : "a number or Bool") + ", got " + describe(v));
+                            + (p.name().equals("split") ? "\"train\" or \"test\"" : p.name().equals("learningRate") ? "a number or a schedule (a function of the step)"
+                            : "a number or Bool") + ", got " + describe(v));
                 };
                 if (o instanceof Double d && d < 0) throw new DlmException(c.spanOf(p.name()), "'" + p.name() + "' of " + name + "() must not be negative, got " + Show.number(d));
                 args.put(p.name(), o);

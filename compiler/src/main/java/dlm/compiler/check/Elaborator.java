@@ -451,12 +451,27 @@ public final class Elaborator {
     /** The value as a tensor node: numbers become constants of their default dtype. */
     public Node tensor(Value v, SourceSpan span) {
         return switch (v) {
-            case TensorV t -> t.node();
+            case TensorV t -> own(t.node(), span);
             case NumberV n -> constant(Tensor.scalar(n.defaultDType(), n.value()), span);
             case BoolV b -> constant(Tensor.scalar(DType.BOOL, b.value() ? 1 : 0), span);
             case DimV d -> throw new DlmException(span, "the symbolic dimension " + d.dim() + " has no value until the program runs; it cannot be used as a tensor");
             default -> throw new DlmException(span, "expected a tensor, got " + v.describe());
         };
+    }
+
+    /**
+     * A node of this graph for {@code n}. A function value may outlive the graph it was made in
+     * (a learning-rate schedule is made while the train block is checked and applied in the
+     * train step's graph): the constants it captured (list literals) are copied into this graph;
+     * any other captured tensor cannot be, and is an error.
+     */
+    private Node own(Node n, SourceSpan span) {
+        if (n.id() < graph.nodes().size() && graph.node(n.id()) == n) return n;
+        if (n.is("constant")) {
+            return graph.addTyped(n.op(), List.of(), n.attrs(), n.type(), n.span(), null);
+        }
+        throw new DlmException(span, "this tensor was computed outside the function that uses it (" + n.type() + " from " + n.span().location()
+                + "): a function applied in another graph, such as a learning-rate schedule, may only capture numbers and literals");
     }
 
     /** The value as a tensor of dtype {@code like} when it is a weakly typed number, else as is. */

@@ -18,7 +18,7 @@ public final class Show {
             case ListV l -> l.items().stream().map(Show::value).collect(Collectors.joining(", ", "[", "]"));
             case FunV f -> "::" + f.name();
             case InitV i -> i.name() + "(" + i.args().entrySet().stream().map(e -> e.getKey() + " = " + number(e.getValue())).collect(Collectors.joining(", ")) + ")";
-            case ConfigV c -> c.name() + "(" + c.args().entrySet().stream().map(e -> e.getKey() + " = " + (e.getValue() instanceof Double d ? number(d) : e.getValue())).collect(Collectors.joining(", ")) + ")";
+            case ConfigV c -> c.name() + "(" + c.args().entrySet().stream().map(e -> e.getKey() + " = " + (e.getValue() instanceof Double d ? number(d) : e.getValue() instanceof FunV f ? "::" + f.name() : e.getValue())).collect(Collectors.joining(", ")) + ")";
             default -> v.describe();
         };
     }

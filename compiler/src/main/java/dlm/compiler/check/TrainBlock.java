@@ -72,6 +72,10 @@ final class TrainBlock {
         for (String required : List.of("data", "loss", "optimizer"))
             if (!settings.containsKey(required))
                 throw new DlmException(t.span(), "train(" + t.model() + ") needs " + (required.equals("optimizer") ? "an" : "a") + " '" + required + "' setting: " + SETTINGS.get(required));
+        if (((ConfigV) settings.get("optimizer")).args().get("learningRate") instanceof FunV schedule) {
+            Node step = el.graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, TensorType.scalar(DType.F32), where.get("optimizer").span(), "step");
+            LearningRate.at(schedule, el, step, where.get("optimizer").value().span());
+        }
         ConfigV data = (ConfigV) settings.get("data");
         TensorType[] batch = DATASETS.get(data.name());
         if (data.args().containsKey("split"))

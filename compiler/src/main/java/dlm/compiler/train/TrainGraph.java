@@ -5,6 +5,7 @@ import dlm.compiler.autodiff.Autodiff;
 import dlm.compiler.check.CheckedProgram;
 import dlm.compiler.check.Checker;
 import dlm.compiler.check.Elaborator;
+import dlm.compiler.check.LearningRate;
 import dlm.compiler.check.Scope;
 import dlm.compiler.check.Signature;
 import dlm.compiler.check.TrainConfig;
@@ -116,6 +117,7 @@ public final class TrainGraph {
         liveSlots = params.isEmpty() ? List.of() : liveSlots(uf, allSlots, params.get(0), at, opt.name());
         slotNames = liveSlots.stream().map(allSlots::get).toList();
         step = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, TensorType.scalar(DType.F32), at, "step");
+        Map<String, Value> hyperValues = hyperValues(hyper, el, step, at);
         for (int i = 0; i < params.size(); i++) {
             Node w = params.get(i);
             List<Signature.ArgValue> args = new ArrayList<>();
@@ -132,7 +134,7 @@ public final class TrainGraph {
                 args.add(new Signature.ArgValue(null, new Value.TensorV(in), at));
             }
             args.add(new Signature.ArgValue(null, new Value.TensorV(step), at));
-            for (var e : hyper.entrySet()) args.add(new Signature.ArgValue(e.getKey(), hyperValue(e.getValue()), at));
+            for (var e : hyperValues.entrySet()) args.add(new Signature.ArgValue(e.getKey(), e.getValue(), at));
             Value r = el.call(uf, args, at, new Elaborator.Frame("", "function"), null);
             if (!(r instanceof Value.ListV l) || l.items().size() != 1 + allSlots.size())
                 throw new DlmException(at, opt.name() + "Update must return [new param, new slots…]");
@@ -186,8 +188,9 @@ public final class TrainGraph {
             ins.add(in);
             args.add(new Signature.ArgValue(null, new Value.TensorV(in), at));
         }
-        args.add(new Signature.ArgValue(null, new Value.TensorV(g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, TensorType.scalar(DType.F32), at, "step")), at));
-        for (var e : hyper.entrySet()) args.add(new Signature.ArgValue(e.getKey(), hyperValue(e.getValue()), at));
+        Node step = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, TensorType.scalar(DType.F32), at, "step");
+        args.add(new Signature.ArgValue(null, new Value.TensorV(step), at));
+        for (var e : hyperValues(hyper, el, step, at).entrySet()) args.add(new Signature.ArgValue(e.getKey(), e.getValue(), at));
         Value r = el.call(uf, args, at, new Elaborator.Frame("", "function"), null);
         if (!(r instanceof Value.ListV l) || l.items().size() != 1 + slots.size())
             throw new DlmException(at, optimizer + "Update must return [new param, new slots…]");
@@ -254,7 +257,8 @@ public final class TrainGraph {
         Node w = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, p.type(), p.span(), "w");
         List<Signature.ArgValue> args = new ArrayList<>();
         args.add(new Signature.ArgValue(null, new Value.TensorV(w), p.span()));
-        for (var e : hyper.entrySet()) args.add(new Signature.ArgValue(e.getKey(), TrainGraph.hyperValue(e.getValue()), p.span()));
+        Node step0 = el.constant(Tensor.scalar(DType.F32, 1), p.span());
+        for (var e : hyperValues(hyper, el, step0, p.span()).entrySet()) args.add(new Signature.ArgValue(e.getKey(), e.getValue(), p.span()));
         Value r = el.call(slotInit, args, p.span(), new Elaborator.Frame("", "function"), null);
         List<Node> nodes = new ArrayList<>();
         List<Value> items = ((Value.ListV) r).items();
@@ -264,9 +268,20 @@ public final class TrainGraph {
         return out;
     }
 
-    static Value hyperValue(Object o) {
-        if (o instanceof Boolean b) return new Value.BoolV(b);
-        return new Value.NumberV(((Number) o).doubleValue(), false, null);
+    /**
+     * The optimizer's hyperparameters as DLM values: numbers and Bools stay compile-time values.
+     * A learning rate given as a schedule (a function of the step, such as std.optim's
+     * exponentialDecay) becomes its value at the iterations done before this update, step − 1:
+     * Keras applies a schedule to optimizer.iterations, which counts from 0.
+     */
+    static Map<String, Value> hyperValues(Map<String, Object> hyper, Elaborator el, Node step, SourceSpan at) {
+        Map<String, Value> out = new LinkedHashMap<>();
+        for (var e : hyper.entrySet()) out.put(e.getKey(), switch (e.getValue()) {
+            case Boolean b -> new Value.BoolV(b);
+            case Value.FunV schedule -> new Value.TensorV(LearningRate.at(schedule, el, step, at));
+            case Object o -> new Value.NumberV(((Number) o).doubleValue(), false, null);
+        });
+        return out;
     }
 
     private Node apply(Elaborator el, Value.FunV f, Elaborator.Frame frame, String name) {

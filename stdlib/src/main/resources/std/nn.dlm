@@ -7,14 +7,38 @@ fun linear(x: Tensor): Tensor = x
 
 /**
  * A densely connected layer, Keras's Dense: activation(x @ W + b).
- * The kernel starts Glorot-uniform and the bias at zero, as in Keras.
+ * The kernel starts Glorot-uniform and the bias at zero, as in Keras. A kernelRegularizer
+ * (l2(1e-4), l1(…), l1l2(…)) or biasRegularizer adds its penalty on W or b to the training loss.
  */
 fun dense(x: f32[n, i], units: Int, activation: (Tensor) -> Tensor = ::linear,
-          kernelInit: Initializer = glorotUniform(), biasInit: Initializer = zeros()): f32[n, units] {
+          kernelInit: Initializer = glorotUniform(), biasInit: Initializer = zeros(),
+          kernelRegularizer: (Tensor) -> Any = ::noRegularizer,
+          biasRegularizer: (Tensor) -> Any = ::noRegularizer): f32[n, units] {
     param W: f32[i, units] = kernelInit
     param b: f32[units] = biasInit
+    addLoss(kernelRegularizer(W))
+    addLoss(biasRegularizer(b))
     return activation(x @ W + b)
 }
+
+// ---- regularizers (Keras 3's keras.regularizers) ------------------------------------------------
+//
+// A regularizer is a function of a weight tensor giving a penalty. A layer given one adds the
+// penalty on its weights with addLoss (Keras's add_loss): train adds it to the loss it minimizes
+// and reports it inside loss and val_loss, as Keras does. Any layer taking a weight can accept
+// a regularizer argument the same way (conv2d's kernelRegularizer, say).
+
+/** No penalty (the default): a compile-time 0, which addLoss ignores, so the graph is unchanged. */
+fun noRegularizer(w: Tensor): Any = 0
+
+/** Keras's L2: l2 · Σ w². */
+fun l2(l2: Float = 0.01): (Tensor) -> Any = { w: Tensor -> l2 * sum(square(w)) }
+
+/** Keras's L1: l1 · Σ |w|. */
+fun l1(l1: Float = 0.01): (Tensor) -> Any = { w: Tensor -> l1 * sum(abs(w)) }
+
+/** Keras's l1_l2: l1 · Σ |w| + l2 · Σ w². */
+fun l1l2(l1: Float = 0.01, l2: Float = 0.01): (Tensor) -> Any = { w: Tensor -> l1 * sum(abs(w)) + l2 * sum(square(w)) }
 
 /**
  * Crossentropy between integer labels and predicted probabilities, averaged over the batch.

@@ -111,6 +111,19 @@ public final class Builtins {
             if (!c.boolArg("condition")) throw new DlmException(c.span(), c.arg("message") instanceof StringV m ? m.value() : "requirement failed");
             return new UnitV();
         }, req("condition"), opt("message"));
+        define("addLoss", c -> {
+            // Keras's add_loss: a penalty (a regularizer's, on a layer's weights) that train adds to
+            // the training loss. A compile-time 0 (std.nn's noRegularizer) adds nothing to the graph.
+            if (c.arg("loss") instanceof NumberV n && n.value() == 0) return new UnitV();
+            Node t = c.tensor("loss");
+            if (t.type().rank() != 0 || !t.type().dtype().isFloating())
+                throw new DlmException(c.spanOf("loss"), "addLoss needs a floating-point scalar, got " + t.type());
+            Node prev = c.el().graph.output(ADDED_LOSS);
+            if (prev != null && prev.type().dtype() != t.type().dtype())
+                throw new DlmException(c.spanOf("loss"), "addLoss got " + t.type() + " after " + prev.type() + ": the added losses are summed, so they need one dtype");
+            c.el().graph.setOutput(ADDED_LOSS, prev == null ? t : c.op("add", Attrs.EMPTY, prev, t));
+            return new UnitV();
+        }, req("loss"));
         define("println", c -> { c.el().print(new PrintAction(List.copyOf(c.args().varargs()), true, c.span())); return new UnitV(); }, rest("values"));
         define("print", c -> { c.el().print(new PrintAction(List.copyOf(c.args().varargs()), false, c.span())); return new UnitV(); }, rest("values"));
 
@@ -172,6 +185,9 @@ public final class Builtins {
             return new ConfigV(kind, name, args);
         }, ps.toArray(Param[]::new));
     }
+
+    /** The graph output holding the sum of the losses {@code addLoss} added (Keras's model.losses). */
+    public static final String ADDED_LOSS = "addedLoss";
 
     /** The splits a dataset has. */
     static final List<String> SPLITS = List.of("train", "test");

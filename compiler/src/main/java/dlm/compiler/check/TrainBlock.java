@@ -100,10 +100,12 @@ final class TrainBlock {
         if (output == null) throw new DlmException(t.modelSpan(), Checker.noTrainOutput(t.model(), model.graph()));
         Node dataLoss = applyLoss(el, (FunV) settings.get("loss"), where.get("loss"), batch[1], output.type(), frame, true);
         // a loss the model assigns is added to the train block's (see TrainGraph): same dtype
-        Node modelLoss = model.graph().output("loss");
-        if (modelLoss != null && modelLoss.type().dtype() != dataLoss.type().dtype())
-            throw new DlmException(modelLoss.span(), "model " + t.model() + "'s loss is " + modelLoss.type() + " but the train block's loss is "
-                    + dataLoss.type() + ": the two are added, so they need the same dtype (convert one with .toF32() or .toF64())");
+        for (String extra : List.of("loss", Builtins.ADDED_LOSS)) {
+            Node n = model.graph().output(extra);
+            if (n != null && n.type().dtype() != dataLoss.type().dtype())
+                throw new DlmException(n.span(), "model " + t.model() + "'s " + (extra.equals("loss") ? "loss" : "added loss") + " is " + n.type() + " but the train block's loss is "
+                        + dataLoss.type() + ": the two are added, so they need the same dtype (convert one with .toF32() or .toF64())");
+        }
         if (settings.get("metrics") instanceof ListV l) {
             for (Value m : l.items()) applyLoss(el, (FunV) m, where.get("metrics"), batch[1], output.type(), frame, false);
         }

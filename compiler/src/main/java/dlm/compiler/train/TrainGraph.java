@@ -2,6 +2,7 @@ package dlm.compiler.train;
 
 import dlm.compiler.ast.Ast;
 import dlm.compiler.autodiff.Autodiff;
+import dlm.compiler.check.Builtins;
 import dlm.compiler.check.CheckedProgram;
 import dlm.compiler.check.Checker;
 import dlm.compiler.check.Elaborator;
@@ -85,16 +86,19 @@ public final class TrainGraph {
         Elaborator.Frame frame = new Elaborator.Frame("", "script");
         // The model's own loss term (`loss = …` in its body: a penalty on its params, as Keras's
         // add_loss) is added to the train block's loss, and reported as part of it, as Keras does.
-        Node modelLoss = graph.output("loss");
-        Node dataLoss = apply(el, spec.loss(), frame, modelLoss == null ? "loss" : "dataLoss");
-        if (modelLoss == null) loss = dataLoss;
-        else {
-            if (modelLoss.type().dtype() != dataLoss.type().dtype())
-                throw new DlmException(modelLoss.span(), "model " + spec.model().name() + "'s loss is " + modelLoss.type() + " but the train block's loss is "
-                        + dataLoss.type() + ": the two are added, so they need the same dtype (convert one with .toF32() or .toF64())");
-            loss = el.op("add", modelLoss.span(), dataLoss, modelLoss);
-            loss.nameIfUnnamed("loss");
+        // So are the losses its layers add (addLoss: their regularizers' penalties), as Keras adds model.losses.
+        Node modelLoss = graph.output("loss"), addedLoss = graph.output(Builtins.ADDED_LOSS);
+        Node dataLoss = apply(el, spec.loss(), frame, modelLoss == null && addedLoss == null ? "loss" : "dataLoss");
+        Node total = dataLoss;
+        for (Node extra : new Node[] {modelLoss, addedLoss}) {
+            if (extra == null) continue;
+            if (extra.type().dtype() != dataLoss.type().dtype())
+                throw new DlmException(extra.span(), "model " + spec.model().name() + "'s " + (extra == modelLoss ? "loss" : "added loss") + " is " + extra.type()
+                        + " but the train block's loss is " + dataLoss.type() + ": the two are added, so they need the same dtype (convert one with .toF32() or .toF64())");
+            total = el.op("add", extra.span(), total, extra);
         }
+        loss = total;
+        loss.nameIfUnnamed("loss");
         for (Value.FunV f : spec.metrics()) {
             metrics.add(apply(el, f, frame, f.name()));
             metricNames.add(f.name());

@@ -4,6 +4,7 @@ import dlm.runtime.Tensor;
 import dlm.runtime.random.Rng;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Keras's {@code fit} and {@code evaluate}: shuffles every epoch with a seeded generator (so the
@@ -31,6 +32,19 @@ public final class TrainLoop {
      */
     public static List<EpochResult> fit(Trainable model, Tensor images, Tensor labels, Tensor valImages, Tensor valLabels, int epochs, int batchSize, long seed,
                                         int firstEpoch, ProgressBar progress, EpochListener listener) {
+        return fit(model, images, labels, valImages, valLabels, epochs, batchSize, seed, firstEpoch, progress, listener, List.of(), null);
+    }
+
+    /**
+     * As above, and after every epoch (after {@code listener}) runs the callbacks in order with the
+     * epoch's logs ({@link Callback#logs}); when one asks to stop, the others still run for that
+     * epoch (as in Keras) and training ends there. Their notes, why training stopped, and what
+     * they did at its end go to {@code notes} (a line each; may be null).
+     */
+    public static List<EpochResult> fit(Trainable model, Tensor images, Tensor labels, Tensor valImages, Tensor valLabels, int epochs, int batchSize, long seed,
+                                        int firstEpoch, ProgressBar progress, EpochListener listener, List<Callback> callbacks,
+                                        java.util.function.Consumer<String> notes) {
+        java.util.function.Consumer<String> say = notes != null ? notes : s -> {};
         Batcher batcher = new Batcher(images, labels, batchSize);
         int steps = batcher.batches();
         List<String> names = model.metricNames();
@@ -62,7 +76,19 @@ public final class TrainLoop {
             EpochResult er = new EpochResult(firstEpoch + epoch - 1, means[0], metrics, seconds, validation);
             history.add(er);
             if (listener != null) listener.epochEnded(er);
+            String stop = null;
+            Map<String, Double> logs = Callback.logs(er, names);
+            for (Callback c : callbacks) {
+                String why = c.onEpochEnd(firstEpoch + epoch - 1, logs);
+                c.drainNotes().forEach(say);
+                if (stop == null) stop = why;
+            }
+            if (stop != null) {
+                say.accept(stop);
+                break;
+            }
         }
+        for (Callback c : callbacks) c.onTrainEnd().forEach(say);
         return history;
     }
 

@@ -145,6 +145,13 @@ public final class Builtins {
         config("optimizer", "adam", "learningRate", num(0.001), "beta1", num(0.9), "beta2", num(0.999), "epsilon", num(1e-7));
         config("optimizer", "rmsprop", "learningRate", num(0.001), "rho", num(0.9), "momentum", num(0.0), "epsilon", num(1e-7));
         config("optimizer", "adagrad", "learningRate", num(0.001), "initialAccumulatorValue", num(0.1), "epsilon", num(1e-7));
+        // Callbacks (Keras's, with its defaults; dlm.runtime.train holds their logic).
+        StringV valLoss = new StringV("val_loss"), auto = new StringV("auto");
+        config("callback", "earlyStopping", "monitor", valLoss, "minDelta", num(0), "patience", integer(0), "mode", auto, "restoreBestWeights", new BoolV(false));
+        // its monitor and mode matter only with saveBestOnly: absent unless given (then val_loss, auto)
+        config("callback", "modelCheckpoint", "filepath", null, "monitor", ABSENT, "saveBestOnly", new BoolV(false), "mode", ABSENT);
+        config("callback", "reduceLrOnPlateau", "monitor", valLoss, "factor", num(0.1), "patience", integer(10), "mode", auto, "minDelta", num(1e-4),
+                "cooldown", integer(0), "minLr", num(0));
     }
 
     private static void initializer(String name, Object... paramsAndDefaults) {
@@ -160,26 +167,41 @@ public final class Builtins {
     /** The configurations of a kind and the arguments each accepts (the list "no silent settings" tests enumerate). */
     public static Map<String, List<String>> configs(String kind) { return java.util.Collections.unmodifiableMap(CONFIGS.getOrDefault(kind, Map.of())); }
 
+    /**
+     * A configuration builtin. Each argument takes values of its default's kind (a number, a Bool,
+     * a String); a null default makes it required (a String: modelCheckpoint's filepath); ABSENT
+     * leaves it out unless given (a dataset's split). An optimizer's learningRate may also be a
+     * schedule, a function of the step.
+     */
     private static void config(String kind, String name, Object... paramsAndDefaults) {
         List<Param> ps = new ArrayList<>();
-        for (int i = 0; i < paramsAndDefaults.length; i += 2) ps.add(opt((String) paramsAndDefaults[i], (Value) paramsAndDefaults[i + 1]));
+        Map<String, Value> defaults = new LinkedHashMap<>();
+        for (int i = 0; i < paramsAndDefaults.length; i += 2) {
+            String p = (String) paramsAndDefaults[i];
+            Value d = (Value) paramsAndDefaults[i + 1];
+            ps.add(d == null ? req(p) : opt(p, d));
+            defaults.put(p, d);
+        }
         CONFIGS.computeIfAbsent(kind, k -> new LinkedHashMap<>()).put(name, ps.stream().map(Param::name).toList());
         define(name, c -> {
             Map<String, Object> args = new LinkedHashMap<>();
             for (Param p : ps) {
                 Value v = c.arg(p.name());
                 if (v instanceof UnitV) continue;
+                Value d = defaults.get(p.name());
+                boolean split = p.name().equals("split"), schedule = p.name().equals("learningRate") && kind.equals("optimizer");
                 Object o = switch (v) {
-                    case NumberV n when !p.name().equals("split") -> n.value();
+                    case NumberV n when d instanceof NumberV -> n.value();
                     // a learning-rate schedule: a function of the step (std.optim's exponentialDecay, …)
-                    case FunV f when p.name().equals("learningRate") && kind.equals("optimizer") -> f;
-                    case BoolV b when !p.name().equals("split") -> b.value();
-                    case StringV str when p.name().equals("split") && SPLITS.contains(str.value()) -> str.value();
+                    case FunV f when schedule -> f;
+                    case BoolV b when d instanceof BoolV -> b.value();
+                    case StringV str when split && SPLITS.contains(str.value()) -> str.value();
+                    case StringV str when !split && (d == null || d instanceof StringV || d instanceof UnitV) -> str.value();
                     default -> throw new DlmException(c.spanOf(p.name()), "'" + p.name() + "' of " + name + "() must be "
-                            + (p.name().equals("split") ? "\"train\" or \"test\"" : p.name().equals("learningRate") ? "a number or a schedule (a function of the step)"
-                            : "a number or Bool") + ", got " + describe(v));
+                            + (split ? "\"train\" or \"test\"" : schedule ? "a number or a schedule (a function of the step)"
+                            : d instanceof NumberV ? "a number" : d instanceof BoolV ? "true or false" : "a String") + ", got " + describe(v));
                 };
-                if (o instanceof Double d && d < 0) throw new DlmException(c.spanOf(p.name()), "'" + p.name() + "' of " + name + "() must not be negative, got " + Show.number(d));
+                if (o instanceof Double x && x < 0) throw new DlmException(c.spanOf(p.name()), "'" + p.name() + "' of " + name + "() must not be negative, got " + Show.number(x));
                 args.put(p.name(), o);
             }
             return new ConfigV(kind, name, args);

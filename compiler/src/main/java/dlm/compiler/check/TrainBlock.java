@@ -26,16 +26,17 @@ final class TrainBlock {
     private TrainBlock() {}
 
     /** The settings a train block accepts, and what each must be. */
-    static final Map<String, String> SETTINGS = new TreeMap<>(Map.of(
-            "data", "a dataset such as mnist()",
-            "loss", "a loss function such as ::sparseCategoricalCrossentropy",
-            "optimizer", "an optimizer such as adam(learningRate = 1e-3)",
-            "metrics", "a list of metric functions such as [::accuracy]",
-            "epochs", "an Int from 1 to 2147483647",
-            "batchSize", "an Int from 1 to 2147483647",
-            "seed", "an Int",
-            "validationSplit", "a number greater than 0 and less than 1 (the last fraction of the training data, held out)",
-            "validationData", "a dataset split such as mnist(split = \"test\"), evaluated after every epoch"));
+    static final Map<String, String> SETTINGS = new TreeMap<>(Map.ofEntries(
+            Map.entry("data", "a dataset such as mnist()"),
+            Map.entry("loss", "a loss function such as ::sparseCategoricalCrossentropy"),
+            Map.entry("optimizer", "an optimizer such as adam(learningRate = 1e-3)"),
+            Map.entry("metrics", "a list of metric functions such as [::accuracy]"),
+            Map.entry("epochs", "an Int from 1 to 2147483647"),
+            Map.entry("batchSize", "an Int from 1 to 2147483647"),
+            Map.entry("seed", "an Int"),
+            Map.entry("validationSplit", "a number greater than 0 and less than 1 (the last fraction of the training data, held out)"),
+            Map.entry("validationData", "a dataset split such as mnist(split = \"test\"), evaluated after every epoch"),
+            Map.entry("callbacks", "a list of callbacks such as [earlyStopping(patience = 3)]")));
 
     /** What each dataset's batches look like: images and labels. */
     static final Map<String, TensorType[]> DATASETS = Map.of(
@@ -109,6 +110,7 @@ final class TrainBlock {
         if (settings.get("metrics") instanceof ListV l) {
             for (Value m : l.items()) applyLoss(el, (FunV) m, where.get("metrics"), batch[1], output.type(), frame, false);
         }
+        if (settings.get("callbacks") instanceof ListV cbs) checkCallbacks(cbs, where.get("callbacks"), settings);
         int indexed = indexedClasses(el.graph);
         int classes = CLASSES.get(data.name());
         if (indexed > 0 && indexed < classes)
@@ -117,6 +119,52 @@ final class TrainBlock {
                     + (indexed == classes - 1 ? Integer.toString(indexed) : indexed + " to " + (classes - 1)) + " would have no output"
                     + " (the output is computed at " + output.span().location() + ")");
         return new TrainConfig(t, model, settings);
+    }
+
+    /**
+     * Refuses, at the callback, what a callback could not act on: a monitor the epochs' logs do
+     * not have (val_… without validation data), a mode that cannot tell the direction, a patience
+     * or cooldown that is not a whole number, a factor of 1 or more, a reduceLrOnPlateau beside a
+     * learning-rate schedule (which the callback could not set, as in Keras) or a second one.
+     */
+    private static void checkCallbacks(ListV cbs, Ast.Setting at, Map<String, Value> settings) {
+        List<String> logs = new java.util.ArrayList<>(List.of("loss"));
+        if (settings.get("metrics") instanceof ListV ms) for (Value m : ms.items()) logs.add(((FunV) m).name());
+        if (settings.containsKey("validationSplit") || settings.containsKey("validationData"))
+            for (String k : List.copyOf(logs)) logs.add("val_" + k);
+        int reducers = 0;
+        for (int i = 0; i < cbs.items().size(); i++) {
+            ConfigV c = (ConfigV) cbs.items().get(i);
+            SourceSpan span = at.value() instanceof Ast.ListLit l && i < l.items().size() ? l.items().get(i).span() : at.value().span();
+            if (c.name().equals("modelCheckpoint") && !((String) c.args().get("filepath")).endsWith(".npz"))
+                throw new DlmException(span, "modelCheckpoint writes a DLM checkpoint, a NumPy .npz file: its filepath must end in .npz, got \"" + c.args().get("filepath") + "\"");
+            if (c.name().equals("modelCheckpoint") && !(Boolean) c.args().get("saveBestOnly")) {
+                if (c.args().containsKey("monitor") || c.args().containsKey("mode"))
+                    throw new DlmException(span, "modelCheckpoint saves after every epoch unless saveBestOnly = true: its monitor and mode would do nothing");
+                continue;
+            }
+            String monitor = (String) c.args().getOrDefault("monitor", "val_loss");
+            if (monitor != null && !logs.contains(monitor))
+                throw new DlmException(span, c.name() + " watches " + monitor + ", which training does not compute (it computes " + String.join(", ", logs) + ")"
+                        + (monitor.startsWith("val_") && !logs.contains("val_loss") ? "; val_ values need validationSplit or validationData" : ""));
+            if (monitor != null) {
+                try {
+                    dlm.runtime.train.Monitor.of(monitor, (String) c.args().getOrDefault("mode", "auto"));
+                } catch (IllegalArgumentException e) {
+                    throw new DlmException(span, c.name() + ": " + e.getMessage());
+                }
+            }
+            for (String k : List.of("patience", "cooldown"))
+                if (c.args().get(k) instanceof Double d && d != Math.rint(d))
+                    throw new DlmException(span, c.name() + ": " + k + " must be a whole number of epochs, got " + Show.number(d));
+            if (c.name().equals("reduceLrOnPlateau")) {
+                if (++reducers > 1) throw new DlmException(span, "a second reduceLrOnPlateau: give one");
+                if ((Double) c.args().get("factor") >= 1)
+                    throw new DlmException(span, "reduceLrOnPlateau's factor must be less than 1 (it multiplies the learning rate), got " + Show.number((Double) c.args().get("factor")));
+                if (((ConfigV) settings.get("optimizer")).args().get("learningRate") instanceof FunV)
+                    throw new DlmException(span, "reduceLrOnPlateau sets the learning rate, but the optimizer's follows a schedule: use one or the other");
+            }
+        }
     }
 
     /** Refuses a dataset whose images the model does not take, at the setting that names it. */
@@ -178,6 +226,7 @@ final class TrainBlock {
             case "optimizer" -> v instanceof ConfigV c && c.kind().equals("optimizer");
             case "loss" -> v instanceof FunV;
             case "metrics" -> v instanceof ListV l && l.items().stream().allMatch(i -> i instanceof FunV);
+            case "callbacks" -> v instanceof ListV l && l.items().stream().allMatch(i -> i instanceof ConfigV c && c.kind().equals("callback"));
             case "epochs", "batchSize" -> v instanceof NumberV n && n.isInt() && n.value() >= 1 && n.value() <= Integer.MAX_VALUE;
             case "seed" -> v instanceof NumberV n && n.isInt();
             case "validationSplit" -> v instanceof NumberV n && n.value() > 0 && n.value() < 1;

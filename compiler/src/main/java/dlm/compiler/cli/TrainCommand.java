@@ -71,6 +71,10 @@ final class TrainCommand implements Command {
 
     private int train(CommandLine cl, Console c, KernelWarmup warmup, Path save, Path json) throws Exception {
         TrainSetup setup = TrainSetup.load(cl, c);
+        for (Path p : TrainCallbacks.outputs(setup)) {
+            OutputPaths.distinct("--save", save, "modelCheckpoint", p);
+            OutputPaths.distinct("--json", json, "modelCheckpoint", p);
+        }
         int epochs = setup.intSetting(cl, "epochs", "epochs", 1);
         int batchSize = setup.intSetting(cl, "batch-size", "batchSize", 32);
         long limit = cl.hasOption("limit") ? Args.inRange(cl, "limit", 1, Integer.MAX_VALUE) : 0;
@@ -122,7 +126,7 @@ final class TrainCommand implements Command {
                     r -> {
                         if (save != null) ckpt.save(save, trainer, r.epoch());
                         epochStart[0] = NonFiniteStep.Snapshot.of(trainer);
-                    });
+                    }, TrainCallbacks.of(setup, trainer, ckpt), c.out()::println);
         } catch (NonFiniteLossException e) {
             throw explain(e, setup, trainer, epochStart[0], images, labels, batchSize);
         }

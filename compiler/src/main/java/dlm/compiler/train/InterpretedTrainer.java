@@ -20,6 +20,7 @@ public final class InterpretedTrainer implements Trainer {
     private final ParamStore params;
     private final Map<String, List<Tensor>> slots = new LinkedHashMap<>();
     private final Interpreter interp;
+    private final Tensor learningRate;
     private long step;
 
     public InterpretedTrainer(TrainGraph tg, ParamStore params) {
@@ -27,7 +28,11 @@ public final class InterpretedTrainer implements Trainer {
         this.params = params;
         this.interp = new Interpreter(tg.graph, params);
         slots.putAll(tg.initialSlots(params));
+        learningRate = Trainer.initialLearningRate(tg);
     }
+
+    @Override
+    public Tensor learningRate() { return learningRate; }
 
     @Override
     public TrainGraph graph() { return tg; }
@@ -58,6 +63,7 @@ public final class InterpretedTrainer implements Trainer {
         feeds.put(tg.images, images);
         feeds.put(tg.labels, labels);
         feeds.put(tg.step, Tensor.scalar(DType.F32, step));
+        if (learningRate != null) feeds.put(tg.learningRate, learningRate);
         List<Node> targets = new ArrayList<>();
         targets.add(tg.loss);
         targets.addAll(tg.metrics);

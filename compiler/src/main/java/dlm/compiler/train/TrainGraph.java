@@ -39,6 +39,8 @@ import java.util.Map;
 public final class TrainGraph {
     public final Graph graph;
     public final Node images, labels, step, output, loss;
+    /** The learning rate as an input of the step (set between steps by reduceLrOnPlateau), or null when it is compiled in. */
+    public final Node learningRate;
     public final List<Node> metrics = new ArrayList<>();
     public final List<String> metricNames = new ArrayList<>();
     public final List<Node> params;
@@ -63,13 +65,24 @@ public final class TrainGraph {
     private final SourceSpan at;
     private final String modelName;
 
-    /** What a train step needs besides the model: loss, metrics, optimizer, and the labels' type. */
-    public record Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, SourceSpan at) {
+    /**
+     * What a train step needs besides the model: loss, metrics, optimizer, and the labels' type.
+     * With {@code variableLearningRate} the learning rate is an input of the step, which the
+     * trainer sets between steps (reduceLrOnPlateau), instead of a compile-time number.
+     */
+    public record Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, SourceSpan at,
+                       boolean variableLearningRate) {
+        public Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, SourceSpan at) {
+            this(model, loss, metrics, optimizer, labelDType, at, false);
+        }
+
         /** The spec of a checked train block (its dataset's labels are u8). */
         public static Spec of(TrainConfig t) {
             List<Value.FunV> ms = new ArrayList<>();
             if (t.settings().get("metrics") instanceof Value.ListV l) for (Value m : l.items()) ms.add((Value.FunV) m);
-            return new Spec(t.model().decl(), (Value.FunV) t.settings().get("loss"), ms, (Value.ConfigV) t.settings().get("optimizer"), DType.U8, t.decl().span());
+            boolean variable = t.settings().get("callbacks") instanceof Value.ListV cbs
+                    && cbs.items().stream().anyMatch(c -> ((Value.ConfigV) c).name().equals("reduceLrOnPlateau"));
+            return new Spec(t.model().decl(), (Value.FunV) t.settings().get("loss"), ms, (Value.ConfigV) t.settings().get("optimizer"), DType.U8, t.decl().span(), variable);
         }
     }
 
@@ -122,6 +135,12 @@ public final class TrainGraph {
         slotNames = liveSlots.stream().map(allSlots::get).toList();
         step = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, TensorType.scalar(DType.F32), at, "step");
         Map<String, Value> hyperValues = hyperValues(hyper, el, step, at);
+        if (spec.variableLearningRate()) {
+            learningRate = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, TensorType.scalar(DType.F32), at, "learningRate");
+            hyperValues.put("learningRate", new Value.TensorV(learningRate));
+        } else {
+            learningRate = null;
+        }
         for (int i = 0; i < params.size(); i++) {
             Node w = params.get(i);
             List<Signature.ArgValue> args = new ArrayList<>();

@@ -20,6 +20,23 @@ public interface Trainer extends Trainable {
 
     long step();
 
+    /** The learning rate, when it is an input of the step ({@link TrainGraph#learningRate}; reduceLrOnPlateau sets it). */
+    Tensor learningRate();
+
+    /** Sets {@link #learningRate} (rounded to f32, as Keras's learning-rate variable). */
+    default void setLearningRate(double lr) {
+        if (learningRate() == null) throw new IllegalStateException("the learning rate is compiled into the step");
+        learningRate().f32Storage()[0] = (float) lr;
+    }
+
+    /** A tensor holding the optimizer's initial learning rate when the graph takes it as an input, else null. */
+    static Tensor initialLearningRate(TrainGraph tg) {
+        if (tg.learningRate == null) return null;
+        Tensor t = Tensor.zeros(dlm.runtime.DType.F32);
+        t.f32Storage()[0] = (float) ((Number) tg.hyper.get("learningRate")).doubleValue();
+        return t;
+    }
+
     /** Restores params already set in {@link #params()} plus the optimizer state (from a checkpoint). */
     void restore(long step, Map<String, List<Tensor>> state);
 }

@@ -185,4 +185,34 @@ class SchedulesTest {
         assertEquals("t.dlm:9:22", e.span().location());
         assertEquals("'learningRate' of adam() must be a number or a schedule (a function of the step), got \"fast\"", e.getMessage());
     }
+
+    @Test
+    void aLearningRateInputIsSetBetweenSteps() {
+        // reduceLrOnPlateau's learning rate: an input of the step, read as the trainer holds it
+        double[] w = {1.0, -2.0};
+        double[] rates = {0.1, 0.05, 0.025};
+        for (double lr : rates) {
+            double r = w[0] * X[0] + w[1] * X[1] - Y;
+            for (int i = 0; i < 2; i++) w[i] -= (float) lr * 2 * r * (i == 0 ? X[0] : X[1]);
+        }
+        double[][] got = new double[2][];
+        for (boolean compiled : new boolean[] {false, true}) {
+            CheckedProgram p = Frontend.compile("t.dlm", MODEL.formatted("sgd(learningRate = 0.1)"));
+            Value.ConfigV opt = (Value.ConfigV) p.scope().lookup("opt");
+            Value.FunV mse = (Value.FunV) p.scope().lookup("meanSquaredError");
+            TrainGraph tg = TrainGraph.build(p, new TrainGraph.Spec(p.models().get("M").decl(), mse, List.of(), opt, DType.F32, p.ast().span(), true));
+            ParamStore params = ParamStore.initialize(tg.graph, 0);
+            params.set("w", Tensor.of(DType.F32, new int[] {2}, new double[] {1.0, -2.0}));
+            Trainer t = compiled ? new CompiledTrainer(tg, params) : new InterpretedTrainer(tg, params);
+            assertEquals((float) 0.1, t.learningRate().getDouble(0), 0.0);
+            Tensor x = Tensor.of(DType.F32, new int[] {1, 2}, X), y = Tensor.of(DType.F32, new int[] {1}, Y);
+            for (double lr : rates) {
+                t.setLearningRate(lr);
+                t.trainStep(x, y);
+            }
+            got[compiled ? 1 : 0] = params.get("w").toDoubles();
+        }
+        assertArrayEquals(got[0], got[1], "compiled and interpreted agree bit for bit");
+        for (int i = 0; i < 2; i++) assertEquals(w[i], got[0][i], 1e-6);
+    }
 }

@@ -36,7 +36,7 @@ public final class TrainLoop {
     }
 
     /**
-     * As above, and after every epoch (after {@code listener}) runs the callbacks in order with the
+     * As above, and after every epoch (before {@code listener}) runs the callbacks in order with the
      * epoch's logs ({@link Callback#logs}); when one asks to stop, the others still run for that
      * epoch (as in Keras) and training ends there. Their notes, why training stopped, and what
      * they did at its end go to {@code notes} (a line each; may be null).
@@ -75,7 +75,6 @@ public final class TrainLoop {
             for (int i = 1; i < means.length; i++) metrics.add(means[i]);
             EpochResult er = new EpochResult(firstEpoch + epoch - 1, means[0], metrics, seconds, validation);
             history.add(er);
-            if (listener != null) listener.epochEnded(er);
             String stop = null;
             Map<String, Double> logs = Callback.logs(er, names);
             for (Callback c : callbacks) {
@@ -83,6 +82,8 @@ public final class TrainLoop {
                 c.drainNotes().forEach(say);
                 if (stop == null) stop = why;
             }
+            // after the callbacks: a checkpoint then holds the learning rate they set for the next epoch
+            if (listener != null) listener.epochEnded(er);
             if (stop != null) {
                 say.accept(stop);
                 break;

@@ -26,6 +26,11 @@ fun adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, step: Tensor,
     return [w - m2 * alpha / (sqrt(v2) + epsilon), m2, v2]
 }
 
+/** AdamW: Adam's update; its decoupled weight decay (weightDecay, 0.004 by default) is applied before it (decayWeights). */
+fun adamwUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, step: Tensor,
+                learningRate: Any, beta1: Float, beta2: Float, epsilon: Float): Any =
+    adamUpdate(w, g, m, v, step, learningRate, beta1, beta2, epsilon)
+
 /** RMSprop (not centered), with optional momentum. */
 fun rmspropUpdate(w: Tensor, g: Tensor, velocity: Tensor, momentumSlot: Tensor, step: Tensor,
                   learningRate: Any, rho: Float, momentum: Float, epsilon: Float): Any {
@@ -45,6 +50,30 @@ fun adagradUpdate(w: Tensor, g: Tensor, accumulator: Tensor, step: Tensor,
 /** Adagrad's accumulators start at initialAccumulatorValue, not zero. */
 fun adagradInit(w: Tensor, learningRate: Any, initialAccumulatorValue: Float, epsilon: Float): Any =
     [fullLike(w, initialAccumulatorValue)]
+
+// ---- options every optimizer takes (Keras's base Optimizer) -------------------------------------
+//
+// `sgd(weightDecay = 1e-4, clipNorm = 1.0)`: the gradients are clipped (at most one way), then each
+// param decays, then the update rule runs on the decayed param and the clipped gradient.
+
+/** Keras's decoupled weight decay: w − w · weightDecay · learningRate. */
+fun decayWeights(w: Tensor, learningRate: Any, weightDecay: Float): Tensor = w - w * weightDecay * learningRate
+
+/** Keras's clipnorm: g scaled down to L2 norm clipNorm when its norm is larger. */
+fun clipByNorm(g: Tensor, clipNorm: Float): Tensor = g * clipNorm / maximum(sqrt(sum(square(g))), clipNorm)
+
+/** Keras's clipvalue: each element of g clipped to [−clipValue, clipValue]. */
+fun clipByValue(g: Tensor, clipValue: Float): Tensor = clip(g, -clipValue, clipValue)
+
+/** A gradient's squared L2 norm: the global norm is the root of their sum over all params. */
+fun squaredNorm(g: Tensor): Tensor = sum(square(g))
+
+/**
+ * Keras's global_clipnorm: the factor every gradient is multiplied by, from the sum of all their
+ * squared norms: globalClipNorm / max(global norm, globalClipNorm), as Keras writes it.
+ */
+fun globalClipScale(sumOfSquares: Tensor, globalClipNorm: Float): Tensor =
+    globalClipNorm * minimum(1 / sqrt(sumOfSquares), 1 / globalClipNorm)
 
 // ---- learning-rate schedules (Keras 3's keras.optimizers.schedules) -----------------------------
 //

@@ -141,10 +141,13 @@ public final class Builtins {
         // test split; `validationData` names the split it validates on (TrainBlock checks both).
         config("dataset", "mnist", "split", ABSENT);
         config("dataset", "fashionMnist", "split", ABSENT);
-        config("optimizer", "sgd", "learningRate", num(0.01), "momentum", num(0.0), "nesterov", new BoolV(false));
-        config("optimizer", "adam", "learningRate", num(0.001), "beta1", num(0.9), "beta2", num(0.999), "epsilon", num(1e-7));
-        config("optimizer", "rmsprop", "learningRate", num(0.001), "rho", num(0.9), "momentum", num(0.0), "epsilon", num(1e-7));
-        config("optimizer", "adagrad", "learningRate", num(0.001), "initialAccumulatorValue", num(0.1), "epsilon", num(1e-7));
+        // Every optimizer also takes Keras's base options: weightDecay (decoupled), clipNorm,
+        // clipValue, globalClipNorm, off at 0 (TrainGraph applies them around the update rule).
+        config("optimizer", "sgd", options(0, "learningRate", num(0.01), "momentum", num(0.0), "nesterov", new BoolV(false)));
+        config("optimizer", "adam", options(0, "learningRate", num(0.001), "beta1", num(0.9), "beta2", num(0.999), "epsilon", num(1e-7)));
+        config("optimizer", "adamw", options(0.004, "learningRate", num(0.001), "beta1", num(0.9), "beta2", num(0.999), "epsilon", num(1e-7)));
+        config("optimizer", "rmsprop", options(0, "learningRate", num(0.001), "rho", num(0.9), "momentum", num(0.0), "epsilon", num(1e-7)));
+        config("optimizer", "adagrad", options(0, "learningRate", num(0.001), "initialAccumulatorValue", num(0.1), "epsilon", num(1e-7)));
         // Callbacks (Keras's, with its defaults; dlm.runtime.train holds their logic).
         StringV valLoss = new StringV("val_loss"), auto = new StringV("auto");
         config("callback", "earlyStopping", "monitor", valLoss, "minDelta", num(0), "patience", integer(0), "mode", auto, "restoreBestWeights", new BoolV(false));
@@ -166,6 +169,13 @@ public final class Builtins {
 
     /** The configurations of a kind and the arguments each accepts (the list "no silent settings" tests enumerate). */
     public static Map<String, List<String>> configs(String kind) { return java.util.Collections.unmodifiableMap(CONFIGS.getOrDefault(kind, Map.of())); }
+
+    /** An optimizer's own arguments followed by the base options, with weightDecay's default. */
+    private static Object[] options(double weightDecay, Object... own) {
+        List<Object> all = new ArrayList<>(List.of(own));
+        all.addAll(List.of("weightDecay", num(weightDecay), "clipNorm", num(0), "clipValue", num(0), "globalClipNorm", num(0)));
+        return all.toArray();
+    }
 
     /**
      * A configuration builtin. Each argument takes values of its default's kind (a number, a Bool,

@@ -77,6 +77,11 @@ final class TrainBlock {
             Node step = el.graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, TensorType.scalar(DType.F32), where.get("optimizer").span(), "step");
             LearningRate.at(schedule, el, step, where.get("optimizer").value().span());
         }
+        ConfigV optimizer = (ConfigV) settings.get("optimizer");
+        List<String> clips = java.util.stream.Stream.of("clipNorm", "clipValue", "globalClipNorm").filter(k -> optimizer.args().get(k) instanceof Double d && d > 0).toList();
+        if (clips.size() > 1)
+            throw new DlmException(where.get("optimizer").value().span(), "give at most one of clipNorm, clipValue and globalClipNorm, not " + String.join(" and ", clips)
+                    + " (Keras would silently use only one)");
         ConfigV data = (ConfigV) settings.get("data");
         TensorType[] batch = DATASETS.get(data.name());
         if (data.args().containsKey("split"))

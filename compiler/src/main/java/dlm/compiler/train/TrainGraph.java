@@ -55,6 +55,8 @@ public final class TrainGraph {
     public final String optimizerName;
     public final Value.UserFun slotInit;
     public final Map<String, Object> hyper;
+    /** The optimizer options that are on (weightDecay, clipNorm, clipValue, globalClipNorm: {@link #OPTIONS}), with their values. */
+    public final Map<String, Double> options;
     /**
      * How many classes the loss or a metric indexes with the labels (the depth of a
      * {@code oneHot(labels)}, the classes of a sparse crossentropy), or 0 when labels are not
@@ -122,7 +124,11 @@ public final class TrainGraph {
         // The optimizer: std.optim's <name>Update applied to every param.
         Value.ConfigV opt = spec.optimizer();
         optimizerName = opt.name();
-        hyper = opt.args();
+        // the options every optimizer takes (weight decay, clipping) apply around its update rule;
+        // the rule itself gets the rest
+        hyper = new LinkedHashMap<>(opt.args());
+        options = new LinkedHashMap<>();
+        for (String k : OPTIONS) if (hyper.remove(k) instanceof Double d && d > 0) options.put(k, d);
         Scope optim = p.loader().module(List.of("std", "optim"), at);
         Value update = optim.lookup(opt.name() + "Update");
         if (!(update instanceof Value.UserFun uf)) throw new DlmException(at, "std.optim has no update rule " + opt.name() + "Update");
@@ -141,11 +147,16 @@ public final class TrainGraph {
         } else {
             learningRate = null;
         }
+        List<Node> clipped = clip(el, optim, grads, at);
         for (int i = 0; i < params.size(); i++) {
             Node w = params.get(i);
+            // Keras's decoupled weight decay: the param shrinks by lr · weightDecay before its update
+            Node decayed = options.containsKey("weightDecay")
+                    ? el.tensor(callStd(el, optim, "decayWeights", at, new Value.TensorV(w), hyperValues.get("learningRate"), number(options.get("weightDecay"))), at)
+                    : w;
             List<Signature.ArgValue> args = new ArrayList<>();
-            args.add(new Signature.ArgValue(null, new Value.TensorV(w), at));
-            args.add(new Signature.ArgValue(null, new Value.TensorV(grads.get(i)), at));
+            args.add(new Signature.ArgValue(null, new Value.TensorV(decayed), at));
+            args.add(new Signature.ArgValue(null, new Value.TensorV(clipped.get(i)), at));
             List<Node> slots = new ArrayList<>();
             for (int k = 0; k < allSlots.size(); k++) {
                 // A slot that never affects the param (RMSprop's momentum when momentum = 0) is
@@ -189,6 +200,43 @@ public final class TrainGraph {
             }
         }
         classes = k == Integer.MAX_VALUE ? 0 : k;
+    }
+
+    /** The options every optimizer takes besides its update rule's hyperparameters (Keras's base Optimizer's); 0 is off. */
+    public static final List<String> OPTIONS = List.of("weightDecay", "clipNorm", "clipValue", "globalClipNorm");
+
+    /**
+     * The gradients as the update rules see them: clipped as Keras clips them (std.optim's
+     * clipByNorm per gradient, clipByValue per element, or every gradient scaled by
+     * globalClipScale of the sum of all their squared norms), or as they are.
+     */
+    private List<Node> clip(Elaborator el, Scope optim, List<Node> grads, SourceSpan at) {
+        List<Node> out = new ArrayList<>();
+        if (options.containsKey("globalClipNorm")) {
+            Node sum = null;
+            for (Node g : grads) {
+                Node sq = el.tensor(callStd(el, optim, "squaredNorm", at, new Value.TensorV(g)), at);
+                sum = sum == null ? sq : el.op("add", at, sum, sq);
+            }
+            Value scale = sum == null ? null : callStd(el, optim, "globalClipScale", at, new Value.TensorV(sum), number(options.get("globalClipNorm")));
+            for (Node g : grads) out.add(el.op("mul", at, g, el.tensor(scale, at)));
+            return out;
+        }
+        for (Node g : grads) {
+            if (options.containsKey("clipNorm")) g = el.tensor(callStd(el, optim, "clipByNorm", at, new Value.TensorV(g), number(options.get("clipNorm"))), at);
+            else if (options.containsKey("clipValue")) g = el.tensor(callStd(el, optim, "clipByValue", at, new Value.TensorV(g), number(options.get("clipValue"))), at);
+            out.add(g);
+        }
+        return out;
+    }
+
+    private static Value number(double d) { return new Value.NumberV(d, false, null); }
+
+    private static Value callStd(Elaborator el, Scope optim, String fn, SourceSpan at, Value... args) {
+        if (!(optim.lookup(fn) instanceof Value.UserFun f)) throw new DlmException(at, "std.optim has no " + fn);
+        List<Signature.ArgValue> as = new ArrayList<>();
+        for (Value a : args) as.add(new Signature.ArgValue(null, a, at));
+        return el.call(f, as, at, new Elaborator.Frame("", "function"), null);
     }
 
     /**

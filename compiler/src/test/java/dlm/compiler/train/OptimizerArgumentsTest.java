@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class OptimizerArgumentsTest {
     /** Per optimizer.argument: a base optimizer and one that differs only in that argument. */
-    static final Map<String, String[]> CHANGES = Map.ofEntries(
+    static final Map<String, String[]> CHANGES = new java.util.HashMap<>(Map.ofEntries(
             Map.entry("sgd.learningRate", new String[] {"sgd()", "sgd(learningRate = 0.02)"}),
             Map.entry("sgd.momentum", new String[] {"sgd()", "sgd(momentum = 0.9)"}),
             Map.entry("sgd.nesterov", new String[] {"sgd(momentum = 0.9)", "sgd(momentum = 0.9, nesterov = true)"}),
@@ -37,7 +37,21 @@ class OptimizerArgumentsTest {
             Map.entry("rmsprop.epsilon", new String[] {"rmsprop()", "rmsprop(epsilon = 0.1)"}),
             Map.entry("adagrad.learningRate", new String[] {"adagrad()", "adagrad(learningRate = 0.002)"}),
             Map.entry("adagrad.initialAccumulatorValue", new String[] {"adagrad()", "adagrad(initialAccumulatorValue = 1)"}),
-            Map.entry("adagrad.epsilon", new String[] {"adagrad()", "adagrad(epsilon = 0.1)"}));
+            Map.entry("adagrad.epsilon", new String[] {"adagrad()", "adagrad(epsilon = 0.1)"}),
+            Map.entry("adamw.learningRate", new String[] {"adamw()", "adamw(learningRate = 0.002)"}),
+            Map.entry("adamw.beta1", new String[] {"adamw()", "adamw(beta1 = 0.5)"}),
+            Map.entry("adamw.beta2", new String[] {"adamw()", "adamw(beta2 = 0.5)"}),
+            Map.entry("adamw.epsilon", new String[] {"adamw()", "adamw(epsilon = 0.1)"})));
+
+    static {
+        // the options every optimizer takes: the gradients here (norm ≈ 6.7) exceed the clip thresholds
+        for (String o : List.of("sgd", "adam", "adamw", "rmsprop", "adagrad")) {
+            CHANGES.put(o + ".weightDecay", new String[] {o + "()", o + "(weightDecay = 0.1)"});
+            CHANGES.put(o + ".clipNorm", new String[] {o + "()", o + "(clipNorm = 1.0)"});
+            CHANGES.put(o + ".clipValue", new String[] {o + "()", o + "(clipValue = 1.0)"});
+            CHANGES.put(o + ".globalClipNorm", new String[] {o + "()", o + "(globalClipNorm = 1.0)"});
+        }
+    }
 
     private static final String MODEL = """
             import std.nn.*

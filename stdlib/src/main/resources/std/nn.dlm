@@ -41,6 +41,33 @@ fun l1(l1: Float = 0.01): (Tensor) -> Any = { w: Tensor -> l1 * sum(abs(w)) }
 fun l1l2(l1: Float = 0.01, l2: Float = 0.01): (Tensor) -> Any = { w: Tensor -> l1 * sum(abs(w)) + l2 * sum(square(w)) }
 
 /**
+ * A 2-D convolution layer, Keras's Conv2D: activation(conv(x, W) + b) on NHWC images
+ * f32[n, h, w, c], with an HWIO kernel W: f32[kh, kw, c, filters]. kernelSize and strides are
+ * an Int or a list of two; padding is "valid" or "same". The kernel starts Glorot-uniform with
+ * Keras's fans (fanIn = kh·kw·c, fanOut = kh·kw·filters) and the bias at zero.
+ * The primitive convolution is called conv here (also conv2d without this import).
+ */
+fun conv2d(x: f32[n, h, w, c], filters: Int, kernelSize: Any, strides: Any = 1, padding: String = "valid",
+           activation: (Tensor) -> Tensor = ::linear,
+           kernelInit: Initializer = glorotUniform(), biasInit: Initializer = zeros()): Tensor {
+    val k = pairOf(kernelSize, name = "kernelSize")
+    param W: f32[k[0], k[1], c, filters] = kernelInit
+    param b: f32[filters] = biasInit
+    return activation(conv(x, W, strides = strides, padding = padding) + b)
+}
+
+/** Keras's MaxPooling2D: the maximum of each poolSize window, moved by strides (poolSize by default). */
+fun maxPooling2d(x: Tensor, poolSize: Any = 2, strides: Any = poolSize, padding: String = "valid"): Tensor =
+    maxPool2d(x, poolSize, strides = strides, padding = padding)
+
+/** Keras's AveragePooling2D: the mean of each window's real cells (padding is not counted). */
+fun averagePooling2d(x: Tensor, poolSize: Any = 2, strides: Any = poolSize, padding: String = "valid"): Tensor =
+    avgPool2d(x, poolSize, strides = strides, padding = padding)
+
+/** Keras's GlobalAveragePooling2D: the mean over height and width, f32[n, h, w, c] → f32[n, c]. */
+fun globalAveragePooling2d(x: Tensor): Tensor = globalAveragePool2d(x)
+
+/**
  * Crossentropy between integer labels and predicted probabilities, averaged over the batch.
  * As in Keras, when the probabilities come from a softmax the loss is computed from its
  * logits in the stable log-softmax form; other probabilities are clipped to [1e-7, 1 - 1e-7].

@@ -30,7 +30,10 @@ public final class AttrCodec {
             Map.entry("starts", Kind.INTS), Map.entry("stops", Kind.INTS), Map.entry("steps", Kind.INTS),
             Map.entry("lows", Kind.INTS), Map.entry("highs", Kind.INTS), Map.entry("interiors", Kind.INTS),
             Map.entry("keepdims", Kind.BOOL), Map.entry("dtype", Kind.DTYPE), Map.entry("shape", Kind.SHAPE),
-            Map.entry("value", Kind.TENSOR), Map.entry("scale", Kind.DOUBLE));
+            Map.entry("value", Kind.TENSOR), Map.entry("scale", Kind.DOUBLE),
+            Map.entry("strides", Kind.INTS), Map.entry("dilation", Kind.INTS), Map.entry("padding", Kind.INTS),
+            Map.entry("pool", Kind.INTS), Map.entry("inputSize", Kind.INTS), Map.entry("kernelSize", Kind.INTS),
+            Map.entry("relu", Kind.BOOL), Map.entry("reverse", Kind.BOOL), Map.entry("descending", Kind.BOOL));
 
     public static Kind kind(String attr) { return KINDS.get(attr); }
 

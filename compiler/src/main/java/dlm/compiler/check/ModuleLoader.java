@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class ModuleLoader {
     /** The modules of the standard library, for messages. */
-    public static final List<String> STD_MODULES = List.of("std.nn", "std.optim");
+    public static final List<String> STD_MODULES = List.of("std.math", "std.nn", "std.optim");
 
     private final Map<String, Scope> loaded = new HashMap<>();
     private final Set<String> loading = new HashSet<>();

@@ -264,9 +264,111 @@ final class TensorBuiltins {
             Node x = c.tensor("value");
             return c.given("dtype") ? cast(c, x, c.dtypeArg("dtype")) : new TensorV(x);
         }, req("value"), opt("dtype"));
+
+        // ---- ops added for issue 11 ----
+        // prod: reduced axes that are not adjacent are moved next to each other first (the kernel
+        // reads one block of axes); the product runs in row-major order of the moved tensor.
+        define("prod", c -> {
+            Node x = c.tensor("x");
+            int r = x.type().rank();
+            if (!c.given("axis")) return new TensorV(c.op("prod", Attrs.of("keepdims", c.boolArg("keepdims")), x));
+            int[] axes = axes(c, "axis", r);
+            boolean adjacent = axes.length == 0 || axes[axes.length - 1] - axes[0] == axes.length - 1;
+            if (adjacent) return new TensorV(c.op("prod", Attrs.of("axes", axes, "keepdims", c.boolArg("keepdims")), x));
+            int[] perm = new int[r], moved = new int[axes.length];
+            int k = 0;
+            for (int a = 0; a < r; a++) if (java.util.Arrays.binarySearch(axes, a) < 0) perm[k++] = a;
+            for (int i = 0; i < axes.length; i++) { moved[i] = k + i; perm[k + i] = axes[i]; }
+            Node p = c.op("prod", Attrs.of("axes", moved), c.op("transpose", Attrs.of("perm", perm), x));
+            if (!c.boolArg("keepdims")) return new TensorV(p);
+            boolean[] mask = new boolean[r];
+            for (int a : axes) mask[a] = true;
+            return new TensorV(c.op("reshape", Attrs.of("shape", dlm.compiler.autodiff.GradBuilder.keptShape(x.type().shape(), mask)), p));
+        }, req("x"), opt("axis"), opt("keepdims", new BoolV(false)));
+        // cumsum(x, axis): NumPy's; without an axis, over the flattened tensor.
+        define("cumsum", c -> {
+            Node x = c.tensor("x");
+            if (!c.given("axis")) return new TensorV(c.op("cumsum", Attrs.of("axis", 0), flattened(c, x)));
+            return new TensorV(c.op("cumsum", Attrs.of("axis", axis(c, "axis", x.type().rank(), false)), x));
+        }, req("x"), opt("axis"));
+        // argsort / sort along an axis (default the last): stable, NaN last ascending (NumPy), first descending.
+        define("argsort", c -> new TensorV(argsort(c, c.tensor("x"), "argsort")), req("x"), opt("axis", integer(-1)), opt("descending", new BoolV(false)));
+        define("sort", c -> {
+            Node x = c.tensor("x");
+            Node order = argsort(c, x, "sort");
+            return new TensorV(c.op("takeAlongAxis", Attrs.of("axis", axis(c, "axis", x.type().rank(), false)), x, order));
+        }, req("x"), opt("axis", integer(-1)), opt("descending", new BoolV(false)));
+        // topK(x, k): [values, indices] of the k largest along the last axis, largest first, ties by
+        // lower index (tf.math.top_k, torch.topk). The language has no tuples: the pair is a list,
+        // val (top) = topK(x, 3); top[0] are the values, top[1] the i32 indices.
+        define("topK", c -> {
+            Node x = c.tensor("x");
+            int r = x.type().rank();
+            if (r == 0) throw new DlmException(c.spanOf("x"), "topK needs a tensor of rank 1 or more, got " + x.type());
+            Dim last = x.type().shape().dim(r - 1);
+            if (!last.isKnown()) throw new DlmException(c.spanOf("x"), "topK needs the last axis of " + x.type() + " known at compile time");
+            long k = c.intArg("k");
+            if (k < 0 || k > last.size())
+                throw new DlmException(c.spanOf("k"), "k = " + k + " is out of range for the last axis of " + x.type() + " (0.." + last.size() + ")");
+            Node order = c.op("argsort", Attrs.of("axis", r - 1, "descending", true), x);
+            Node idx = c.op("slice", Attrs.of("axes", new int[] {r - 1}, "starts", new int[] {0}, "stops", new int[] {(int) k}, "steps", new int[] {1}), order);
+            Node values = c.op("takeAlongAxis", Attrs.of("axis", r - 1), x, idx);
+            return new ListV(List.of(new TensorV(values), new TensorV(idx)));
+        }, req("x"), req("k"));
+        // take(x, indices, axis): NumPy's; without an axis, from the flattened tensor.
+        define("take", c -> {
+            Node x = c.tensor("x");
+            Node idx = c.tensor("indices");
+            if (!c.given("axis")) return new TensorV(Gathering.take(c.el(), flattened(c, x), idx, 0, c.span(), c.spanOf("indices")));
+            if (x.type().rank() == 0) throw new DlmException(c.spanOf("x"), "take along an axis needs a tensor of rank 1 or more, got " + x.type());
+            return new TensorV(Gathering.take(c.el(), x, idx, axis(c, "axis", x.type().rank(), false), c.span(), c.spanOf("indices")));
+        }, req("x"), req("indices"), opt("axis"));
+        // stack(a, b, …, axis = 0) or stack(list, axis): NumPy's stack, tensors of one shape joined
+        // along a new axis (expandDims + concat).
+        define("stack", c -> {
+            List<Value> vs = c.args().varargs();
+            List<SourceSpan> spans = c.args().varargSpans();
+            if (vs.size() == 1 && vs.get(0) instanceof ListV l) {
+                vs = l.items();
+                spans = java.util.Collections.nCopies(vs.size(), spans.get(0));
+            }
+            if (vs.isEmpty()) throw new DlmException(c.span(), "stack needs at least one tensor");
+            List<Node> xs = new ArrayList<>();
+            for (int i = 0; i < vs.size(); i++) {
+                Node x = c.el().tensor(vs.get(i), spans.get(i));
+                if (!xs.isEmpty() && !x.type().shape().equals(xs.get(0).type().shape()))
+                    throw new DlmException(spans.get(i), "stack needs tensors of one shape: " + xs.get(0).type() + " and " + x.type());
+                xs.add(x);
+            }
+            int a = axis(c, "axis", xs.get(0).type().rank() + 1, false);
+            List<Node> expanded = new ArrayList<>();
+            for (Node x : xs) expanded.add(c.op("expandDims", Attrs.of("axis", a), x));
+            return new TensorV(c.el().op("concat", expanded, Attrs.of("axis", a), c.span()));
+        }, rest("tensors"), opt("axis", integer(0)));
+        define("pad", Padding::pad, req("x"), req("widths"), opt("mode", new StringV("constant")), opt("value"));
+        // require(condition, message): a compile-time check for library functions; the error is at
+        // the user's call of the function that failed it.
+        define("require", c -> {
+            if (!(c.arg("condition") instanceof BoolV b))
+                throw new DlmException(c.spanOf("condition"), "require needs a Bool known at compile time, got " + c.arg("condition").describe());
+            if (!(c.arg("message") instanceof StringV m)) throw new DlmException(c.spanOf("message"), "require needs a message string");
+            if (!b.value()) throw new DlmException(c.el().userSpan(c.span()), m.value());
+            return new UnitV();
+        }, req("condition"), req("message"));
+        ConvBuiltins.register();
     }
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    /** x as a vector of all its elements in row-major order (NumPy's axis=None). */
+    private static Node flattened(Call c, Node x) {
+        return x.type().rank() == 1 ? x : c.op("reshape", Attrs.of("shape", Shape.of(x.type().shape().numel())), x);
+    }
+
+    private static Node argsort(Call c, Node x, String what) {
+        if (x.type().rank() == 0) throw new DlmException(c.spanOf("x"), what + " needs a tensor of rank 1 or more, got " + x.type());
+        return c.op("argsort", Attrs.of("axis", axis(c, "axis", x.type().rank(), false), "descending", c.boolArg("descending")), x);
+    }
 
     /** log σ(z) = −softplus(−z) = −(max(−z, 0) + log(1 + exp(−|z|))), finite for every finite z. */
     private static Node logSigmoid(Call c, Node z) {
@@ -354,7 +456,7 @@ final class TensorBuiltins {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private static List<Value> constInts(Node n) {
+    static List<Value> constInts(Node n) {
         Tensor t = n.attrs().getTensor("value");
         List<Value> l = new ArrayList<>();
         if (t.dtype().isInteger()) for (int i = 0; i < t.size(); i++) l.add(integer(t.getLong(i)));

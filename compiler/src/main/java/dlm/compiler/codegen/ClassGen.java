@@ -422,6 +422,7 @@ final class ClassGen {
                     case KernelCall.Scratch s -> c.load(e.array(k.values[i]));
                     case KernelCall.IntArg a -> c.iconst(a.value());
                     case KernelCall.BoolArg a -> c.bconst(a.value());
+                    case KernelCall.Absent a -> c.insn(ACONST_NULL).iconst(0);
                 }
             }
             c.invokeStatic(k.method.getDeclaringClass(), k.method.getName(), Type.getMethodDescriptor(k.method));

@@ -61,7 +61,7 @@ public final class Codegen {
      * whose array they overwrite.
      */
     public static Compilation compile(Graph g, Map<String, int[]> inputShapes, Map<String, String> inPlace, String className, Options o) {
-        Graph opt = o.runPasses() ? PassPipeline.standard().apply(g) : g;
+        Graph opt = o.runPasses() ? PassPipeline.beforeCodegen().apply(PassPipeline.standard().apply(g)) : g;
         Map<String, Dim> binding = bind(opt, inputShapes);
         Planner plan = new Planner(opt, binding, inPlace);
         String source = sourceFileOf(opt);
@@ -123,7 +123,8 @@ public final class Codegen {
             };
             if (keep) g.setOutput(name, e.getValue());
         }
-        return PassPipeline.standard().apply(g);
+        // the steps are only ever compiled, so the kernels' fused forms are made here too
+        return PassPipeline.beforeCodegen().apply(PassPipeline.standard().apply(g));
     }
 
     /** For a train step: {@code update:W} overwrites param W, {@code slot:W/m} the slot input {@code W/m}. */

@@ -55,6 +55,7 @@ final class KernelLowering {
                 }
                 case KernelCall.IntArg c -> {}
                 case KernelCall.BoolArg c -> {}
+                case KernelCall.Absent a -> {}
             }
         }
     }

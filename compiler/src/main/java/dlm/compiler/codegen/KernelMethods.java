@@ -39,6 +39,10 @@ final class KernelMethods {
                 case KernelCall.IntArg c -> params.add(int.class);
                 case KernelCall.BoolArg c -> params.add(boolean.class);
                 case KernelCall.Scratch s -> params.add(arrayClass(s.dtype()));
+                case KernelCall.Absent absent -> {
+                    params.add(arrayClass(absent.dtype()));
+                    params.add(int.class);
+                }
             }
         }
         Method m;

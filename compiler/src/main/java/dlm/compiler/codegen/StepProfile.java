@@ -96,7 +96,7 @@ public final class StepProfile {
             sb.append(String.format(Locale.ROOT, "%9.1f %5.1f%% %8s  %-22s %d more step methods%n", rest, 100 * rest / total, "", "", rows.size() - top));
         long flops = rows.stream().mapToLong(Row::flops).sum();
         double gemm = rows.stream().filter(r -> r.flops() > 0).mapToDouble(Row::micros).sum();
-        sb.append(String.format(Locale.ROOT, "%9.1f %5s  total over %d step methods, mean of %d runs; matrix products %.1f µs (%.0f%%, %.1f GFLOP/s)%n",
+        sb.append(String.format(Locale.ROOT, "%9.1f %5s  total over %d step methods, mean of %d runs; products (matmul, convolution) %.1f µs (%.0f%%, %.1f GFLOP/s)%n",
                 total, "100%", rows.size(), runs, gemm, 100 * gemm / Math.max(total, 1e-9), gemm == 0 ? 0 : flops / gemm / 1e3));
         return sb.toString();
     }
@@ -110,6 +110,7 @@ public final class StepProfile {
     }
 
     private static long flops(Unit u) {
+        if (u instanceof Unit.Kernel k) return k.call.flops();
         if (!(u instanceof Unit.Gemm g)) return 0;
         long f = 2L * g.m * g.n * g.k;
         for (int b : g.batch) f *= b;

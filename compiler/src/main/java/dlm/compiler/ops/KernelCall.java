@@ -20,19 +20,27 @@ import java.util.List;
  * {@link Output}; its result, converted to the output's dtype, is the output's one element.
  *
  * @param owner a class of {@code dlm.runtime} (generated code calls nothing else)
+ * @param flops the floating-point operations of the call when it is a product (2 per multiply-add,
+ *              as a GEMM's 2·m·n·k), for {@code dlmc profile}'s GFLOP/s; 0 otherwise
  */
-public record KernelCall(Class<?> owner, String method, List<Arg> args) {
+public record KernelCall(Class<?> owner, String method, List<Arg> args, long flops) {
 
     public KernelCall {
         if (!owner.getPackageName().startsWith("dlm.runtime"))
             throw new IllegalArgumentException("a kernel must be in dlm.runtime, not " + owner.getName());
+        if (flops < 0) throw new IllegalArgumentException("flops " + flops);
         args = List.copyOf(args);
     }
+
+    public KernelCall(Class<?> owner, String method, List<Arg> args) { this(owner, method, args, 0); }
+
+    /** The same call, counted as a product of {@code flops} operations. */
+    public KernelCall withFlops(long flops) { return new KernelCall(owner, method, args, flops); }
 
     public static KernelCall of(Class<?> owner, String method, Arg... args) { return new KernelCall(owner, method, List.of(args)); }
 
     /** One argument (or, for arrays with offsets, two parameters) of the call. */
-    public sealed interface Arg permits Input, Output, IntArg, BoolArg, Scratch {}
+    public sealed interface Arg permits Input, Output, IntArg, BoolArg, Scratch, Absent {}
 
     /** Input {@code index} of the node: its array and the offset of its first element. */
     public record Input(int index) implements Arg {}
@@ -56,6 +64,12 @@ public record KernelCall(Class<?> owner, String method, List<Arg> args) {
         }
     }
 
+    /**
+     * An optional array operand the node does not have (conv2d's bias when none is fused): the
+     * array parameter of {@code dtype}'s storage type passed as null, and an offset of 0.
+     */
+    public record Absent(DType dtype) implements Arg {}
+
     public static Arg input(int index) { return new Input(index); }
 
     public static Arg output() { return new Output(); }
@@ -65,4 +79,6 @@ public record KernelCall(Class<?> owner, String method, List<Arg> args) {
     public static Arg constant(boolean value) { return new BoolArg(value); }
 
     public static Arg scratch(DType dtype, int size) { return new Scratch(dtype, size); }
+
+    public static Arg absent(DType dtype) { return new Absent(dtype); }
 }

@@ -19,6 +19,8 @@ public final class OpRegistry {
         MatmulOps.register();
         MovementOps.register();
         NnOps.register();
+        ArrayOps.register();
+        ConvOps.register();
     }
 
     private OpRegistry() {}

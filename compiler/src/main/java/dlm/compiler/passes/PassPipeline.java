@@ -32,6 +32,15 @@ public final class PassPipeline {
         return of(new ConstantFolding(), new AlgebraicSimplification(), new CommonSubexpressionElimination(), new DeadCodeElimination());
     }
 
+    /**
+     * The rewrites into fused kernel forms, run on a graph about to be compiled (after
+     * {@link #standard()}): their f32 results differ from the unfused chain's by rounding, which
+     * compiled code may, and the interpreter's reference values must not.
+     */
+    public static PassPipeline beforeCodegen() {
+        return of(new ConvEpilogueFusion(), new MaxPoolReluMaskFusion(), new DeadCodeElimination());
+    }
+
     public static PassPipeline of(GraphPass... passes) { return new PassPipeline(List.of(passes), DEFAULT_MAX_ROUNDS); }
 
     /** The same passes with another round cap (1 = run each pass once). */

@@ -65,7 +65,12 @@ class OpGradientsTest {
             Map.entry("and", "bool operands and result"), Map.entry("or", "bool operands and result"),
             Map.entry("not", "bool operand and result"),
             Map.entry("argmax", "integer (index) result"), Map.entry("argmin", "integer (index) result"),
-            Map.entry("oneHot", "its only input is integer labels"));
+            Map.entry("argsort", "integer (index) result"),
+            Map.entry("oneHot", "its only input is integer labels"),
+            Map.entry("maxPool2dBackprop", "zero derivative in x almost everywhere; the one in dy, a gather at each window's winner, is not an op"));
+
+    /** About one element in three exactly 0: prod's gradient must be right at zeros. */
+    private static final GradCheck.Sampler WITH_ZEROS = r -> r.nextInt(3) == 0 ? 0 : ANY.next(r);
 
     static List<Case> cases() {
         List<Case> cs = new ArrayList<>();
@@ -126,6 +131,15 @@ class OpGradientsTest {
             cs.add(of(r, Attrs.of("axes", new int[] {}), in(2, 3)));
             cs.add(of(r, Attrs.of("keepdims", true), in(2, 2, 3)));
         }
+        // prod, also with exact zeros in the groups (one zero: the product of the others; two: 0).
+        cs.add(of("prod", in()));
+        cs.add(of("prod", in(5)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {1}), in(2, 3)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {0, 2}, "keepdims", true), in(2, 3, 2)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {}), in(2, 3)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {1}), in(WITH_ZEROS, 4, 3)));
+        cs.add(of("prod", in(WITH_ZEROS, 6)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {1}), in(r -> r.nextInt(2) == 0 ? 0 : ANY.next(r), 3, 4)));
         cs.add(of("numel", Attrs.of("dtype", DType.F64), in(2, 3)));
         cs.add(of("numel", Attrs.of("axes", new int[] {1}, "dtype", DType.F64), in(2, 3)));
 
@@ -163,6 +177,10 @@ class OpGradientsTest {
         cs.add(of("slice", slice(new int[] {2}, new int[] {0}, new int[] {3}, new int[] {2}), in(2, 1, 3)));
         cs.add(of("slice", slice(new int[] {1}, new int[] {2}, new int[] {2}, new int[] {1}), in(2, 3)));
         cs.add(of("slice", slice(new int[] {0, 3}, new int[] {1, 0}, new int[] {2, 2}, new int[] {1, 1}), in(2, 3, 2, 2)));
+        cs.add(of("slice", slice(new int[] {0}, new int[] {4}, new int[] {-1}, new int[] {-1}), in(5)));
+        cs.add(of("slice", slice(new int[] {0, 1}, new int[] {5, 0}, new int[] {0, 4}, new int[] {-2, 3}), in(6, 4)));
+        cs.add(of("slice", slice(new int[] {1, 2}, new int[] {2, 2}, new int[] {-1, 0}, new int[] {-1, -3}), in(2, 3, 3)));
+        cs.add(of("slice", slice(new int[] {0}, new int[] {1}, new int[] {1}, new int[] {-1}), in(3)));
         cs.add(of("concat", Attrs.of("axis", 1), in(2, 3), in(2, 1)));
         cs.add(of("concat", Attrs.of("axis", 0), in(1, 2), in(3, 2), in(2, 2)));
         cs.add(of("concat", Attrs.of("axis", 2), in(2, 1, 2), in(2, 1, 3)));
@@ -171,6 +189,18 @@ class OpGradientsTest {
         cs.add(of("pad", pad(new int[] {0}, new int[] {1}, new int[] {2}, new int[] {1}), in(3)));
         cs.add(of("pad", pad(new int[] {0, 1}, new int[] {0, 2}, new int[] {1, 0}, new int[] {2, 0}), in(2, 3)));
         cs.add(of("pad", pad(new int[] {3}, new int[] {1}, new int[] {1}, new int[] {3}), in(1, 2, 1, 2)));
+
+        // cumsum: the VJP is the cumsum of the cotangent the other way.
+        cs.add(of("cumsum", Attrs.of("axis", 0), in(5)));
+        cs.add(of("cumsum", Attrs.of("axis", 1), in(2, 3, 2)));
+        cs.add(of("cumsum", Attrs.of("axis", 0, "reverse", true), in(3, 2)));
+        // Gathering (repeated and negative indices add up in the scatter) and its transpose.
+        cs.add(of("takeAlongAxis", Attrs.of("axis", 0), in(4), constant(DType.I32, r -> r.nextInt(8) - 4, 6)));
+        cs.add(of("takeAlongAxis", Attrs.of("axis", 1), in(2, 3, 2), constant(DType.I32, r -> r.nextInt(3), 2, 5, 2)));
+        cs.add(of("takeAlongAxis", Attrs.of("axis", 1), in(2, 3, 2), constant(DType.I32, r -> r.nextInt(3), 1, 4, 1)));
+        cs.add(of("takeAlongAxis", Attrs.of("axis", 2), in(2, 2, 3), constant(DType.I32, r -> r.nextInt(3), 2, 2, 2)));
+        cs.add(of("scatterAdd", Attrs.of("axis", 0, "shape", Shape.of(3)), in(5), constant(DType.I32, r -> r.nextInt(3), 5)));
+        cs.add(of("scatterAdd", Attrs.of("axis", 1, "shape", Shape.of(2, 3, 2)), in(2, 4, 2), constant(DType.I32, r -> r.nextInt(6) - 3, 1, 4, 1)));
 
         // Softmax and its relatives.
         for (String s : List.of("softmax", "logSoftmax")) {
@@ -184,7 +214,65 @@ class OpGradientsTest {
         cs.add(of("sparseSoftmaxCrossEntropy", in(4, 5), constant(DType.I32, labels(5), 4)));
         cs.add(of("sparseSoftmaxCrossEntropy", in(5), constant(DType.U8, labels(5))));
         cs.add(of("sparseSoftmaxCrossEntropy", in(uniform(-6, 6), 2, 3, 4), constant(DType.I64, labels(4), 2, 3)));
+        convCases(cs);
         return cs;
+    }
+
+    private static Attrs conv(int[] strides, int[] dilation, int[] padding) {
+        return Attrs.of("strides", strides, "dilation", dilation, "padding", padding);
+    }
+
+    private static Attrs pool(int[] pool, int[] strides, int[] padding) {
+        return Attrs.of("pool", pool, "strides", strides, "padding", padding);
+    }
+
+    /**
+     * Convolution and pooling at several shapes, strides, paddings and dilations: the forward ops
+     * and the backward ops that have VJPs of their own (conv2dBackpropInput/Filter, avgPool2dBackprop).
+     * Max pooling samples distinct values, so no window has a tie within the step.
+     */
+    static void convCases(List<Case> cs) {
+        int[] one = {1, 1}, none = {0, 0, 0, 0};
+        // {x shape, kernel shape, strides, dilation, padding}
+        int[][][] convs = {
+            {{1, 3, 3, 1}, {2, 2, 1, 1}, one, one, none},
+            {{2, 5, 4, 2}, {3, 2, 2, 3}, one, one, none},
+            {{1, 5, 5, 2}, {3, 3, 2, 2}, {2, 2}, one, {1, 1, 1, 1}},
+            {{2, 6, 5, 1}, {3, 3, 1, 2}, {2, 1}, one, {0, 1, 1, 1}},
+            {{1, 7, 6, 2}, {2, 3, 2, 2}, {1, 2}, {2, 2}, {1, 0, 2, 1}},
+            {{1, 4, 4, 3}, {1, 1, 3, 2}, {3, 3}, one, none},
+            {{1, 4, 3, 1}, {3, 3, 1, 1}, one, one, {2, 2, 2, 2}}};
+        for (int[][] v : convs) {
+            Attrs a = conv(v[2], v[3], v[4]);
+            cs.add(of("conv2d", a, in(v[0]), in(v[1])));
+            int[] outSize = convOut(v[0], v[1], v[2], v[3], v[4]);
+            int[] dy = {v[0][0], outSize[0], outSize[1], v[1][3]};
+            cs.add(of("conv2dBackpropInput", a.with("inputSize", new int[] {v[0][1], v[0][2]}), in(dy), in(v[1])));
+            cs.add(of("conv2dBackpropFilter", a.with("kernelSize", new int[] {v[1][0], v[1][1]}), in(v[0]), in(dy)));
+        }
+        // The fused form (bias, relu) that ConvEpilogueFusion makes before code generation.
+        cs.add(of("conv2d", conv(one, one, new int[] {1, 1, 1, 1}).with("relu", true), in(1, 4, 4, 2), in(3, 3, 2, 3), in(3)));
+        cs.add(of("conv2d", conv(new int[] {2, 1}, one, none).with("relu", false), in(2, 5, 4, 1), in(2, 2, 1, 2), in(2)));
+        GradCheck.Sampler distinct = r -> r.nextInt(1000) / 250.0 - 2 + r.nextDouble() * 1e-3;
+        // {x shape, pool, strides, padding}
+        int[][][] pools = {
+            {{1, 4, 4, 1}, {2, 2}, {2, 2}, none},
+            {{2, 5, 5, 2}, {2, 2}, {2, 2}, {0, 1, 0, 1}},
+            {{1, 5, 4, 2}, {3, 2}, {1, 1}, {1, 1, 1, 0}},
+            {{1, 6, 6, 1}, {3, 3}, {2, 3}, {1, 1, 0, 2}},
+            {{2, 3, 3, 3}, {3, 3}, {1, 1}, none}};
+        for (int[][] v : pools) {
+            Attrs a = pool(v[1], v[2], v[3]);
+            cs.add(of("maxPool2d", a, in(distinct, v[0])));
+            cs.add(of("avgPool2d", a, in(v[0])));
+            int[] outSize = convOut(v[0], new int[] {v[1][0], v[1][1], 1, 1}, v[2], one, v[3]);
+            cs.add(of("avgPool2dBackprop", a.with("inputSize", new int[] {v[0][1], v[0][2]}), in(v[0][0], outSize[0], outSize[1], v[0][3])));
+        }
+    }
+
+    /** The output height and width of a window op (TF's floor rule). */
+    static int[] convOut(int[] x, int[] k, int[] s, int[] d, int[] p) {
+        return new int[] {(x[1] + p[0] + p[1] - ((k[0] - 1) * d[0] + 1)) / s[0] + 1, (x[2] + p[2] + p[3] - ((k[1] - 1) * d[1] + 1)) / s[1] + 1};
     }
 
     private static Attrs slice(int[] axes, int[] starts, int[] stops, int[] steps) {
@@ -231,7 +319,11 @@ class OpGradientsTest {
         samples.add(g.add("not", List.of(p), Attrs.EMPTY, GradCheck.AT));
         samples.add(g.add("argmax", List.of(x), Attrs.of("axis", 1), GradCheck.AT));
         samples.add(g.add("argmin", List.of(x), Attrs.EMPTY, GradCheck.AT));
+        samples.add(g.add("argsort", List.of(x), Attrs.of("axis", 1), GradCheck.AT));
         samples.add(g.add("oneHot", List.of(k), Attrs.of("depth", 4, "dtype", DType.F64), GradCheck.AT));
+        Node img = GradCheck.input(g, "img", TensorType.of(DType.F64, 1, 4, 4, 1));
+        Attrs pool = pool(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0, 0, 0});
+        samples.add(g.add("maxPool2dBackprop", List.of(img, g.add("maxPool2d", List.of(img), pool, GradCheck.AT)), pool, GradCheck.AT));
         samples.add(g.addTyped(OpRegistry.get("param"), List.of(), Attrs.EMPTY, TensorType.of(DType.F64, 2), GradCheck.AT, "w"));
         Set<String> seen = new TreeSet<>();
         for (Node n : samples) {
@@ -259,6 +351,13 @@ class OpGradientsTest {
         cs.add(of("softmax", Attrs.of("axis", 1), in(2, 3)));
         cs.add(of("logSoftmax", Attrs.of("axis", 0), in(2, 3)));
         cs.add(of("sparseSoftmaxCrossEntropy", in(3, 4), constant(DType.I32, labels(4), 3)));
+        cs.add(of("prod", Attrs.of("axes", new int[] {1}), in(2, 3)));
+        cs.add(of("takeAlongAxis", Attrs.of("axis", 1), in(2, 3), constant(DType.I32, r -> r.nextInt(3), 2, 4)));
+        Attrs c = conv(new int[] {2, 1}, new int[] {1, 2}, new int[] {1, 0, 1, 1});
+        cs.add(of("conv2d", c, in(1, 5, 5, 2), in(2, 2, 2, 2)));
+        cs.add(of("conv2dBackpropInput", c.with("inputSize", new int[] {5, 5}), in(1, 3, 5, 2), in(2, 2, 2, 2)));
+        cs.add(of("conv2dBackpropFilter", c.with("kernelSize", new int[] {2, 2}), in(1, 5, 5, 2), in(1, 3, 5, 2)));
+        cs.add(of("avgPool2d", pool(new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 0, 0, 1}), in(1, 3, 3, 2)));
         cs.add(of("mean", Attrs.of("axes", new int[] {1}), in(2, 3))); // linear: composed with square below
         return cs;
     }
@@ -270,7 +369,7 @@ class OpGradientsTest {
         Random r = new Random(5);
         // y2 = sum over the first gradients, each weighted by a random constant (a Hessian-vector product).
         Node y = b.y;
-        if (c.op().equals("mean")) y = b.g.add("sum", List.of(b.g.add("square", List.of(b.out), Attrs.EMPTY, GradCheck.AT)), Attrs.EMPTY, GradCheck.AT);
+        if (c.op().equals("mean") || c.op().equals("takeAlongAxis") || c.op().equals("avgPool2d")) y = b.g.add("sum", List.of(b.g.add("square", List.of(b.out), Attrs.EMPTY, GradCheck.AT)), Attrs.EMPTY, GradCheck.AT);
         List<Node> first = Autodiff.grad(b.g, y, b.wrt, GradCheck.AT);
         Node y2 = null;
         for (Node g1 : first) {

@@ -31,6 +31,18 @@ class CheckErrorsTest {
     }
 
     @Test
+    void sliceStepZeroAndBoundsOutOfRange() {
+        assertEquals("""
+                t.dlm:2:15: error: a slice step must not be 0
+                println(x[1:3:0])
+                              ^""", error("val x = arange(5)\nprintln(x[1:3:0])\n"));
+        assertEquals("""
+                t.dlm:2:11: error: slice bound 6 is out of range for axis 0 of i32[5] (size 5)
+                println(x[6::-1])
+                          ^""", error("val x = arange(5)\nprintln(x[6::-1])\n"));
+    }
+
+    @Test
     void unknownName() {
         assertEquals("""
                 t.dlm:2:9: error: unknown name 'y'
@@ -53,7 +65,7 @@ class CheckErrorsTest {
     @Test
     void unknownImport() {
         assertEquals("""
-                t.dlm:1:1: error: unknown module 'std.vision'; available modules: std.nn, std.optim
+                t.dlm:1:1: error: unknown module 'std.vision'; available modules: std.math, std.nn, std.optim
                 import std.vision.*
                 ^~~~~~~~~~~~~~~~~~~""", error("import std.vision.*\n"));
         assertEquals("""

@@ -84,6 +84,26 @@ class LanguageTest {
                 run("val x = [[1, 2, 3], [4, 5, 6]]\nprintln(x[:, 1] * 2 / 2 * 2 / 1)\nprintln(x[-1, -1])\nprintln(x[1:, 1:])\nprintln(x[:, ::2])\n"));
     }
 
+    /** Negative steps with Python's defaults; the expected strings are NumPy's. */
+    @Test
+    void slicesWithNegativeSteps() {
+        assertEquals(List.of("array([6, 5, 4, 3, 2, 1, 0])", "array([5, 3])", "array([6, 5, 4, 3])", "array([5, 2])", "array([], dtype=i32)",
+                        "array([6, 5, 4, 3, 2, 1, 0])", "array([[11,  9],\n       [ 7,  5],\n       [ 3,  1]])"),
+                run("val x = arange(7)\nprintln(x[::-1])\nprintln(x[5:1:-2])\nprintln(x[:2:-1])\nprintln(x[-2::-3])\nprintln(x[1:5:-1])\n"
+                        + "println(x[7::-1])\nprintln(arange(12).reshape(3, 4)[::-1, ::-2])\n"));
+        // The gradient of a reversed, strided read lands on the elements read.
+        assertEquals(List.of("array([0., 5., 3., 2., 0., 1., 0.])"),
+                run("val x = arange(7).toF32()\nprintln(grad(sum(x[5:1:-2] * x[1:3]), x))\n"));
+    }
+
+    /** prod, with the gradient at a zero: the product of the others. */
+    @Test
+    void prodAndItsGradientAtZero() {
+        assertEquals(List.of("array([ 6., -0.])", "array([[4., 0., 9.]])", "array([[  6.,   3.,   2.],\n       [  0., -24.,   0.]])"),
+                run("val x = [[1.0, 2.0, 3.0], [4.0, 0.0, -6.0]]\nprintln(prod(x, axis = 1))\nprintln(x.prod(axis = 0, keepdims = true) * [[1, 1, -0.5]])\n"
+                        + "println(grad(sum(prod(x, axis = 1)), x))\n"));
+    }
+
     @Test
     void broadcastingAndWhere() {
         assertEquals(List.of("array([[11, 22],\n       [13, 24]])", "array([0, 2, 0])", "array([ True, False])"),

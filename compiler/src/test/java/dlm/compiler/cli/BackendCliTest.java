@@ -1,6 +1,7 @@
 package dlm.compiler.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dlm.compiler.TestFiles;
@@ -78,6 +79,20 @@ class BackendCliTest {
         CliRunner zero = CliRunner.run("profile", mnist, "--data", data, "--steps", "0");
         assertEquals(2, zero.status());
         assertTrue(zero.err().contains("--steps must be a whole number from 1 to 2147483647, got '0'"), zero.err());
+    }
+
+    @Test
+    void profileGivesTheConvolutionsGflops() {
+        String convnet = TestFiles.example("mnist_convnet.dlm").toString(), data = TestFiles.dataDir().toString();
+        CliRunner r = CliRunner.run("profile", convnet, "--data", data, "--steps", "2", "--warmup", "1", "--batch-size", "8", "--top", "60");
+        assertEquals(0, r.status(), r.err());
+        // the first convolution carries its layer's bias and relu (conv1 names the fused node)
+        assertTrue(Pattern.compile("%  +\\d+\\.\\d +conv2d +conv2d conv1 @7 \\(s\\d+_conv2d_conv1\\)").matcher(r.out()).find(), r.out());
+        assertTrue(Pattern.compile("%  +\\d+\\.\\d +conv2dBackpropFilter ").matcher(r.out()).find(), r.out());
+        assertTrue(Pattern.compile("%  +\\d+\\.\\d +conv2dBackpropInput ").matcher(r.out()).find(), r.out());
+        // relu's masks of the pooled layers (lines 7 and 9) are in the pooling gradients, no loop of their own
+        assertTrue(Pattern.compile("maxPool2dBackprop +maxPool2dBackprop %\\d+ @8 ").matcher(r.out()).find(), r.out());
+        assertFalse(Pattern.compile("where %\\d+ @(7|9) ").matcher(r.out()).find(), r.out());
     }
 
     @Test

@@ -42,7 +42,7 @@ class ExamplesTest {
     @Test
     void examplesFolderHasTheChaptersPrograms() throws IOException {
         List<String> names = examples().stream().map(p -> p.getFileName().toString()).toList();
-        assertTrue(names.containsAll(List.of("mnist.dlm", "figure_2_22.dlm", "tensors.dlm", "mnist_from_scratch.dlm", "fashion_mnist.dlm")), names.toString());
+        assertTrue(names.containsAll(List.of("mnist.dlm", "figure_2_22.dlm", "tensors.dlm", "mnist_from_scratch.dlm", "fashion_mnist.dlm", "mnist_convnet.dlm")), names.toString());
     }
 
     @Test
@@ -56,6 +56,18 @@ class ExamplesTest {
         assertTrue(r.out().contains("│ output.b │ f32   │ (10,)      │      10 │"), r.out());
         assertTrue(r.out().contains("input  images: u8[batch, 28, 28]"), r.out());
         assertTrue(r.out().contains("output f32[batch, 10]"), r.out());
+    }
+
+    @Test
+    void convnetSummaryHas104202Params() {
+        CliRunner r = CliRunner.run("check", TestFiles.example("mnist_convnet.dlm").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("Total params: 104,202 (407.04 KB)"), r.out());
+        assertTrue(r.out().contains("│ conv1.W  │ f32   │ (3, 3, 1, 32)   │    288 │"), r.out());
+        assertTrue(r.out().contains("│ conv3.W  │ f32   │ (3, 3, 64, 128) │ 73,728 │"), r.out());
+        assertTrue(r.out().contains("│ output.W │ f32   │ (1152, 10)      │ 11,520 │"), r.out());
+        assertTrue(r.out().contains("optimizer = rmsprop(learningRate = 0.001, rho = 0.9, momentum = 0.0, epsilon = 1e-07)"), r.out());
+        assertTrue(r.out().contains("epochs = 5, batchSize = 64"), r.out());
     }
 
     @Test

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ExampleTrainingTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"mnist.dlm", "mnist_from_scratch.dlm", "fashion_mnist.dlm"})
+    @ValueSource(strings = {"mnist.dlm", "mnist_from_scratch.dlm", "fashion_mnist.dlm", "mnist_convnet.dlm"})
     void compiledTrainingMatchesTheInterpreter(String example) throws Exception {
         worstSeen = 0;
         CheckedProgram p = Frontend.load(TestFiles.example(example));

@@ -176,11 +176,41 @@ class OpsCompiledTest {
             simple("broadcastTo", Attrs.of("shape", Shape.of(2, 3, 4)), gd, random(d, new int[] {3, 1}, r));
             simple("slice", Attrs.of("axes", new int[] {1, 2}, "starts", new int[] {1, 0}, "stops", new int[] {3, 4}, "steps", new int[] {1, 2}), gd, x);
             simple("slice", Attrs.of("axes", new int[] {0}, "starts", new int[] {1}, "stops", new int[] {1}, "steps", new int[] {1}), false, x);
+            simple("slice", Attrs.of("axes", new int[] {0, 2}, "starts", new int[] {1, 3}, "stops", new int[] {-1, 0}, "steps", new int[] {-1, -2}), gd, x);
+            simple("slice", Attrs.of("axes", new int[] {1}, "starts", new int[] {2}, "stops", new int[] {-1}, "steps", new int[] {-1}), gd, x);
             simple("pad", Attrs.of("axes", new int[] {0, 2}, "lows", new int[] {1, 0}, "highs", new int[] {0, 2}, "interiors", new int[] {0, 1}), gd, x);
             simple("tile", Attrs.of("reps", new int[] {2, 1, 3}), gd, x);
             simple("tile", Attrs.of("reps", new int[] {3, 1, 1, 2}), gd, random(d, new int[] {1, 3}, r));
             simple("concat", Attrs.of("axis", 1), gd, x, random(d, new int[] {2, 2, 4}, r));
             simple("concat", Attrs.of("axis", 0), gd, x, x, random(d, new int[] {1, 3, 4}, r));
+        }
+        // ---- issue 11's kernel ops: prod, cumsum, argsort, takeAlongAxis, scatterAdd ----
+        for (DType d : List.of(F32, F64, I32, I64, U8, BOOL)) {
+            boolean gd = d == F32 || d == F64;
+            Tensor x = random(d, new int[] {2, 3, 4}, r, -2, 2);
+            simple("prod", Attrs.of("axes", new int[] {1}), gd, x);
+            simple("prod", Attrs.of("axes", new int[] {1, 2}, "keepdims", true), gd, x);
+            simple("prod", Attrs.EMPTY, gd, random(d, new int[] {5}, r, -2, 2));
+            simple("prod", Attrs.of("axes", new int[] {0}), gd, random(d, new int[] {1, 3}, r, -2, 2));
+            for (int axis = 0; axis < 3; axis++) simple("cumsum", Attrs.of("axis", axis), gd, x);
+            simple("cumsum", Attrs.of("axis", 1, "reverse", true), gd, x);
+            Tensor ties = random(d, new int[] {3, 7}, r, -2, 2);
+            if (d.isFloating()) { round(ties); ties.setDouble(3, Double.NaN); ties.setDouble(9, Double.NaN); ties.setDouble(10, -0.0); }
+            for (boolean desc : new boolean[] {false, true}) {
+                simple("argsort", Attrs.of("axis", 1, "descending", desc), false, ties);
+                simple("argsort", Attrs.of("axis", 0, "descending", desc), false, ties);
+            }
+            simple("argsort", Attrs.of("axis", 1), false, random(d, new int[] {2, 40}, r));
+            simple("takeAlongAxis", Attrs.of("axis", 1), gd, x, indices(r, 3, 2, 5, 4));
+            simple("takeAlongAxis", Attrs.of("axis", 2), gd, x, indices(r, 4, 1, 1, 6));
+            simple("takeAlongAxis", Attrs.of("axis", 0), gd, x, indices(r, 2, 3, 1, 1));
+            simple("takeAlongAxis", Attrs.of("axis", 0), gd, x, indices(r, 2, 5, 3, 4));
+        }
+        simple("prod", Attrs.of("axes", new int[] {1}), true, Tensor.of(F64, new int[] {3, 3}, 1, 0, 2, 0, 0, 3, -1, 2, 0.5));
+        simple("argsort", Attrs.of("axis", 0), false, random(F32, new int[] {1000}, r));
+        for (DType d : List.of(F32, F64)) {
+            simple("scatterAdd", Attrs.of("axis", 1, "shape", Shape.of(2, 3, 4)), true, random(d, new int[] {2, 5, 4}, r), indices(r, 3, 2, 5, 4));
+            simple("scatterAdd", Attrs.of("axis", 0, "shape", Shape.of(4, 3)), true, random(d, new int[] {6, 3}, r), indices(r, 4, 6, 1));
         }
         // views composed and then computed with: transposed operands of an element-wise op
         add("transpose", "then add", List.of(random(F32, new int[] {3, 4}, r), random(F32, new int[] {4, 3}, r)),
@@ -230,6 +260,87 @@ class OpsCompiledTest {
                 for (int i = 0; i < edges.length; i++) x.setDouble(i, edges[i]);
                 simple(op, Attrs.EMPTY, false, x);
             }
+        convCases(r);
+    }
+
+    /**
+     * Convolution and pooling, f32 and f64, at several shapes, strides, dilations and paddings
+     * (explicit, valid, and TF's "same" with its extra bottom/right row), up to the sizes of the
+     * MNIST convnet; the backward ops both through autodiff and applied directly. f32 products
+     * accumulate in float in the kernels (tolerance as matmul's, by the contracted length); f64
+     * ones sum in another order than the reference.
+     */
+    private static void convCases(Random r) {
+        int[] one = {1, 1}, none = {0, 0, 0, 0};
+        // {x, kernel, strides, dilation, padding}
+        int[][][] convs = {
+            {{1, 3, 3, 1}, {2, 2, 1, 1}, one, one, none},
+            {{2, 5, 4, 3}, {3, 2, 3, 4}, one, one, none},
+            {{2, 7, 7, 2}, {3, 3, 2, 5}, {2, 2}, one, {1, 1, 1, 1}},
+            {{1, 8, 8, 3}, {3, 3, 3, 4}, {2, 2}, one, {0, 1, 0, 1}},
+            {{2, 9, 8, 2}, {3, 2, 2, 3}, {1, 2}, {2, 3}, {2, 1, 0, 3}},
+            {{3, 6, 6, 5}, {1, 1, 5, 7}, {3, 2}, one, none},
+            {{2, 12, 12, 1}, {3, 3, 1, 8}, one, one, none},
+            {{2, 11, 11, 20}, {3, 3, 20, 33}, one, one, {1, 1, 1, 1}}};
+        for (DType d : List.of(F32, F64))
+            for (int[][] v : convs) {
+                Attrs a = Attrs.of("strides", v[2], "dilation", v[3], "padding", v[4]);
+                int k = v[1][0] * v[1][1] * v[1][2];
+                double tol = d == F32 ? 1e-6 * Math.max(k, 8) : 1e-13;
+                Tensor x = random(d, v[0], r, -2, 2), w = random(d, v[1], r, -2, 2);
+                add("conv2d", d + java.util.Arrays.deepToString(v), List.of(x, w), (g, xs) -> g.op("conv2d", a, xs.get(0), xs.get(1)), true, tol);
+                int oh = (v[0][1] + v[4][0] + v[4][1] - ((v[1][0] - 1) * v[3][0] + 1)) / v[2][0] + 1;
+                int ow = (v[0][2] + v[4][2] + v[4][3] - ((v[1][1] - 1) * v[3][1] + 1)) / v[2][1] + 1;
+                Tensor dy = random(d, new int[] {v[0][0], oh, ow, v[1][3]}, r, -2, 2);
+                int kIn = v[1][0] * v[1][1] * v[1][3], kFilter = v[0][0] * oh * ow;
+                Attrs ai = a.with("inputSize", new int[] {v[0][1], v[0][2]}), af = a.with("kernelSize", new int[] {v[1][0], v[1][1]});
+                add("conv2dBackpropInput", d + java.util.Arrays.deepToString(v), List.of(dy, w),
+                        (g, xs) -> g.op("conv2dBackpropInput", ai, xs.get(0), xs.get(1)), true, d == F32 ? 1e-6 * Math.max(kIn, 8) : 1e-13);
+                add("conv2dBackpropFilter", d + java.util.Arrays.deepToString(v), List.of(x, dy),
+                        (g, xs) -> g.op("conv2dBackpropFilter", af, xs.get(0), xs.get(1)), true, d == F32 ? 1e-6 * Math.max(kFilter, 8) : 1e-13);
+            }
+        // The fused form (bias and relu in the kernel's epilogue).
+        for (DType d : List.of(F32, F64)) {
+            Attrs a = Attrs.of("strides", new int[] {2, 1}, "dilation", one, "padding", new int[] {1, 1, 0, 2}, "relu", true);
+            add("conv2d", d + " fused bias relu", List.of(random(d, new int[] {2, 7, 6, 3}, r, -2, 2), random(d, new int[] {3, 3, 3, 5}, r, -2, 2),
+                    random(d, new int[] {5}, r, -2, 2)), (g, xs) -> g.op("conv2d", a, xs.toArray(Node[]::new)), true, d == F32 ? 1e-6 * 27 : 1e-13);
+        }
+        // {x, pool, strides, padding}
+        int[][][] pools = {
+            {{1, 4, 4, 1}, {2, 2}, {2, 2}, none},
+            {{2, 5, 5, 3}, {2, 2}, {2, 2}, {0, 1, 0, 1}},
+            {{1, 5, 4, 2}, {3, 2}, one, {1, 1, 1, 0}},
+            {{2, 7, 6, 4}, {3, 3}, {2, 3}, {1, 1, 0, 2}},
+            {{2, 26, 26, 32}, {2, 2}, {2, 2}, none},
+            {{1, 3, 3, 17}, {3, 3}, one, {1, 1, 1, 1}}};
+        for (DType d : List.of(F32, F64))
+            for (int[][] v : pools) {
+                Attrs a = Attrs.of("pool", v[1], "strides", v[2], "padding", v[3]);
+                int oh = (v[0][1] + v[3][0] + v[3][1] - v[1][0]) / v[2][0] + 1, ow = (v[0][2] + v[3][2] + v[3][3] - v[1][1]) / v[2][1] + 1;
+                double tol = d == F32 ? 1e-6 * Math.max(v[1][0] * v[1][1], 8) : 1e-13;
+                // Values on a coarse grid, so windows hold ties (the first maximum must win in both).
+                Tensor x = random(d, v[0], r, -3, 3);
+                round(x);
+                Tensor dy = random(d, new int[] {v[0][0], oh, ow, v[0][3]}, r, -2, 2);
+                String name = d + java.util.Arrays.deepToString(v);
+                add("maxPool2d", name, List.of(x), (g, xs) -> g.op("maxPool2d", a, xs.get(0)), true, tol);
+                add("maxPool2dBackprop", name, List.of(x, dy), (g, xs) -> g.op("maxPool2dBackprop", a, xs.get(0), xs.get(1)), false, tol);
+                Attrs am = a.with("relu", true); // relu's mask fused: windows won by a value not above 0 send nothing
+                add("maxPool2dBackprop", name + " relu", List.of(x, dy), (g, xs) -> g.op("maxPool2dBackprop", am, xs.get(0), xs.get(1)), false, tol);
+                add("avgPool2d", name, List.of(random(d, v[0], r, -2, 2)), (g, xs) -> g.op("avgPool2d", a, xs.get(0)), true, tol);
+                Attrs ab = a.with("inputSize", new int[] {v[0][1], v[0][2]});
+                add("avgPool2dBackprop", name, List.of(dy), (g, xs) -> g.op("avgPool2dBackprop", ab, xs.get(0)), true, tol);
+            }
+        // A NaN wins its max-pool window in both.
+        Tensor nan = Tensor.of(F32, new int[] {1, 2, 2, 1}, 1, Double.NaN, 5, 2);
+        simple("maxPool2d", Attrs.of("pool", new int[] {2, 2}, "strides", new int[] {2, 2}, "padding", none), false, nan);
+    }
+
+    /** Random i32 indices into an axis of size n, negative ones included, of the given shape. */
+    private static Tensor indices(Random r, int n, int... shape) {
+        Tensor t = Tensor.zeros(I32, shape);
+        for (int i = 0; i < t.size(); i++) t.setLong(i, r.nextInt(2 * n) - n);
+        return t;
     }
 
     private static void round(Tensor t) {
@@ -279,6 +390,19 @@ class OpsCompiledTest {
         Object[] o = new Object[shape.length];
         for (int i = 0; i < shape.length; i++) o[i] = shape[i];
         return o;
+    }
+
+    /** An index out of range in compiled code is an error at the op's line, as in the interpreter. */
+    @Test
+    void indexOutOfRangeIsALocatedErrorWhenCompiledCodeRuns() {
+        G g = new G();
+        Node x = g.input("x", F32, 2, 3), idx = g.input("i", I32, 1, 2);
+        Node y = g.op("takeAlongAxis", Attrs.of("axis", 1), x, idx);
+        g.out("y", y);
+        Compilation c = Codegen.compile(g.g, Map.of("x", new int[] {2, 3}, "i", new int[] {1, 2}), Map.of(), "T", Codegen.Options.defaults());
+        CompiledGraph cg = c.instantiate(Map.of("x", random(F32, new int[] {2, 3}, new Random(1)), "i", Tensor.of(I32, new int[] {1, 2}, -3, 3)));
+        dlm.compiler.diag.DlmException e = org.junit.jupiter.api.Assertions.assertThrows(dlm.compiler.diag.DlmException.class, cg::run);
+        assertEquals("ops.dlm:" + y.span().line() + ":1: error: index 3 is out of range for axis 1 of size 3", e.render().lines().findFirst().orElseThrow());
     }
 
     @Test

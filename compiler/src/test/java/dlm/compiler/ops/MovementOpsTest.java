@@ -288,6 +288,21 @@ class MovementOpsTest {
                 for (int j = 0; j < 14; j++) assertEquals(imgs.get(n, 7 + i, 7 + j), c.get(n, i, j));
     }
 
+    /** Negative steps walk down from start to just above stop; stop -1 reads through index 0. */
+    @Test
+    void sliceWithNegativeSteps() {
+        Tensor x = Tensor.of(DType.I32, new int[] {7}, 0, 1, 2, 3, 4, 5, 6);
+        assertEquals(Tensor.of(DType.I32, new int[] {7}, 6, 5, 4, 3, 2, 1, 0), eval("slice", slice(new int[] {0}, new int[] {6}, new int[] {-1}, new int[] {-1}), x));
+        assertEquals(Tensor.of(DType.I32, new int[] {2}, 5, 3), eval("slice", slice(new int[] {0}, new int[] {5}, new int[] {1}, new int[] {-2}), x));
+        assertEquals(Tensor.of(DType.I32, new int[] {2}, 5, 2), eval("slice", slice(new int[] {0}, new int[] {5}, new int[] {-1}, new int[] {-3}), x));
+        assertEquals(Tensor.zeros(DType.I32, 0), eval("slice", slice(new int[] {0}, new int[] {1}, new int[] {4}, new int[] {-1}), x));
+        assertEquals(Tensor.zeros(DType.I32, 0), eval("slice", slice(new int[] {0}, new int[] {-1}, new int[] {-1}, new int[] {-1}), x));
+        Tensor m = Tensor.of(DType.I32, new int[] {2, 3}, 1, 2, 3, 4, 5, 6);
+        assertEquals(Tensor.of(DType.I32, new int[] {2, 2}, 6, 4, 3, 1),
+                eval("slice", slice(new int[] {0, 1}, new int[] {1, 2}, new int[] {-1, -1}, new int[] {-1, -2}), m));
+        assertEquals(TensorType.of(DType.I32, 4), infer("slice", slice(new int[] {0}, new int[] {6}, new int[] {-1}, new int[] {-2}), TensorType.of(DType.I32, 7)));
+    }
+
     @Test
     void sliceErrors() {
         TensorType x = TensorType.of(DType.F32, 60, 28);
@@ -295,8 +310,12 @@ class MovementOpsTest {
                 slice(new int[] {0}, new int[] {0}, new int[] {100}, new int[] {1}), x);
         assertInferError("slice 30:20:2 is out of range for axis 1 of f32[60, 28]", "slice",
                 slice(new int[] {1}, new int[] {30}, new int[] {20}, new int[] {2}), x);
-        assertInferError("slice 0:5:0 of f32[60, 28]: the step must be 1 or more", "slice",
+        assertInferError("slice 0:5:0 of f32[60, 28]: the step must not be 0", "slice",
                 slice(new int[] {0}, new int[] {0}, new int[] {5}, new int[] {0}), x);
+        assertInferError("slice 28:0:-1 is out of range for axis 1 of f32[60, 28]", "slice",
+                slice(new int[] {1}, new int[] {28}, new int[] {0}, new int[] {-1}), x);
+        assertInferError("slice 5:-2:-1 is out of range for axis 1 of f32[60, 28]", "slice",
+                slice(new int[] {1}, new int[] {5}, new int[] {-2}, new int[] {-1}), x);
         assertInferError("cannot slice axis 2 of f32[60, 28]: it has rank 2", "slice",
                 slice(new int[] {2}, new int[] {0}, new int[] {1}, new int[] {1}), x);
         assertInferError("cannot slice axis 0 of f32[60, 28] twice", "slice",

@@ -49,6 +49,21 @@ class ReductionOpsTest {
         assertTensor(eval("sum", axes(0, 1, 2), X), DType.F32, shape(), 276);
     }
 
+    /** prod: NumPy's values; 1 over zero elements; integers exact (bool and u8 in i32, as sum). */
+    @Test
+    void prod() {
+        Tensor x = f32(shape(2, 3), 1, 2, 3, 4, 0, -6);
+        assertTensor(eval("prod", axes(1), x), DType.F32, shape(2), 6, -0.0); // 4·0·(−6) = −0, as NumPy
+        assertTensor(eval("prod", axesKept(0), x), DType.F32, shape(1, 3), 4, 0, -18);
+        assertTensor(eval("prod", x), DType.F32, shape(), -0.0);
+        assertTensor(eval("prod", axes(1), Tensor.zeros(DType.F32, 2, 0)), DType.F32, shape(2), 1, 1);
+        assertEquals(3L << 40, eval("prod", i64(1L << 20, 1L << 20, 3)).getLong(0));
+        assertTensor(eval("prod", Tensor.of(DType.U8, new int[] {3}, 200, 2, 1)), DType.I32, shape(), 400);
+        assertEquals(new TensorType(DType.I32, Shape.of(Dim.sym("batch"))),
+                infer("prod", axes(1), new TensorType(DType.BOOL, Shape.of(Dim.sym("batch"), Dim.of(3)))));
+        assertTensor(eval("prod", axes(0), f32(shape(2), NAN, 0)), DType.F32, shape(), NAN);
+    }
+
     @Test
     void emptyAxesReduceNothing() {
         assertTensor(eval("sum", axes(), i32(shape(2), 3, 4)), DType.I32, shape(2), 3, 4);

@@ -18,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * then keep checking while yielding the processor for up to 100 µs, then park: back-to-back kernel
  * calls (a training step) do not pay a wake-up each time, and on a busy machine a waiting thread
  * does not hold a processor that the thread it waits for needs. Only one job runs at a time: a caller that finds
- * the pool busy (another thread is in a kernel) runs its whole job itself.
+ * the pool busy (another thread is in a kernel, or the caller is itself running a part of a job) runs its
+ * whole job itself.
  */
 public final class KernelPool {
     /**
@@ -122,7 +123,9 @@ public final class KernelPool {
      * busy or {@code parts == 1}.
      */
     static void run(int parts, Job job) {
-        if (parts <= 1 || !LOCK.tryLock()) {
+        // A part of a running job that calls a kernel (the convolution's per-image parts call the
+        // GEMM) runs it itself: the lock is reentrant, and the workers are busy with the outer job.
+        if (parts <= 1 || LOCK.isHeldByCurrentThread() || !LOCK.tryLock()) {
             job.run(0, 1);
             return;
         }

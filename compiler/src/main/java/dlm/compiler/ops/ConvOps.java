@@ -1,0 +1,20 @@
+package dlm.compiler.ops;
+
+/**
+ * Convolution and pooling on NHWC tensors ({@link Window2d}): {@code conv2d} with its two
+ * backward ops, {@code maxPool2d} and {@code avgPool2d} with theirs. Global average pooling and
+ * flatten are composites (a mean, a reshape) built by the surface builtins.
+ */
+final class ConvOps {
+    private ConvOps() {}
+
+    static void register() {
+        OpRegistry.register(new Conv2dOp());
+        OpRegistry.register(new Conv2dBackpropInputOp());
+        OpRegistry.register(new Conv2dBackpropFilterOp());
+        OpRegistry.register(new MaxPool2dOp());
+        OpRegistry.register(new MaxPool2dBackpropOp());
+        OpRegistry.register(new AvgPool2dOp());
+        OpRegistry.register(new AvgPool2dBackpropOp());
+    }
+}

@@ -1,0 +1,60 @@
+package dlm.runtime.kernels;
+
+/**
+ * 2-D convolution in f32 (NHWC input, HWIO kernel, NHWC output) and its two gradients, as
+ * GEMMs on {@link Gemm}'s packed kernel. Forward and kernel gradient are implicit GEMMs: the
+ * patches are gathered into the packed panels by a {@link PackA} ({@link ConvPatches},
+ * {@link ConvPatchesT}), never materialized.
+ * Arguments are checked by the caller ({@code dlm.runtime.exec.Conv}).
+ *
+ * <ul>
+ *   <li>forward: y (n·oh·ow × f) = patches(x) (n·oh·ow × kh·kw·c) · k (kh·kw·c × f), with the
+ *   bias and ReLU in the GEMM's epilogue;</li>
+ *   <li>input gradient: GEMM + col2im ({@link ConvInputGradient}): dy · kᵀ for a chunk of output
+ *   positions at a time into an L2-sized buffer, then added into dx at the cells the forward pass
+ *   read. (A direct form, dx = patches(dy) · k' with the kernel's taps flipped, was 0.45-0.8× as
+ *   fast here: dy's patches cost as much to gather as the product, the zero border is multiplied,
+ *   and with strides above 1 most taps are zero; see bench/README.md);</li>
+ *   <li>kernel gradient: dk (kh·kw·c × f) = patches(x)ᵀ · dy (n·oh·ow × f).</li>
+ * </ul>
+ *
+ * <p>Each result element of y and dk is one GEMM element: FMAs in the order of the product's k
+ * (taps a, b, then channels; for dk the output positions in order), in blocks of {@link Gemm#KC};
+ * dx's elements are sums of GEMM elements in a fixed order. So the results are bit for bit the same
+ * for every thread count, vector width and register tile.
+ */
+public final class Convolution {
+    private Convolution() {}
+
+
+    public static void conv2d(float[] x, int xOff, float[] k, int kOff, float[] bias, int biasOff, boolean relu,
+                              float[] y, int yOff, int n, int h, int w, int c, int kh, int kw, int f, int oh, int ow,
+                              int sh, int sw, int dh, int dw, int padTop, int padLeft) {
+        int m = n * oh * ow, kk = kh * kw * c;
+        Epilogue e = bias != null ? (relu ? Epilogue.BIAS_RELU : Epilogue.BIAS) : (relu ? Epilogue.RELU : Epilogue.NONE);
+        ConvPatches a = ConvPatches.local().set(x, xOff, h, w, c, oh, ow, kw, sh, sw, dh, dw, padTop, padLeft);
+        try {
+            Gemm.sgemm(a, false, m, f, kk, k, kOff, f, y, yOff, f, false, bias, biasOff, e);
+        } finally {
+            a.clear();
+        }
+    }
+
+    /** The input gradient: see {@link ConvInputGradient} (GEMM + col2im, chunk by chunk; no workspace). */
+    public static void conv2dBackpropInput(float[] dy, int dyOff, float[] k, int kOff, float[] dx, int dxOff,
+                                           int n, int h, int w, int c, int kh, int kw, int f,
+                                           int oh, int ow, int sh, int sw, int dh, int dw, int padTop, int padLeft) {
+        ConvInputGradient.run(dy, dyOff, k, kOff, dx, dxOff, n, h, w, c, kh, kw, f, oh, ow, sh, sw, dh, dw, padTop, padLeft);
+    }
+
+    public static void conv2dBackpropFilter(float[] x, int xOff, float[] dy, int dyOff, float[] dk, int dkOff,
+                                            int n, int h, int w, int c, int kh, int kw, int f, int oh, int ow,
+                                            int sh, int sw, int dh, int dw, int padTop, int padLeft) {
+        ConvPatchesT a = ConvPatchesT.local().set(x, xOff, h, w, c, oh, ow, kw, sh, sw, dh, dw, padTop, padLeft);
+        try {
+            Gemm.sgemm(a, false, kh * kw * c, f, n * oh * ow, dy, dyOff, f, dk, dkOff, f, false, null, 0, Epilogue.NONE);
+        } finally {
+            a.clear();
+        }
+    }
+}

@@ -26,7 +26,7 @@ fun dense(x: f32[n, i], units: Int, activation: (Tensor) -> Tensor = ::linear,
 // A regularizer is a function of a weight tensor giving a penalty. A layer given one adds the
 // penalty on its weights with addLoss (Keras's add_loss): train adds it to the loss it minimizes
 // and reports it inside loss and val_loss, as Keras does. Any layer taking a weight can accept
-// a regularizer argument the same way (conv2d's kernelRegularizer, say).
+// a regularizer argument the same way (dense's and conv2d's kernelRegularizer and biasRegularizer).
 
 /** No penalty (the default): a compile-time 0, which addLoss ignores, so the graph is unchanged. */
 fun noRegularizer(w: Tensor): Any = 0
@@ -44,15 +44,20 @@ fun l1l2(l1: Float = 0.01, l2: Float = 0.01): (Tensor) -> Any = { w: Tensor -> l
  * A 2-D convolution layer, Keras's Conv2D: activation(conv(x, W) + b) on NHWC images
  * f32[n, h, w, c], with an HWIO kernel W: f32[kh, kw, c, filters]. kernelSize and strides are
  * an Int or a list of two; padding is "valid" or "same". The kernel starts Glorot-uniform with
- * Keras's fans (fanIn = kh·kw·c, fanOut = kh·kw·filters) and the bias at zero.
+ * Keras's fans (fanIn = kh·kw·c, fanOut = kh·kw·filters) and the bias at zero. A
+ * kernelRegularizer or biasRegularizer adds its penalty on W or b to the training loss, as dense's.
  * The primitive convolution is called conv here (also conv2d without this import).
  */
 fun conv2d(x: f32[n, h, w, c], filters: Int, kernelSize: Any, strides: Any = 1, padding: String = "valid",
            activation: (Tensor) -> Tensor = ::linear,
-           kernelInit: Initializer = glorotUniform(), biasInit: Initializer = zeros()): Tensor {
+           kernelInit: Initializer = glorotUniform(), biasInit: Initializer = zeros(),
+           kernelRegularizer: (Tensor) -> Any = ::noRegularizer,
+           biasRegularizer: (Tensor) -> Any = ::noRegularizer): Tensor {
     val k = pairOf(kernelSize, name = "kernelSize")
     param W: f32[k[0], k[1], c, filters] = kernelInit
     param b: f32[filters] = biasInit
+    addLoss(kernelRegularizer(W))
+    addLoss(biasRegularizer(b))
     return activation(conv(x, W, strides = strides, padding = padding) + b)
 }
 

@@ -106,11 +106,6 @@ public final class Builtins {
     // ---- printing, initializers, train configurations ------------------------------------------
 
     private static void register() {
-        define("require", c -> {
-            // Kotlin's require: a compile-time check with the caller's message (std functions use it to refuse bad arguments)
-            if (!c.boolArg("condition")) throw new DlmException(c.span(), c.arg("message") instanceof StringV m ? m.value() : "requirement failed");
-            return new UnitV();
-        }, req("condition"), opt("message"));
         define("addLoss", c -> {
             // Keras's add_loss: a penalty (a regularizer's, on a layer's weights) that train adds to
             // the training loss. A compile-time 0 (std.nn's noRegularizer) adds nothing to the graph.

@@ -105,4 +105,33 @@ class RegularizersTest {
         assertEquals("t.dlm:3:16", e.span().location());
         assertTrue(e.getMessage().contains("addLoss needs a floating-point scalar, got f32[2, 1]"), e.getMessage());
     }
+
+    /** The first step's loss of a small convnet, and the sum of its kernel's squares then. */
+    private static double[] convStep(String args) {
+        CheckedProgram p = Frontend.compile("c.dlm", """
+                import std.nn.*
+                model C(x: f32[batch, 3, 3, 1]) {
+                    val h = conv2d(x, filters = 2, kernelSize = 2%s)
+                    return sum(h.reshape(batch, 8), axis = 1)
+                }
+                val opt = sgd()
+                """.formatted(args));
+        Value.ConfigV opt = (Value.ConfigV) p.scope().lookup("opt");
+        Value.FunV mse = (Value.FunV) p.scope().lookup("meanSquaredError");
+        TrainGraph tg = TrainGraph.build(p, new TrainGraph.Spec(p.models().get("C").decl(), mse, List.of(), opt, DType.F32, p.ast().span()));
+        ParamStore params = ParamStore.initialize(tg.graph, 3);
+        double sq = 0;
+        for (double v : params.get(tg.params.get(0).name()).toDoubles()) sq += v * v;
+        Tensor x = Tensor.zeros(DType.F32, 1, 3, 3, 1);
+        for (int i = 0; i < 9; i++) x.setDouble(i, 0.1 * i);
+        double loss = new CompiledTrainer(tg, params).trainStep(x, Tensor.of(DType.F32, new int[] {1}, new double[] {0.5}))[0];
+        return new double[] {loss, sq};
+    }
+
+    @Test
+    void conv2dTakesTheSameRegularizers() {
+        double[] plain = convStep(""), l2 = convStep(", kernelRegularizer = l2(0.1)");
+        assertEquals(plain[1], l2[1], 0.0, "the same initial kernel");
+        assertEquals(plain[0] + 0.1 * plain[1], l2[0], 1e-6 * Math.max(1, l2[0]));
+    }
 }

@@ -1,4 +1,7 @@
 // std.nn — layers, losses and metrics for the chapter's models, written in DLM.
+// Losses and metrics take Keras's per-sample weights (sampleWeight, one per row; train passes them
+// for classWeight): a loss is the mean of its weighted per-sample terms (Keras's
+// sum_over_batch_size), a metric their weighted mean. The default 1 adds nothing to the graph.
 // Every function here is inlined at its call site; a function that declares params
 // (dense) gets fresh ones per call, named after the val that receives it: hidden.W, hidden.b.
 
@@ -77,12 +80,12 @@ fun globalAveragePooling2d(x: Tensor): Tensor = globalAveragePool2d(x)
  * As in Keras, when the probabilities come from a softmax the loss is computed from its
  * logits in the stable log-softmax form; other probabilities are clipped to [1e-7, 1 - 1e-7].
  */
-fun sparseCategoricalCrossentropy(yTrue: Tensor, yPred: f32[n, k]): f32 =
-    -mean(sum(oneHot(yTrue, k) * logProbabilities(yPred), axis = 1))
+fun sparseCategoricalCrossentropy(yTrue: Tensor, yPred: f32[n, k], sampleWeight: Any = 1): f32 =
+    -mean(weighted(sum(oneHot(yTrue, k) * logProbabilities(yPred), axis = 1), sampleWeight))
 
 /** Crossentropy between one-hot (or soft) labels and predicted probabilities. */
-fun categoricalCrossentropy(yTrue: f32[n, k], yPred: f32[n, k]): f32 =
-    -mean(sum(yTrue * logProbabilities(yPred), axis = 1))
+fun categoricalCrossentropy(yTrue: f32[n, k], yPred: f32[n, k], sampleWeight: Any = 1): f32 =
+    -mean(weighted(sum(yTrue * logProbabilities(yPred), axis = 1), sampleWeight))
 
 /**
  * Crossentropy for 0/1 labels and predicted probabilities of class 1, averaged over all entries.
@@ -90,19 +93,22 @@ fun categoricalCrossentropy(yTrue: f32[n, k], yPred: f32[n, k]): f32 =
  * logSigmoid(−z) — so confident logits keep their exact loss and gradient (as PyTorch's
  * binary_cross_entropy_with_logits); other probabilities are clipped to [1e-7, 1 - 1e-7].
  */
-fun binaryCrossentropy(yTrue: Tensor, yPred: Tensor): f32 {
+fun binaryCrossentropy(yTrue: Tensor, yPred: Tensor, sampleWeight: Any = 1): f32 {
     val y = yTrue.toF32()
-    return -mean(y * logProbabilities(yPred) + (1 - y) * logProbabilities(1 - yPred))
+    return -mean(weighted(y * logProbabilities(yPred) + (1 - y) * logProbabilities(1 - yPred), sampleWeight))
 }
 
 /** Mean of squared differences. */
-fun meanSquaredError(yTrue: Tensor, yPred: Tensor): f32 = mean(square(yPred - yTrue))
+fun meanSquaredError(yTrue: Tensor, yPred: Tensor, sampleWeight: Any = 1): f32 = mean(weighted(square(yPred - yTrue), sampleWeight))
 
 /** Mean of absolute differences. */
-fun meanAbsoluteError(yTrue: Tensor, yPred: Tensor): f32 = mean(abs(yPred - yTrue))
+fun meanAbsoluteError(yTrue: Tensor, yPred: Tensor, sampleWeight: Any = 1): f32 = mean(weighted(abs(yPred - yTrue), sampleWeight))
+
+/** Keras's class_weight as sample weights: each sample weighs its label's entry of classWeight. */
+fun classSampleWeights(yTrue: Tensor, classWeight: f32[k]): Tensor = sum(oneHot(yTrue, k) * classWeight, axis = 1)
 
 /** The fraction of rows whose most probable class is the label (Keras's sparse accuracy). */
-fun accuracy(yTrue: Tensor, yPred: f32[n, k]): f32 = mean((argmax(yPred, axis = 1) == yTrue.toI32()).toF32())
+fun accuracy(yTrue: Tensor, yPred: f32[n, k], sampleWeight: Any = 1): f32 = weightedMean((argmax(yPred, axis = 1) == yTrue.toI32()).toF32(), sampleWeight)
 
 // ---- activations (Keras 3's formulas and defaults) ----------------------------------------------
 

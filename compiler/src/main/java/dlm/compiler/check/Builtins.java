@@ -69,6 +69,12 @@ public final class Builtins {
 
     private static final Map<String, Value> PRELUDE = new LinkedHashMap<>();
 
+    /**
+     * The options every optimizer takes besides its update rule's hyperparameters (Keras's base
+     * Optimizer's): off at 0; the training compiler applies them around the update rule.
+     */
+    public static final List<String> OPTIMIZER_OPTIONS = List.of("weightDecay", "clipNorm", "clipValue", "globalClipNorm"); // (before the static block, which uses it)
+
     /** Per kind of configuration ("dataset", "optimizer"), each one's name and the arguments it accepts. */
     private static final Map<String, Map<String, List<String>>> CONFIGS = new LinkedHashMap<>();
 
@@ -106,6 +112,7 @@ public final class Builtins {
     // ---- printing, initializers, train configurations ------------------------------------------
 
     private static void register() {
+        SampleWeights.register();
         define("addLoss", c -> {
             // Keras's add_loss: a penalty (a regularizer's, on a layer's weights) that train adds to
             // the training loss. A compile-time 0 (std.nn's noRegularizer) adds nothing to the graph.
@@ -168,7 +175,7 @@ public final class Builtins {
     /** An optimizer's own arguments followed by the base options, with weightDecay's default. */
     private static Object[] options(double weightDecay, Object... own) {
         List<Object> all = new ArrayList<>(List.of(own));
-        all.addAll(List.of("weightDecay", num(weightDecay), "clipNorm", num(0), "clipValue", num(0), "globalClipNorm", num(0)));
+        for (String o : OPTIMIZER_OPTIONS) all.addAll(List.of(o, num(o.equals("weightDecay") ? weightDecay : 0)));
         return all.toArray();
     }
 

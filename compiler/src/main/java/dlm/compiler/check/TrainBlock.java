@@ -36,7 +36,8 @@ final class TrainBlock {
             Map.entry("seed", "an Int"),
             Map.entry("validationSplit", "a number greater than 0 and less than 1 (the last fraction of the training data, held out)"),
             Map.entry("validationData", "a dataset split such as mnist(split = \"test\"), evaluated after every epoch"),
-            Map.entry("callbacks", "a list of callbacks such as [earlyStopping(patience = 3)]")));
+            Map.entry("callbacks", "a list of callbacks such as [earlyStopping(patience = 3)]"),
+            Map.entry("classWeight", "a list of one weight per class, such as [1, 1, 5, 1, 1, 1, 1, 1, 1, 1]")));
 
     /** What each dataset's batches look like: images and labels. */
     static final Map<String, TensorType[]> DATASETS = Map.of(
@@ -104,7 +105,9 @@ final class TrainBlock {
         }
         Node output = model.graph().output("output");
         if (output == null) throw new DlmException(t.modelSpan(), Checker.noTrainOutput(t.model(), model.graph()));
-        Node dataLoss = applyLoss(el, (FunV) settings.get("loss"), where.get("loss"), batch[1], output.type(), frame, true);
+        boolean weighted = settings.get("classWeight") instanceof TensorV;
+        if (settings.get("classWeight") instanceof TensorV cw) checkClassWeight(cw, where.get("classWeight"), data, settings);
+        Node dataLoss = applyLoss(el, (FunV) settings.get("loss"), where.get("loss"), batch[1], output.type(), frame, true, weighted);
         // a loss the model assigns is added to the train block's (see TrainGraph): same dtype
         for (String extra : List.of("loss", Builtins.ADDED_LOSS)) {
             Node n = model.graph().output(extra);
@@ -113,7 +116,7 @@ final class TrainBlock {
                         + dataLoss.type() + ": the two are added, so they need the same dtype (convert one with .toF32() or .toF64())");
         }
         if (settings.get("metrics") instanceof ListV l) {
-            for (Value m : l.items()) applyLoss(el, (FunV) m, where.get("metrics"), batch[1], output.type(), frame, false);
+            for (Value m : l.items()) applyLoss(el, (FunV) m, where.get("metrics"), batch[1], output.type(), frame, false, weighted);
         }
         if (settings.get("callbacks") instanceof ListV cbs) checkCallbacks(cbs, where.get("callbacks"), settings);
         int indexed = indexedClasses(el.graph);
@@ -172,6 +175,34 @@ final class TrainBlock {
         }
     }
 
+    /**
+     * Keras's class_weight as a list, one weight per class of the dataset: finite and not
+     * negative; the loss and every metric must take a sampleWeight (std.nn's do), since train
+     * weighs them all, as Keras does.
+     */
+    private static void checkClassWeight(TensorV cw, Ast.Setting at, ConfigV data, Map<String, Value> settings) {
+        int classes = CLASSES.get(data.name());
+        dlm.runtime.Tensor w = (dlm.runtime.Tensor) cw.node().attrs().get("value");
+        if (w.size() != classes)
+            throw new DlmException(at.value().span(), "classWeight has " + w.size() + (w.size() == 1 ? " weight" : " weights") + " but " + data.name() + "() has "
+                    + classes + " classes: give one weight per class, in label order");
+        for (int i = 0; i < w.size(); i++)
+            if (!(w.getDouble(i) >= 0) || Double.isInfinite(w.getDouble(i)))
+                throw new DlmException(at.value().span(), "classWeight's weights must be finite and not negative; class " + i + " has " + w.getDouble(i));
+        List<FunV> fs = new java.util.ArrayList<>(List.of((FunV) settings.get("loss")));
+        if (settings.get("metrics") instanceof ListV ms) for (Value m : ms.items()) fs.add((FunV) m);
+        for (FunV f : fs) {
+            boolean takes = switch (f) {
+                case UserFun u -> u.decl().params().stream().anyMatch(p -> p.name().equals("sampleWeight"));
+                case LambdaFun l -> l.lambda().params().stream().anyMatch(p -> p.name().equals("sampleWeight"));
+                case BuiltinFun b -> false;
+            };
+            if (!takes)
+                throw new DlmException(at.value().span(), "classWeight weighs the loss and the metrics, but " + f.name() + " takes no sampleWeight: give it a parameter "
+                        + "sampleWeight: Any = 1 and weigh its per-sample values with weighted(…) (a loss) or weightedMean(…) (a metric), as std.nn's do");
+        }
+    }
+
     /** Refuses a dataset whose images the model does not take, at the setting that names it. */
     private static void checkInput(ConfigV data, Ast.Setting at, CheckedModel model, Ast.TrainDecl t) {
         TensorType[] batch = DATASETS.get(data.name());
@@ -209,13 +240,19 @@ final class TrainBlock {
     }
 
     /** Elaborates fn(yTrue, yPred) on fresh inputs: it must accept them and give a float scalar. */
-    private static Node applyLoss(Elaborator el, FunV fn, Ast.Setting s, TensorType labels, TensorType predictions, Elaborator.Frame frame, boolean isLoss) {
+    private static Node applyLoss(Elaborator el, FunV fn, Ast.Setting s, TensorType labels, TensorType predictions, Elaborator.Frame frame, boolean isLoss,
+                                  boolean weighted) {
         Graph g = el.graph;
         Node yTrue = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, labels, s.span(), "yTrue");
         Node yPred = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, predictions, s.span(), "yPred");
         Value r;
         try {
-            r = el.call(fn, List.of(new Signature.ArgValue(null, new TensorV(yTrue), s.value().span()), new Signature.ArgValue(null, new TensorV(yPred), s.value().span())), s.value().span(), frame, null);
+            List<Signature.ArgValue> args = new java.util.ArrayList<>(List.of(new Signature.ArgValue(null, new TensorV(yTrue), s.value().span()),
+                    new Signature.ArgValue(null, new TensorV(yPred), s.value().span())));
+            // with classWeight, train passes one weight per sample
+            if (weighted) args.add(new Signature.ArgValue("sampleWeight", new TensorV(g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY,
+                    new TensorType(DType.F32, labels.shape()), s.span(), "sampleWeight")), s.value().span()));
+            r = el.call(fn, args, s.value().span(), frame, null);
         } catch (DlmException e) {
             if (e.span().file() == s.span().file()) throw e;
             throw new DlmException(s.value().span(), (isLoss ? "loss " : "metric ") + fn.name() + " cannot be applied to labels " + labels + " and predictions " + predictions + ": " + e.getMessage());
@@ -231,6 +268,7 @@ final class TrainBlock {
             case "optimizer" -> v instanceof ConfigV c && c.kind().equals("optimizer");
             case "loss" -> v instanceof FunV;
             case "metrics" -> v instanceof ListV l && l.items().stream().allMatch(i -> i instanceof FunV);
+            case "classWeight" -> v instanceof TensorV t && t.node().is("constant") && t.node().type().rank() == 1;
             case "callbacks" -> v instanceof ListV l && l.items().stream().allMatch(i -> i instanceof ConfigV c && c.kind().equals("callback"));
             case "epochs", "batchSize" -> v instanceof NumberV n && n.isInt() && n.value() >= 1 && n.value() <= Integer.MAX_VALUE;
             case "seed" -> v instanceof NumberV n && n.isInt();

@@ -23,7 +23,7 @@ record LossTarget(String model, Graph graph, Node loss, String lossName) {
         if (t != null) {
             // what train minimizes: the block's loss plus the loss the model assigns, if any
             TrainGraph tg = TrainGraph.build(p, t);
-            return new LossTarget(m.name(), tg.graph, tg.loss, "loss");
+            return new LossTarget(m.name(), tg.graph, tg.trainLoss, "loss");
         }
         Node loss = m.graph().output("loss");
         if (loss != null) return new LossTarget(m.name(), m.graph(), loss, "loss");

@@ -65,8 +65,8 @@ public final class InterpretedTrainer implements Trainer {
         feeds.put(tg.step, Tensor.scalar(DType.F32, step));
         if (learningRate != null) feeds.put(tg.learningRate, learningRate);
         List<Node> targets = new ArrayList<>();
-        targets.add(tg.loss);
-        targets.addAll(tg.metrics);
+        targets.add(tg.trainLoss);
+        targets.addAll(tg.trainMetrics);
         for (Node p : tg.params) {
             List<Node> ins = tg.slotInputs.get(p.name());
             List<Tensor> vals = slots.get(p.name());
@@ -75,7 +75,7 @@ public final class InterpretedTrainer implements Trainer {
             targets.addAll(tg.newSlots.get(p.name()));
         }
         Map<Node, Tensor> out = interp.run(feeds, targets);
-        double[] r = results(out);
+        double[] r = results(out, tg.trainLoss, tg.trainMetrics);
         for (Node p : tg.params) {
             params.set(p.name(), out.get(tg.newParams.get(p.name())));
             List<Tensor> s = new ArrayList<>();
@@ -91,7 +91,7 @@ public final class InterpretedTrainer implements Trainer {
         List<Node> targets = new ArrayList<>();
         targets.add(tg.loss);
         targets.addAll(tg.metrics);
-        return results(interp.run(Map.of(tg.images, images, tg.labels, labels), targets));
+        return results(interp.run(Map.of(tg.images, images, tg.labels, labels), targets), tg.loss, tg.metrics);
     }
 
     @Override
@@ -99,10 +99,10 @@ public final class InterpretedTrainer implements Trainer {
         return interp.run(Map.of(tg.images, images), List.of(tg.output)).get(tg.output);
     }
 
-    private double[] results(Map<Node, Tensor> out) {
-        double[] r = new double[1 + tg.metrics.size()];
-        r[0] = out.get(tg.loss).getDouble(0);
-        for (int i = 0; i < tg.metrics.size(); i++) r[i + 1] = out.get(tg.metrics.get(i)).getDouble(0);
+    private static double[] results(Map<Node, Tensor> out, Node loss, List<Node> metrics) {
+        double[] r = new double[1 + metrics.size()];
+        r[0] = out.get(loss).getDouble(0);
+        for (int i = 0; i < metrics.size(); i++) r[i + 1] = out.get(metrics.get(i)).getDouble(0);
         return r;
     }
 }

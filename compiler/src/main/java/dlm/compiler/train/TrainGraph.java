@@ -39,6 +39,16 @@ import java.util.Map;
 public final class TrainGraph {
     public final Graph graph;
     public final Node images, labels, step, output, loss;
+    /**
+     * What the train step minimizes and reports: {@link #loss} and {@link #metrics}, or with
+     * classWeight their weighted forms (outputs {@code train:loss}, {@code train:<metric>}),
+     * while evaluation reports the unweighted ones.
+     */
+    public final Node trainLoss;
+    public final List<Node> trainMetrics = new ArrayList<>();
+    /** The prefix of the train step's own outputs of loss and metrics when they differ from evaluation's. */
+    public static final String TRAIN_PREFIX = "train:";
+    private final double[] classWeight;
     /** The learning rate as an input of the step (set between steps by reduceLrOnPlateau), or null when it is compiled in. */
     public final Node learningRate;
     public final List<Node> metrics = new ArrayList<>();
@@ -55,7 +65,7 @@ public final class TrainGraph {
     public final String optimizerName;
     public final Value.UserFun slotInit;
     public final Map<String, Object> hyper;
-    /** The optimizer options that are on (weightDecay, clipNorm, clipValue, globalClipNorm: {@link #OPTIONS}), with their values. */
+    /** The optimizer options that are on (weightDecay, clipNorm, clipValue, globalClipNorm: {@link Builtins#OPTIMIZER_OPTIONS}), with their values. */
     public final Map<String, Double> options;
     /**
      * How many classes the loss or a metric indexes with the labels (the depth of a
@@ -73,9 +83,14 @@ public final class TrainGraph {
      * trainer sets between steps (reduceLrOnPlateau), instead of a compile-time number.
      */
     public record Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, SourceSpan at,
-                       boolean variableLearningRate) {
+                       boolean variableLearningRate, double[] classWeight) {
         public Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, SourceSpan at) {
-            this(model, loss, metrics, optimizer, labelDType, at, false);
+            this(model, loss, metrics, optimizer, labelDType, at, false, null);
+        }
+
+        /** The same spec with Keras's class_weight: the weight of each class, by label (null: none). */
+        public Spec withClassWeight(double[] weights) {
+            return new Spec(model, loss, metrics, optimizer, labelDType, at, variableLearningRate, weights);
         }
 
         /** The spec of a checked train block (its dataset's labels are u8). */
@@ -84,7 +99,9 @@ public final class TrainGraph {
             if (t.settings().get("metrics") instanceof Value.ListV l) for (Value m : l.items()) ms.add((Value.FunV) m);
             boolean variable = t.settings().get("callbacks") instanceof Value.ListV cbs
                     && cbs.items().stream().anyMatch(c -> ((Value.ConfigV) c).name().equals("reduceLrOnPlateau"));
-            return new Spec(t.model().decl(), (Value.FunV) t.settings().get("loss"), ms, (Value.ConfigV) t.settings().get("optimizer"), DType.U8, t.decl().span(), variable);
+            double[] classWeight = t.settings().get("classWeight") instanceof Value.TensorV cw ? ((Tensor) cw.node().attrs().get("value")).toDoubles() : null;
+            return new Spec(t.model().decl(), (Value.FunV) t.settings().get("loss"), ms, (Value.ConfigV) t.settings().get("optimizer"), DType.U8, t.decl().span(),
+                    variable, classWeight);
         }
     }
 
@@ -103,23 +120,33 @@ public final class TrainGraph {
         // add_loss) is added to the train block's loss, and reported as part of it, as Keras does.
         // So are the losses its layers add (addLoss: their regularizers' penalties), as Keras adds model.losses.
         Node modelLoss = graph.output("loss"), addedLoss = graph.output(Builtins.ADDED_LOSS);
-        Node dataLoss = apply(el, spec.loss(), frame, modelLoss == null && addedLoss == null ? "loss" : "dataLoss");
-        Node total = dataLoss;
-        for (Node extra : new Node[] {modelLoss, addedLoss}) {
-            if (extra == null) continue;
-            if (extra.type().dtype() != dataLoss.type().dtype())
-                throw new DlmException(extra.span(), "model " + spec.model().name() + "'s " + (extra == modelLoss ? "loss" : "added loss") + " is " + extra.type()
-                        + " but the train block's loss is " + dataLoss.type() + ": the two are added, so they need the same dtype (convert one with .toF32() or .toF64())");
-            total = el.op("add", extra.span(), total, extra);
-        }
-        loss = total;
+        // with classWeight, the loss and metrics take a sampleWeight: 1 (none) for evaluation
+        Value unweighted = spec.classWeight() != null ? new Value.NumberV(1, true, null) : null;
+        loss = total(spec, el, apply(el, spec.loss(), frame, modelLoss == null && addedLoss == null ? "loss" : "dataLoss", unweighted), modelLoss, addedLoss);
         loss.nameIfUnnamed("loss");
         for (Value.FunV f : spec.metrics()) {
-            metrics.add(apply(el, f, frame, f.name()));
+            metrics.add(apply(el, f, frame, f.name(), unweighted));
             metricNames.add(f.name());
         }
+        // With classWeight the train step weighs each sample by its class's weight (Keras's
+        // class_weight: the loss and the metrics it reports while training); evaluation does not.
+        if (spec.classWeight() != null) {
+            Tensor cw = Tensor.zeros(DType.F32, spec.classWeight().length);
+            for (int i = 0; i < cw.size(); i++) cw.setDouble(i, spec.classWeight()[i]);
+            Scope nn = p.loader().module(List.of("std", "nn"), at);
+            if (!(nn.lookup("classSampleWeights") instanceof Value.UserFun csw)) throw new DlmException(at, "std.nn has no classSampleWeights");
+            Value weights = el.call(csw, List.of(new Signature.ArgValue(null, new Value.TensorV(labels), at), new Signature.ArgValue(null, new Value.TensorV(el.constant(cw, at)), at)),
+                    at, frame, "sampleWeight");
+            trainLoss = total(spec, el, apply(el, spec.loss(), frame, "weightedLoss", weights), modelLoss, addedLoss);
+            for (Value.FunV f : spec.metrics()) trainMetrics.add(apply(el, f, frame, "weighted " + f.name(), weights));
+            classWeight = spec.classWeight().clone();
+        } else {
+            trainLoss = loss;
+            trainMetrics.addAll(metrics);
+            classWeight = null;
+        }
         params = graph.params();
-        grads = Autodiff.grad(graph, loss, params, at);
+        grads = Autodiff.grad(graph, trainLoss, params, at);
 
         // The optimizer: std.optim's <name>Update applied to every param.
         Value.ConfigV opt = spec.optimizer();
@@ -128,7 +155,7 @@ public final class TrainGraph {
         // the rule itself gets the rest
         hyper = new LinkedHashMap<>(opt.args());
         options = new LinkedHashMap<>();
-        for (String k : OPTIONS) if (hyper.remove(k) instanceof Double d && d > 0) options.put(k, d);
+        for (String k : Builtins.OPTIMIZER_OPTIONS) if (hyper.remove(k) instanceof Double d && d > 0) options.put(k, d);
         Scope optim = p.loader().module(List.of("std", "optim"), at);
         Value update = optim.lookup(opt.name() + "Update");
         if (!(update instanceof Value.UserFun uf)) throw new DlmException(at, "std.optim has no update rule " + opt.name() + "Update");
@@ -189,6 +216,10 @@ public final class TrainGraph {
         }
         graph.setOutput("loss", loss);
         for (int i = 0; i < metrics.size(); i++) graph.setOutput(metricNames.get(i), metrics.get(i));
+        if (trainLoss != loss) {
+            graph.setOutput(TRAIN_PREFIX + "loss", trainLoss);
+            for (int i = 0; i < metrics.size(); i++) graph.setOutput(TRAIN_PREFIX + metricNames.get(i), trainMetrics.get(i));
+        }
         this.at = at;
         this.modelName = spec.model().name();
         int k = Integer.MAX_VALUE;
@@ -201,9 +232,6 @@ public final class TrainGraph {
         }
         classes = k == Integer.MAX_VALUE ? 0 : k;
     }
-
-    /** The options every optimizer takes besides its update rule's hyperparameters (Keras's base Optimizer's); 0 is off. */
-    public static final List<String> OPTIONS = List.of("weightDecay", "clipNorm", "clipValue", "globalClipNorm");
 
     /**
      * The gradients as the update rules see them: clipped as Keras clips them (std.optim's
@@ -355,9 +383,35 @@ public final class TrainGraph {
         return out;
     }
 
-    private Node apply(Elaborator el, Value.FunV f, Elaborator.Frame frame, String name) {
+    /** The training loss: the block's loss plus the model's own loss and the losses its layers added. */
+    private static Node total(Spec spec, Elaborator el, Node dataLoss, Node modelLoss, Node addedLoss) {
+        Node total = dataLoss;
+        for (Node extra : new Node[] {modelLoss, addedLoss}) {
+            if (extra == null) continue;
+            if (extra.type().dtype() != dataLoss.type().dtype())
+                throw new DlmException(extra.span(), "model " + spec.model().name() + "'s " + (extra == modelLoss ? "loss" : "added loss") + " is " + extra.type()
+                        + " but the train block's loss is " + dataLoss.type() + ": the two are added, so they need the same dtype (convert one with .toF32() or .toF64())");
+            total = el.op("add", extra.span(), total, extra);
+        }
+        return total;
+    }
+
+    /** The batch's weight in the epoch's averages of the training metrics: its size, or with classWeight the sum of its samples' weights (Keras's weighted metrics). */
+    public double metricWeight(Tensor labels) {
+        if (classWeight == null) return labels.size();
+        double sum = 0;
+        for (int i = 0; i < labels.size(); i++) {
+            long c = labels.getLong(i);
+            if (c >= 0 && c < classWeight.length) sum += (float) classWeight[(int) c];
+        }
+        return sum;
+    }
+
+    private Node apply(Elaborator el, Value.FunV f, Elaborator.Frame frame, String name, Value sampleWeight) {
         SourceSpan at = labels.span();
-        Value r = el.call(f, List.of(new Signature.ArgValue(null, new Value.TensorV(labels), at), new Signature.ArgValue(null, new Value.TensorV(output), at)), at, frame, name);
+        List<Signature.ArgValue> args = new ArrayList<>(List.of(new Signature.ArgValue(null, new Value.TensorV(labels), at), new Signature.ArgValue(null, new Value.TensorV(output), at)));
+        if (sampleWeight != null) args.add(new Signature.ArgValue("sampleWeight", sampleWeight, at));
+        Value r = el.call(f, args, at, frame, name);
         Node n = el.tensor(r, at);
         n.nameIfUnnamed(name);
         return n;

@@ -20,6 +20,10 @@ public interface Trainer extends Trainable {
 
     long step();
 
+    /** The batch's weight in the epoch's means of the training metrics ({@link TrainGraph#metricWeight}). */
+    @Override
+    default double metricWeight(Tensor labels) { return graph().metricWeight(labels); }
+
     /** The learning rate, when it is an input of the step ({@link TrainGraph#learningRate}; reduceLrOnPlateau sets it). */
     Tensor learningRate();
 

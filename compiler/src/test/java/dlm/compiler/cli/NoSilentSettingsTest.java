@@ -48,7 +48,8 @@ class NoSilentSettingsTest {
             Map.entry("seed", new String[] {null, "seed = 7"}),
             Map.entry("validationSplit", new String[] {null, "validationSplit = 0.2"}),
             Map.entry("validationData", new String[] {null, "validationData = mnist(split = \"test\")"}),
-            Map.entry("callbacks", new String[] {null, "callbacks = [earlyStopping(monitor = \"loss\", minDelta = 100)]"}));
+            Map.entry("callbacks", new String[] {null, "callbacks = [earlyStopping(monitor = \"loss\", minDelta = 100)]"}),
+            Map.entry("classWeight", new String[] {null, "classWeight = [1, 1, 1, 1, 1, 1, 1, 1, 1, 5]"}));
 
     /**
      * Per callback argument (callback.argument): two callback lists differing in that argument.

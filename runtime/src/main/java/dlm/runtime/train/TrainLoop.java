@@ -54,16 +54,21 @@ public final class TrainLoop {
             double[] sums = new double[names.size() + 1];
             double[] means = new double[sums.length];
             long seen = 0;
+            double weighed = 0;
             long start = System.nanoTime();
             for (int s = 0; s < steps; s++) {
                 Tensor[] b = batcher.batch(order, s);
                 double[] r = model.trainStep(b[0], b[1]);
                 if (!Double.isFinite(r[0])) throw new NonFiniteLossException(firstEpoch + epoch - 1, s + 1, r[0]);
                 int n = b[1].size();
+                double w = model.metricWeight(b[1]);
                 seen += n;
-                for (int i = 0; i < sums.length; i++) {
-                    sums[i] += r[i] * n;
-                    means[i] = sums[i] / seen;
+                weighed += w;
+                sums[0] += r[0] * n;
+                means[0] = sums[0] / seen;
+                for (int i = 1; i < sums.length; i++) {
+                    sums[i] += r[i] * w;
+                    means[i] = weighed > 0 ? sums[i] / weighed : 0;
                 }
                 if (progress != null) progress.update(firstEpoch + epoch - 1, firstEpoch + epochs - 1, s + 1, steps, (System.nanoTime() - start) / 1e9, names, means);
             }

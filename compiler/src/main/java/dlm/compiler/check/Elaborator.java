@@ -460,18 +460,14 @@ public final class Elaborator {
     }
 
     /**
-     * A node of this graph for {@code n}. A function value may outlive the graph it was made in
-     * (a learning-rate schedule is made while the train block is checked and applied in the
-     * train step's graph): the constants it captured (list literals) are copied into this graph;
-     * any other captured tensor cannot be, and is an error.
+     * {@code n}, or a copy in this graph of a constant from another. A function value may outlive
+     * the graph it was made in (a learning-rate schedule is made while the train block is checked
+     * and applied in the train step's graph): the constants it captured (list literals) are
+     * copied into this graph. Other nodes are used as they are.
      */
     private Node own(Node n, SourceSpan span) {
-        if (n.id() < graph.nodes().size() && graph.node(n.id()) == n) return n;
-        if (n.is("constant")) {
-            return graph.addTyped(n.op(), List.of(), n.attrs(), n.type(), n.span(), null);
-        }
-        throw new DlmException(span, "this tensor was computed outside the function that uses it (" + n.type() + " from " + n.span().location()
-                + "): a function applied in another graph, such as a learning-rate schedule, may only capture numbers and literals");
+        if (!n.is("constant") || n.id() < graph.nodes().size() && graph.node(n.id()) == n) return n;
+        return graph.addTyped(n.op(), List.of(), n.attrs(), n.type(), n.span(), null);
     }
 
     /** The value as a tensor of dtype {@code like} when it is a weakly typed number, else as is. */

@@ -203,6 +203,10 @@ public final class Builtins {
                 Value d = defaults.get(p.name());
                 boolean split = p.name().equals("split"), schedule = p.name().equals("learningRate") && kind.equals("optimizer");
                 Object o = switch (v) {
+                    // an argument whose default is an Int (a patience, a cooldown) takes Ints
+                    case NumberV n when d instanceof NumberV dn && dn.isInt() && n.isInt() -> n.asLong();
+                    case NumberV n when d instanceof NumberV dn && dn.isInt() ->
+                            throw new DlmException(c.spanOf(p.name()), "'" + p.name() + "' of " + name + "() must be an Int, got " + Show.number(n.value()));
                     case NumberV n when d instanceof NumberV -> n.value();
                     // a learning-rate schedule: a function of the step (std.optim's exponentialDecay, …)
                     case FunV f when schedule -> f;
@@ -214,6 +218,7 @@ public final class Builtins {
                             : d instanceof NumberV ? "a number" : d instanceof BoolV ? "true or false" : "a String") + ", got " + describe(v));
                 };
                 if (o instanceof Double x && x < 0) throw new DlmException(c.spanOf(p.name()), "'" + p.name() + "' of " + name + "() must not be negative, got " + Show.number(x));
+                if (o instanceof Long x && x < 0) throw new DlmException(c.spanOf(p.name()), "'" + p.name() + "' of " + name + "() must not be negative, got " + x);
                 args.put(p.name(), o);
             }
             return new ConfigV(kind, name, args);

@@ -131,8 +131,8 @@ final class TrainBlock {
 
     /**
      * Refuses, at the callback, what a callback could not act on: a monitor the epochs' logs do
-     * not have (val_… without validation data), a mode that cannot tell the direction, a patience
-     * or cooldown that is not a whole number, a factor of 1 or more, a reduceLrOnPlateau beside a
+     * not have (val_… without validation data), a mode that cannot tell the direction, a factor
+     * of 1 or more, a reduceLrOnPlateau beside a
      * learning-rate schedule (which the callback could not set, as in Keras) or a second one.
      */
     private static void checkCallbacks(ListV cbs, Ast.Setting at, Map<String, Value> settings) {
@@ -162,9 +162,6 @@ final class TrainBlock {
                     throw new DlmException(span, c.name() + ": " + e.getMessage());
                 }
             }
-            for (String k : List.of("patience", "cooldown"))
-                if (c.args().get(k) instanceof Double d && d != Math.rint(d))
-                    throw new DlmException(span, c.name() + ": " + k + " must be a whole number of epochs, got " + Show.number(d));
             if (c.name().equals("reduceLrOnPlateau")) {
                 if (++reducers > 1) throw new DlmException(span, "a second reduceLrOnPlateau: give one");
                 if ((Double) c.args().get("factor") >= 1)

@@ -131,8 +131,10 @@ class CallbacksCliTest {
                 "earlyStopping watches val_acc, which training does not compute (it computes loss, accuracy, val_loss, val_accuracy)");
         locatedError("    callbacks = [earlyStopping(monitor = \"loss\", mode = \"lowest\")]\n", "11:18",
                 "earlyStopping: mode must be \"auto\", \"min\" or \"max\", got \"lowest\"");
-        locatedError("    callbacks = [earlyStopping(monitor = \"loss\", patience = 1.5)]\n", "11:18",
-                "earlyStopping: patience must be a whole number of epochs, got 1.5");
+        locatedError("    callbacks = [earlyStopping(monitor = \"loss\", patience = 1.5)]\n", "11:50",
+                "'patience' of earlyStopping() must be an Int, got 1.5");
+        locatedError("    callbacks = [reduceLrOnPlateau(monitor = \"loss\", cooldown = -1)]\n", "11:54",
+                "'cooldown' of reduceLrOnPlateau() must not be negative, got -1");
         locatedError("    callbacks = [reduceLrOnPlateau(monitor = \"loss\", factor = 1)]\n", "11:18",
                 "reduceLrOnPlateau's factor must be less than 1 (it multiplies the learning rate), got 1");
         locatedError("    callbacks = [modelCheckpoint(\"best.h5\")]\n", "11:18",

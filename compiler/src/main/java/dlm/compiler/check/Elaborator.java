@@ -248,6 +248,8 @@ public final class Elaborator {
     Value lookup(String name, SourceSpan span, Scope scope) {
         Value v = scope.lookup(name);
         if (v == null) {
+            String module = ModuleLoader.stdModuleOf(name);
+            if (module != null) throw new DlmException(span, "unknown name '" + name + "': it is in " + module + "; add import " + module + ".*");
             String hint = Suggest.closest(name, scope.visibleNames());
             throw new DlmException(span, "unknown name '" + name + "'" + (hint != null ? "; did you mean '" + hint + "'?" : ""));
         }

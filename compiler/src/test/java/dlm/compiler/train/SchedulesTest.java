@@ -215,4 +215,13 @@ class SchedulesTest {
         assertArrayEquals(got[0], got[1], "compiled and interpreted agree bit for bit");
         for (int i = 0; i < 2; i++) assertEquals(w[i], got[0][i], 1e-6);
     }
+
+    @Test
+    void aScheduleWithoutItsImportSaysWhereItIs() {
+        DlmException e = assertThrows(DlmException.class, () -> Frontend.compile("t.dlm", "val s = cosineDecay(0.1, 10)\n"));
+        assertEquals("t.dlm:1:9", e.span().location());
+        assertEquals("unknown name 'cosineDecay': it is in std.optim; add import std.optim.*", e.getMessage());
+        e = assertThrows(DlmException.class, () -> Frontend.compile("t.dlm", "val r = l2(0.1)\n"));
+        assertEquals("unknown name 'l2': it is in std.nn; add import std.nn.*", e.getMessage());
+    }
 }

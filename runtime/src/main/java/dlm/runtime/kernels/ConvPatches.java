@@ -39,9 +39,10 @@ final class ConvPatches implements PackA {
     @Override
     public void pack(int i0, int rows, int p0, int kc, float[] dst, int dstOff) {
         final int mr = Gemm.MR;
+        int[] t = ROWS.get(); // once a block of panels: a lookup per panel cost as much as its copies
         for (int ip = 0; ip < rows; ip += mr) {
             int d = dstOff + ip * kc;
-            if (mr == 8 && rows - ip >= 8) panel8(i0 + ip, p0, kc, dst, d);
+            if (mr == 8 && rows - ip >= 8) panel8(i0 + ip, p0, kc, dst, d, t);
             else panel(i0 + ip, Math.min(mr, rows - ip), p0, kc, dst, d);
         }
     }
@@ -50,9 +51,9 @@ final class ConvPatches implements PackA {
      * A full panel of 8 rows: for each tap whose source cells are inside the source for all 8 rows, each k step
      * copies the 8 rows' cells at the same tap and channel; other taps go row by row.
      */
-    private void panel8(int i, int p0, int kc, float[] dst, int d) {
+    private void panel8(int i, int p0, int kc, float[] dst, int d, int[] t) {
         final int C = srcC, cells = gridH * gridW;
-        int[] t = ROWS.get(); // [0, 8): cell offsets, [8, 16): ny0, [16, 24): nx0
+        // t: [0, 8): cell offsets, [8, 16): ny0, [16, 24): nx0
         int img = i / cells, cell = i - img * cells, oy = cell / gridW, ox = cell - oy * gridW;
         for (int r = 0; r < 8; r++) {
             int ny = oy * mulY + offY, nx = ox * mulX + offX;

@@ -34,9 +34,10 @@ final class ConvPatchesT implements PackA {
     @Override
     public void pack(int i0, int rows, int p0, int kc, float[] dst, int dstOff) {
         final int mr = Gemm.MR;
+        int[] t = ROWS.get(); // once a block of panels: a lookup per panel cost as much as its copies
         for (int ip = 0; ip < rows; ip += mr) {
             int d = dstOff + ip * kc;
-            if (mr == 8 && rows - ip >= 8) panel8(i0 + ip, p0, kc, dst, d);
+            if (mr == 8 && rows - ip >= 8) panel8(i0 + ip, p0, kc, dst, d, t);
             else panel(i0 + ip, Math.min(mr, rows - ip), p0, kc, dst, d);
         }
     }
@@ -45,9 +46,9 @@ final class ConvPatchesT implements PackA {
      * A full panel of 8 rows (taps × channels): at each output position whose 8 cells are all inside
      * the input, one 8-float copy (8 consecutive channels of one tap) or 8 loads; else cell by cell.
      */
-    private void panel8(int row0, int p0, int kc, float[] dst, int d) {
+    private void panel8(int row0, int p0, int kc, float[] dst, int d, int[] t) {
         final int cells = oh * ow, hwc = h * w * c;
-        int[] t = ROWS.get(); // [0, 8): offset of the row's cell from the position's corner; [8, 16): ty; [16, 24): tx
+        // t: [0, 8): offset of the row's cell from the position's corner; [8, 16): ty; [16, 24): tx
         int tyMin = Integer.MAX_VALUE, tyMax = Integer.MIN_VALUE, txMin = Integer.MAX_VALUE, txMax = Integer.MIN_VALUE;
         boolean consecutive = true;
         for (int r = 0; r < 8; r++) {

@@ -55,7 +55,10 @@ class TrainingOptionsAllocationTest {
             Random r = new Random(5);
             Tensor[][] batches = {CompiledTrainerTest.batch(r, 32), CompiledTrainerTest.batch(r, 32), CompiledTrainerTest.batch(r, 32)};
             boolean variable = t.learningRate() != null;
-            for (int round = 0; round < 40; round++) {
+            // warm up until the JIT has compiled the kernels (until then the Vector API boxes its
+            // vectors): rounds of 50 steps until one is clean, for at most 60 s on a busy machine
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (System.nanoTime() < deadline) {
                 long before = mx.getCurrentThreadAllocatedBytes();
                 for (int s = 0; s < 50; s++) step(t, batches[s % 3], variable, s);
                 if (mx.getCurrentThreadAllocatedBytes() - before < 4096) break;

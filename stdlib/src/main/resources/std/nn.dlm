@@ -43,6 +43,62 @@ fun l1(l1: Float = 0.01): (Tensor) -> Any = { w: Tensor -> l1 * sum(abs(w)) }
 /** Keras's l1_l2: l1 · Σ |w| + l2 · Σ w². */
 fun l1l2(l1: Float = 0.01, l2: Float = 0.01): (Tensor) -> Any = { w: Tensor -> l1 * sum(abs(w)) + l2 * sum(square(w)) }
 
+// ---- regularization layers (active only in the train step: `training` is true there) ------------
+
+/**
+ * Keras's Dropout (inverted dropout): in the train step each entry of x is kept with probability
+ * 1 − rate and scaled by 1/(1 − rate), else zeroed, so its expected value is x; in eval and
+ * predict (training = false) x is returned as is. A fresh mask every step, from the run's --seed,
+ * the step and this call site's own stream; its gradient is the same mask times the scale.
+ */
+fun dropout(x: Tensor, rate: Float): Tensor {
+    require(rate >= 0 && rate < 1, "dropout needs a rate in [0, 1), got " + rate)
+    val keep = bernoulli(1 - rate, x.shape, dtype = bool)
+    return where(training, where(keep, x * (1 / (1 - rate)), 0), x)
+}
+
+// ---- normalization layers ---------------------------------------------------------------------------
+
+/**
+ * Keras's BatchNormalization over all axes but the last. In the train step, x is normalized by
+ * the batch's mean and (biased) variance per channel (last axis), and the moving statistics —
+ * states, not trained — move towards them: moving = moving·momentum + batch·(1 − momentum). In
+ * eval and predict the moving statistics are used instead. gamma (ones) scales and beta (zeros)
+ * shifts the result: (x − mean)/√(variance + epsilon)·gamma + beta.
+ */
+fun batchNormalization(x: Tensor, momentum: Float = 0.99, epsilon: Float = 0.001): Tensor {
+    require(momentum >= 0 && momentum <= 1, "batchNormalization needs a momentum in [0, 1], got " + momentum)
+    require(epsilon >= 0, "batchNormalization needs an epsilon >= 0, got " + epsilon)
+    val k = x.shape[-1]
+    param gamma: f32[k] = ones()
+    param beta: f32[k] = zeros()
+    state movingMean: f32[k] = zeros()
+    state movingVariance: f32[k] = ones()
+    val rows = x.reshape(-1, k)
+    val batchMean = mean(rows, axis = 0)
+    val batchVariance = mean(square(rows - batchMean), axis = 0)
+    assign(movingMean, movingMean * momentum + batchMean * (1 - momentum))
+    assign(movingVariance, movingVariance * momentum + batchVariance * (1 - momentum))
+    val m = where(training, batchMean, movingMean)
+    val v = where(training, batchVariance, movingVariance)
+    return (x - m) / sqrt(v + epsilon) * gamma + beta
+}
+
+/**
+ * Keras's LayerNormalization over the last axis: each row (all axes but the last fixed) is
+ * normalized by its own mean and (biased) variance, (x − mean)/√(var + epsilon), then scaled by
+ * gamma and shifted by beta, params of the last axis's size that start at ones and zeros. The same
+ * in training and inference: no state.
+ */
+fun layerNormalization(x: Tensor, epsilon: Float = 0.001): Tensor {
+    val k = x.shape[-1]
+    param gamma: f32[k] = ones()
+    param beta: f32[k] = zeros()
+    val centered = x - mean(x, axis = -1, keepdims = true)
+    val variance = mean(square(centered), axis = -1, keepdims = true)
+    return centered / sqrt(variance + epsilon) * gamma + beta
+}
+
 /**
  * A 2-D convolution layer, Keras's Conv2D: activation(conv(x, W) + b) on NHWC images
  * f32[n, h, w, c], with an HWIO kernel W: f32[kh, kw, c, filters]. kernelSize and strides are

@@ -97,7 +97,7 @@ semis
 
 statement
     : VAL IDENT (COLON type)? ASSIGN expression          # valStatement
-    | PARAM IDENT COLON type (ASSIGN expression)?        # paramStatement
+    | (PARAM | STATE) IDENT COLON type (ASSIGN expression)?   # paramStatement
     | RETURN expression                                  # returnStatement
     | IDENT ASSIGN expression                            # assignStatement
     | expression                                         # expressionStatement
@@ -223,6 +223,7 @@ MODEL  : 'model' ;
 TRAIN  : 'train' ;
 VAL    : 'val' ;
 PARAM  : 'param' ;
+STATE  : 'state' ;
 RETURN : 'return' ;
 TRUE   : 'true' ;
 FALSE  : 'false' ;

@@ -75,7 +75,11 @@ public final class Ast {
     public record ValStmt(String name, TypeRef type, Expr value, SourceSpan nameSpan, SourceSpan span) implements Stmt {}
 
     /** {@code param name: type = initializer}; init may be null (then zeros). */
-    public record ParamStmt(String name, TypeRef type, Expr init, SourceSpan nameSpan, SourceSpan span) implements Stmt {}
+    /**
+     * {@code param NAME: TYPE = init}, or {@code state NAME: …} for a non-trainable weight (no
+     * gradient, no optimizer; the train step changes it only through {@code assign}).
+     */
+    public record ParamStmt(String name, TypeRef type, Expr init, SourceSpan nameSpan, SourceSpan span, boolean trainable) implements Stmt {}
 
     public record ReturnStmt(Expr value, SourceSpan span) implements Stmt {}
 

@@ -25,7 +25,7 @@ public final class AttrCodec {
     public enum Kind { INT, INTS, BOOL, DTYPE, SHAPE, TENSOR, DOUBLE }
 
     private static final Map<String, Kind> KINDS = Map.ofEntries(
-            Map.entry("axis", Kind.INT), Map.entry("depth", Kind.INT), Map.entry("inferAxis", Kind.INT),
+            Map.entry("axis", Kind.INT), Map.entry("depth", Kind.INT), Map.entry("stream", Kind.INT), Map.entry("inferAxis", Kind.INT),
             Map.entry("axes", Kind.INTS), Map.entry("perm", Kind.INTS), Map.entry("reps", Kind.INTS),
             Map.entry("starts", Kind.INTS), Map.entry("stops", Kind.INTS), Map.entry("steps", Kind.INTS),
             Map.entry("lows", Kind.INTS), Map.entry("highs", Kind.INTS), Map.entry("interiors", Kind.INTS),

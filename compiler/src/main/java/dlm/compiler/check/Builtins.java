@@ -82,7 +82,11 @@ public final class Builtins {
         for (DType d : DType.values()) PRELUDE.put(d.dlmName(), new DTypeV(d));
         PRELUDE.put("PI", new NumberV(Math.PI, false, null));
         PRELUDE.put("E", new NumberV(Math.E, false, null));
+        // true in the train step, false in eval and predict (a bool scalar tensor)
+        PRELUDE.put(RuntimeInputs.TRAINING, new RuntimeV(RuntimeInputs.TRAINING));
         TensorBuiltins.register();
+        RandomBuiltins.register();
+        StateBuiltins.register();
         register();
     }
 

@@ -32,6 +32,10 @@ public final class Elaborator {
     public final Graph graph;
     private final List<PrintAction> prints;
     private final Set<String> usedPaths = new HashSet<>();
+    private final Set<String> usedStreams = new HashSet<>();
+    private final Set<Integer> usedStreamNumbers = new HashSet<>();
+    /** Each state's value after a train step, by state name ({@code assign}), in assignment order. */
+    private final Map<String, Node> stateUpdates = new java.util.LinkedHashMap<>();
     /** Spans of the calls being elaborated, innermost last. */
     /**
      * The exact (f64) values of the numeric list literals, by the constant node each was
@@ -129,17 +133,18 @@ public final class Elaborator {
     }
 
     private void declareParam(Ast.ParamStmt p, Scope scope, Frame frame) {
+        String what = p.trainable() ? "param" : "state";
         if (frame.kind.equals("script") || frame.kind.equals("lambda"))
-            throw new DlmException(p.span(), "param is only allowed inside a fun or model");
+            throw new DlmException(p.span(), what + " is only allowed inside a fun or model");
         if (scope.definesLocally(p.name()))
             throw new DlmException(p.nameSpan(), "duplicate definition of '" + p.name() + "'");
         if (!(p.type() instanceof Ast.TensorTypeRef tt))
-            throw new DlmException(p.type().span(), "a param needs a tensor type such as f32[784, 512]");
+            throw new DlmException(p.type().span(), "a " + what + " needs a tensor type such as f32[784, 512]");
         TensorType type = Types.resolveStatic(this, tt, scope);
         if (!type.shape().isKnown())
-            throw new DlmException(tt.span(), "a param's shape must be known when the program is compiled, got " + type);
+            throw new DlmException(tt.span(), "a " + what + "'s shape must be known when the program is compiled, got " + type);
         if (!type.dtype().isFloating())
-            throw new DlmException(tt.span(), "a param must have a floating-point dtype, got " + type.dtype());
+            throw new DlmException(tt.span(), "a " + what + " must have a floating-point dtype, got " + type.dtype());
         InitV init;
         if (p.init() == null) init = new InitV("zeros", Map.of());
         else {
@@ -148,11 +153,11 @@ public final class Elaborator {
                 case InitV i -> i;
                 case NumberV n -> new InitV("constant", Map.of("value", n.value()));
                 default -> throw new DlmException(p.init().span(),
-                        "a param's initializer must be a number or an initializer such as uniform(-0.05, 0.05), got " + v.describe());
+                        "a " + what + "'s initializer must be a number or an initializer such as uniform(-0.05, 0.05), got " + v.describe());
             };
         }
         String name = uniqueParamName(frame.qualify(p.name()));
-        Node n = graph.addTyped(OpRegistry.get("param"), List.of(), Attrs.of("init", init), type, userSpan(p.span()), name);
+        Node n = graph.addTyped(OpRegistry.get("param"), List.of(), p.trainable() ? Attrs.of("init", init) : Attrs.of("init", init, "trainable", false), type, userSpan(p.span()), name);
         scope.define(p.name(), new TensorV(n));
     }
 
@@ -253,6 +258,7 @@ public final class Elaborator {
             String hint = Suggest.closest(name, scope.visibleNames());
             throw new DlmException(span, "unknown name '" + name + "'" + (hint != null ? "; did you mean '" + hint + "'?" : ""));
         }
+        if (v instanceof RuntimeV r && r.name().equals(RuntimeInputs.TRAINING)) return new TensorV(RuntimeInputs.training(this, span));
         return v;
     }
 
@@ -449,6 +455,41 @@ public final class Elaborator {
     public Node constant(Tensor t, SourceSpan span) {
         return graph.addTyped(OpRegistry.get("constant"), List.of(), Attrs.of("value", t), new TensorType(t.dtype(), Shape.of(t.shape())), userSpan(span), null);
     }
+
+    /**
+     * The graph's run-time leaf {@code name} (created on first use, one per graph): a scalar input
+     * every step is fed by the trainer rather than by the data, marked with attr {@code runtime} so
+     * that {@link Graph#inputs} (the model's own inputs) leaves it out. Without a feed (a plain
+     * {@code dlmc run}) it takes {@code dflt}. See {@link RuntimeInputs}.
+     */
+    public Node runtimeInput(String name, Tensor dflt, SourceSpan span) {
+        for (Node n : graph.nodes()) if (n.is("input") && name.equals(n.name())) return n;
+        TensorType t = new TensorType(dflt.dtype(), Shape.of(dflt.shape()));
+        return graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.of("default", dflt, "runtime", true), t, userSpan(span), name);
+    }
+
+    /**
+     * A random stream number unique in this graph, the {@link dlm.runtime.random.Philox#stream}
+     * hash of {@code base}, else of {@code base_1}, … (also skipping a name whose hash is taken,
+     * so two call sites never share a stream).
+     */
+    public int uniqueStream(String base) {
+        String p = base;
+        for (int i = 1; usedStreams.contains(p) || usedStreamNumbers.contains(dlm.runtime.random.Philox.stream(p)); i++) p = base + "_" + i;
+        usedStreams.add(p);
+        int s = dlm.runtime.random.Philox.stream(p);
+        usedStreamNumbers.add(s);
+        return s;
+    }
+
+    /** Records {@code value} as what state {@code s} becomes after a train step ({@link StateBuiltins}). */
+    void assign(Node s, Node value, SourceSpan span) {
+        if (stateUpdates.containsKey(s.name())) throw new DlmException(span, "state " + s.name() + " is assigned twice");
+        stateUpdates.put(s.name(), value);
+    }
+
+    /** The states' new values recorded by {@code assign}, by state name. */
+    public Map<String, Node> stateUpdates() { return java.util.Collections.unmodifiableMap(stateUpdates); }
 
     /** The value as a tensor node: numbers become constants of their default dtype. */
     public Node tensor(Value v, SourceSpan span) {

@@ -154,16 +154,16 @@ final class TensorBuiltins {
         for (String k : List.of("zeros", "ones")) define(k, c -> {
             if (c.args().varargs().isEmpty()) return new InitV(k, Map.of());
             Shape s = shapeArgs(c, false).shape();
-            if (!s.isKnown()) throw new DlmException(c.span(), k + "() needs sizes known at compile time, got " + s);
+            if (!s.isKnown()) return filled(c, s, k.equals("ones") ? 1 : 0);
             Tensor t = allocate(c, s);
             if (k.equals("ones")) for (int i = 0; i < t.size(); i++) t.setDouble(i, 1);
             return new TensorV(c.el().constant(t, c.span()));
         }, rest("shape"), opt("dtype", new DTypeV(DType.F32)));
         define("full", c -> {
             Shape s = shapeArgs(c, false).shape();
-            if (!s.isKnown()) throw new DlmException(c.span(), "full() needs sizes known at compile time, got " + s);
-            Tensor t = allocate(c, s);
             double v = c.numberArg("value");
+            if (!s.isKnown()) return filled(c, s, v);
+            Tensor t = allocate(c, s);
             for (int i = 0; i < t.size(); i++) t.setDouble(i, v);
             return new TensorV(c.el().constant(t, c.span()));
         }, rest("shape"), req("value"), opt("dtype", new DTypeV(DType.F32)));
@@ -258,8 +258,8 @@ final class TensorBuiltins {
         }, req("x"), req("value"));
         define("tensor", c -> {
             // A number takes the precision of the dtype asked for: tensor(0.1, dtype = f64) is the
-            // f64 nearest 0.1, not the f32 one widened.
-            if (c.given("dtype") && c.arg("value") instanceof NumberV n && c.dtypeArg("dtype").isFloating())
+            // f64 nearest 0.1, not the f32 one widened; an i64 is not wrapped through i32's range.
+            if (c.given("dtype") && c.arg("value") instanceof NumberV n && (c.dtypeArg("dtype").isFloating() || (c.dtypeArg("dtype") == DType.I64 && n.isInt())))
                 return new TensorV(c.el().constant(Tensor.scalar(c.dtypeArg("dtype"), n.value()), c.span()));
             Node x = c.tensor("value");
             return c.given("dtype") ? cast(c, x, c.dtypeArg("dtype")) : new TensorV(x);
@@ -498,6 +498,15 @@ final class TensorBuiltins {
         DType dtype = c.dtypeArg("dtype");
         MemoryEstimate.requireTensor("constant", new TensorType(dtype, s), c.span());
         return Tensor.zeros(dtype, s.sizes());
+    }
+
+    /**
+     * A tensor of a symbolic shape ({@code zeros(batch, 10)}) filled with {@code v}: a scalar of
+     * the call's dtype broadcast to the shape, sized when the step runs (and fused into its users).
+     */
+    private static Value filled(Call c, Shape s, double v) {
+        Tensor one = Tensor.scalar(c.dtypeArg("dtype"), v);
+        return new TensorV(c.op("broadcastTo", Attrs.of("shape", s), c.el().constant(one, c.span())));
     }
 
     /** Shape varargs: ints and dims (or one list / shape); with allowInfer, one -1. */

@@ -111,6 +111,14 @@ public sealed interface Value {
         public String describe() { return "a default value"; }
     }
 
+    /**
+     * A prelude name whose value is a run-time leaf of the graph being built ({@code training}):
+     * looking it up gives that leaf ({@link RuntimeInputs}).
+     */
+    record RuntimeV(String name) implements Value {
+        public String describe() { return "the run-time value " + name; }
+    }
+
     /** The result of a statement-like call such as println. */
     record UnitV() implements Value {
         public String describe() { return "Unit"; }

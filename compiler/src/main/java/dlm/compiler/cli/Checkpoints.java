@@ -92,7 +92,7 @@ final class Checkpoints {
     }
 
     int resume(Path path, Trainer t) throws IOException {
-        Checkpoint c = read(path, setup.graph.params);
+        Checkpoint c = read(path, setup.graph.weights());
         c.params().forEach((k, v) -> t.params().set(k, v));
         String opt = c.metadata().get(Checkpoint.OPTIMIZER);
         if (opt != null && !opt.equals(setup.graph.optimizerName))

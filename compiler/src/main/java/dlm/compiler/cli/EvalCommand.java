@@ -32,7 +32,7 @@ final class EvalCommand implements Command {
     static Trainer loadWeights(CommandLine cl, TrainSetup setup) throws Exception {
         if (!cl.hasOption("weights")) throw new UsageException("--weights PATH is required");
         Trainer t = setup.trainer();
-        Checkpoint c = Checkpoints.read(Path.of(cl.getOptionValue("weights")), setup.graph.params);
+        Checkpoint c = Checkpoints.read(Path.of(cl.getOptionValue("weights")), setup.graph.weights());
         c.params().forEach((k, v) -> t.params().set(k, v));
         return t;
     }

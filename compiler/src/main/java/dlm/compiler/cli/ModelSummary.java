@@ -6,17 +6,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** A Keras-like model summary: inputs, each param with its shape and count, the totals. */
+/** A Keras-like model summary: inputs, each param (and state) with its shape and count, the totals. */
 final class ModelSummary {
     private ModelSummary() {}
 
     static String render(CheckedModel m) {
         List<String[]> rows = new ArrayList<>();
-        long total = 0, bytes = 0;
+        long total = 0, bytes = 0, frozen = 0, frozenBytes = 0;
         for (Node p : m.graph().params()) {
             long count = p.type().shape().numel().coefficient();
             total += count;
             bytes += count * p.type().dtype().bytes();
+            if (!p.attrs().getBool("trainable", true)) { // a state (batch normalization's moving statistics)
+                frozen += count;
+                frozenBytes += count * p.type().dtype().bytes();
+            }
             rows.add(new String[] {p.name(), p.type().dtype().dlmName(), p.type().shape().tuple(), String.format(Locale.ROOT, "%,d", count)});
         }
         String[] head = {"Param", "dtype", "Shape", "Count"};
@@ -33,7 +37,8 @@ final class ModelSummary {
         for (String[] r : rows) sb.append(row(r, w, '│'));
         sb.append(line('└', '┴', '┘', w, '─'));
         sb.append(String.format(Locale.ROOT, " Total params: %,d (%s)%n", total, size(bytes)));
-        sb.append(String.format(Locale.ROOT, " Trainable params: %,d (%s)%n", total, size(bytes)));
+        sb.append(String.format(Locale.ROOT, " Trainable params: %,d (%s)%n", total - frozen, size(bytes - frozenBytes)));
+        if (frozen > 0) sb.append(String.format(Locale.ROOT, " Non-trainable params: %,d (%s)%n", frozen, size(frozenBytes)));
         return sb.toString();
     }
 

@@ -79,7 +79,9 @@ final class TrainSetup {
     Trainer trainer() {
         checkMemory(1);
         ParamStore params = ParamStore.initialize(graph.graph, seed);
-        return backend.equals("interp") ? new InterpretedTrainer(graph, params) : new CompiledTrainer(graph, params);
+        Trainer t = backend.equals("interp") ? new InterpretedTrainer(graph, params) : new CompiledTrainer(graph, params);
+        t.randomSeed(seed);
+        return t;
     }
 
     Dataset dataset(CommandLine cl) { return dataset(cl, "data"); }

@@ -5,9 +5,13 @@ import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Graph;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
+import dlm.compiler.check.RuntimeInputs;
+import dlm.compiler.passes.BindInputs;
 import dlm.compiler.passes.PassPipeline;
 import dlm.compiler.passes.Rewriter;
 import dlm.compiler.train.TrainGraph;
+import dlm.runtime.DType;
+import dlm.runtime.Tensor;
 import dlm.runtime.exec.StepClasses;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -125,8 +129,10 @@ public final class Codegen {
             };
             if (keep) g.setOutput(trainOwn ? name.substring(TrainGraph.TRAIN_PREFIX.length()) : name, e.getValue());
         }
-        // the steps are only ever compiled, so the kernels' fused forms are made here too
-        return PassPipeline.beforeCodegen().apply(PassPipeline.standard().apply(g));
+        // The training flag is a constant of each step, so the branch not taken folds away; the
+        // steps are only ever compiled, so the kernels' fused forms are made here too.
+        Tensor training = Tensor.scalar(DType.BOOL, kind == StepKind.TRAIN ? 1 : 0);
+        return PassPipeline.beforeCodegen().apply(PassPipeline.standard().apply(BindInputs.apply(g, Map.of(RuntimeInputs.TRAINING, training))));
     }
 
     /** For a train step: {@code update:W} overwrites param W, {@code slot:W/m} the slot input {@code W/m}. */
@@ -137,6 +143,7 @@ public final class Codegen {
             m.put("update:" + p.name(), p.name());
             for (String s : tg.slotNames) m.put("slot:" + p.name() + "/" + s, p.name() + "/" + s);
         }
+        for (String s : tg.stateUpdates.keySet()) m.put("update:" + s, s);
         return m;
     }
 

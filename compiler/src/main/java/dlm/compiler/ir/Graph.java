@@ -56,8 +56,14 @@ public final class Graph {
         return nodes.stream().filter(n -> n.is(opName)).toList();
     }
 
-    /** Input nodes, in declaration order. */
-    public List<Node> inputs() { return nodesOf("input"); }
+    /**
+     * The model's input nodes, in declaration order: not the run-time leaves a trainer feeds
+     * (attr {@code runtime}: the training flag, the random seed and step).
+     */
+    public List<Node> inputs() { return nodes.stream().filter(n -> n.is("input") && !n.attrs().getBool("runtime", false)).toList(); }
+
+    /** The run-time leaves (inputs with attr {@code runtime}), in creation order. */
+    public List<Node> runtimeInputs() { return nodes.stream().filter(n -> n.is("input") && n.attrs().getBool("runtime", false)).toList(); }
 
     /** Param nodes, in creation order. */
     public List<Node> params() { return nodesOf("param"); }

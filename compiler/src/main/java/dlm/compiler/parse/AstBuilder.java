@@ -121,7 +121,7 @@ final class AstBuilder extends DlmBaseVisitor<Object> {
     @Override
     public ParamStmt visitParamStatement(ParamStatementContext ctx) {
         Expr init = ctx.expression() == null ? null : expr(ctx.expression());
-        return new ParamStmt(id(ctx.IDENT()), type(ctx.type()), init, span(ctx.IDENT()), span(ctx));
+        return new ParamStmt(id(ctx.IDENT()), type(ctx.type()), init, span(ctx.IDENT()), span(ctx), ctx.STATE() == null);
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.util.List;
  *   <tr><td>{@code relu(relu(x))}, {@code abs(abs(x))}, {@code sign(sign(x))}</td><td>the inner node</td></tr>
  *   <tr><td>{@code abs(neg(x))}</td><td>{@code abs(x)}</td></tr>
  *   <tr><td>{@code maximum(x, x)}, {@code minimum(x, x)}, {@code where(c, x, x)}</td><td>{@code x}</td></tr>
+ *   <tr><td>{@code where(true, a, b)}, {@code where(false, a, b)} (a constant condition: the training flag in a step)</td><td>{@code a}, {@code b}</td></tr>
  *   <tr><td>{@code cast(x)} to x's own dtype</td><td>{@code x}</td></tr>
  *   <tr><td>{@code cast(cast(x, B), C)} when every value of x's dtype is exact in B</td><td>{@code cast(x, C)}, or {@code x} when C is x's dtype</td></tr>
  *   <tr><td>{@code reshape}/{@code expandDims}/{@code squeeze} to x's own shape</td><td>{@code x}</td></tr>
@@ -100,7 +101,11 @@ public final class AlgebraicSimplification implements GraphPass {
             }
             case "div", "pow" -> Patterns.isSplat(b, 1) ? fit(rw, old, a) : null;
             case "maximum", "minimum" -> a == b ? fit(rw, old, a) : null;
-            case "where" -> in.get(1) == in.get(2) ? fit(rw, old, in.get(1)) : null;
+            case "where" -> {
+                if (in.get(1) == in.get(2) || Patterns.isBoolSplat(a, true)) yield fit(rw, old, in.get(1));
+                if (Patterns.isBoolSplat(a, false)) yield fit(rw, old, in.get(2));
+                yield null;
+            }
             case "neg" -> a.is("neg") ? same(old, a.input(0)) : null;
             case "relu", "sign" -> a.is(old.opName()) ? same(old, a) : null;
             case "abs" -> {

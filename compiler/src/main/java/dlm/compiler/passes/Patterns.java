@@ -34,6 +34,16 @@ final class Patterns {
         return true;
     }
 
+    /** Whether {@code n} is a bool constant (seen through movement ops) whose every element is {@code v}. */
+    static boolean isBoolSplat(Node n, boolean v) {
+        while (SPLAT_PRESERVING.contains(n.opName())) n = n.input(0);
+        if (!n.is("constant")) return false;
+        Tensor t = n.attrs().getTensor("value");
+        if (t.dtype() != DType.BOOL) return false;
+        for (int i = 0; i < t.size(); i++) if ((t.getLong(i) != 0) != v) return false;
+        return true;
+    }
+
     /** A transpose's permutation, with the absent attr meaning "reverse the axes". */
     static int[] perm(Node transpose) {
         if (transpose.attrs().has("perm")) return transpose.attrs().getInts("perm");

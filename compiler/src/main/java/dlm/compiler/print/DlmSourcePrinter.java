@@ -24,7 +24,7 @@ import java.util.Set;
  * is the op's own {@link Spelling}.
  */
 public final class DlmSourcePrinter {
-    private static final Set<String> KEYWORDS = Set.of("import", "fun", "model", "train", "val", "param", "return", "true", "false", "loss");
+    private static final Set<String> KEYWORDS = Set.of("import", "fun", "model", "train", "val", "param", "state", "return", "true", "false", "loss");
 
     private final Map<Node, String> names = new HashMap<>();
     private final Set<String> used = new HashSet<>();
@@ -55,14 +55,16 @@ public final class DlmSourcePrinter {
         StringBuilder sb = new StringBuilder();
         for (String h : header) sb.append("// ").append(h).append('\n');
         List<String> args = new ArrayList<>();
-        for (Node in : g.inputs()) {
+        // every input, the run-time leaves (training flag, random seed and step) included: the
+        // printed program has them as ordinary arguments with their defaults
+        for (Node in : g.nodesOf("input")) {
             String a = name(in) + ": " + in.type();
             if (in.attrs().has("default")) a += " = " + TensorSource.literal(in.attrs().getTensor("default"));
             args.add(a);
         }
         sb.append("model ").append(modelName).append('(').append(String.join(", ", args)).append(") {\n");
         for (Node p : g.params())
-            sb.append("    param ").append(name(p)).append(": ").append(p.type()).append(" = ").append(Show.value((dlm.compiler.check.Value) p.attrs().get("init"))).append('\n');
+            sb.append(p.attrs().getBool("trainable", true) ? "    param " : "    state ").append(name(p)).append(": ").append(p.type()).append(" = ").append(Show.value((dlm.compiler.check.Value) p.attrs().get("init"))).append('\n');
         for (Node n : g.nodes()) {
             if (!needed[n.id()] || n.is("input") || n.is("param")) continue;
             sb.append("    val ").append(name(n)).append(" = ").append(expr(n)).append('\n');

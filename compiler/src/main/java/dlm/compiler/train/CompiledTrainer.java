@@ -35,6 +35,7 @@ public final class CompiledTrainer implements Trainer {
     private final Map<String, List<Tensor>> slots = new LinkedHashMap<>();
     private final Tensor stepTensor = Tensor.zeros(DType.F32);
     private final Tensor learningRate;
+    private final RuntimeFeeds runtime;
     private final Map<String, Tensor> bindings = new LinkedHashMap<>();
     private final double[] trainResult, evalResult;
     private final Inst[][] cache = new Inst[StepKind.values().length][];
@@ -49,7 +50,8 @@ public final class CompiledTrainer implements Trainer {
         this.tg = tg;
         this.params = params;
         this.options = options;
-        paramNames = tg.params.stream().map(Node::name).toArray(String[]::new);
+        // the states are bound (and synced) like params; only params have optimizer slots
+        paramNames = tg.weights().stream().map(Node::name).toArray(String[]::new);
         paramTensors = new Tensor[paramNames.length];
         // the slots' initial values, computed exactly as the interpreter computes them
         Map<String, List<Tensor>> initial = tg.initialSlots(params);
@@ -57,6 +59,7 @@ public final class CompiledTrainer implements Trainer {
             String p = paramNames[i];
             paramTensors[i] = params.get(p);
             bindings.put(p, paramTensors[i]);
+            if (!initial.containsKey(p)) continue;
             List<Tensor> s = new ArrayList<>(initial.get(p));
             slots.put(p, s);
             for (int k = 0; k < tg.slotNames.size(); k++) bindings.put(p + "/" + tg.slotNames.get(k), s.get(k));
@@ -64,6 +67,8 @@ public final class CompiledTrainer implements Trainer {
         bindings.put(tg.step.name(), stepTensor);
         learningRate = Trainer.initialLearningRate(tg);
         if (learningRate != null) bindings.put(tg.learningRate.name(), learningRate);
+        runtime = new RuntimeFeeds(tg.graph);
+        runtime.bind(bindings);
         trainResult = new double[1 + tg.metrics.size()];
         evalResult = new double[1 + tg.metrics.size()];
         for (int k = 0; k < cache.length; k++) cache[k] = new Inst[0];
@@ -85,8 +90,12 @@ public final class CompiledTrainer implements Trainer {
     public Tensor learningRate() { return learningRate; }
 
     @Override
+    public void randomSeed(long seed) { runtime.setSeed(seed); }
+
+    @Override
     public void restore(long step, Map<String, List<Tensor>> state) {
         this.step = step;
+        runtime.setStep(step);
         syncParams();
         for (var e : state.entrySet()) {
             List<Tensor> mine = slots.get(e.getKey());
@@ -106,6 +115,7 @@ public final class CompiledTrainer implements Trainer {
         feed(in, images, labels);
         step++;
         stepTensor.f32Storage()[0] = (float) step;
+        runtime.setStep(step);
         in.graph().run();
         return results(in, trainResult);
     }
@@ -141,6 +151,7 @@ public final class CompiledTrainer implements Trainer {
         if (kind == StepKind.TRAIN) {
             step++;
             stepTensor.f32Storage()[0] = (float) step;
+            runtime.setStep(step);
         }
         return in.graph();
     }

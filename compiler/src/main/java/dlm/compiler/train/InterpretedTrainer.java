@@ -21,6 +21,7 @@ public final class InterpretedTrainer implements Trainer {
     private final Map<String, List<Tensor>> slots = new LinkedHashMap<>();
     private final Interpreter interp;
     private final Tensor learningRate;
+    private final RuntimeFeeds runtime;
     private long step;
 
     public InterpretedTrainer(TrainGraph tg, ParamStore params) {
@@ -29,6 +30,7 @@ public final class InterpretedTrainer implements Trainer {
         this.interp = new Interpreter(tg.graph, params);
         slots.putAll(tg.initialSlots(params));
         learningRate = Trainer.initialLearningRate(tg);
+        runtime = new RuntimeFeeds(tg.graph);
     }
 
     @Override
@@ -47,8 +49,12 @@ public final class InterpretedTrainer implements Trainer {
     public long step() { return step; }
 
     @Override
+    public void randomSeed(long seed) { runtime.setSeed(seed); }
+
+    @Override
     public void restore(long step, Map<String, List<Tensor>> state) {
         this.step = step;
+        runtime.setStep(step);
         slots.putAll(state);
     }
 
@@ -64,6 +70,8 @@ public final class InterpretedTrainer implements Trainer {
         feeds.put(tg.labels, labels);
         feeds.put(tg.step, Tensor.scalar(DType.F32, step));
         if (learningRate != null) feeds.put(tg.learningRate, learningRate);
+        runtime.setStep(step);
+        runtime.feed(feeds, true);
         List<Node> targets = new ArrayList<>();
         targets.add(tg.trainLoss);
         targets.addAll(tg.trainMetrics);
@@ -74,6 +82,7 @@ public final class InterpretedTrainer implements Trainer {
             targets.add(tg.newParams.get(p.name()));
             targets.addAll(tg.newSlots.get(p.name()));
         }
+        targets.addAll(tg.stateUpdates.values());
         Map<Node, Tensor> out = interp.run(feeds, targets);
         double[] r = results(out, tg.trainLoss, tg.trainMetrics);
         for (Node p : tg.params) {
@@ -82,6 +91,7 @@ public final class InterpretedTrainer implements Trainer {
             for (Node n : tg.newSlots.get(p.name())) s.add(out.get(n));
             slots.put(p.name(), s);
         }
+        tg.stateUpdates.forEach((name, n) -> params.set(name, out.get(n)));
         return r;
     }
 
@@ -91,12 +101,16 @@ public final class InterpretedTrainer implements Trainer {
         List<Node> targets = new ArrayList<>();
         targets.add(tg.loss);
         targets.addAll(tg.metrics);
-        return results(interp.run(Map.of(tg.images, images, tg.labels, labels), targets), tg.loss, tg.metrics);
+        Map<Node, Tensor> feeds = new HashMap<>(Map.of(tg.images, images, tg.labels, labels));
+        runtime.feed(feeds, false);
+        return results(interp.run(feeds, targets), tg.loss, tg.metrics);
     }
 
     @Override
     public Tensor predict(Tensor images) {
-        return interp.run(Map.of(tg.images, images), List.of(tg.output)).get(tg.output);
+        Map<Node, Tensor> feeds = new HashMap<>(Map.of(tg.images, images));
+        runtime.feed(feeds, false);
+        return interp.run(feeds, List.of(tg.output)).get(tg.output);
     }
 
     private static double[] results(Map<Node, Tensor> out, Node loss, List<Node> metrics) {

@@ -27,7 +27,7 @@ public final class NonFiniteStep {
     public record Snapshot(Map<String, Tensor> params, Map<String, List<Tensor>> slots, long step) {
         public static Snapshot of(Trainer t) {
             Map<String, Tensor> ps = new LinkedHashMap<>();
-            for (Node p : t.graph().params) ps.put(p.name(), t.params().get(p.name()).copy());
+            for (Node p : t.graph().weights()) ps.put(p.name(), t.params().get(p.name()).copy());
             Map<String, List<Tensor>> ss = new LinkedHashMap<>();
             t.slots().forEach((k, v) -> ss.put(k, v.stream().map(Tensor::copy).toList()));
             return new Snapshot(ps, ss, t.step());
@@ -46,7 +46,7 @@ public final class NonFiniteStep {
     public static Optional<NonFinite.Source> firstSource(Trainer t, Tensor images, Tensor labels) {
         TrainGraph tg = t.graph();
         ParamStore ps = new ParamStore();
-        for (Node p : tg.params) ps.set(p.name(), t.params().get(p.name()).copy());
+        for (Node p : tg.weights()) ps.set(p.name(), t.params().get(p.name()).copy());
         Map<Node, Tensor> feeds = new HashMap<>();
         feeds.put(tg.images, images);
         feeds.put(tg.labels, labels);

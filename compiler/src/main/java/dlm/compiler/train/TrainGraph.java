@@ -53,7 +53,15 @@ public final class TrainGraph {
     public final Node learningRate;
     public final List<Node> metrics = new ArrayList<>();
     public final List<String> metricNames = new ArrayList<>();
+    /** The trainable params: they get gradients and the optimizer's update. */
     public final List<Node> params;
+    /**
+     * The states (non-trainable weights, {@code state name: …}): no gradient, no optimizer slot;
+     * those assigned ({@code assign}) take their new value in {@link #stateUpdates} after the
+     * train step (graph output {@code update:<name>}). Saved and restored with the params.
+     */
+    public final List<Node> states;
+    public final Map<String, Node> stateUpdates = new LinkedHashMap<>();
     public final List<Node> grads;
     public final List<String> slotNames;
     /** The indices, among the update rule's slot parameters, of the slots kept ({@link #slotNames}). */
@@ -145,8 +153,16 @@ public final class TrainGraph {
             trainMetrics.addAll(metrics);
             classWeight = null;
         }
-        params = graph.params();
+        params = graph.params().stream().filter(n -> n.attrs().getBool("trainable", true)).toList();
+        states = graph.params().stream().filter(n -> !n.attrs().getBool("trainable", true)).toList();
         grads = Autodiff.grad(graph, trainLoss, params, at);
+        // A state's new value (its assign) overwrites it after the train step, like a param's update.
+        for (Node s : states) {
+            Node v = el.stateUpdates().get(s.name());
+            if (v == null) continue;
+            stateUpdates.put(s.name(), v);
+            graph.setOutput("update:" + s.name(), v);
+        }
 
         // The optimizer: std.optim's <name>Update applied to every param.
         Value.ConfigV opt = spec.optimizer();
@@ -336,6 +352,13 @@ public final class TrainGraph {
 
     /** A train step for any model of the program (tests train on in-memory data this way). */
     public static TrainGraph build(CheckedProgram p, Spec spec) { return new TrainGraph(p, spec); }
+
+    /** Every weight a checkpoint holds: the params, then the states. */
+    public List<Node> weights() {
+        List<Node> w = new ArrayList<>(params);
+        w.addAll(states);
+        return w;
+    }
 
     /** The optimizer slots every backend starts from, per param name (for the params' current values). */
     public Map<String, List<Tensor>> initialSlots(ParamStore params) {

@@ -41,6 +41,9 @@ public interface Trainer extends Trainable {
         return t;
     }
 
+    /** Seeds the run-time random tensors (dropout masks, …): the run's {@code --seed}; 0 until set. */
+    void randomSeed(long seed);
+
     /** Restores params already set in {@link #params()} plus the optimizer state (from a checkpoint). */
     void restore(long step, Map<String, List<Tensor>> state);
 }

@@ -67,6 +67,8 @@ class OpGradientsTest {
             Map.entry("argmax", "integer (index) result"), Map.entry("argmin", "integer (index) result"),
             Map.entry("argsort", "integer (index) result"),
             Map.entry("oneHot", "its only input is integer labels"),
+            Map.entry("randomUniform", "its inputs are the integer seed and step"),
+            Map.entry("randomNormal", "its inputs are the integer seed and step"),
             Map.entry("maxPool2dBackprop", "zero derivative in x almost everywhere; the one in dy, a gather at each window's winner, is not an op"));
 
     /** About one element in three exactly 0: prod's gradient must be right at zeros. */
@@ -321,6 +323,9 @@ class OpGradientsTest {
         samples.add(g.add("argmin", List.of(x), Attrs.EMPTY, GradCheck.AT));
         samples.add(g.add("argsort", List.of(x), Attrs.of("axis", 1), GradCheck.AT));
         samples.add(g.add("oneHot", List.of(k), Attrs.of("depth", 4, "dtype", DType.F64), GradCheck.AT));
+        Node seed = GradCheck.input(g, "seed", TensorType.scalar(DType.I64)), step = GradCheck.input(g, "step", TensorType.scalar(DType.I64));
+        for (String r : List.of("randomUniform", "randomNormal"))
+            samples.add(g.add(r, List.of(seed, step), Attrs.of("shape", dlm.compiler.ir.Shape.of(2), "dtype", DType.F64, "stream", 1), GradCheck.AT));
         Node img = GradCheck.input(g, "img", TensorType.of(DType.F64, 1, 4, 4, 1));
         Attrs pool = pool(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0, 0, 0});
         samples.add(g.add("maxPool2dBackprop", List.of(img, g.add("maxPool2d", List.of(img), pool, GradCheck.AT)), pool, GradCheck.AT));

@@ -44,6 +44,20 @@ class LiteralPrecisionTest {
     }
 
     @Test
+    void anI64ScalarBeyondI32IsNotWrapped() {
+        List<Tensor> v = values("""
+                val a = tensor(8589934592, dtype = i64)
+                val b = tensor(-9007199254740992, dtype = i64)
+                val c = tensor(-1, dtype = i64)
+                println(a, b, c)
+                """);
+        assertEquals(8589934592L, v.get(0).getLong(0));
+        assertEquals(-9007199254740992L, v.get(1).getLong(0));
+        assertEquals(-1L, v.get(2).getLong(0));
+        for (Tensor t : v) assertEquals(DType.I64, t.dtype());
+    }
+
+    @Test
     void anF64InputDefaultIsExactLikeAScalarDefault() {
         CheckedProgram p = Frontend.compile("t.dlm", """
                 model M(x: f64[3] = [1000.1, 1000.2, 1000.3], s: f64 = 0.1) {

@@ -261,6 +261,7 @@ class OpsCompiledTest {
                 simple(op, Attrs.EMPTY, false, x);
             }
         convCases(r);
+        randomCases();
     }
 
     /**
@@ -334,6 +335,22 @@ class OpsCompiledTest {
         // A NaN wins its max-pool window in both.
         Tensor nan = Tensor.of(F32, new int[] {1, 2, 2, 1}, 1, Double.NaN, 5, 2);
         simple("maxPool2d", Attrs.of("pool", new int[] {2, 2}, "strides", new int[] {2, 2}, "padding", none), false, nan);
+    }
+
+    /** Run-time random tensors: (seed, step) scalars, odd sizes so that a Philox block is cut short. */
+    private static void randomCases() {
+        long[][] seedSteps = {{0, 0}, {7, 3}, {-1, 1L << 33}};
+        for (String op : List.of("randomUniform", "randomNormal"))
+            for (DType d : List.of(F32, F64))
+                for (long[] ss : seedSteps)
+                    for (int[] s : new int[][] {{}, {5}, {2, 3}, {3, 1, 3}})
+                        simple(op, Attrs.of("shape", dlm.compiler.ir.Shape.of(s), "dtype", d, "stream", 12345), false, i64(ss[0]), i64(ss[1]));
+    }
+
+    private static Tensor i64(long v) {
+        Tensor t = Tensor.zeros(I64);
+        t.setLong(0, v);
+        return t;
     }
 
     /** Random i32 indices into an axis of size n, negative ones included, of the given shape. */

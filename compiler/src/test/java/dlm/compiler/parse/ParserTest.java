@@ -184,6 +184,16 @@ class ParserTest {
         }
 
         @Test
+        void aStateIsANonTrainableParam() {
+            ModelDecl m = (ModelDecl) parse("model M(x: f32[2]) {\n    state s: f32[2] = ones()\n    return x\n}\n").decls().getFirst();
+            ParamStmt s = (ParamStmt) m.body().stmts().getFirst();
+            assertEquals("s", s.name());
+            assertEquals("(call ones)", show(s.init()));
+            assertFalse(s.trainable());
+            assertSpan(s.nameSpan(), 2, 11, 2, 12);
+        }
+
+        @Test
         void figureModelWithDefaultsAndLossAssignment() {
             ModelDecl m = (ModelDecl) parse(FIGURE).decls().getFirst();
             assertEquals(List.of("2", "4"), m.params().stream().map(p -> show(p.defaultValue())).toList());
@@ -191,6 +201,7 @@ class ParserTest {
                     "loss = (call abs (- yTrue x2))"), m.body().stmts().stream().map(ParserTest::show).toList());
             ParamStmt b = (ParamStmt) m.body().stmts().get(1);
             assertNull(b.init());
+            assertTrue(b.trainable());
             AssignStmt loss = (AssignStmt) m.body().stmts().get(4);
             assertEquals("loss", loss.target());
             assertSpan(loss.targetSpan(), 6, 5, 6, 9);

@@ -2,7 +2,9 @@
 # Full-size training runs of the chapter's examples on real data (minutes, not part of `mvn verify`).
 # Checks the chapter's targets for examples/mnist.dlm (after 5 epochs: train accuracy >= 0.985,
 # test accuracy >= 0.975) and the book's for examples/mnist_convnet.dlm (test accuracy >= 0.990),
-# and reports the others. Usage:
+# the tabular examples' (CSV files under examples/data, seeded 80/20 splits): boston_housing test
+# MAE <= 3.0, breast_cancer test accuracy >= 0.95, iris >= 0.93, digits >= 0.95; and reports the
+# others. Usage:
 #   scripts/train-examples.sh [--data DIR] [--backend jit|interp] [EXAMPLE…]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,7 +16,7 @@ while [ $# -gt 0 ]; do
     *) examples+=("$1"); shift ;;
   esac
 done
-[ ${#examples[@]} -gt 0 ] || examples=(mnist mnist_from_scratch fashion_mnist mnist_convnet)
+[ ${#examples[@]} -gt 0 ] || examples=(mnist mnist_from_scratch fashion_mnist mnist_convnet boston_housing breast_cancer iris digits)
 out="$(mktemp -d)"
 status=0
 for ex in "${examples[@]}"; do
@@ -25,12 +27,19 @@ import json, sys
 r = json.load(open(sys.argv[1])); ex = sys.argv[2]
 last = r["epochs"][-1]
 secs = [e["seconds"] for e in r["epochs"]]
-print(f"{ex}: {len(secs)} epochs, train accuracy {last['accuracy']:.4f}, test accuracy {r['test_acc']:.4f}, "
+metric = next(k for k in last if k not in ("epoch", "loss", "seconds"))
+test = {"accuracy": "test_acc"}.get(metric, "test_" + metric)
+print(f"{ex}: {len(secs)} epochs, train {metric} {last[metric]:.4f}, test {metric} {r[test]:.4f}, "
       f"seconds/epoch {sorted(secs)[len(secs)//2]:.1f} (median)")
 if ex == "mnist" and not (last["accuracy"] >= 0.985 and r["test_acc"] >= 0.975):
     print("mnist: below the chapter's targets (train >= 0.985, test >= 0.975)"); sys.exit(1)
 if ex == "mnist_convnet" and not r["test_acc"] >= 0.990:
     print("mnist_convnet: below the book's target (test >= 0.990)"); sys.exit(1)
+targets = {"breast_cancer": 0.95, "iris": 0.93, "digits": 0.95}
+if ex in targets and not r[test] >= targets[ex]:
+    print(f"{ex}: below the target (test {metric} >= {targets[ex]})"); sys.exit(1)
+if ex == "boston_housing" and not r[test] <= 3.0:
+    print("boston_housing: above the target (test MAE <= 3.0)"); sys.exit(1)
 PY
 done
 exit $status

@@ -120,6 +120,24 @@ fun conv2d(x: f32[n, h, w, c], filters: Int, kernelSize: Any, strides: Any = 1, 
     return activation(conv(x, W, strides = strides, padding = padding) + b)
 }
 
+/**
+ * Keras's Normalization layer: (x − mean) / max(√variance, epsilon) per feature (the last axis,
+ * at any rank). mean and variance are adapted, as by Keras's layer.adapt(trainingData): computed
+ * once, before training, from the layer's input over the training part of the data and every
+ * axis but the last (the population variance), then kept — stored in checkpoints with the
+ * weights, never moved by the optimizer (their gradient is stopped). Before adapting, the layer
+ * is the identity.
+ */
+fun normalization(x: Tensor, epsilon: Float = 1e-7): Tensor {
+    val k = x.shape[-1]
+    param mean: f32[k] = adaptedMean()
+    param variance: f32[k] = adaptedVariance()
+    return (x - stopGradient(mean)) / maximum(sqrt(stopGradient(variance)), epsilon)
+}
+
+/** Keras's Rescaling layer: x · scale + offset (for example 1/255 to bring pixels to [0, 1]). */
+fun rescaling(x: Tensor, scale: Float, offset: Float = 0.0): Tensor = x * scale + offset
+
 /** Keras's MaxPooling2D: the maximum of each poolSize window, moved by strides (poolSize by default). */
 fun maxPooling2d(x: Tensor, poolSize: Any = 2, strides: Any = poolSize, padding: String = "valid"): Tensor =
     maxPool2d(x, poolSize, strides = strides, padding = padding)
@@ -165,6 +183,13 @@ fun classSampleWeights(yTrue: Tensor, classWeight: f32[k]): Tensor = sum(oneHot(
 
 /** The fraction of rows whose most probable class is the label (Keras's sparse accuracy). */
 fun accuracy(yTrue: Tensor, yPred: f32[n, k], sampleWeight: Any = 1): f32 = weightedMean((argmax(yPred, axis = 1) == yTrue.toI32()).toF32(), sampleWeight)
+
+/**
+ * The fraction of entries whose prediction is on the label's side of threshold (Keras's
+ * binary_accuracy, the accuracy of a sigmoid output against 0/1 labels): yPred > threshold is 1.
+ */
+fun binaryAccuracy(yTrue: Tensor, yPred: Tensor, threshold: Float = 0.5): f32 =
+    mean(((yPred > threshold).toF32() == yTrue.toF32()).toF32())
 
 // ---- activations (Keras 3's formulas and defaults) ----------------------------------------------
 

@@ -94,6 +94,9 @@ public final class Builtins {
         PRELUDE.put(name, new BuiltinFun(new Builtin(name, Signature.of(name, params), impl)));
     }
 
+    /** The prelude's value of a name defined so far (null when none). */
+    static Value defined(String name) { return PRELUDE.get(name); }
+
     /** A scope holding the prelude; each file's scope is a child of a fresh copy. */
     public static Scope prelude() {
         Scope s = new Scope(null);
@@ -147,6 +150,7 @@ public final class Builtins {
         // test split; `validationData` names the split it validates on (TrainBlock checks both).
         config("dataset", "mnist", "split", ABSENT);
         config("dataset", "fashionMnist", "split", ABSENT);
+        DataBuiltins.register();
         // Every optimizer also takes Keras's base options: weightDecay (decoupled), clipNorm,
         // clipValue, globalClipNorm, off at 0 (TrainGraph applies them around the update rule).
         config("optimizer", "sgd", options(0, "learningRate", num(0.01), "momentum", num(0.0), "nesterov", new BoolV(false)));

@@ -27,7 +27,7 @@ final class TrainBlock {
 
     /** The settings a train block accepts, and what each must be. */
     static final Map<String, String> SETTINGS = new TreeMap<>(Map.ofEntries(
-            Map.entry("data", "a dataset such as mnist()"),
+            Map.entry("data", "a dataset such as mnist() or csv(\"data.csv\", target = \"y\")"),
             Map.entry("loss", "a loss function such as ::sparseCategoricalCrossentropy"),
             Map.entry("optimizer", "an optimizer such as adam(learningRate = 1e-3)"),
             Map.entry("metrics", "a list of metric functions such as [::accuracy]"),
@@ -35,7 +35,7 @@ final class TrainBlock {
             Map.entry("batchSize", "an Int from 1 to 2147483647"),
             Map.entry("seed", "an Int"),
             Map.entry("validationSplit", "a number greater than 0 and less than 1 (the last fraction of the training data, held out)"),
-            Map.entry("validationData", "a dataset split such as mnist(split = \"test\"), evaluated after every epoch"),
+            Map.entry("validationData", "a dataset split such as mnist(split = \"test\"), or a data source such as csv(\"val.csv\", target = \"y\"), evaluated after every epoch"),
             Map.entry("callbacks", "a list of callbacks such as [earlyStopping(patience = 3)]"),
             Map.entry("classWeight", "a list of one weight per class, such as [1, 1, 5, 1, 1, 1, 1, 1, 1, 1]")));
 
@@ -84,29 +84,39 @@ final class TrainBlock {
             throw new DlmException(where.get("optimizer").value().span(), "give at most one of clipNorm, clipValue and globalClipNorm, not " + String.join(" and ", clips)
                     + " (Keras would silently use only one)");
         ConfigV data = (ConfigV) settings.get("data");
-        TensorType[] batch = DATASETS.get(data.name());
+        boolean fileSource = data.args().get(DataBuiltins.SOURCE) != null;
         if (data.args().containsKey("split"))
             throw new DlmException(where.get("data").value().span(), "'data' trains on the train split of " + data.name() + "() and tests on its test split: "
                     + "it takes no split (a split is for validationData = " + data.name() + "(split = \"test\"))");
-        checkInput(data, where.get("data"), model, t);
+        TensorType[] batch = fileSource ? SourceFit.batch(t, model, settings, where) : DATASETS.get(data.name());
+        if (!fileSource) checkInput(data, where.get("data"), model, t);
         if (settings.get("validationData") instanceof ConfigV val) {
             if (settings.containsKey("validationSplit")) {
                 Ast.Setting later = t.settings().indexOf(where.get("validationData")) > t.settings().indexOf(where.get("validationSplit"))
                         ? where.get("validationData") : where.get("validationSplit");
                 throw new DlmException(later.keySpan(), "validationSplit and validationData are both given: give one (Keras would silently use validationData)");
             }
-            if (!val.args().containsKey("split"))
-                throw new DlmException(where.get("validationData").value().span(), "validationData needs a split: " + val.name() + "(split = \"test\") or "
-                        + val.name() + "(split = \"train\")");
-            checkInput(val, where.get("validationData"), model, t);
-            int valClasses = CLASSES.get(val.name()), dataClasses = CLASSES.get(data.name());
-            if (valClasses != dataClasses)
-                throw new DlmException(where.get("validationData").value().span(), val.name() + "() has " + valClasses + " classes but the training data " + dataClasses);
+            if ((val.args().get(DataBuiltins.SOURCE) != null) != fileSource)
+                throw new DlmException(where.get("validationData").value().span(), "validationData and data must both be built-in datasets or both data sources, "
+                        + "so that their images and labels have the same types");
+            // a data source's rows are all validation rows (its fit to the model is checked as it loads)
+            if (val.args().get(DataBuiltins.SOURCE) instanceof dlm.compiler.data.DataSource vs) {
+                if (vs instanceof dlm.compiler.data.DataSource.Split)
+                    throw new DlmException(where.get("validationData").value().span(), "validationData takes all the rows of a data source: give it without split(…)");
+            } else {
+                if (!val.args().containsKey("split"))
+                    throw new DlmException(where.get("validationData").value().span(), "validationData needs a split: " + val.name() + "(split = \"test\") or "
+                            + val.name() + "(split = \"train\")");
+                checkInput(val, where.get("validationData"), model, t);
+                if (!fileSource && CLASSES.get(val.name()).intValue() != CLASSES.get(data.name()).intValue())
+                    throw new DlmException(where.get("validationData").value().span(), val.name() + "() has " + CLASSES.get(val.name()) + " classes but the training data "
+                            + CLASSES.get(data.name()));
+            }
         }
         Node output = model.graph().output("output");
         if (output == null) throw new DlmException(t.modelSpan(), Checker.noTrainOutput(t.model(), model.graph()));
         boolean weighted = settings.get("classWeight") instanceof TensorV;
-        if (settings.get("classWeight") instanceof TensorV cw) checkClassWeight(cw, where.get("classWeight"), data, settings);
+        if (settings.get("classWeight") instanceof TensorV cw) checkClassWeight(cw, where.get("classWeight"), data, batch[1], output.type(), settings);
         Node dataLoss = applyLoss(el, (FunV) settings.get("loss"), where.get("loss"), batch[1], output.type(), frame, true, weighted);
         // a loss the model assigns is added to the train block's (see TrainGraph): same dtype
         for (String extra : List.of("loss", Builtins.ADDED_LOSS)) {
@@ -120,13 +130,13 @@ final class TrainBlock {
         }
         if (settings.get("callbacks") instanceof ListV cbs) checkCallbacks(cbs, where.get("callbacks"), settings);
         int indexed = indexedClasses(el.graph);
-        int classes = CLASSES.get(data.name());
-        if (indexed > 0 && indexed < classes)
+        int classes = CLASSES.getOrDefault(data.name(), 0);
+        if (!fileSource && indexed > 0 && indexed < classes)
             throw new DlmException(where.get("data").value().span(), data.name() + "() has " + classes + " classes (labels 0 to " + (classes - 1) + "), but model "
                     + t.model() + "'s output " + output.type() + " has " + indexed + (indexed == 1 ? " class" : " classes") + ": labels "
                     + (indexed == classes - 1 ? Integer.toString(indexed) : indexed + " to " + (classes - 1)) + " would have no output"
                     + " (the output is computed at " + output.span().location() + ")");
-        return new TrainConfig(t, model, settings);
+        return new TrainConfig(t, model, settings, batch[1]);
     }
 
     /**
@@ -177,8 +187,12 @@ final class TrainBlock {
      * negative; the loss and every metric must take a sampleWeight (std.nn's do), since train
      * weighs them all, as Keras does.
      */
-    private static void checkClassWeight(TensorV cw, Ast.Setting at, ConfigV data, Map<String, Value> settings) {
-        int classes = CLASSES.get(data.name());
+    private static void checkClassWeight(TensorV cw, Ast.Setting at, ConfigV data, TensorType labels, TensorType output, Map<String, Value> settings) {
+        if (labels.dtype().isFloating() || labels.rank() != 1)
+            throw new DlmException(at.value().span(), "classWeight weighs samples by their class, but this data's labels are values " + labels + ", not classes");
+        // a file source's classes are the model's outputs
+        int classes = CLASSES.containsKey(data.name()) ? CLASSES.get(data.name())
+                : output.rank() >= 1 && output.shape().dim(output.rank() - 1).isKnown() ? (int) output.shape().dim(output.rank() - 1).size() : -1;
         dlm.runtime.Tensor w = (dlm.runtime.Tensor) cw.node().attrs().get("value");
         if (w.size() != classes)
             throw new DlmException(at.value().span(), "classWeight has " + w.size() + (w.size() == 1 ? " weight" : " weights") + " but " + data.name() + "() has "
@@ -213,7 +227,7 @@ final class TrainBlock {
      * The fewest classes a loss or metric indexes with the labels ({@code oneHot(yTrue, k)}, a
      * sparse crossentropy over k classes), or 0 when none treats labels as class indices.
      */
-    private static int indexedClasses(Graph g) {
+    static int indexedClasses(Graph g) {
         int k = Integer.MAX_VALUE;
         for (Node n : g.nodes()) {
             if (n.is("oneHot") && isLabels(n.input(0))) k = Math.min(k, n.attrs().getInt("depth"));
@@ -237,7 +251,12 @@ final class TrainBlock {
     }
 
     /** Elaborates fn(yTrue, yPred) on fresh inputs: it must accept them and give a float scalar. */
-    private static Node applyLoss(Elaborator el, FunV fn, Ast.Setting s, TensorType labels, TensorType predictions, Elaborator.Frame frame, boolean isLoss,
+    static void applyLoss(Elaborator el, FunV fn, Ast.Setting s, TensorType labels, TensorType predictions, Elaborator.Frame frame, boolean isLoss) {
+        applyLoss(el, fn, s, labels, predictions, frame, isLoss, false);
+    }
+
+    /** As above; with {@code weighted} (classWeight), fn also gets a sampleWeight, one per sample. */
+    static Node applyLoss(Elaborator el, FunV fn, Ast.Setting s, TensorType labels, TensorType predictions, Elaborator.Frame frame, boolean isLoss,
                                   boolean weighted) {
         Graph g = el.graph;
         Node yTrue = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, labels, s.span(), "yTrue");

@@ -41,7 +41,7 @@ final class EvalCommand implements Command {
         TrainSetup setup = TrainSetup.load(cl, c);
         int batchSize = setup.intSetting(cl, "batch-size", "batchSize", 32);
         Trainer t = loadWeights(cl, setup);
-        Dataset data = setup.dataset(cl);
+        Dataset data = setup.testable(cl);
         double[] r = TrainLoop.evaluate(t, data.testImages(), data.testLabels(), batchSize);
         List<String> names = t.metricNames();
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "test_loss: %.4f", r[0]));

@@ -38,18 +38,29 @@ final class PredictCommand implements Command {
         Trainer t = EvalCommand.loadWeights(cl, setup);
         Tensor image;
         Integer label = null;
-        int[] want = setup.graph.images.type().shape().rank() == 3 ? new int[] {28, 28} : null;
+        var in = setup.graph.images.type();
+        if (cl.hasOption("image") && !(in.dtype() == DType.U8 && in.rank() == 3))
+            throw new UsageException("--image needs a model whose input is grayscale images u8[batch, h, w]; " + setup.config.model().name() + " takes " + in);
+        int[] want = in.rank() == 3 ? new int[] {in.shape().dim(1).size(), in.shape().dim(2).size()} : null;
         if (cl.hasOption("image")) {
             GrayImage g = Png.readGray(Path.of(cl.getOptionValue("image")));
             if (want != null && (g.width() != want[1] || g.height() != want[0]))
-                throw new UsageException(cl.getOptionValue("image") + " is " + g.width() + "x" + g.height() + "; the model takes 28x28 images");
+                throw new UsageException(cl.getOptionValue("image") + " is " + g.width() + "x" + g.height() + "; the model takes " + want[1] + "x" + want[0] + " images");
             image = Tensor.wrap(DType.U8, new int[] {1, g.height(), g.width()}, g.pixels().clone());
         } else {
-            Dataset data = setup.dataset(cl);
+            Dataset data = setup.testable(cl);
             long i = cl.hasOption("index") ? Args.longValue(cl, "index") : 0;
             if (i < 0 || i >= data.testImages().dim(0))
                 throw new UsageException("--index must be in 0.." + (data.testImages().dim(0) - 1));
             image = Rows.row(data.testImages(), (int) i);
+            if (!data.testLabels().dtype().isInteger()) {
+                // a file source's values (a regression, or 0/1 against one sigmoid output)
+                Tensor p = t.predict(image);
+                c.out().println("test sample " + i + ":");
+                c.out().println("predicted value: " + Rows.row(p, 0).reshape(p.size()));
+                c.out().println("true value: " + Rows.row(data.testLabels(), (int) i).reshape(data.testLabels().size() / data.testLabels().dim(0)));
+                return 0;
+            }
             label = (int) data.testLabels().getLong((int) i);
             c.out().println("test image " + i + ":");
         }

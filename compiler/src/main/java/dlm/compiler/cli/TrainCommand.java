@@ -3,6 +3,7 @@ package dlm.compiler.cli;
 import dlm.compiler.codegen.Codegen.StepKind;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.interp.NonFinite;
+import dlm.compiler.train.Adaptation;
 import dlm.compiler.train.CompiledTrainer;
 import dlm.compiler.train.NonFiniteStep;
 import dlm.compiler.train.Trainer;
@@ -103,8 +104,11 @@ final class TrainCommand implements Command {
             valLabels = vs.valLabels();
         }
         if (setup.config.settings().get("validationData") instanceof Value.ConfigV val) {
-            // Keras's validation_data: evaluated after every epoch, never trained on (--limit does not apply)
-            Dataset v = val.name().equals(((Value.ConfigV) setup.config.settings().get("data")).name()) ? data : setup.dataset(cl, "validationData");
+            // Keras's validation_data: evaluated after every epoch, never trained on (--limit does not
+            // apply): a built-in dataset's split (the data's own when it is the same dataset), or all
+            // the rows of a data source (its train part: a source that is not split has only that)
+            boolean source = val.args().get("source") != null;
+            Dataset v = !source && val.name().equals(((Value.ConfigV) setup.config.settings().get("data")).name()) ? data : setup.dataset(cl, "validationData");
             boolean test = "test".equals(val.args().get("split"));
             valImages = test ? v.testImages() : v.trainImages();
             valLabels = test ? v.testLabels() : v.trainLabels();
@@ -112,6 +116,7 @@ final class TrainCommand implements Command {
         int firstEpoch = 1;
         Checkpoints ckpt = new Checkpoints(setup);
         if (cl.hasOption("resume")) firstEpoch = ckpt.resume(Path.of(cl.getOptionValue("resume")), trainer) + 1;
+        else Adaptation.adapt(setup.graph, trainer.params(), images); // normalization() layers (a resumed run has them from its checkpoint)
         ProgressBar bar = new ProgressBar(c.out(), System.console() != null && c.out() == System.out);
         List<EpochResult> history;
         if (warmup != null) warmup.stop();
@@ -134,9 +139,15 @@ final class TrainCommand implements Command {
         double[] test = TrainLoop.evaluate(trainer, data.testImages(), data.testLabels(), batchSize);
         double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
         List<String> names = trainer.metricNames();
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "test_loss: %.4f", test[0]));
-        for (int i = 0; i < names.size(); i++) line.append(String.format(Locale.ROOT, " - test_%s: %.4f", shortName(names.get(i)), test[i + 1]));
-        c.out().println(line);
+        if (data.testImages().dim(0) == 0) {
+            // a file source that is not split: nothing held out (the JSON's test results are null)
+            java.util.Arrays.fill(test, Double.NaN);
+            c.out().println("no test part: hold one out with data = split(…, test = 0.2)");
+        } else {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "test_loss: %.4f", test[0]));
+            for (int i = 0; i < names.size(); i++) line.append(String.format(Locale.ROOT, " - test_%s: %.4f", shortName(names.get(i)), test[i + 1]));
+            c.out().println(line);
+        }
         if (json != null) {
             double predictSeconds = predictSeconds(trainer, data.testImages(), data.testLabels(), batchSize);
             JsonReport.write(json, history, names, test,

@@ -4,6 +4,8 @@ import dlm.compiler.Frontend;
 import dlm.compiler.check.CheckedProgram;
 import dlm.compiler.check.TrainConfig;
 import dlm.compiler.check.Value;
+import dlm.compiler.data.DataSource;
+import dlm.compiler.data.DataSources;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.interp.ParamStore;
 import dlm.compiler.ir.MemoryEstimate;
@@ -88,6 +90,8 @@ final class TrainSetup {
 
     /** The dataset a setting names ({@code data} or {@code validationData}), located at that setting when it cannot be read. */
     Dataset dataset(CommandLine cl, String key) {
+        if (((Value.ConfigV) config.settings().get(key)).args().get("source") instanceof DataSource source)
+            return DataSources.load(source, graph.feed());
         String name = ((Value.ConfigV) config.settings().get(key)).name().equals("fashionMnist") ? "fashion-mnist" : "mnist";
         DatasetOptions d = DatasetOptions.defaults();
         if (cl.hasOption("data")) {
@@ -98,6 +102,15 @@ final class TrainSetup {
         } catch (DatasetException e) {
             throw new DlmException(settingSpan(key), e.getMessage());
         }
+    }
+
+    /** {@link #dataset}, which must have a test part (eval, predict): a file source that is not split has none. */
+    Dataset testable(CommandLine cl) {
+        Dataset d = dataset(cl);
+        if (d.testImages().dim(0) == 0)
+            throw new DlmException(config.decl().settings().stream().filter(s -> s.key().equals("data")).findFirst().orElseThrow().value().span(),
+                    "this data has no test part to evaluate on: hold one out with split(…, test = 0.2)");
+        return d;
     }
 
     /** {@link #dataset} on a background thread, so that setting up the trainer overlaps reading and decoding the files. */

@@ -89,6 +89,10 @@ final class ElementwiseOps {
         OpRegistry.register(UnaryOp.numeric("square", x -> x * x, x -> x * x, unary((out, x, g, d) -> d.mul(g, d.scale(x, 2))), ScalarEmitters.SQUARE));
         // sign is piecewise constant: a zero cotangent (null), so nothing flows through it.
         OpRegistry.register(UnaryOp.numeric("sign", Math::signum, Long::signum, unary((out, x, g, d) -> null), ScalarEmitters.SIGN));
+        // stopGradient: the identity whose cotangent is zero (TensorFlow's stop_gradient, PyTorch's
+        // detach): what it reads is a constant to autodiff, so an optimizer never moves a param
+        // seen only through it (normalization's adapted mean and variance).
+        OpRegistry.register(UnaryOp.numeric("stopGradient", x -> x, x -> x, unary((out, x, g, d) -> null), (c, out, t, a) -> c.operand(0)));
 
         // Transcendental ops: floating dtypes only, computed in double by the same static method
         // in the reference evaluation and in generated code.

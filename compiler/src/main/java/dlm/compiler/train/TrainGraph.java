@@ -11,9 +11,11 @@ import dlm.compiler.check.Scope;
 import dlm.compiler.check.Signature;
 import dlm.compiler.check.TrainConfig;
 import dlm.compiler.check.Value;
+import dlm.compiler.data.ModelFeed;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.diag.SourceSpan;
 import dlm.compiler.ir.Attrs;
+import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Graph;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Shape;
@@ -90,26 +92,38 @@ public final class TrainGraph {
      * With {@code variableLearningRate} the learning rate is an input of the step, which the
      * trainer sets between steps (reduceLrOnPlateau), instead of a compile-time number.
      */
-    public record Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, SourceSpan at,
+    public record Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, List<Dim> labelTail, SourceSpan at,
                        boolean variableLearningRate, double[] classWeight) {
+        /** Labels of one value a row ({@code [batch]}). */
         public Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, SourceSpan at) {
-            this(model, loss, metrics, optimizer, labelDType, at, false, null);
+            this(model, loss, metrics, optimizer, labelDType, List.of(), at, false, null);
+        }
+
+        /** Labels of the given trailing dims, a learning rate compiled in and no class weights. */
+        public Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, List<Dim> labelTail, SourceSpan at) {
+            this(model, loss, metrics, optimizer, labelDType, labelTail, at, false, null);
+        }
+
+        /** The same spec with the learning rate as an input of the step (reduceLrOnPlateau's). */
+        public Spec withVariableLearningRate() {
+            return new Spec(model, loss, metrics, optimizer, labelDType, labelTail, at, true, classWeight);
         }
 
         /** The same spec with Keras's class_weight: the weight of each class, by label (null: none). */
         public Spec withClassWeight(double[] weights) {
-            return new Spec(model, loss, metrics, optimizer, labelDType, at, variableLearningRate, weights);
+            return new Spec(model, loss, metrics, optimizer, labelDType, labelTail, at, variableLearningRate, weights);
         }
 
-        /** The spec of a checked train block (its dataset's labels are u8). */
+        /** The spec of a checked train block (labels typed as its data gives them). */
         public static Spec of(TrainConfig t) {
             List<Value.FunV> ms = new ArrayList<>();
             if (t.settings().get("metrics") instanceof Value.ListV l) for (Value m : l.items()) ms.add((Value.FunV) m);
+            List<Dim> tail = t.labels().shape().dims().subList(1, t.labels().rank());
             boolean variable = t.settings().get("callbacks") instanceof Value.ListV cbs
                     && cbs.items().stream().anyMatch(c -> ((Value.ConfigV) c).name().equals("reduceLrOnPlateau"));
             double[] classWeight = t.settings().get("classWeight") instanceof Value.TensorV cw ? ((Tensor) cw.node().attrs().get("value")).toDoubles() : null;
-            return new Spec(t.model().decl(), (Value.FunV) t.settings().get("loss"), ms, (Value.ConfigV) t.settings().get("optimizer"), DType.U8, t.decl().span(),
-                    variable, classWeight);
+            return new Spec(t.model().decl(), (Value.FunV) t.settings().get("loss"), ms, (Value.ConfigV) t.settings().get("optimizer"), t.labels().dtype(), tail,
+                    t.decl().span(), variable, classWeight);
         }
     }
 
@@ -121,7 +135,9 @@ public final class TrainGraph {
         images = graph.inputs().get(0);
         output = graph.output("output");
         if (output == null) throw new DlmException(spec.model().nameSpan(), Checker.noTrainOutput(spec.model().name(), graph));
-        TensorType labelType = new TensorType(spec.labelDType(), Shape.of(images.type().shape().dim(0)));
+        List<Dim> labelDims = new ArrayList<>(List.of(images.type().shape().dim(0)));
+        labelDims.addAll(spec.labelTail());
+        TensorType labelType = new TensorType(spec.labelDType(), Shape.of(labelDims.toArray(Dim[]::new)));
         labels = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, labelType, at, "labels");
         Elaborator.Frame frame = new Elaborator.Frame("", "script");
         // The model's own loss term (`loss = …` in its body: a penalty on its params, as Keras's
@@ -349,6 +365,9 @@ public final class TrainGraph {
     }
 
     public static TrainGraph build(CheckedProgram p, TrainConfig t) { return new TrainGraph(p, Spec.of(t)); }
+
+    /** What this step takes from a file data source: its images input and its labels, and the classes the labels index. */
+    public ModelFeed feed() { return new ModelFeed(modelName, images.name(), images.type(), images.span(), labels.type(), classes); }
 
     /** A train step for any model of the program (tests train on in-memory data this way). */
     public static TrainGraph build(CheckedProgram p, Spec spec) { return new TrainGraph(p, spec); }

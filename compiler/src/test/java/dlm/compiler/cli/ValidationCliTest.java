@@ -109,4 +109,36 @@ class ValidationCliTest {
         assertEquals(1, r.status(), r.out());
         assertTrue(r.err().startsWith(f + ":18:28: error: 'split' of mnist() must be \"train\" or \"test\", got \"val\""), r.err());
     }
+
+    @Test
+    void validationDataMayBeADataSourceAndClassWeightWorksOnOne() throws IOException {
+        String iris = TestFiles.example("data/iris.csv").toString();
+        Path f = tmp.resolve("iris.dlm");
+        Files.writeString(f, """
+                import std.nn.*
+                model Iris(x: f32[batch, 4]) {
+                    return dense(normalization(x), units = 3, activation = ::softmax)
+                }
+                train(Iris) {
+                    data = split(csv("%1$s", target = "species"), test = 0.2, seed = 1)
+                    loss = ::sparseCategoricalCrossentropy
+                    optimizer = adam(learningRate = 0.05)
+                    metrics = [::accuracy]
+                    epochs = 2
+                    batchSize = 16
+                    validationData = take(shuffle(csv("%1$s", target = "species"), seed = 3), 30)
+                    classWeight = [1, 2, 1]
+                }
+                """.formatted(iris));
+        Path json = tmp.resolve("iris.json");
+        CliRunner r = CliRunner.run("train", f.toString(), "--json", json.toString());
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().matches("(?s)Epoch 1/2 .* - val_accuracy: \\d\\.\\d{4} - val_loss: \\d\\.\\d{4}\nEpoch 2/2 .*"), r.out());
+        assertEquals(2, Files.readString(json).split("\"val_loss\"").length - 1);
+        // a split source as validation data, or a built-in dataset beside a data source, is refused where given
+        Files.writeString(f, Files.readString(f).replace("take(shuffle(csv(\"" + iris + "\", target = \"species\"), seed = 3), 30)", "mnist(split = \"test\")"));
+        r = CliRunner.run("check", f.toString());
+        assertEquals(1, r.status(), r.out());
+        assertTrue(r.err().startsWith(f + ":12:22: error: validationData and data must both be built-in datasets or both data sources"), r.err());
+    }
 }

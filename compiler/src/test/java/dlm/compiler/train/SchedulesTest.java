@@ -200,7 +200,7 @@ class SchedulesTest {
             CheckedProgram p = Frontend.compile("t.dlm", MODEL.formatted("sgd(learningRate = 0.1)"));
             Value.ConfigV opt = (Value.ConfigV) p.scope().lookup("opt");
             Value.FunV mse = (Value.FunV) p.scope().lookup("meanSquaredError");
-            TrainGraph tg = TrainGraph.build(p, new TrainGraph.Spec(p.models().get("M").decl(), mse, List.of(), opt, DType.F32, p.ast().span(), true, null));
+            TrainGraph tg = TrainGraph.build(p, new TrainGraph.Spec(p.models().get("M").decl(), mse, List.of(), opt, DType.F32, p.ast().span()).withVariableLearningRate());
             ParamStore params = ParamStore.initialize(tg.graph, 0);
             params.set("w", Tensor.of(DType.F32, new int[] {2}, new double[] {1.0, -2.0}));
             Trainer t = compiled ? new CompiledTrainer(tg, params) : new InterpretedTrainer(tg, params);

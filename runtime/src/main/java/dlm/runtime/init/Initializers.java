@@ -41,6 +41,10 @@ public final class Initializers {
         define("zeros", List.of(), List.of(), false, (t, a, r) -> constant(t, 0));
         define("ones", List.of(), List.of(), false, (t, a, r) -> constant(t, 1));
         define("constant", List.of("value"), List.of(0.0), false, (t, a, r) -> constant(t, a[0]));
+        // Statistics that a normalization layer adapts from the training data before training
+        // (dlm.compiler.train.Adaptation); until then the layer is the identity.
+        define("adaptedMean", List.of(), List.of(), false, (t, a, r) -> constant(t, 0));
+        define("adaptedVariance", List.of(), List.of(), false, (t, a, r) -> constant(t, 1));
         define("uniform", List.of("lo", "hi"), List.of(-0.05, 0.05), true, (t, a, r) -> uniform(t, a[0], a[1], r));
         define("normal", List.of("mean", "stddev"), List.of(0.0, 0.05), true, (t, a, r) -> normal(t, a[0], a[1], false, r));
         define("truncatedNormal", List.of("mean", "stddev"), List.of(0.0, 0.05), true, (t, a, r) -> normal(t, a[0], a[1], true, r));

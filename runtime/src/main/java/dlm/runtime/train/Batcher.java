@@ -3,13 +3,14 @@ package dlm.runtime.train;
 import dlm.runtime.Tensor;
 
 /**
- * Gathers mini-batches from a dataset held in memory as it was loaded (u8 images stay u8): rows
+ * Gathers mini-batches from a dataset held in memory as it was loaded (u8 images stay u8; labels
+ * of any dtype and shape, one row a sample): rows
  * are copied, in the order of an index permutation, into two buffers allocated once — one for
  * full batches and one for the last, shorter batch. No per-epoch copy of the dataset.
  */
 public final class Batcher {
     private final Tensor images, labels;
-    private final int n, batchSize, rowBytes;
+    private final int n, batchSize, rowBytes, labelRow;
     private final Tensor fullImages, fullLabels, lastImages, lastLabels;
 
     public Batcher(Tensor images, Tensor labels, int batchSize) {
@@ -21,14 +22,15 @@ public final class Batcher {
         this.n = images.dim(0);
         this.batchSize = Math.min(batchSize, Math.max(1, n));
         this.rowBytes = n == 0 ? 0 : images.size() / n;
-        int[] shape = images.shape();
-        shape[0] = this.batchSize;
+        this.labelRow = n == 0 ? 0 : labels.size() / n;
+        int[] shape = images.shape(), labelShape = labels.shape();
+        shape[0] = labelShape[0] = this.batchSize;
         fullImages = Tensor.zeros(images.dtype(), shape);
-        fullLabels = Tensor.zeros(labels.dtype(), this.batchSize);
+        fullLabels = Tensor.zeros(labels.dtype(), labelShape);
         int last = n % this.batchSize;
-        shape[0] = last;
+        shape[0] = labelShape[0] = last;
         lastImages = last == 0 ? null : Tensor.zeros(images.dtype(), shape);
-        lastLabels = last == 0 ? null : Tensor.zeros(labels.dtype(), last);
+        lastLabels = last == 0 ? null : Tensor.zeros(labels.dtype(), labelShape);
     }
 
     public int size() { return n; }
@@ -46,7 +48,8 @@ public final class Batcher {
         for (int i = 0; i < len; i++) {
             int row = order == null ? start + i : order[start + i];
             System.arraycopy(src, row * rowBytes, dst, i * rowBytes, rowBytes);
-            bl.setLong(i, labels.getLong(row));
+            // rows of any dtype and shape, copied as stored (u8 class labels: one byte each)
+            System.arraycopy(labels.storage(), row * labelRow, bl.storage(), i * labelRow, labelRow);
         }
         return new Tensor[] {bi, bl};
     }

@@ -39,7 +39,7 @@ class InitializersTest {
 
     @Test
     void registryListsEveryInitializerWithKerasDefaults() {
-        assertEquals(List.of("zeros", "ones", "constant", "uniform", "normal", "truncatedNormal", "glorotUniform",
+        assertEquals(List.of("zeros", "ones", "constant", "adaptedMean", "adaptedVariance", "uniform", "normal", "truncatedNormal", "glorotUniform",
                 "glorotNormal", "heUniform", "heNormal", "lecunUniform", "lecunNormal"), Initializers.names());
         InitializerSpec u = Initializers.spec("uniform").orElseThrow();
         assertEquals(List.of("lo", "hi"), u.paramNames());
@@ -48,6 +48,9 @@ class InitializersTest {
         assertEquals("uniform(lo = -0.05, hi = 0.05)", u.toString());
         assertTrue(Initializers.spec("glorot_uniform").isEmpty());
         assertEquals(Initializers.names().size(), Initializers.specs().size());
+        // normalization()'s statistics start as the identity (mean 0, variance 1) until adapted
+        assertEquals(Tensor.of(DType.F32, new int[] {2}, 0, 0), Initializers.create("adaptedMean", null, DType.F32, new int[] {2}, new Rng(0)));
+        assertEquals(Tensor.of(DType.F32, new int[] {2}, 1, 1), Initializers.create("adaptedVariance", null, DType.F32, new int[] {2}, new Rng(0)));
     }
 
     @Test

@@ -1,0 +1,208 @@
+package dlm.compiler.data;
+
+import dlm.compiler.diag.DlmException;
+import dlm.compiler.diag.SourceFile;
+import dlm.compiler.diag.SourceReader;
+import dlm.compiler.diag.SourceSpan;
+import dlm.runtime.DType;
+import dlm.runtime.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a {@link DataSource.Csv} into a {@link Table} of the model's dtypes (pandas's
+ * {@code read_csv} then {@code df[features].to_numpy(dtype)}, checked): each feature cell must be
+ * a decimal number (integral and in range when the model's input is an integer dtype), each target
+ * cell a class index (0 or more, integral) when the labels are integers. Columns named in
+ * {@code categories} hold strings: their distinct values, sorted (numerically when all are
+ * numbers), become the codes 0, 1, … or, with {@code oneHot}, one 0/1 column each. Missing values
+ * are errors — a NaN in the data would make every loss NaN — located at the cell.
+ */
+final class CsvLoader {
+    private CsvLoader() {}
+
+    /** A decimal number as pandas reads one: no hex, no {@code 1f}, no Infinity or NaN. */
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    /** pandas's default spellings of a missing value (na_values), besides the empty cell. */
+    private static final Set<String> MISSING = Set.of("NA", "N/A", "n/a", "NaN", "nan", "-NaN", "-nan", "NULL", "null", "None", "#N/A", "<NA>", "#NA", "-1.#IND", "1.#QNAN", "1.#IND", "-1.#QNAN", "#N/A N/A");
+
+    static Table load(DataSource.Csv csv, ModelFeed feed) {
+        SourceFile file = read(csv);
+        List<CsvParser.Row> rows = CsvParser.parse(file, csv.delimiter());
+        if (rows.isEmpty()) throw new DlmException(csv.at(), csv.shown() + " is empty: no " + (csv.header() ? "header, no " : "") + "rows");
+        List<String> names = new ArrayList<>();
+        CsvParser.Row first = rows.get(0);
+        Map<String, Integer> index = new LinkedHashMap<>();
+        for (int c = 0; c < first.fields().size(); c++) {
+            CsvParser.Field f = first.fields().get(c);
+            String name = csv.header() ? f.text().strip() : Integer.toString(c);
+            if (index.containsKey(name))
+                throw new DlmException(span(file, f), "column \"" + name + "\" appears twice in the header (columns " + (index.get(name) + 1) + " and " + (c + 1) + ")");
+            index.put(name, c);
+            names.add(name);
+        }
+        List<CsvParser.Row> data = csv.header() ? rows.subList(1, rows.size()) : rows;
+        if (data.isEmpty()) throw new DlmException(csv.at(), csv.shown() + " has a header but no rows");
+        for (CsvParser.Row r : data) {
+            int m = r.fields().size();
+            if (m > names.size()) {
+                CsvParser.Field extra = r.fields().get(names.size());
+                throw new DlmException(span(file, extra), "this row has " + m + " fields, but " + (csv.header() ? "the header has " : "the first row has ") + names.size());
+            }
+            if (m < names.size())
+                throw new DlmException(new SourceSpan(file, lastLine(r), r.endColumn(), lastLine(r), r.endColumn() + 1),
+                        "this row has " + m + (m == 1 ? " field" : " fields") + ", but " + (csv.header() ? "the header has " : "the first row has ") + names.size() + "; column \"" + names.get(m) + "\" is missing");
+        }
+
+        int target = column(csv, index, csv.target(), csv.targetAt(), "target");
+        List<Integer> features = new ArrayList<>();
+        if (csv.features() == null) {
+            for (int c = 0; c < names.size(); c++) if (c != target) features.add(c);
+        } else {
+            for (String f : csv.features()) {
+                int c = column(csv, index, f, csv.featuresAt(), "feature");
+                if (c == target) throw new DlmException(csv.featuresAt(), "column \"" + f + "\" is the target; it cannot also be a feature");
+                if (features.contains(c)) throw new DlmException(csv.featuresAt(), "feature \"" + f + "\" is listed twice");
+                features.add(c);
+            }
+        }
+        // The categorical columns' sorted values: a value's index is its code.
+        Map<Integer, List<String>> categories = new HashMap<>();
+        for (String cat : csv.categories()) {
+            int c = column(csv, index, cat, csv.categoriesAt(), "categorical");
+            if (c != target && !features.contains(c))
+                throw new DlmException(csv.categoriesAt(), "categorical column \"" + cat + "\" is neither the target nor a feature");
+            categories.put(c, sortedValues(data, c));
+        }
+
+        int width = 0;
+        for (int c : features) width += csv.oneHot() && categories.containsKey(c) ? categories.get(c).size() : 1;
+        if (width != feed.featuresPerRow())
+            throw new NotedException(csv.at(), csv.shown() + " gives " + width + (width == 1 ? " feature" : " features") + " a row (" + describe(names, features, categories, csv.oneHot())
+                    + "), but " + feed.describeInput() + " takes " + feed.featuresPerRow() + " a row",
+                    feed.inputAt(), "model " + feed.model() + "'s input " + feed.inputName() + " is declared here");
+        if (feed.labelsPerRow() != 1)
+            throw new NotedException(csv.targetAt(), "the target is one column, but model " + feed.model() + "'s labels are " + feed.labels(),
+                    feed.inputAt(), "model " + feed.model() + " is declared here");
+
+        int n = data.size();
+        Tensor x = Tensor.zeros(feed.input().dtype(), ModelFeed.rows(feed.input(), n));
+        int[] yShape = ModelFeed.rows(feed.labels(), n);
+        Tensor y = Tensor.zeros(feed.labels().dtype(), yShape);
+        DType labelType = feed.labels().dtype();
+        for (int i = 0; i < n; i++) {
+            List<CsvParser.Field> fs = data.get(i).fields();
+            int k = i * width;
+            for (int c : features) {
+                CsvParser.Field f = fs.get(c);
+                List<String> cats = categories.get(c);
+                if (cats != null && csv.oneHot()) {
+                    x.setLong(k + cats.indexOf(f.text().strip()), 1);
+                    k += cats.size();
+                } else {
+                    double v = cats != null ? cats.indexOf(f.text().strip()) : number(file, f, names.get(c));
+                    try {
+                        store(x, k++, v, file, f, names.get(c), feed.describeInput());
+                    } catch (DlmException e) {
+                        throw feed.atInput(e);
+                    }
+                }
+            }
+            CsvParser.Field t = fs.get(target);
+            List<String> cats = categories.get(target);
+            double v = cats != null ? cats.indexOf(t.text().strip()) : number(file, t, names.get(target));
+            if (labelType.isInteger()) {
+                if (v != Math.rint(v) || v < 0)
+                    throw new DlmException(span(file, t), "\"" + t.text() + "\" is not a class index (an Int from 0) in target column \"" + names.get(target)
+                            + "\"; the loss takes classes (a regression needs a loss such as ::meanSquaredError)");
+                if (feed.classes() > 0 && v >= feed.classes())
+                    throw new DlmException(span(file, t), "class " + (long) v + " in target column \"" + names.get(target) + "\" is outside model " + feed.model()
+                            + "'s " + feed.classes() + " classes (0 to " + (feed.classes() - 1) + ")");
+            }
+            store(y, i, v, file, t, names.get(target), "the labels (" + feed.labels() + ")");
+        }
+        return new Table(x, y);
+    }
+
+    private static SourceFile read(DataSource.Csv csv) {
+        byte[] bytes;
+        try {
+            if (Files.isDirectory(csv.path())) throw new DlmException(csv.at(), csv.shown() + " is a folder, not a CSV file");
+            bytes = Files.readAllBytes(csv.path());
+        } catch (NoSuchFileException e) {
+            throw new DlmException(csv.at(), "no such file: " + csv.shown());
+        } catch (IOException e) {
+            throw new DlmException(csv.at(), "cannot read " + csv.shown() + ": " + e.getMessage());
+        }
+        return SourceReader.decode(csv.shown(), bytes);
+    }
+
+    private static int lastLine(CsvParser.Row r) { return r.fields().get(r.fields().size() - 1).line(); }
+
+    private static int column(DataSource.Csv csv, Map<String, Integer> index, String name, SourceSpan at, String role) {
+        Integer c = index.get(name);
+        if (c != null) return c;
+        String s = dlm.compiler.check.Suggest.closest(name, index.keySet());
+        String known = csv.header() ? "its header has: " + String.join(", ", index.keySet()) : "without a header, columns are named \"0\" to \"" + (index.size() - 1) + "\"";
+        throw new DlmException(at, csv.shown() + " has no column \"" + name + "\" (" + role + ")"
+                + (s != null ? "; did you mean \"" + s + "\"? " + Character.toUpperCase(known.charAt(0)) + known.substring(1) : "; " + known));
+    }
+
+    private static List<String> sortedValues(List<CsvParser.Row> data, int c) {
+        Set<String> seen = new TreeSet<>();
+        boolean numeric = true;
+        for (CsvParser.Row r : data) {
+            String v = r.fields().get(c).text().strip();
+            seen.add(v);
+            numeric &= NUMBER.matcher(v).matches();
+        }
+        List<String> values = new ArrayList<>(seen);
+        if (numeric) values.sort((a, b) -> Double.compare(Double.parseDouble(a), Double.parseDouble(b)));
+        return values;
+    }
+
+    private static String describe(List<String> names, List<Integer> features, Map<Integer, List<String>> categories, boolean oneHot) {
+        List<String> parts = new ArrayList<>();
+        for (int c : features)
+            parts.add(oneHot && categories.containsKey(c) ? names.get(c) + " as " + categories.get(c).size() + " one-hot columns" : names.get(c));
+        String s = String.join(", ", parts);
+        return s.length() > 200 ? features.size() + " columns" : s;
+    }
+
+    private static double number(SourceFile file, CsvParser.Field f, String column) {
+        String s = f.text().strip();
+        if (NUMBER.matcher(s).matches()) return Double.parseDouble(s);
+        if (s.isEmpty())
+            throw new DlmException(span(file, f), "missing value (an empty cell) in column \"" + column + "\"; fill or drop missing values before training");
+        String hint = MISSING.contains(s) ? " (a missing value: fill or drop missing values before training)"
+                : " (give categorical columns as categories = [\"" + column + "\"])";
+        throw new DlmException(span(file, f), "\"" + f.text() + "\" is not a number in column \"" + column + "\"" + hint);
+    }
+
+    /** Stores v at i, checking that the dtype holds it exactly when it is an integer dtype. */
+    private static void store(Tensor t, int i, double v, SourceFile file, CsvParser.Field f, String column, String what) {
+        if (t.dtype().isFloating()) {
+            t.setDouble(i, v);
+            return;
+        }
+        if (v != Math.rint(v))
+            throw new DlmException(span(file, f), "\"" + f.text().strip() + "\" in column \"" + column + "\" is not an integer, as " + what + " needs");
+        t.setLong(i, (long) v);
+        if (t.getLong(i) != (long) v || Math.abs(v) >= 0x1p63)
+            throw new DlmException(span(file, f), "\"" + f.text().strip() + "\" in column \"" + column + "\" does not fit " + t.dtype().dlmName() + ", as " + what + " needs");
+    }
+
+    private static SourceSpan span(SourceFile file, CsvParser.Field f) {
+        int w = Math.max(1, f.text().length() + (f.quoted() ? 2 : 0));
+        return new SourceSpan(file, f.line(), f.column(), f.line(), f.column() + (f.text().contains("\n") ? 1 : w));
+    }
+}

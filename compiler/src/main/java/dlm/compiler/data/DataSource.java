@@ -1,0 +1,74 @@
+package dlm.compiler.data;
+
+import dlm.compiler.diag.SourceSpan;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A data source written in a train block ({@code data = split(csv(…), test = 0.2)}): what to read
+ * and how to cut it, checked when the program is; the rows are read when training starts
+ * ({@link DataSources#load}). {@link #toString} gives it back as DLM.
+ */
+public sealed interface DataSource {
+    /** Where it is written (errors about the source as a whole are reported here). */
+    SourceSpan at();
+
+    /**
+     * {@code csv(path, target, features, header, delimiter, categories, oneHot)}: one row a sample,
+     * the target column as labels and the feature columns (all others when {@code features} is
+     * null) as the model's input. {@code path} is resolved against the .dlm file's folder;
+     * {@code shown} is how errors name it.
+     */
+    record Csv(Path path, String shown, SourceSpan at, String target, SourceSpan targetAt, List<String> features, SourceSpan featuresAt,
+               boolean header, char delimiter, List<String> categories, SourceSpan categoriesAt, boolean oneHot) implements DataSource {
+        public String toString() {
+            return "csv(\"" + shown + "\", target = \"" + target + "\""
+                    + (features == null ? "" : ", features = " + quoted(features))
+                    + (header ? "" : ", header = false")
+                    + (delimiter == ',' ? "" : ", delimiter = \"" + CsvParser.show(delimiter) + "\"")
+                    + (categories.isEmpty() ? "" : ", categories = " + quoted(categories))
+                    + (oneHot ? ", oneHot = true" : "") + ")";
+        }
+    }
+
+    /**
+     * {@code npz(path, inputs = ["x"], target = "y")}: arrays of a NumPy {@code .npz} archive by
+     * name, row i of each being sample i; one input array (the model's one input), by default
+     * the one named as the model's input ({@code inputs} null).
+     */
+    record Npz(Path path, String shown, SourceSpan at, List<String> inputs, SourceSpan inputsAt, String target, SourceSpan targetAt) implements DataSource {
+        public String toString() { return "npz(\"" + shown + "\"" + (inputs == null ? "" : ", inputs = " + quoted(inputs)) + ", target = \"" + target + "\")"; }
+    }
+
+    /** {@code npy(path, target = "labels.npy")}: an {@code .npy} array of inputs and one of labels, row i of each being sample i. */
+    record Npy(Path path, String shown, SourceSpan at, Path target, String targetShown, SourceSpan targetAt) implements DataSource {
+        public String toString() { return "npy(\"" + shown + "\", target = \"" + targetShown + "\")"; }
+    }
+
+    /**
+     * {@code split(data, test = 0.2, seed = 1)}: a seeded random permutation of the rows (as
+     * scikit-learn's train_test_split): the first {@code testRows(n)} rows of it are the test part,
+     * the rest the train part. {@code test} is a fraction in (0, 1) or, when {@code count}, a row count.
+     */
+    record Split(DataSource data, double test, boolean count, long seed, SourceSpan at) implements DataSource {
+        /** Test rows among n: a count as given, a fraction rounded up (scikit-learn's ceil(test · n)). */
+        int testRows(int n) { return count ? (int) Math.min(test, n) : (int) Math.ceil(test * n); }
+
+        public String toString() { return "split(" + data + ", test = " + (count ? Long.toString((long) test) : Double.toString(test)) + ", seed = " + seed + ")"; }
+    }
+
+    /** {@code shuffle(data, seed = 0)}: the rows in a seeded random order. */
+    record Shuffle(DataSource data, long seed, SourceSpan at) implements DataSource {
+        public String toString() { return "shuffle(" + data + ", seed = " + seed + ")"; }
+    }
+
+    /** {@code take(data, n)}: the first n rows (all when there are fewer). */
+    record Take(DataSource data, int n, SourceSpan at) implements DataSource {
+        public String toString() { return "take(" + data + ", " + n + ")"; }
+    }
+
+    private static String quoted(List<String> names) {
+        return names.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(", ", "[", "]"));
+    }
+}

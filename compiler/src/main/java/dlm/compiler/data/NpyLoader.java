@@ -1,0 +1,120 @@
+package dlm.compiler.data;
+
+import dlm.compiler.diag.DlmException;
+import dlm.compiler.diag.SourceSpan;
+import dlm.runtime.Tensor;
+import dlm.runtime.io.Npy;
+import dlm.runtime.io.Npz;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Reads {@link DataSource.Npz} and {@link DataSource.Npy} sources (every .npy variant the runtime
+ * reads: versions 1–3, either byte order, C or Fortran order) into the model's types. The inputs
+ * array must have the model's sizes after the rows ({@code [n, 8, 8]} for {@code u8[batch, 8, 8]});
+ * the target array is {@code [n]} or {@code [n, 1]}. Values are converted to the model's dtypes
+ * as NumPy's {@code astype} would, but only when exact: a fraction or an out-of-range value for
+ * an integer dtype, a NaN or a class outside the model's classes is an error naming the array
+ * and the element.
+ */
+final class NpyLoader {
+    private NpyLoader() {}
+
+    static Table load(DataSource.Npz z, ModelFeed feed) {
+        Map<String, Tensor> arrays;
+        try {
+            arrays = Npz.read(z.path());
+        } catch (NoSuchFileException e) {
+            throw new DlmException(z.at(), "no such file: " + z.shown());
+        } catch (IOException e) {
+            throw new DlmException(z.at(), "cannot read " + z.shown() + ": " + e.getMessage());
+        }
+        String input = z.inputs() != null ? z.inputs().get(0) : feed.inputName();
+        if (z.inputs() == null && !arrays.containsKey(input))
+            throw new NotedException(z.at(), z.shown() + " has no array \"" + input + "\" for model " + feed.model() + "'s input " + input + "; it has "
+                    + String.join(", ", arrays.keySet()) + " (name the input array with inputs = [\"…\"])", feed.inputAt(), "model " + feed.model() + "'s input " + input + " is declared here");
+        Tensor x = array(arrays, input, z, z.inputsAt());
+        Tensor y = array(arrays, z.target(), z, z.targetAt());
+        return table(x, z.shown() + "'s " + input, z.at(), y, z.shown() + "'s " + z.target(), z.targetAt(), feed);
+    }
+
+    static Table load(DataSource.Npy n, ModelFeed feed) {
+        Tensor x = read(n.path(), n.shown(), n.at()), y = read(n.target(), n.targetShown(), n.targetAt());
+        return table(x, n.shown(), n.at(), y, n.targetShown(), n.targetAt(), feed);
+    }
+
+    private static Tensor read(Path path, String shown, SourceSpan at) {
+        try (InputStream in = Files.newInputStream(path)) {
+            return Npy.read(in, shown);
+        } catch (NoSuchFileException e) {
+            throw new DlmException(at, "no such file: " + shown);
+        } catch (IOException e) {
+            throw new DlmException(at, "cannot read " + (e.getMessage() != null && e.getMessage().startsWith(shown) ? e.getMessage() : shown + ": " + e.getMessage()));
+        }
+    }
+
+    private static Tensor array(Map<String, Tensor> arrays, String name, DataSource.Npz z, SourceSpan at) {
+        Tensor t = arrays.get(name);
+        if (t == null) throw new DlmException(at, z.shown() + " has no array \"" + name + "\"; it has " + String.join(", ", arrays.keySet()));
+        return t;
+    }
+
+    private static Table table(Tensor x, String xName, SourceSpan xAt, Tensor y, String yName, SourceSpan yAt, ModelFeed feed) {
+        int[] want = ModelFeed.rows(feed.input(), x.rank() == 0 ? 0 : x.dim(0));
+        if (x.rank() != want.length || !Arrays.equals(Arrays.copyOfRange(x.shape(), 1, x.rank()), Arrays.copyOfRange(want, 1, want.length)))
+            throw new NotedException(xAt, xName + " has shape " + shape(x.shape()) + ", but " + feed.describeInput() + " takes rows of shape "
+                    + shape(Arrays.copyOfRange(want, 1, want.length)), feed.inputAt(), "model " + feed.model() + "'s input " + feed.inputName() + " is declared here");
+        int n = x.dim(0);
+        if (!(y.rank() == 1 || (y.rank() == 2 && y.dim(1) == 1)) || y.dim(0) != n)
+            throw new DlmException(yAt, yName + " has shape " + shape(y.shape()) + ", but the labels must be one value a row for the " + n + " rows of " + xName
+                    + ": shape (" + n + ",) or (" + n + ", 1)");
+        Tensor xs;
+        try {
+            xs = convert(x, feed.input().dtype(), xName, xAt, feed.describeInput(), 0).reshape(want);
+        } catch (DlmException e) {
+            throw feed.atInput(e);
+        }
+        Tensor ys = convert(y, feed.labels().dtype(), yName, yAt, "the labels (" + feed.labels() + ")", feed.classes()).reshape(ModelFeed.rows(feed.labels(), n));
+        return new Table(xs, ys);
+    }
+
+    /** t as dtype, exactly; classes > 0: each value must be a class index below it. */
+    private static Tensor convert(Tensor t, dlm.runtime.DType dtype, String name, SourceSpan at, String what, int classes) {
+        boolean same = t.dtype() == dtype;
+        Tensor out = same ? t : Tensor.zeros(dtype, t.shape());
+        for (int i = 0; i < t.size(); i++) {
+            double v = t.getDouble(i);
+            String where = name + " at " + index(t.shape(), i);
+            if (Double.isNaN(v) || Double.isInfinite(v))
+                throw new DlmException(at, where + " is " + v + "; fill or drop missing values before training");
+            if (dtype.isInteger() && !t.dtype().isInteger() && v != Math.rint(v))
+                throw new DlmException(at, where + " is " + v + ", not an integer, as " + what + " needs");
+            if (classes > 0 && (v < 0 || v >= classes))
+                throw new DlmException(at, where + " is " + (long) v + ", outside the model's " + classes + " classes (0 to " + (classes - 1) + ")");
+            if (same) continue;
+            if (dtype.isInteger()) {
+                long l = t.dtype().isInteger() ? t.getLong(i) : (long) v;
+                out.setLong(i, l);
+                if (out.getLong(i) != l) throw new DlmException(at, where + " is " + l + ", which does not fit " + dtype.dlmName() + ", as " + what + " needs");
+            } else {
+                out.setDouble(i, v);
+            }
+        }
+        return out;
+    }
+
+    private static String index(int[] shape, int flat) {
+        int[] at = new int[shape.length];
+        for (int a = shape.length - 1; a >= 0; a--) { at[a] = flat % shape[a]; flat /= shape[a]; }
+        return Arrays.toString(at);
+    }
+
+    private static String shape(int[] s) {
+        return s.length == 1 ? "(" + s[0] + ",)" : Arrays.toString(s).replace('[', '(').replace(']', ')');
+    }
+}

@@ -124,15 +124,15 @@ fun conv2d(x: f32[n, h, w, c], filters: Int, kernelSize: Any, strides: Any = 1, 
  * Keras's Normalization layer: (x − mean) / max(√variance, epsilon) per feature (the last axis,
  * at any rank). mean and variance are adapted, as by Keras's layer.adapt(trainingData): computed
  * once, before training, from the layer's input over the training part of the data and every
- * axis but the last (the population variance), then kept — stored in checkpoints with the
- * weights, never moved by the optimizer (their gradient is stopped). Before adapting, the layer
- * is the identity.
+ * axis but the last (the population variance), then kept: states, stored in checkpoints with the
+ * weights, never trained (no gradient, no optimizer slot, no weight decay). Before adapting, the
+ * layer is the identity.
  */
 fun normalization(x: Tensor, epsilon: Float = 1e-7): Tensor {
     val k = x.shape[-1]
-    param mean: f32[k] = adaptedMean()
-    param variance: f32[k] = adaptedVariance()
-    return (x - stopGradient(mean)) / maximum(sqrt(stopGradient(variance)), epsilon)
+    state mean: f32[k] = adaptedMean()
+    state variance: f32[k] = adaptedVariance()
+    return (x - mean) / maximum(sqrt(variance), epsilon)
 }
 
 /** Keras's Rescaling layer: x · scale + offset (for example 1/255 to bring pixels to [0, 1]). */

@@ -17,7 +17,7 @@ final class ModelSummary {
             long count = p.type().shape().numel().coefficient();
             total += count;
             bytes += count * p.type().dtype().bytes();
-            if (!p.attrs().getBool("trainable", true) || dlm.compiler.train.Adaptation.isAdapted(p)) { // a state (batch normalization's moving statistics) or adapted statistics (normalization's)
+            if (!p.attrs().getBool("trainable", true)) { // a state (batch normalization's moving statistics, normalization's adapted ones)
                 frozen += count;
                 frozenBytes += count * p.type().dtype().bytes();
             }

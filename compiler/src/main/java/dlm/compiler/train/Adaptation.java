@@ -15,7 +15,7 @@ import java.util.Map;
  * Adapts std.nn's {@code normalization()} layers to the training data before training (Keras's
  * {@code Normalization.adapt}): for each layer, the per-feature mean and population variance of
  * its input (over every axis but the last) across all training rows, written into its
- * {@code adaptedMean()} and {@code adaptedVariance()} params in place. Layers are adapted in the
+ * {@code adaptedMean()} and {@code adaptedVariance()} states in place. Layers are adapted in the
  * order of the graph, so a layer fed by another sees it adapted. The input is computed by the
  * reference interpreter in chunks of rows; sums are kept in double.
  */
@@ -25,15 +25,15 @@ public final class Adaptation {
     /** Rows per interpreter run: bounds the memory of computing a layer's input over a large dataset. */
     static final int CHUNK = 4096;
 
-    /** One adapted layer: its input and its two statistics params. */
+    /** One adapted layer: its input and its two statistics states. */
     public record Layer(Node input, Node mean, Node variance) {}
 
-    /** Whether a param holds adapted statistics rather than trained weights. */
+    /** Whether a param (a state) holds adapted statistics. */
     public static boolean isAdapted(Node param) {
         return param.attrs().get("init") instanceof InitV i && (i.name().equals("adaptedMean") || i.name().equals("adaptedVariance"));
     }
 
-    /** The graph's adapted layers, in graph order: each adaptedMean param m read as {@code x - stopGradient(m)}, with its variance param. */
+    /** The graph's adapted layers, in graph order: each adaptedMean state m read as {@code x - m}, with its variance state. */
     public static List<Layer> layers(Graph g) {
         List<Layer> out = new ArrayList<>();
         for (Node p : g.params()) {
@@ -41,12 +41,10 @@ public final class Adaptation {
             String prefix = p.name().endsWith("mean") ? p.name().substring(0, p.name().length() - "mean".length()) : null;
             Node variance = prefix == null ? null : g.params().stream().filter(q -> q.name().equals(prefix + "variance") && isAdapted(q)).findFirst().orElse(null);
             Node input = null;
-            for (Node sg : g.nodes()) {
-                if (!sg.is("stopGradient") || sg.input(0) != p) continue;
-                for (Node sub : g.nodes()) if (sub.is("sub") && sub.inputs().size() == 2 && sub.input(1) == sg) input = sub.input(0);
-            }
-            if (variance == null || input == null)
-                throw new DlmException(p.span(), "param " + p.name() + " is initialized by adaptedMean(), which only std.nn's normalization() may use");
+            for (Node sub : g.nodes()) if (sub.is("sub") && sub.inputs().size() == 2 && sub.input(1) == p) input = sub.input(0);
+            boolean trainable = p.attrs().getBool("trainable", true);
+            if (variance == null || input == null || trainable)
+                throw new DlmException(p.span(), (trainable ? "param " : "state ") + p.name() + " is initialized by adaptedMean(), which only std.nn's normalization() may use");
             out.add(new Layer(input, p, variance));
         }
         return out;

@@ -64,8 +64,7 @@ fun dropout(x: Tensor, rate: Float): Tensor {
 // (a0·x + a1·y + a2, b0·x + b1·y + b2), mapped into the image by fillMode ("reflect" dcba|abcd|dcba,
 // "wrap" abcd|abcd|abcd, "constant" fillValue outside, "nearest" the edge pixel) and read by
 // interpolation ("nearest" or "bilinear"). A factor is a number f (the range [−f, f]) or a list of
-// two numbers [lo, hi], each in [−1, 1]. These layers apply to a model's inputs, as in Keras: a
-// gradient through randomTranslation, randomRotation or randomZoom is a located error.
+// two numbers [lo, hi], each in [−1, 1]. The gradient passes through them to the images.
 
 /** The 8 coefficients of each image's map, [batch, 8], from its [batch, 1] columns (c0, c1 zero). */
 fun imageTransforms(a0: Tensor, a1: Tensor, a2: Tensor, b0: Tensor, b1: Tensor, b2: Tensor): Tensor =

@@ -18,5 +18,6 @@ final class ConvOps {
         OpRegistry.register(new AvgPool2dOp());
         OpRegistry.register(new AvgPool2dBackpropOp());
         OpRegistry.register(new ImageTransformOp());
+        OpRegistry.register(new ImageTransformBackpropOp());
     }
 }

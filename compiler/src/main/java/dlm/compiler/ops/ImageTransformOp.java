@@ -1,5 +1,7 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.autodiff.GradBuilder;
+import dlm.compiler.autodiff.NotDifferentiableException;
 import dlm.compiler.ir.Attrs;
 import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Node;
@@ -7,6 +9,7 @@ import dlm.compiler.ir.TensorType;
 import dlm.runtime.DType;
 import dlm.runtime.Tensor;
 import dlm.runtime.exec.ImageTransform;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,8 +23,8 @@ import java.util.List;
  * and {@code fillMode} ({@link ImageTransform#REFLECT}, {@code WRAP}, {@code CONSTANT},
  * {@code FILL_NEAREST}).
  *
- * <p>No VJP: the augmentation layers built on it are applied to a model's inputs, as in Keras;
- * a gradient that would have to pass through it is a located "cannot differentiate" error.
+ * <p>VJP: the images' cotangent is {@code imageTransformBackprop(G, transforms)}; the transforms
+ * and fill value get none (the augmentation layers draw them at random).
  */
 final class ImageTransformOp implements KernelOp {
 
@@ -44,23 +47,27 @@ final class ImageTransformOp implements KernelOp {
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {
         TypeRules.arity(name(), inputs, 3);
-        TensorType x = inputs.get(0), t = inputs.get(1), f = inputs.get(2);
-        Window2d.rank4(name(), "images", x, Window2d.NHWC);
+        return check(name(), inputs.get(0), inputs.get(1), inputs.get(2), attrs);
+    }
+
+    /** The checks of images (or their cotangent) x, transforms t and fill value f; the result's type, x's. */
+    static TensorType check(String op, TensorType x, TensorType t, TensorType f, Attrs attrs) {
+        Window2d.rank4(op, "images", x, Window2d.NHWC);
         if (x.dtype() != DType.F32 && x.dtype() != DType.F64)
-            throw new ShapeException(name() + " needs f32 or f64 images, got " + x);
+            throw new ShapeException(op + " needs f32 or f64 images, got " + x);
         TypeRules.sameDType(x, t);
         TypeRules.sameDType(x, f);
         if (t.rank() != 2 || !t.shape().dim(1).equals(Dim.of(8)))
-            throw new ShapeException(name() + ": transforms must be [batch, 8] or [1, 8], got " + t);
+            throw new ShapeException(op + ": transforms must be [batch, 8] or [1, 8], got " + t);
         Dim tn = t.shape().dim(0);
         if (!tn.equals(Dim.of(1)) && !tn.equals(x.shape().dim(0)))
-            throw new ShapeException(name() + ": transforms " + t + " must have one row per image of " + x + ", or one row");
-        if (f.rank() != 0) throw new ShapeException(name() + ": fillValue must be a scalar, got " + f);
+            throw new ShapeException(op + ": transforms " + t + " must have one row per image of " + x + ", or one row");
+        if (f.rank() != 0) throw new ShapeException(op + ": fillValue must be a scalar, got " + f);
         int interp = attrs.getInt("interpolation"), mode = attrs.getInt("fillMode");
         if (interp != ImageTransform.NEAREST && interp != ImageTransform.BILINEAR)
-            throw new ShapeException(name() + ": unknown interpolation code " + interp);
+            throw new ShapeException(op + ": unknown interpolation code " + interp);
         if (mode < ImageTransform.REFLECT || mode > ImageTransform.FILL_NEAREST)
-            throw new ShapeException(name() + ": unknown fill mode code " + mode);
+            throw new ShapeException(op + ": unknown fill mode code " + mode);
         return x;
     }
 
@@ -79,5 +86,15 @@ final class ImageTransformOp implements KernelOp {
             ImageTransform.imageTransform(x.f32Storage(), 0, t.f32Storage(), 0, f.f32Storage(), 0, y.f32Storage(), 0, s[0], s[1], s[2], s[3], tn, interp, mode);
         else ImageTransform.imageTransform(x.f64Storage(), 0, t.f64Storage(), 0, f.f64Storage(), 0, y.f64Storage(), 0, s[0], s[1], s[2], s[3], tn, interp, mode);
         return y;
+    }
+
+    /**
+     * Linear in the images: their cotangent is imageTransformBackprop(G, transforms). The map and
+     * the fill value get none: a graph that needs one (a learned map) is a located error.
+     */
+    @Override
+    public List<Node> vjp(Node node, Node gr, GradBuilder d) {
+        if (d.needs(1) || d.needs(2)) throw new NotDifferentiableException(name());
+        return Arrays.asList(d.op("imageTransformBackprop", node.attrs(), gr, node.input(1)), null, null);
     }
 }

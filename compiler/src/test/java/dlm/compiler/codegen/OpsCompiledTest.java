@@ -351,6 +351,8 @@ class OpsCompiledTest {
                     String name = d + " mode " + mode + " interpolation " + interp;
                     add("imageTransform", name, List.of(img, maps, fill), (g, xs) -> g.op("imageTransform", a, xs.toArray(Node[]::new)), false, 0);
                     add("imageTransform", name + " one map", List.of(img, oneMap, fill), (g, xs) -> g.op("imageTransform", a, xs.toArray(Node[]::new)), false, 0);
+                    add("imageTransformBackprop", name, List.of(img, maps), (g, xs) -> g.op("imageTransformBackprop", a, xs.toArray(Node[]::new)), false, 0);
+                    add("imageTransformBackprop", name + " one map", List.of(img, oneMap), (g, xs) -> g.op("imageTransformBackprop", a, xs.toArray(Node[]::new)), false, 0);
                 }
     }
 

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
  * std.nn's image augmentation layers (Keras 3's RandomFlip, RandomTranslation, RandomRotation,
  * RandomZoom, and SpatialDropout2D): exact values where the drawn parameter is fixed by a
  * degenerate range, identity outside the train step, the same images by seed compiled or
- * interpreted whatever the thread count, located errors for bad arguments and for a gradient
- * through the resampling, and an allocation-free compiled train step.
+ * interpreted whatever the thread count, the gradient through them against finite differences,
+ * located errors for bad arguments and for a learned map, and an allocation-free train step.
  */
 class ImageAugmentationTest {
 
@@ -218,20 +218,54 @@ class ImageAugmentationTest {
         assertArrayEquals(losses[0], losses[1], 1e-6);
     }
 
+    /** d/dW of sum(randomZoom(randomRotation(x @ W)) * R) in the train step, seed fixed, against finite differences. */
     @Test
-    void aGradientThroughTheResamplingIsALocatedError() {
+    void theGradientPassesThroughTheResamplingAgainstFiniteDifferences() {
+        for (String layer : List.of("randomRotation(h, 0.2)", "randomZoom(h, [-0.4, 0.3], fillMode = \"constant\", fillValue = 0.5)",
+                "randomTranslation(h, 0.3, 0.3, fillMode = \"wrap\", interpolation = \"nearest\")", "randomFlip(h)")) {
+            Graph g0 = model("f64[2, 12]", """
+                    param W: f64[12, 18] = uniform(-1, 1)
+                    val h = (x @ W).reshape(2, 3, 3, 2)
+                    val y = %s
+                    return sum(y * arange(36, dtype = f64).reshape(2, 3, 3, 2))
+                    """.formatted(layer));
+            Graph g = dlm.compiler.passes.BindInputs.apply(g0, Map.of(dlm.compiler.check.RuntimeInputs.TRAINING, Tensor.scalar(DType.BOOL, 1),
+                    dlm.compiler.check.RuntimeInputs.RNG_SEED, dlm.compiler.check.RuntimeInputs.i64(9),
+                    dlm.compiler.check.RuntimeInputs.RNG_STEP, dlm.compiler.check.RuntimeInputs.i64(4)));
+            ParamStore ps = ParamStore.initialize(g, 3);
+            var w = g.params().get(0);
+            var y = g.output("output");
+            Tensor in = Tensor.zeros(DType.F64, 2, 12);
+            for (int i = 0; i < in.size(); i++) in.setDouble(i, Math.sin(i));
+            Map<dlm.compiler.ir.Node, Tensor> feeds = Map.of(g.inputs().get(0), in);
+            var grads = dlm.compiler.autodiff.Autodiff.grad(g, y, List.of(w), y.span());
+            Tensor sym = new dlm.compiler.interp.Interpreter(g, ps).run(feeds, grads).get(grads.get(0));
+            Tensor fd = dlm.compiler.autodiff.FiniteDifferences.of(g, y, feeds, ps).gradient(w, 1e-6);
+            for (int k = 0; k < sym.size(); k++)
+                assertEquals(fd.getDouble(k), sym.getDouble(k), 1e-5 + 1e-6 * Math.abs(fd.getDouble(k)), layer + " dW[" + k + "]");
+        }
+    }
+
+    @Test
+    void aLearnedMapIsALocatedError() {
         DlmException e = assertThrows(DlmException.class, () -> graph("""
-                val h = dense(flatten(x), 32).reshape(-1, 4, 4, 2)
-                return dense(flatten(randomRotation(h, 0.1)), 2)"""));
-        assertTrue(e.render().startsWith("t.dlm:"), e.render());
+                param M: f32[1, 8] = uniform(-1, 1)
+                return dense(flatten(affineTransform(x, M)), 2)"""));
         assertTrue(e.getMessage().contains("cannot differentiate through 'imageTransform'"), e.getMessage());
-        assertTrue(e.getMessage().contains("t.dlm:4:"), e.getMessage()); // names the call of randomRotation
-        // flips and spatial dropout are differentiable: they may follow a trainable layer
+        assertTrue(e.getMessage().contains("t.dlm:4:"), e.getMessage()); // names the call
+        // after a trainable layer, the augmentation layers train in both backends alike
         TrainGraph ok = graph("""
                 val h = dense(flatten(x), 32).reshape(-1, 4, 4, 2)
-                return dense(flatten(spatialDropout2d(randomFlip(h), 0.2)), 2)""");
-        Trainer t = RandomnessTest.trainer(ok, true, 1);
-        assertTrue(Double.isFinite(t.trainStep(images(DType.F32, 4, 4, 4, 2), Tensor.zeros(DType.F32, 4))[0]));
+                return dense(flatten(spatialDropout2d(randomRotation(randomFlip(h), 0.1), 0.2)), 2)""");
+        Tensor in = images(DType.F32, 4, 4, 4, 2);
+        for (int i = 0; i < in.size(); i++) in.setDouble(i, (i % 11) / 10.0);
+        double[][] losses = new double[2][3];
+        for (int b = 0; b < 2; b++) {
+            Trainer t = RandomnessTest.trainer(ok, b == 1, 1);
+            for (int s = 0; s < 3; s++) losses[b][s] = t.trainStep(in, Tensor.zeros(DType.F32, 4))[0];
+        }
+        assertTrue(losses[0][2] < losses[0][0], java.util.Arrays.toString(losses[0]));
+        assertArrayEquals(losses[0], losses[1], 1e-4 * Math.abs(losses[0][0]));
     }
 
     private static String error(String body) {

@@ -108,6 +108,90 @@ public final class ImageTransform {
         }
     }
 
+    /**
+     * dx = the gradient of {@code sum(dy * imageTransform(x, t, fill))} with respect to x: each output
+     * pixel's dy added to the taps it read, times their weights (bilinear: (1 − fy)(1 − fx) and so on;
+     * nearest: 1); the fill value's share goes nowhere. Overwrites dx. Sequential, in output order.
+     */
+    public static void imageTransformBackprop(float[] dy, int dyOff, float[] t, int tOff, float[] dx, int dxOff,
+                                              int n, int h, int w, int c, int tn, int interpolation, int fillMode) {
+        check(n, h, w, c, tn, interpolation, fillMode);
+        tensor("dy", dy, len(dy), dyOff, n, h, w, c);
+        tensor("dx", dx, len(dx), dxOff, n, h, w, c);
+        tensor("transforms", t, len(t), tOff, tn, 8, 1, 1);
+        java.util.Arrays.fill(dx, dxOff, dxOff + n * h * w * c, 0f);
+        int o = dyOff;
+        for (int b = 0; b < n; b++) {
+            int tb = tOff + (tn == 1 ? 0 : 8 * b), base = dxOff + b * h * w * c;
+            for (int oy = 0; oy < h; oy++)
+                for (int ox = 0; ox < w; ox++, o += c) {
+                    float fx = ox, fy = oy;
+                    float k = t[tb + 6] * fx + t[tb + 7] * fy + 1f;
+                    float ix = (t[tb] * fx + t[tb + 1] * fy + t[tb + 2]) / k;
+                    float iy = (t[tb + 3] * fx + t[tb + 4] * fy + t[tb + 5]) / k;
+                    if (k == 0 || !Float.isFinite(ix) || !Float.isFinite(iy)) continue;
+                    float mx = map(ix, w, fillMode), my = map(iy, h, fillMode);
+                    if (mx < 0 || mx > w - 1 || my < 0 || my > h - 1) continue;
+                    if (interpolation == NEAREST) {
+                        add(dx, base, h, w, c, roundHalfAway(my), roundHalfAway(mx), dy, o, 1f);
+                    } else {
+                        float yf = (float) Math.floor(my), xf = (float) Math.floor(mx), yc = yf + 1, xc = xf + 1;
+                        long lyf = (long) yf, lxf = (long) xf, lyc = (long) yc, lxc = (long) xc;
+                        add(dx, base, h, w, c, lyf, lxf, dy, o, (yc - my) * (xc - mx));
+                        add(dx, base, h, w, c, lyf, lxc, dy, o, (yc - my) * (mx - xf));
+                        add(dx, base, h, w, c, lyc, lxf, dy, o, (my - yf) * (xc - mx));
+                        add(dx, base, h, w, c, lyc, lxc, dy, o, (my - yf) * (mx - xf));
+                    }
+                }
+        }
+    }
+
+    public static void imageTransformBackprop(double[] dy, int dyOff, double[] t, int tOff, double[] dx, int dxOff,
+                                              int n, int h, int w, int c, int tn, int interpolation, int fillMode) {
+        check(n, h, w, c, tn, interpolation, fillMode);
+        tensor("dy", dy, len(dy), dyOff, n, h, w, c);
+        tensor("dx", dx, len(dx), dxOff, n, h, w, c);
+        tensor("transforms", t, len(t), tOff, tn, 8, 1, 1);
+        java.util.Arrays.fill(dx, dxOff, dxOff + n * h * w * c, 0.0);
+        int o = dyOff;
+        for (int b = 0; b < n; b++) {
+            int tb = tOff + (tn == 1 ? 0 : 8 * b), base = dxOff + b * h * w * c;
+            for (int oy = 0; oy < h; oy++)
+                for (int ox = 0; ox < w; ox++, o += c) {
+                    double fx = ox, fy = oy;
+                    double k = t[tb + 6] * fx + t[tb + 7] * fy + 1;
+                    double ix = (t[tb] * fx + t[tb + 1] * fy + t[tb + 2]) / k;
+                    double iy = (t[tb + 3] * fx + t[tb + 4] * fy + t[tb + 5]) / k;
+                    if (k == 0 || !Double.isFinite(ix) || !Double.isFinite(iy)) continue;
+                    double mx = map(ix, w, fillMode), my = map(iy, h, fillMode);
+                    if (mx < 0 || mx > w - 1 || my < 0 || my > h - 1) continue;
+                    if (interpolation == NEAREST) {
+                        add(dx, base, h, w, c, roundHalfAway(my), roundHalfAway(mx), dy, o, 1.0);
+                    } else {
+                        double yf = Math.floor(my), xf = Math.floor(mx), yc = yf + 1, xc = xf + 1;
+                        long lyf = (long) yf, lxf = (long) xf, lyc = (long) yc, lxc = (long) xc;
+                        add(dx, base, h, w, c, lyf, lxf, dy, o, (yc - my) * (xc - mx));
+                        add(dx, base, h, w, c, lyf, lxc, dy, o, (yc - my) * (mx - xf));
+                        add(dx, base, h, w, c, lyc, lxf, dy, o, (my - yf) * (xc - mx));
+                        add(dx, base, h, w, c, lyc, lxc, dy, o, (my - yf) * (mx - xf));
+                    }
+                }
+        }
+    }
+
+    /** dx at tap (iy, ix), when inside the image, += weight · dy[o .. o + c). */
+    private static void add(float[] dx, int base, int h, int w, int c, long iy, long ix, float[] dy, int o, float weight) {
+        if (iy < 0 || iy >= h || ix < 0 || ix >= w) return;
+        int at = base + (int) ((iy * w + ix) * c);
+        for (int ci = 0; ci < c; ci++) dx[at + ci] += weight * dy[o + ci];
+    }
+
+    private static void add(double[] dx, int base, int h, int w, int c, long iy, long ix, double[] dy, int o, double weight) {
+        if (iy < 0 || iy >= h || ix < 0 || ix >= w) return;
+        int at = base + (int) ((iy * w + ix) * c);
+        for (int ci = 0; ci < c; ci++) dx[at + ci] += weight * dy[o + ci];
+    }
+
     private static void check(int n, int h, int w, int c, int tn, int interpolation, int fillMode) {
         if (n < 0 || h < 0 || w < 0 || c < 0 || !(tn == 1 || tn == n))
             throw new IllegalArgumentException("bad dimensions: n=" + n + " h=" + h + " w=" + w + " c=" + c + " transforms " + tn);

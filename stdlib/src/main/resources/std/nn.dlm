@@ -1,4 +1,7 @@
 // std.nn — layers, losses and metrics for the chapter's models, written in DLM.
+// Losses and metrics take Keras's per-sample weights (sampleWeight, one per row; train passes them
+// for classWeight): a loss is the mean of its weighted per-sample terms (Keras's
+// sum_over_batch_size), a metric their weighted mean. The default 1 adds nothing to the graph.
 // Every function here is inlined at its call site; a function that declares params
 // (dense) gets fresh ones per call, named after the val that receives it: hidden.W, hidden.b.
 
@@ -7,14 +10,38 @@ fun linear(x: Tensor): Tensor = x
 
 /**
  * A densely connected layer, Keras's Dense: activation(x @ W + b).
- * The kernel starts Glorot-uniform and the bias at zero, as in Keras.
+ * The kernel starts Glorot-uniform and the bias at zero, as in Keras. A kernelRegularizer
+ * (l2(1e-4), l1(…), l1l2(…)) or biasRegularizer adds its penalty on W or b to the training loss.
  */
 fun dense(x: f32[n, i], units: Int, activation: (Tensor) -> Tensor = ::linear,
-          kernelInit: Initializer = glorotUniform(), biasInit: Initializer = zeros()): f32[n, units] {
+          kernelInit: Initializer = glorotUniform(), biasInit: Initializer = zeros(),
+          kernelRegularizer: (Tensor) -> Any = ::noRegularizer,
+          biasRegularizer: (Tensor) -> Any = ::noRegularizer): f32[n, units] {
     param W: f32[i, units] = kernelInit
     param b: f32[units] = biasInit
+    addLoss(kernelRegularizer(W))
+    addLoss(biasRegularizer(b))
     return activation(x @ W + b)
 }
+
+// ---- regularizers (Keras 3's keras.regularizers) ------------------------------------------------
+//
+// A regularizer is a function of a weight tensor giving a penalty. A layer given one adds the
+// penalty on its weights with addLoss (Keras's add_loss): train adds it to the loss it minimizes
+// and reports it inside loss and val_loss, as Keras does. Any layer taking a weight can accept
+// a regularizer argument the same way (dense's and conv2d's kernelRegularizer and biasRegularizer).
+
+/** No penalty (the default): a compile-time 0, which addLoss ignores, so the graph is unchanged. */
+fun noRegularizer(w: Tensor): Any = 0
+
+/** Keras's L2: l2 · Σ w². */
+fun l2(l2: Float = 0.01): (Tensor) -> Any = { w: Tensor -> l2 * sum(square(w)) }
+
+/** Keras's L1: l1 · Σ |w|. */
+fun l1(l1: Float = 0.01): (Tensor) -> Any = { w: Tensor -> l1 * sum(abs(w)) }
+
+/** Keras's l1_l2: l1 · Σ |w| + l2 · Σ w². */
+fun l1l2(l1: Float = 0.01, l2: Float = 0.01): (Tensor) -> Any = { w: Tensor -> l1 * sum(abs(w)) + l2 * sum(square(w)) }
 
 // ---- regularization layers (active only in the train step: `training` is true there) ------------
 
@@ -76,15 +103,20 @@ fun layerNormalization(x: Tensor, epsilon: Float = 0.001): Tensor {
  * A 2-D convolution layer, Keras's Conv2D: activation(conv(x, W) + b) on NHWC images
  * f32[n, h, w, c], with an HWIO kernel W: f32[kh, kw, c, filters]. kernelSize and strides are
  * an Int or a list of two; padding is "valid" or "same". The kernel starts Glorot-uniform with
- * Keras's fans (fanIn = kh·kw·c, fanOut = kh·kw·filters) and the bias at zero.
+ * Keras's fans (fanIn = kh·kw·c, fanOut = kh·kw·filters) and the bias at zero. A
+ * kernelRegularizer or biasRegularizer adds its penalty on W or b to the training loss, as dense's.
  * The primitive convolution is called conv here (also conv2d without this import).
  */
 fun conv2d(x: f32[n, h, w, c], filters: Int, kernelSize: Any, strides: Any = 1, padding: String = "valid",
            activation: (Tensor) -> Tensor = ::linear,
-           kernelInit: Initializer = glorotUniform(), biasInit: Initializer = zeros()): Tensor {
+           kernelInit: Initializer = glorotUniform(), biasInit: Initializer = zeros(),
+           kernelRegularizer: (Tensor) -> Any = ::noRegularizer,
+           biasRegularizer: (Tensor) -> Any = ::noRegularizer): Tensor {
     val k = pairOf(kernelSize, name = "kernelSize")
     param W: f32[k[0], k[1], c, filters] = kernelInit
     param b: f32[filters] = biasInit
+    addLoss(kernelRegularizer(W))
+    addLoss(biasRegularizer(b))
     return activation(conv(x, W, strides = strides, padding = padding) + b)
 }
 
@@ -122,12 +154,12 @@ fun globalAveragePooling2d(x: Tensor): Tensor = globalAveragePool2d(x)
  * As in Keras, when the probabilities come from a softmax the loss is computed from its
  * logits in the stable log-softmax form; other probabilities are clipped to [1e-7, 1 - 1e-7].
  */
-fun sparseCategoricalCrossentropy(yTrue: Tensor, yPred: f32[n, k]): f32 =
-    -mean(sum(oneHot(yTrue, k) * logProbabilities(yPred), axis = 1))
+fun sparseCategoricalCrossentropy(yTrue: Tensor, yPred: f32[n, k], sampleWeight: Any = 1): f32 =
+    -mean(weighted(sum(oneHot(yTrue, k) * logProbabilities(yPred), axis = 1), sampleWeight))
 
 /** Crossentropy between one-hot (or soft) labels and predicted probabilities. */
-fun categoricalCrossentropy(yTrue: f32[n, k], yPred: f32[n, k]): f32 =
-    -mean(sum(yTrue * logProbabilities(yPred), axis = 1))
+fun categoricalCrossentropy(yTrue: f32[n, k], yPred: f32[n, k], sampleWeight: Any = 1): f32 =
+    -mean(weighted(sum(yTrue * logProbabilities(yPred), axis = 1), sampleWeight))
 
 /**
  * Crossentropy for 0/1 labels and predicted probabilities of class 1, averaged over all entries.
@@ -135,19 +167,22 @@ fun categoricalCrossentropy(yTrue: f32[n, k], yPred: f32[n, k]): f32 =
  * logSigmoid(−z) — so confident logits keep their exact loss and gradient (as PyTorch's
  * binary_cross_entropy_with_logits); other probabilities are clipped to [1e-7, 1 - 1e-7].
  */
-fun binaryCrossentropy(yTrue: Tensor, yPred: Tensor): f32 {
+fun binaryCrossentropy(yTrue: Tensor, yPred: Tensor, sampleWeight: Any = 1): f32 {
     val y = yTrue.toF32()
-    return -mean(y * logProbabilities(yPred) + (1 - y) * logProbabilities(1 - yPred))
+    return -mean(weighted(y * logProbabilities(yPred) + (1 - y) * logProbabilities(1 - yPred), sampleWeight))
 }
 
 /** Mean of squared differences. */
-fun meanSquaredError(yTrue: Tensor, yPred: Tensor): f32 = mean(square(yPred - yTrue))
+fun meanSquaredError(yTrue: Tensor, yPred: Tensor, sampleWeight: Any = 1): f32 = mean(weighted(square(yPred - yTrue), sampleWeight))
 
 /** Mean of absolute differences. */
-fun meanAbsoluteError(yTrue: Tensor, yPred: Tensor): f32 = mean(abs(yPred - yTrue))
+fun meanAbsoluteError(yTrue: Tensor, yPred: Tensor, sampleWeight: Any = 1): f32 = mean(weighted(abs(yPred - yTrue), sampleWeight))
+
+/** Keras's class_weight as sample weights: each sample weighs its label's entry of classWeight. */
+fun classSampleWeights(yTrue: Tensor, classWeight: f32[k]): Tensor = sum(oneHot(yTrue, k) * classWeight, axis = 1)
 
 /** The fraction of rows whose most probable class is the label (Keras's sparse accuracy). */
-fun accuracy(yTrue: Tensor, yPred: f32[n, k]): f32 = mean((argmax(yPred, axis = 1) == yTrue.toI32()).toF32())
+fun accuracy(yTrue: Tensor, yPred: f32[n, k], sampleWeight: Any = 1): f32 = weightedMean((argmax(yPred, axis = 1) == yTrue.toI32()).toF32(), sampleWeight)
 
 /**
  * The fraction of entries whose prediction is on the label's side of threshold (Keras's

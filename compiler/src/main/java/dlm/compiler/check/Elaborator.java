@@ -253,6 +253,8 @@ public final class Elaborator {
     Value lookup(String name, SourceSpan span, Scope scope) {
         Value v = scope.lookup(name);
         if (v == null) {
+            String module = ModuleLoader.stdModuleOf(name);
+            if (module != null) throw new DlmException(span, "unknown name '" + name + "': it is in " + module + "; add import " + module + ".*");
             String hint = Suggest.closest(name, scope.visibleNames());
             throw new DlmException(span, "unknown name '" + name + "'" + (hint != null ? "; did you mean '" + hint + "'?" : ""));
         }
@@ -492,12 +494,23 @@ public final class Elaborator {
     /** The value as a tensor node: numbers become constants of their default dtype. */
     public Node tensor(Value v, SourceSpan span) {
         return switch (v) {
-            case TensorV t -> t.node();
+            case TensorV t -> own(t.node(), span);
             case NumberV n -> constant(Tensor.scalar(n.defaultDType(), n.value()), span);
             case BoolV b -> constant(Tensor.scalar(DType.BOOL, b.value() ? 1 : 0), span);
             case DimV d -> throw new DlmException(span, "the symbolic dimension " + d.dim() + " has no value until the program runs; it cannot be used as a tensor");
             default -> throw new DlmException(span, "expected a tensor, got " + v.describe());
         };
+    }
+
+    /**
+     * {@code n}, or a copy in this graph of a constant from another. A function value may outlive
+     * the graph it was made in (a learning-rate schedule is made while the train block is checked
+     * and applied in the train step's graph): the constants it captured (list literals) are
+     * copied into this graph. Other nodes are used as they are.
+     */
+    private Node own(Node n, SourceSpan span) {
+        if (!n.is("constant") || n.id() < graph.nodes().size() && graph.node(n.id()) == n) return n;
+        return graph.addTyped(n.op(), List.of(), n.attrs(), n.type(), n.span(), null);
     }
 
     /** The value as a tensor of dtype {@code like} when it is a weakly typed number, else as is. */

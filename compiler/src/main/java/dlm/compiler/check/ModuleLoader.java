@@ -56,6 +56,26 @@ public final class ModuleLoader {
         }
     }
 
+    /** Per function name, the std module that declares it (read from the modules' text, once). */
+    private static volatile Map<String, String> stdNames;
+
+    /** The standard-library module declaring a function {@code name} (for "import std.optim.*" hints), or null. */
+    public static String stdModuleOf(String name) {
+        Map<String, String> m = stdNames;
+        if (m == null) {
+            m = new HashMap<>();
+            java.util.regex.Pattern fun = java.util.regex.Pattern.compile("(?m)^fun\\s+(\\w+)");
+            for (String module : STD_MODULES) {
+                String text = read(module);
+                if (text == null) continue;
+                java.util.regex.Matcher f = fun.matcher(text);
+                while (f.find()) m.putIfAbsent(f.group(1), module);
+            }
+            stdNames = m;
+        }
+        return m.get(name);
+    }
+
     private static String read(String module) {
         String resource = module.replace('.', '/') + ".dlm";
         try (InputStream in = ModuleLoader.class.getClassLoader().getResourceAsStream(resource)) {

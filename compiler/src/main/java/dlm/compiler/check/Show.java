@@ -19,7 +19,10 @@ public final class Show {
             case FunV f -> "::" + f.name();
             case InitV i -> i.name() + "(" + i.args().entrySet().stream().map(e -> e.getKey() + " = " + number(e.getValue())).collect(Collectors.joining(", ")) + ")";
             case ConfigV c when c.args().get(DataBuiltins.SOURCE) != null -> c.args().get(DataBuiltins.SOURCE).toString();
-            case ConfigV c -> c.name() + "(" + c.args().entrySet().stream().map(e -> e.getKey() + " = " + (e.getValue() instanceof Double d ? number(d) : e.getValue())).collect(Collectors.joining(", ")) + ")";
+            // an optimizer's base options are shown only when on (not 0)
+            case ConfigV c -> c.name() + "(" + c.args().entrySet().stream()
+                    .filter(e -> !(c.kind().equals("optimizer") && Builtins.OPTIMIZER_OPTIONS.contains(e.getKey()) && e.getValue() instanceof Double d && d == 0)).map(e -> e.getKey() + " = " + (e.getValue() instanceof Double d ? number(d) : e.getValue() instanceof FunV f ? "::" + f.name()
+                            : e.getValue() instanceof String str ? "\"" + str + "\"" : e.getValue())).collect(Collectors.joining(", ")) + ")";
             default -> v.describe();
         };
     }

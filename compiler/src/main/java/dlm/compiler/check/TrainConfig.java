@@ -6,6 +6,7 @@ import dlm.compiler.ir.Shape;
 import dlm.compiler.ir.TensorType;
 import dlm.runtime.DType;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A checked {@code train(Model) { ... }} block: the model, each setting's value, and the type of
@@ -17,4 +18,7 @@ public record TrainConfig(Ast.TrainDecl decl, CheckedModel model, Map<String, Va
     public static final TensorType U8_CLASSES = new TensorType(DType.U8, Shape.of(Dim.sym("batch")));
 
     public TrainConfig(Ast.TrainDecl decl, CheckedModel model, Map<String, Value> settings) { this(decl, model, settings, U8_CLASSES); }
+
+    /** Every key a train block accepts (the checker's own list: each must take effect or be refused). */
+    public static Set<String> acceptedKeys() { return java.util.Collections.unmodifiableSet(TrainBlock.SETTINGS.keySet()); }
 }

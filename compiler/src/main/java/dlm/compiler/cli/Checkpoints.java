@@ -21,6 +21,9 @@ import java.util.Map;
 final class Checkpoints {
     private final TrainSetup setup;
 
+    /** The metadata key of the learning rate, when the train step takes it as an input (reduceLrOnPlateau). */
+    static final String LEARNING_RATE = "learning_rate";
+
     Checkpoints(TrainSetup setup) { this.setup = setup; }
 
     void save(Path path, Trainer t, int epoch) {
@@ -34,6 +37,8 @@ final class Checkpoints {
         meta.put(Checkpoint.EPOCH, Integer.toString(epoch));
         meta.put(Checkpoint.STEP, Long.toString(t.step()));
         meta.put(Checkpoint.DLM_VERSION, Dlmc.VERSION);
+        // a learning rate reduceLrOnPlateau may have changed: --resume continues from it
+        if (t.learningRate() != null) meta.put(LEARNING_RATE, Float.toString(t.learningRate().f32Storage()[0]));
         try {
             new Checkpoint(new LinkedHashMap<>(t.params().all()), state, meta).save(path);
         } catch (IOException e) {
@@ -111,6 +116,14 @@ final class Checkpoints {
             throw new UsageException(path + " is not a valid checkpoint: " + e.getMessage());
         }
         t.restore(step, state);
+        String lr = c.metadata().get(LEARNING_RATE);
+        if (lr != null && t.learningRate() != null) {
+            try {
+                t.setLearningRate(Float.parseFloat(lr));
+            } catch (NumberFormatException e) {
+                throw new UsageException(path + " is not a valid checkpoint: its learning_rate is not a number: " + lr);
+            }
+        }
         return (int) epoch;
     }
 }

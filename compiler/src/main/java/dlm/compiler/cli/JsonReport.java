@@ -17,6 +17,10 @@ final class JsonReport {
             EpochResult r = history.get(i);
             sb.append("    {\"epoch\": ").append(r.epoch()).append(", \"loss\": ").append(num(r.loss()));
             for (int m = 0; m < metrics.size(); m++) sb.append(", \"").append(metrics.get(m)).append("\": ").append(num(r.metrics().get(m)));
+            if (r.hasValidation()) {
+                sb.append(", \"val_loss\": ").append(num(r.validation().get(0)));
+                for (int m = 0; m < metrics.size(); m++) sb.append(", \"val_").append(metrics.get(m)).append("\": ").append(num(r.validation().get(m + 1)));
+            }
             sb.append(", \"seconds\": ").append(num(r.seconds())).append('}').append(i + 1 < history.size() ? "," : "").append('\n');
         }
         sb.append("  ],\n  \"test_loss\": ").append(num(test[0]));

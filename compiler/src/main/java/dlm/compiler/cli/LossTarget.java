@@ -11,20 +11,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The scalar a model is trained on, in a graph that can be differentiated: the model's own
- * {@code loss} when it assigns one (figure 2.22), else its train block's loss applied to the
- * model's output and a {@code labels} input (the MNIST model).
+ * The scalar a model is trained on, in a graph that can be differentiated: when the model has a
+ * train block, that block's loss applied to the model's output and a {@code labels} input (the
+ * MNIST model), plus the loss the model assigns if it assigns one — what {@code train}
+ * minimizes; else the model's own {@code loss} (figure 2.22).
  */
 record LossTarget(String model, Graph graph, Node loss, String lossName) {
 
     static LossTarget of(CheckedProgram p, CheckedModel m) {
+        TrainConfig t = p.trainFor(m.name());
+        if (t != null) {
+            // what train minimizes: the block's loss plus the loss the model assigns, if any
+            TrainGraph tg = TrainGraph.build(p, t);
+            return new LossTarget(m.name(), tg.graph, tg.trainLoss, "loss");
+        }
         Node loss = m.graph().output("loss");
         if (loss != null) return new LossTarget(m.name(), m.graph(), loss, "loss");
-        TrainConfig t = p.trainFor(m.name());
-        if (t == null)
-            throw new DlmException(m.decl().nameSpan(), "model " + m.name() + " has no loss to differentiate: assign loss = … in it or give it a train block");
-        TrainGraph tg = TrainGraph.build(p, t);
-        return new LossTarget(m.name(), tg.graph, tg.loss, "loss");
+        throw new DlmException(m.decl().nameSpan(), "model " + m.name() + " has no loss to differentiate: assign loss = … in it or give it a train block");
     }
 
     /** The nodes named by {@code --wrt} (params or inputs), or every param. */

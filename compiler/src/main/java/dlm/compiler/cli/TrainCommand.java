@@ -16,6 +16,8 @@ import dlm.runtime.train.EpochResult;
 import dlm.runtime.train.NonFiniteLossException;
 import dlm.runtime.train.ProgressBar;
 import dlm.runtime.train.TrainLoop;
+import dlm.runtime.train.ValidationSplit;
+import dlm.compiler.check.Value;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +72,10 @@ final class TrainCommand implements Command {
 
     private int train(CommandLine cl, Console c, KernelWarmup warmup, Path save, Path json) throws Exception {
         TrainSetup setup = TrainSetup.load(cl, c);
+        for (Path p : TrainCallbacks.outputs(setup)) {
+            OutputPaths.distinct("--save", save, "modelCheckpoint", p);
+            OutputPaths.distinct("--json", json, "modelCheckpoint", p);
+        }
         int epochs = setup.intSetting(cl, "epochs", "epochs", 1);
         int batchSize = setup.intSetting(cl, "batch-size", "batchSize", 32);
         long limit = cl.hasOption("limit") ? Args.inRange(cl, "limit", 1, Integer.MAX_VALUE) : 0;
@@ -83,6 +89,29 @@ final class TrainCommand implements Command {
         if (limit > 0) {
             images = Rows.first(images, (int) Math.min(limit, images.dim(0)));
             labels = Rows.first(labels, (int) Math.min(limit, labels.dim(0)));
+        }
+        Tensor valImages = null, valLabels = null;
+        if (setup.config.settings().get("validationSplit") instanceof Value.NumberV split) {
+            ValidationSplit vs;
+            try {
+                vs = ValidationSplit.of(images, labels, split.value());
+            } catch (IllegalArgumentException e) {
+                throw new DlmException(setup.settingSpan("validationSplit"), e.getMessage());
+            }
+            images = vs.trainImages();
+            labels = vs.trainLabels();
+            valImages = vs.valImages();
+            valLabels = vs.valLabels();
+        }
+        if (setup.config.settings().get("validationData") instanceof Value.ConfigV val) {
+            // Keras's validation_data: evaluated after every epoch, never trained on (--limit does not
+            // apply): a built-in dataset's split (the data's own when it is the same dataset), or all
+            // the rows of a data source (its train part: a source that is not split has only that)
+            boolean source = val.args().get("source") != null;
+            Dataset v = !source && val.name().equals(((Value.ConfigV) setup.config.settings().get("data")).name()) ? data : setup.dataset(cl, "validationData");
+            boolean test = "test".equals(val.args().get("split"));
+            valImages = test ? v.testImages() : v.trainImages();
+            valLabels = test ? v.testLabels() : v.trainLabels();
         }
         int firstEpoch = 1;
         Checkpoints ckpt = new Checkpoints(setup);
@@ -98,11 +127,11 @@ final class TrainCommand implements Command {
         // replaying the epoch up to its step (see explain).
         NonFiniteStep.Snapshot[] epochStart = {NonFiniteStep.Snapshot.of(trainer)};
         try {
-            history = TrainLoop.fit(trainer, images, labels, epochs, batchSize, setup.seed, firstEpoch, bar,
+            history = TrainLoop.fit(trainer, images, labels, valImages, valLabels, epochs, batchSize, setup.seed, firstEpoch, bar,
                     r -> {
                         if (save != null) ckpt.save(save, trainer, r.epoch());
                         epochStart[0] = NonFiniteStep.Snapshot.of(trainer);
-                    });
+                    }, TrainCallbacks.of(setup, trainer, ckpt), c.out()::println);
         } catch (NonFiniteLossException e) {
             throw explain(e, setup, trainer, epochStart[0], images, labels, batchSize);
         }

@@ -89,10 +89,13 @@ final class TrainSetup {
         return t;
     }
 
-    Dataset dataset(CommandLine cl) {
-        if (((Value.ConfigV) config.settings().get("data")).args().get("source") instanceof DataSource source)
+    Dataset dataset(CommandLine cl) { return dataset(cl, "data"); }
+
+    /** The dataset a setting names ({@code data} or {@code validationData}), located at that setting when it cannot be read. */
+    Dataset dataset(CommandLine cl, String key) {
+        if (((Value.ConfigV) config.settings().get(key)).args().get("source") instanceof DataSource source)
             return DataSources.load(source, graph.feed(), console.out()::println);
-        String name = ((Value.ConfigV) config.settings().get("data")).name().equals("fashionMnist") ? "fashion-mnist" : "mnist";
+        String name = ((Value.ConfigV) config.settings().get(key)).name().equals("fashionMnist") ? "fashion-mnist" : "mnist";
         DatasetOptions d = DatasetOptions.defaults();
         if (cl.hasOption("data")) {
             d = d.withDataDir(Path.of(cl.getOptionValue("data")));
@@ -100,7 +103,7 @@ final class TrainSetup {
         try {
             return Datasets.load(name, d);
         } catch (DatasetException e) {
-            throw new DlmException(config.decl().settings().stream().filter(s -> s.key().equals("data")).findFirst().orElseThrow().value().span(), e.getMessage());
+            throw new DlmException(settingSpan(key), e.getMessage());
         }
     }
 
@@ -127,6 +130,11 @@ final class TrainSetup {
             if (e.getCause() instanceof Error err) throw err;
             throw e;
         }
+    }
+
+    /** Where the train block gives a setting's value (for errors about it found at run time). */
+    dlm.compiler.diag.SourceSpan settingSpan(String key) {
+        return config.decl().settings().stream().filter(s -> s.key().equals(key)).findFirst().map(s -> s.value().span()).orElse(config.decl().span());
     }
 
     int intSetting(CommandLine cl, String opt, String key, int dflt) {

@@ -120,12 +120,14 @@ public final class Codegen {
             String name = e.getKey();
             boolean update = name.startsWith("update:") || name.startsWith("slot:");
             boolean lossOrMetric = name.equals("loss") || tg.metricNames.contains(name);
+            // the train step reports its own (class-weighted) loss and metrics when the graph has them
+            boolean trainOwn = name.startsWith(TrainGraph.TRAIN_PREFIX);
             boolean keep = switch (kind) {
-                case TRAIN -> update || lossOrMetric;
+                case TRAIN -> update || trainOwn || (lossOrMetric && !outs.containsKey(TrainGraph.TRAIN_PREFIX + name));
                 case EVAL -> lossOrMetric;
                 case PREDICT -> name.equals("output");
             };
-            if (keep) g.setOutput(name, e.getValue());
+            if (keep) g.setOutput(trainOwn ? name.substring(TrainGraph.TRAIN_PREFIX.length()) : name, e.getValue());
         }
         // The training flag is a constant of each step, so the branch not taken folds away; the
         // steps are only ever compiled, so the kernels' fused forms are made here too.

@@ -1,10 +1,14 @@
 package dlm.compiler.codegen;
 
+import dlm.compiler.passes.GraphPass;
+import dlm.compiler.passes.KernelFusionPass;
+import dlm.compiler.passes.PassPipeline;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A fusion rule of the planner ({@link FusionRule}) and how many times it fired in one plan.
+ * A fusion rule — a kernel fusion pass run before planning ({@link KernelFusionPass}) or a
+ * peephole of the planner ({@link FusionRule}) — and how many times it fired in one plan.
  *
  * @param rule    its name, e.g. {@code gemm-bias-relu}
  * @param summary what it does, in a line
@@ -12,9 +16,11 @@ import java.util.List;
  */
 public record RuleFiring(String rule, String summary, int fired) {
 
-    /** Every rule, in the order the planner tries them, with its count in {@code plan}. */
+    /** Every rule, the graph's kernel fusions then the planner's in the order it tries them, with its count in {@code plan}. */
     static List<RuleFiring> of(Planner plan) {
         List<RuleFiring> out = new ArrayList<>();
+        for (GraphPass pass : PassPipeline.beforeCodegen().passes())
+            if (pass instanceof KernelFusionPass f) out.add(new RuleFiring(f.name(), f.summary(), f.fired(plan.graph)));
         for (var e : plan.fired.entrySet()) out.add(new RuleFiring(e.getKey().name(), e.getKey().summary(), e.getValue()));
         return out;
     }

@@ -21,10 +21,16 @@ import java.util.Set;
  * generation (whose f32 products differ from the interpreter's by rounding anyway), not in
  * {@link PassPipeline#standard()}.
  */
-public final class ConvEpilogueFusion implements GraphPass {
+public final class ConvEpilogueFusion implements KernelFusionPass {
 
     @Override
     public String name() { return "conv-epilogue"; }
+
+    @Override
+    public String summary() { return "a convolution's bias add and relu run in its GEMM epilogue"; }
+
+    @Override
+    public int fired(Graph g) { return (int) g.nodes().stream().filter(n -> n.is("conv2d") && n.inputs().size() == 3).count(); }
 
     @Override
     public PassResult run(Graph g) {

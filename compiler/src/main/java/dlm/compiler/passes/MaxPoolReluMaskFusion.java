@@ -19,10 +19,16 @@ import java.util.Set;
  * when the pooling gradient is read only by the {@code where} and is not an output; the mask's
  * {@code greater} is left to dead-code elimination.
  */
-public final class MaxPoolReluMaskFusion implements GraphPass {
+public final class MaxPoolReluMaskFusion implements KernelFusionPass {
 
     @Override
     public String name() { return "maxpool-relu-mask"; }
+
+    @Override
+    public String summary() { return "where(x > 0, maxPool2dBackprop(x, dy), 0): a window's gradient goes only to a winner above 0"; }
+
+    @Override
+    public int fired(Graph g) { return (int) g.nodes().stream().filter(n -> n.is("maxPool2dBackprop") && n.attrs().getBool("relu", false)).count(); }
 
     @Override
     public PassResult run(Graph g) {

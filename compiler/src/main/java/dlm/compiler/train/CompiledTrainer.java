@@ -34,6 +34,7 @@ public final class CompiledTrainer implements Trainer {
     private final Tensor[] paramTensors;
     private final Map<String, List<Tensor>> slots = new LinkedHashMap<>();
     private final Tensor stepTensor = Tensor.zeros(DType.F32);
+    private final Tensor learningRate;
     private final RuntimeFeeds runtime;
     private final Map<String, Tensor> bindings = new LinkedHashMap<>();
     private final double[] trainResult, evalResult;
@@ -64,6 +65,8 @@ public final class CompiledTrainer implements Trainer {
             for (int k = 0; k < tg.slotNames.size(); k++) bindings.put(p + "/" + tg.slotNames.get(k), s.get(k));
         }
         bindings.put(tg.step.name(), stepTensor);
+        learningRate = Trainer.initialLearningRate(tg);
+        if (learningRate != null) bindings.put(tg.learningRate.name(), learningRate);
         runtime = new RuntimeFeeds(tg.graph);
         runtime.bind(bindings);
         trainResult = new double[1 + tg.metrics.size()];
@@ -82,6 +85,9 @@ public final class CompiledTrainer implements Trainer {
 
     @Override
     public long step() { return step; }
+
+    @Override
+    public Tensor learningRate() { return learningRate; }
 
     @Override
     public void randomSeed(long seed) { runtime.setSeed(seed); }

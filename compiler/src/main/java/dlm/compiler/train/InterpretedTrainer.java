@@ -20,6 +20,7 @@ public final class InterpretedTrainer implements Trainer {
     private final ParamStore params;
     private final Map<String, List<Tensor>> slots = new LinkedHashMap<>();
     private final Interpreter interp;
+    private final Tensor learningRate;
     private final RuntimeFeeds runtime;
     private long step;
 
@@ -28,8 +29,12 @@ public final class InterpretedTrainer implements Trainer {
         this.params = params;
         this.interp = new Interpreter(tg.graph, params);
         slots.putAll(tg.initialSlots(params));
+        learningRate = Trainer.initialLearningRate(tg);
         runtime = new RuntimeFeeds(tg.graph);
     }
+
+    @Override
+    public Tensor learningRate() { return learningRate; }
 
     @Override
     public TrainGraph graph() { return tg; }
@@ -64,11 +69,12 @@ public final class InterpretedTrainer implements Trainer {
         feeds.put(tg.images, images);
         feeds.put(tg.labels, labels);
         feeds.put(tg.step, Tensor.scalar(DType.F32, step));
+        if (learningRate != null) feeds.put(tg.learningRate, learningRate);
         runtime.setStep(step);
         runtime.feed(feeds, true);
         List<Node> targets = new ArrayList<>();
-        targets.add(tg.loss);
-        targets.addAll(tg.metrics);
+        targets.add(tg.trainLoss);
+        targets.addAll(tg.trainMetrics);
         for (Node p : tg.params) {
             List<Node> ins = tg.slotInputs.get(p.name());
             List<Tensor> vals = slots.get(p.name());
@@ -78,7 +84,7 @@ public final class InterpretedTrainer implements Trainer {
         }
         targets.addAll(tg.stateUpdates.values());
         Map<Node, Tensor> out = interp.run(feeds, targets);
-        double[] r = results(out);
+        double[] r = results(out, tg.trainLoss, tg.trainMetrics);
         for (Node p : tg.params) {
             params.set(p.name(), out.get(tg.newParams.get(p.name())));
             List<Tensor> s = new ArrayList<>();
@@ -97,7 +103,7 @@ public final class InterpretedTrainer implements Trainer {
         targets.addAll(tg.metrics);
         Map<Node, Tensor> feeds = new HashMap<>(Map.of(tg.images, images, tg.labels, labels));
         runtime.feed(feeds, false);
-        return results(interp.run(feeds, targets));
+        return results(interp.run(feeds, targets), tg.loss, tg.metrics);
     }
 
     @Override
@@ -107,10 +113,10 @@ public final class InterpretedTrainer implements Trainer {
         return interp.run(feeds, List.of(tg.output)).get(tg.output);
     }
 
-    private double[] results(Map<Node, Tensor> out) {
-        double[] r = new double[1 + tg.metrics.size()];
-        r[0] = out.get(tg.loss).getDouble(0);
-        for (int i = 0; i < tg.metrics.size(); i++) r[i + 1] = out.get(tg.metrics.get(i)).getDouble(0);
+    private static double[] results(Map<Node, Tensor> out, Node loss, List<Node> metrics) {
+        double[] r = new double[1 + metrics.size()];
+        r[0] = out.get(loss).getDouble(0);
+        for (int i = 0; i < metrics.size(); i++) r[i + 1] = out.get(metrics.get(i)).getDouble(0);
         return r;
     }
 }

@@ -51,7 +51,7 @@ public final class NonFiniteStep {
         feeds.put(tg.images, images);
         feeds.put(tg.labels, labels);
         feeds.put(tg.step, Tensor.scalar(DType.F32, t.step() + 1));
-        Map<Node, Tensor> vals = new Interpreter(tg.graph, ps).run(feeds, List.of(tg.loss));
+        Map<Node, Tensor> vals = new Interpreter(tg.graph, ps).run(feeds, List.of(tg.trainLoss));
         List<NonFinite.Source> s = NonFinite.sources(tg.graph, vals);
         return s.isEmpty() ? Optional.empty() : Optional.of(s.get(0));
     }

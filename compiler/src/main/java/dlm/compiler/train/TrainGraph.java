@@ -2,9 +2,11 @@ package dlm.compiler.train;
 
 import dlm.compiler.ast.Ast;
 import dlm.compiler.autodiff.Autodiff;
+import dlm.compiler.check.Builtins;
 import dlm.compiler.check.CheckedProgram;
 import dlm.compiler.check.Checker;
 import dlm.compiler.check.Elaborator;
+import dlm.compiler.check.LearningRate;
 import dlm.compiler.check.Scope;
 import dlm.compiler.check.Signature;
 import dlm.compiler.check.TrainConfig;
@@ -39,6 +41,18 @@ import java.util.Map;
 public final class TrainGraph {
     public final Graph graph;
     public final Node images, labels, step, output, loss;
+    /**
+     * What the train step minimizes and reports: {@link #loss} and {@link #metrics}, or with
+     * classWeight their weighted forms (outputs {@code train:loss}, {@code train:<metric>}),
+     * while evaluation reports the unweighted ones.
+     */
+    public final Node trainLoss;
+    public final List<Node> trainMetrics = new ArrayList<>();
+    /** The prefix of the train step's own outputs of loss and metrics when they differ from evaluation's. */
+    public static final String TRAIN_PREFIX = "train:";
+    private final double[] classWeight;
+    /** The learning rate as an input of the step (set between steps by reduceLrOnPlateau), or null when it is compiled in. */
+    public final Node learningRate;
     public final List<Node> metrics = new ArrayList<>();
     public final List<String> metricNames = new ArrayList<>();
     /** The trainable params: they get gradients and the optimizer's update. */
@@ -61,6 +75,8 @@ public final class TrainGraph {
     public final String optimizerName;
     public final Value.UserFun slotInit;
     public final Map<String, Object> hyper;
+    /** The optimizer options that are on (weightDecay, clipNorm, clipValue, globalClipNorm: {@link Builtins#OPTIMIZER_OPTIONS}), with their values. */
+    public final Map<String, Double> options;
     /**
      * How many classes the loss or a metric indexes with the labels (the depth of a
      * {@code oneHot(labels)}, the classes of a sparse crossentropy), or 0 when labels are not
@@ -71,11 +87,31 @@ public final class TrainGraph {
     private final SourceSpan at;
     private final String modelName;
 
-    /** What a train step needs besides the model: loss, metrics, optimizer, and the labels' type. */
-    public record Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, List<Dim> labelTail, SourceSpan at) {
+    /**
+     * What a train step needs besides the model: loss, metrics, optimizer, and the labels' type.
+     * With {@code variableLearningRate} the learning rate is an input of the step, which the
+     * trainer sets between steps (reduceLrOnPlateau), instead of a compile-time number.
+     */
+    public record Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, List<Dim> labelTail, SourceSpan at,
+                       boolean variableLearningRate, double[] classWeight) {
         /** Labels of one value a row ({@code [batch]}). */
         public Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, SourceSpan at) {
-            this(model, loss, metrics, optimizer, labelDType, List.of(), at);
+            this(model, loss, metrics, optimizer, labelDType, List.of(), at, false, null);
+        }
+
+        /** Labels of the given trailing dims, a learning rate compiled in and no class weights. */
+        public Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, List<Dim> labelTail, SourceSpan at) {
+            this(model, loss, metrics, optimizer, labelDType, labelTail, at, false, null);
+        }
+
+        /** The same spec with the learning rate as an input of the step (reduceLrOnPlateau's). */
+        public Spec withVariableLearningRate() {
+            return new Spec(model, loss, metrics, optimizer, labelDType, labelTail, at, true, classWeight);
+        }
+
+        /** The same spec with Keras's class_weight: the weight of each class, by label (null: none). */
+        public Spec withClassWeight(double[] weights) {
+            return new Spec(model, loss, metrics, optimizer, labelDType, labelTail, at, variableLearningRate, weights);
         }
 
         /** The spec of a checked train block (labels typed as its data gives them). */
@@ -83,7 +119,11 @@ public final class TrainGraph {
             List<Value.FunV> ms = new ArrayList<>();
             if (t.settings().get("metrics") instanceof Value.ListV l) for (Value m : l.items()) ms.add((Value.FunV) m);
             List<Dim> tail = t.labels().shape().dims().subList(1, t.labels().rank());
-            return new Spec(t.model().decl(), (Value.FunV) t.settings().get("loss"), ms, (Value.ConfigV) t.settings().get("optimizer"), t.labels().dtype(), tail, t.decl().span());
+            boolean variable = t.settings().get("callbacks") instanceof Value.ListV cbs
+                    && cbs.items().stream().anyMatch(c -> ((Value.ConfigV) c).name().equals("reduceLrOnPlateau"));
+            double[] classWeight = t.settings().get("classWeight") instanceof Value.TensorV cw ? ((Tensor) cw.node().attrs().get("value")).toDoubles() : null;
+            return new Spec(t.model().decl(), (Value.FunV) t.settings().get("loss"), ms, (Value.ConfigV) t.settings().get("optimizer"), t.labels().dtype(), tail,
+                    t.decl().span(), variable, classWeight);
         }
     }
 
@@ -100,14 +140,38 @@ public final class TrainGraph {
         TensorType labelType = new TensorType(spec.labelDType(), Shape.of(labelDims.toArray(Dim[]::new)));
         labels = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, labelType, at, "labels");
         Elaborator.Frame frame = new Elaborator.Frame("", "script");
-        loss = apply(el, spec.loss(), frame, "loss");
+        // The model's own loss term (`loss = …` in its body: a penalty on its params, as Keras's
+        // add_loss) is added to the train block's loss, and reported as part of it, as Keras does.
+        // So are the losses its layers add (addLoss: their regularizers' penalties), as Keras adds model.losses.
+        Node modelLoss = graph.output("loss"), addedLoss = graph.output(Builtins.ADDED_LOSS);
+        // with classWeight, the loss and metrics take a sampleWeight: 1 (none) for evaluation
+        Value unweighted = spec.classWeight() != null ? new Value.NumberV(1, true, null) : null;
+        loss = total(spec, el, apply(el, spec.loss(), frame, modelLoss == null && addedLoss == null ? "loss" : "dataLoss", unweighted), modelLoss, addedLoss);
+        loss.nameIfUnnamed("loss");
         for (Value.FunV f : spec.metrics()) {
-            metrics.add(apply(el, f, frame, f.name()));
+            metrics.add(apply(el, f, frame, f.name(), unweighted));
             metricNames.add(f.name());
+        }
+        // With classWeight the train step weighs each sample by its class's weight (Keras's
+        // class_weight: the loss and the metrics it reports while training); evaluation does not.
+        if (spec.classWeight() != null) {
+            Tensor cw = Tensor.zeros(DType.F32, spec.classWeight().length);
+            for (int i = 0; i < cw.size(); i++) cw.setDouble(i, spec.classWeight()[i]);
+            Scope nn = p.loader().module(List.of("std", "nn"), at);
+            if (!(nn.lookup("classSampleWeights") instanceof Value.UserFun csw)) throw new DlmException(at, "std.nn has no classSampleWeights");
+            Value weights = el.call(csw, List.of(new Signature.ArgValue(null, new Value.TensorV(labels), at), new Signature.ArgValue(null, new Value.TensorV(el.constant(cw, at)), at)),
+                    at, frame, "sampleWeight");
+            trainLoss = total(spec, el, apply(el, spec.loss(), frame, "weightedLoss", weights), modelLoss, addedLoss);
+            for (Value.FunV f : spec.metrics()) trainMetrics.add(apply(el, f, frame, "weighted " + f.name(), weights));
+            classWeight = spec.classWeight().clone();
+        } else {
+            trainLoss = loss;
+            trainMetrics.addAll(metrics);
+            classWeight = null;
         }
         params = graph.params().stream().filter(n -> n.attrs().getBool("trainable", true)).toList();
         states = graph.params().stream().filter(n -> !n.attrs().getBool("trainable", true)).toList();
-        grads = Autodiff.grad(graph, loss, params, at);
+        grads = Autodiff.grad(graph, trainLoss, params, at);
         // A state's new value (its assign) overwrites it after the train step, like a param's update.
         for (Node s : states) {
             Node v = el.stateUpdates().get(s.name());
@@ -119,7 +183,11 @@ public final class TrainGraph {
         // The optimizer: std.optim's <name>Update applied to every param.
         Value.ConfigV opt = spec.optimizer();
         optimizerName = opt.name();
-        hyper = opt.args();
+        // the options every optimizer takes (weight decay, clipping) apply around its update rule;
+        // the rule itself gets the rest
+        hyper = new LinkedHashMap<>(opt.args());
+        options = new LinkedHashMap<>();
+        for (String k : Builtins.OPTIMIZER_OPTIONS) if (hyper.remove(k) instanceof Double d && d > 0) options.put(k, d);
         Scope optim = p.loader().module(List.of("std", "optim"), at);
         Value update = optim.lookup(opt.name() + "Update");
         if (!(update instanceof Value.UserFun uf)) throw new DlmException(at, "std.optim has no update rule " + opt.name() + "Update");
@@ -131,11 +199,23 @@ public final class TrainGraph {
         liveSlots = params.isEmpty() ? List.of() : liveSlots(uf, allSlots, params.get(0), at, opt.name());
         slotNames = liveSlots.stream().map(allSlots::get).toList();
         step = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, TensorType.scalar(DType.F32), at, "step");
+        Map<String, Value> hyperValues = hyperValues(hyper, el, step, at);
+        if (spec.variableLearningRate()) {
+            learningRate = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, TensorType.scalar(DType.F32), at, "learningRate");
+            hyperValues.put("learningRate", new Value.TensorV(learningRate));
+        } else {
+            learningRate = null;
+        }
+        List<Node> clipped = clip(el, optim, grads, at);
         for (int i = 0; i < params.size(); i++) {
             Node w = params.get(i);
+            // Keras's decoupled weight decay: the param shrinks by lr · weightDecay before its update
+            Node decayed = options.containsKey("weightDecay")
+                    ? el.tensor(callStd(el, optim, "decayWeights", at, new Value.TensorV(w), hyperValues.get("learningRate"), number(options.get("weightDecay"))), at)
+                    : w;
             List<Signature.ArgValue> args = new ArrayList<>();
-            args.add(new Signature.ArgValue(null, new Value.TensorV(w), at));
-            args.add(new Signature.ArgValue(null, new Value.TensorV(grads.get(i)), at));
+            args.add(new Signature.ArgValue(null, new Value.TensorV(decayed), at));
+            args.add(new Signature.ArgValue(null, new Value.TensorV(clipped.get(i)), at));
             List<Node> slots = new ArrayList<>();
             for (int k = 0; k < allSlots.size(); k++) {
                 // A slot that never affects the param (RMSprop's momentum when momentum = 0) is
@@ -147,7 +227,7 @@ public final class TrainGraph {
                 args.add(new Signature.ArgValue(null, new Value.TensorV(in), at));
             }
             args.add(new Signature.ArgValue(null, new Value.TensorV(step), at));
-            for (var e : hyper.entrySet()) args.add(new Signature.ArgValue(e.getKey(), hyperValue(e.getValue()), at));
+            for (var e : hyperValues.entrySet()) args.add(new Signature.ArgValue(e.getKey(), e.getValue(), at));
             Value r = el.call(uf, args, at, new Elaborator.Frame("", "function"), null);
             if (!(r instanceof Value.ListV l) || l.items().size() != 1 + allSlots.size())
                 throw new DlmException(at, opt.name() + "Update must return [new param, new slots…]");
@@ -168,6 +248,10 @@ public final class TrainGraph {
         }
         graph.setOutput("loss", loss);
         for (int i = 0; i < metrics.size(); i++) graph.setOutput(metricNames.get(i), metrics.get(i));
+        if (trainLoss != loss) {
+            graph.setOutput(TRAIN_PREFIX + "loss", trainLoss);
+            for (int i = 0; i < metrics.size(); i++) graph.setOutput(TRAIN_PREFIX + metricNames.get(i), trainMetrics.get(i));
+        }
         this.at = at;
         this.modelName = spec.model().name();
         int k = Integer.MAX_VALUE;
@@ -179,6 +263,40 @@ public final class TrainGraph {
             }
         }
         classes = k == Integer.MAX_VALUE ? 0 : k;
+    }
+
+    /**
+     * The gradients as the update rules see them: clipped as Keras clips them (std.optim's
+     * clipByNorm per gradient, clipByValue per element, or every gradient scaled by
+     * globalClipScale of the sum of all their squared norms), or as they are.
+     */
+    private List<Node> clip(Elaborator el, Scope optim, List<Node> grads, SourceSpan at) {
+        List<Node> out = new ArrayList<>();
+        if (options.containsKey("globalClipNorm")) {
+            Node sum = null;
+            for (Node g : grads) {
+                Node sq = el.tensor(callStd(el, optim, "squaredNorm", at, new Value.TensorV(g)), at);
+                sum = sum == null ? sq : el.op("add", at, sum, sq);
+            }
+            Value scale = sum == null ? null : callStd(el, optim, "globalClipScale", at, new Value.TensorV(sum), number(options.get("globalClipNorm")));
+            for (Node g : grads) out.add(el.op("mul", at, g, el.tensor(scale, at)));
+            return out;
+        }
+        for (Node g : grads) {
+            if (options.containsKey("clipNorm")) g = el.tensor(callStd(el, optim, "clipByNorm", at, new Value.TensorV(g), number(options.get("clipNorm"))), at);
+            else if (options.containsKey("clipValue")) g = el.tensor(callStd(el, optim, "clipByValue", at, new Value.TensorV(g), number(options.get("clipValue"))), at);
+            out.add(g);
+        }
+        return out;
+    }
+
+    private static Value number(double d) { return new Value.NumberV(d, false, null); }
+
+    private static Value callStd(Elaborator el, Scope optim, String fn, SourceSpan at, Value... args) {
+        if (!(optim.lookup(fn) instanceof Value.UserFun f)) throw new DlmException(at, "std.optim has no " + fn);
+        List<Signature.ArgValue> as = new ArrayList<>();
+        for (Value a : args) as.add(new Signature.ArgValue(null, a, at));
+        return el.call(f, as, at, new Elaborator.Frame("", "function"), null);
     }
 
     /**
@@ -201,8 +319,9 @@ public final class TrainGraph {
             ins.add(in);
             args.add(new Signature.ArgValue(null, new Value.TensorV(in), at));
         }
-        args.add(new Signature.ArgValue(null, new Value.TensorV(g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, TensorType.scalar(DType.F32), at, "step")), at));
-        for (var e : hyper.entrySet()) args.add(new Signature.ArgValue(e.getKey(), hyperValue(e.getValue()), at));
+        Node step = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, TensorType.scalar(DType.F32), at, "step");
+        args.add(new Signature.ArgValue(null, new Value.TensorV(step), at));
+        for (var e : hyperValues(hyper, el, step, at).entrySet()) args.add(new Signature.ArgValue(e.getKey(), e.getValue(), at));
         Value r = el.call(uf, args, at, new Elaborator.Frame("", "function"), null);
         if (!(r instanceof Value.ListV l) || l.items().size() != 1 + slots.size())
             throw new DlmException(at, optimizer + "Update must return [new param, new slots…]");
@@ -279,7 +398,8 @@ public final class TrainGraph {
         Node w = g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, p.type(), p.span(), "w");
         List<Signature.ArgValue> args = new ArrayList<>();
         args.add(new Signature.ArgValue(null, new Value.TensorV(w), p.span()));
-        for (var e : hyper.entrySet()) args.add(new Signature.ArgValue(e.getKey(), TrainGraph.hyperValue(e.getValue()), p.span()));
+        Node step0 = el.constant(Tensor.scalar(DType.F32, 1), p.span());
+        for (var e : hyperValues(hyper, el, step0, p.span()).entrySet()) args.add(new Signature.ArgValue(e.getKey(), e.getValue(), p.span()));
         Value r = el.call(slotInit, args, p.span(), new Elaborator.Frame("", "function"), null);
         List<Node> nodes = new ArrayList<>();
         List<Value> items = ((Value.ListV) r).items();
@@ -289,14 +409,51 @@ public final class TrainGraph {
         return out;
     }
 
-    static Value hyperValue(Object o) {
-        if (o instanceof Boolean b) return new Value.BoolV(b);
-        return new Value.NumberV(((Number) o).doubleValue(), false, null);
+    /**
+     * The optimizer's hyperparameters as DLM values: numbers and Bools stay compile-time values.
+     * A learning rate given as a schedule (a function of the step, such as std.optim's
+     * exponentialDecay) becomes its value at the iterations done before this update, step − 1:
+     * Keras applies a schedule to optimizer.iterations, which counts from 0.
+     */
+    static Map<String, Value> hyperValues(Map<String, Object> hyper, Elaborator el, Node step, SourceSpan at) {
+        Map<String, Value> out = new LinkedHashMap<>();
+        for (var e : hyper.entrySet()) out.put(e.getKey(), switch (e.getValue()) {
+            case Boolean b -> new Value.BoolV(b);
+            case Value.FunV schedule -> new Value.TensorV(LearningRate.at(schedule, el, step, at));
+            case Object o -> new Value.NumberV(((Number) o).doubleValue(), false, null);
+        });
+        return out;
     }
 
-    private Node apply(Elaborator el, Value.FunV f, Elaborator.Frame frame, String name) {
+    /** The training loss: the block's loss plus the model's own loss and the losses its layers added. */
+    private static Node total(Spec spec, Elaborator el, Node dataLoss, Node modelLoss, Node addedLoss) {
+        Node total = dataLoss;
+        for (Node extra : new Node[] {modelLoss, addedLoss}) {
+            if (extra == null) continue;
+            if (extra.type().dtype() != dataLoss.type().dtype())
+                throw new DlmException(extra.span(), "model " + spec.model().name() + "'s " + (extra == modelLoss ? "loss" : "added loss") + " is " + extra.type()
+                        + " but the train block's loss is " + dataLoss.type() + ": the two are added, so they need the same dtype (convert one with .toF32() or .toF64())");
+            total = el.op("add", extra.span(), total, extra);
+        }
+        return total;
+    }
+
+    /** The batch's weight in the epoch's averages of the training metrics: its size, or with classWeight the sum of its samples' weights (Keras's weighted metrics). */
+    public double metricWeight(Tensor labels) {
+        if (classWeight == null) return labels.size();
+        double sum = 0;
+        for (int i = 0; i < labels.size(); i++) {
+            long c = labels.getLong(i);
+            if (c >= 0 && c < classWeight.length) sum += (float) classWeight[(int) c];
+        }
+        return sum;
+    }
+
+    private Node apply(Elaborator el, Value.FunV f, Elaborator.Frame frame, String name, Value sampleWeight) {
         SourceSpan at = labels.span();
-        Value r = el.call(f, List.of(new Signature.ArgValue(null, new Value.TensorV(labels), at), new Signature.ArgValue(null, new Value.TensorV(output), at)), at, frame, name);
+        List<Signature.ArgValue> args = new ArrayList<>(List.of(new Signature.ArgValue(null, new Value.TensorV(labels), at), new Signature.ArgValue(null, new Value.TensorV(output), at)));
+        if (sampleWeight != null) args.add(new Signature.ArgValue("sampleWeight", sampleWeight, at));
+        Value r = el.call(f, args, at, frame, name);
         Node n = el.tensor(r, at);
         n.nameIfUnnamed(name);
         return n;

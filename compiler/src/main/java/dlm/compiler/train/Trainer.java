@@ -20,6 +20,27 @@ public interface Trainer extends Trainable {
 
     long step();
 
+    /** The batch's weight in the epoch's means of the training metrics ({@link TrainGraph#metricWeight}). */
+    @Override
+    default double metricWeight(Tensor labels) { return graph().metricWeight(labels); }
+
+    /** The learning rate, when it is an input of the step ({@link TrainGraph#learningRate}; reduceLrOnPlateau sets it). */
+    Tensor learningRate();
+
+    /** Sets {@link #learningRate} (rounded to f32, as Keras's learning-rate variable). */
+    default void setLearningRate(double lr) {
+        if (learningRate() == null) throw new IllegalStateException("the learning rate is compiled into the step");
+        learningRate().f32Storage()[0] = (float) lr;
+    }
+
+    /** A tensor holding the optimizer's initial learning rate when the graph takes it as an input, else null. */
+    static Tensor initialLearningRate(TrainGraph tg) {
+        if (tg.learningRate == null) return null;
+        Tensor t = Tensor.zeros(dlm.runtime.DType.F32);
+        t.f32Storage()[0] = (float) ((Number) tg.hyper.get("learningRate")).doubleValue();
+        return t;
+    }
+
     /** Seeds the run-time random tensors (dropout masks, …): the run's {@code --seed}; 0 until set. */
     void randomSeed(long seed);
 

@@ -77,7 +77,7 @@ class CheckErrorsTest {
     @Test
     void wrongArgumentName() {
         assertEquals("""
-                t.dlm:3:21: error: unknown argument 'unit' for dense(x, units, activation, kernelInit, biasInit); did you mean 'units'?
+                t.dlm:3:21: error: unknown argument 'unit' for dense(x, units, activation, kernelInit, biasInit, kernelRegularizer, biasRegularizer); did you mean 'units'?
                     return dense(x, unit = 3)
                                     ^~~~~~~~""", error(DENSE_MODEL.formatted("dense(x, unit = 3)")));
     }
@@ -85,7 +85,7 @@ class CheckErrorsTest {
     @Test
     void missingArgument() {
         assertEquals("""
-                t.dlm:3:12: error: missing argument 'units' in a call of dense(x, units, activation, kernelInit, biasInit)
+                t.dlm:3:12: error: missing argument 'units' in a call of dense(x, units, activation, kernelInit, biasInit, kernelRegularizer, biasRegularizer)
                     return dense(x)
                            ^~~~~~~~""", error(DENSE_MODEL.formatted("dense(x)")));
     }
@@ -178,9 +178,9 @@ class CheckErrorsTest {
     void trainBlockErrors() {
         String base = "import std.nn.*\nmodel M(images: u8[batch, 28, 28]) {\n    return dense(images.reshape(batch, 784).toF32(), units = 10, activation = ::softmax)\n}\n";
         assertEquals("""
-                t.dlm:5:28: error: unknown train setting 'epoch'; did you mean 'epochs'? (settings: batchSize, data, epochs, loss, metrics, optimizer, seed, validationSplit)
+                t.dlm:5:28: error: unknown train setting 'epoch'; did you mean 'epochs'? (settings: %s)
                 train(M) { data = mnist(); epoch = 5; loss = ::sparseCategoricalCrossentropy; optimizer = adam() }
-                                           ^~~~~""",
+                                           ^~~~~""".formatted(String.join(", ", TrainConfig.acceptedKeys())),
                 error(base + "train(M) { data = mnist(); epoch = 5; loss = ::sparseCategoricalCrossentropy; optimizer = adam() }\n"));
         assertEquals("""
                 t.dlm:5:7: error: unknown model 'N'

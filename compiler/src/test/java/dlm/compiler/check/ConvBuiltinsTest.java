@@ -134,7 +134,7 @@ class ConvBuiltinsTest {
         assertTrue(err.startsWith("t.dlm:3:12: error: conv2d: kernel 3x3 does not fit input 2x2 with padding \"valid\""), err);
         // The layer shadows the primitive (reachable as conv): a kernel tensor in its place shows the layer's signature.
         err = error("import std.nn.*\nmodel M(x: f32[batch, 5, 5, 3]) {\n    return conv2d(x, zeros(3, 3, 3, 2))\n}\n");
-        assertTrue(err.startsWith("t.dlm:3:12: error: missing argument 'kernelSize' in a call of conv2d(x, filters, kernelSize, strides, padding, activation, kernelInit, biasInit)"), err);
+        assertTrue(err.startsWith("t.dlm:3:12: error: missing argument 'kernelSize' in a call of conv2d(x, filters, kernelSize, strides, padding, activation, kernelInit, biasInit, kernelRegularizer, biasRegularizer)"), err);
         err = error("import std.nn.*\nmodel M(x: f32[batch, 5, 5, 3]) {\n    return conv2d(x, zeros(3, 3, 3, 2), 3)\n}\n");
         assertTrue(err.contains("argument 'filters' of conv2d expects an Int"), err);
     }

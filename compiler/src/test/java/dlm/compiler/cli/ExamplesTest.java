@@ -42,7 +42,7 @@ class ExamplesTest {
     @Test
     void examplesFolderHasTheChaptersPrograms() throws IOException {
         List<String> names = examples().stream().map(p -> p.getFileName().toString()).toList();
-        assertTrue(names.containsAll(List.of("mnist.dlm", "figure_2_22.dlm", "tensors.dlm", "mnist_from_scratch.dlm", "fashion_mnist.dlm", "mnist_convnet.dlm")), names.toString());
+        assertTrue(names.containsAll(List.of("mnist.dlm", "figure_2_22.dlm", "tensors.dlm", "mnist_from_scratch.dlm", "fashion_mnist.dlm", "mnist_convnet.dlm", "fashion_mnist_regularized.dlm")), names.toString());
     }
 
     @Test

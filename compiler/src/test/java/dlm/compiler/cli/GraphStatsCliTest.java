@@ -17,10 +17,12 @@ class GraphStatsCliTest {
         assertTrue(out.contains("passes on Mnist:\n"), out);
         assertTrue(out.contains("""
                 fusion rules on the train step of Mnist (batch 128):
-                rule            fired  what
-                gemm-bias-relu      3  a product's bias add and relu run in its epilogue
-                gemm-relu-mask      1  where(y > 0, product, 0) masks the product as it is computed
-                gemm-u8-table       2  a product reads an element-wise function of u8 codes through a 256-entry table
+                rule               fired  what
+                conv-epilogue          0  a convolution's bias add and relu run in its GEMM epilogue
+                maxpool-relu-mask      0  where(x > 0, maxPool2dBackprop(x, dy), 0): a window's gradient goes only to a winner above 0
+                gemm-bias-relu         3  a product's bias add and relu run in its epilogue
+                gemm-relu-mask         1  where(y > 0, product, 0) masks the product as it is computed
+                gemm-u8-table          2  a product reads an element-wise function of u8 codes through a 256-entry table
                 graph Mnist (15 nodes)
                 """), out);
     }

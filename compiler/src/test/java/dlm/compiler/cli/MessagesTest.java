@@ -87,7 +87,7 @@ class MessagesTest {
                 """);
         CliRunner arg = CliRunner.run("check", f.toString());
         assertEquals(1, arg.status());
-        assertTrue(arg.err().startsWith(f + ":3:66: error: unknown argument 'activaton' for dense(x, units, activation, kernelInit, biasInit); did you mean 'activation'?"),
+        assertTrue(arg.err().startsWith(f + ":3:66: error: unknown argument 'activaton' for dense(x, units, activation, kernelInit, biasInit, kernelRegularizer, biasRegularizer); did you mean 'activation'?"),
                 arg.err());
     }
 

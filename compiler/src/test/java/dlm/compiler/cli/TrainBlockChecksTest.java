@@ -65,6 +65,22 @@ class TrainBlockChecksTest {
     }
 
     @Test
+    void aModelLossOfAnotherDtypeThanTheTrainLossIsAnError() throws IOException {
+        // train adds the model's loss to the block's, so check refuses what cannot be added
+        Path f = write("f64loss.dlm", """
+                import std.nn.*
+                model A(images: u8[batch, 28, 28]) {
+                    param w: f32[784, 10] = zeros()
+                    val x = images.reshape(batch, 784).toF32() / 255f
+                    loss = sum(w * w).toF64()
+                    return softmax(x @ w)
+                }
+                train(A) { data = mnist(); loss = ::sparseCategoricalCrossentropy; optimizer = adam() }
+                """);
+        locatedError(f, "5:12", "model A's loss is f64 but the train block's loss is f32: the two are added, so they need the same dtype", "check", "train");
+    }
+
+    @Test
     void aSecondTrainBlockIsAnError() throws IOException {
         Path f = write("two.dlm", MODEL.replace("UNITS", "10") + """
                 train(A) { data = mnist(); loss = ::sparseCategoricalCrossentropy; optimizer = adam() }

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ExampleTrainingTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"mnist.dlm", "mnist_from_scratch.dlm", "fashion_mnist.dlm", "mnist_convnet.dlm"})
+    @ValueSource(strings = {"mnist.dlm", "mnist_from_scratch.dlm", "fashion_mnist.dlm", "mnist_convnet.dlm", "fashion_mnist_regularized.dlm"})
     void compiledTrainingMatchesTheInterpreter(String example) throws Exception {
         worstSeen = 0;
         CheckedProgram p = Frontend.load(TestFiles.example(example));
@@ -50,8 +50,12 @@ class ExampleTrainingTest {
             System.out.printf("%s step %d: loss %.9g vs %.9g, acc %.4f vs %.4f%n", example, s + 1, want[0], got[0], want[1], got[1]);
             assertEquals(want[0], got[0], 1e-5 * Math.max(1, Math.abs(want[0])), "loss at step " + (s + 1));
             assertEquals(want[1], got[1], 1e-9, "accuracy at step " + (s + 1));
-            for (var e : ref.params().all().entrySet()) assertClose(e.getValue(), cmp.params().get(e.getKey()), e.getKey() + " after step " + (s + 1));
+            for (var e : ref.params().all().entrySet()) {
+                if (BIAS_BEFORE_BATCH_NORM.contains(example + ":" + e.getKey())) continue;
+                assertClose(e.getValue(), cmp.params().get(e.getKey()), e.getKey() + " after step " + (s + 1));
+            }
             for (var e : ref.slots().entrySet()) {
+                if (BIAS_BEFORE_BATCH_NORM.contains(example + ":" + e.getKey())) continue;
                 List<Tensor> a = e.getValue(), b = cmp.slots().get(e.getKey());
                 for (int k = 0; k < a.size(); k++) assertClose(a.get(k), b.get(k), e.getKey() + " slot " + k);
             }
@@ -65,6 +69,14 @@ class ExampleTrainingTest {
         assertEquals(we[0], ge[0], 1e-5 * Math.max(1, Math.abs(we[0])));
         assertClose(ref.predict(images), cmp.predict(images), "predict");
     }
+
+    /**
+     * A dense layer's bias followed by batch normalization has a gradient of exactly 0 in exact
+     * arithmetic (the batch mean removes it); computed, it is rounding noise of about 1e-9, which
+     * Adam scales to steps of ±learningRate whose signs differ between the two backends. Such biases
+     * (and their slots) are not compared; the loss, which they do not change, is.
+     */
+    static final java.util.Set<String> BIAS_BEFORE_BATCH_NORM = java.util.Set.of("fashion_mnist_regularized.dlm:h1.b", "fashion_mnist_regularized.dlm:h2.b");
 
     static double worstSeen;
 

@@ -32,9 +32,24 @@ public final class ProgressBar {
 
     /** Called once at the end of an epoch. */
     public void finish(int epoch, int epochs, int steps, double seconds, List<String> names, double[] means) {
-        if (interactive) out.print("\r" + line(epoch, epochs, steps, steps, seconds, names, means) + "\u001b[K\n");
-        else out.println(line(epoch, epochs, steps, steps, seconds, names, means));
+        finish(epoch, epochs, steps, seconds, names, means, List.of());
+    }
+
+    /** Called once at the end of an epoch, with the validation loss and metrics (empty without a validation set). */
+    public void finish(int epoch, int epochs, int steps, double seconds, List<String> names, double[] means, List<Double> validation) {
+        String text = line(epoch, epochs, steps, steps, seconds, names, means) + validation(names, validation);
+        if (interactive) out.print("\r" + text + "\u001b[K\n");
+        else out.println(text);
         out.flush();
+    }
+
+    /** Keras's {@code - val_accuracy: 0.9712 - val_loss: 0.1003} after the training figures: metrics first, then loss. */
+    public static String validation(List<String> names, List<Double> validation) {
+        if (validation.isEmpty()) return "";
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < names.size(); i++) sb.append(String.format(Locale.ROOT, " - val_%s: %.4f", names.get(i), validation.get(i + 1)));
+        sb.append(String.format(Locale.ROOT, " - val_loss: %.4f", validation.get(0)));
+        return sb.toString();
     }
 
     /** The text of the line (without control characters). Metrics first, then loss, as Keras 3 orders them. */

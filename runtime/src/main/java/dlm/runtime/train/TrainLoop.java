@@ -4,11 +4,13 @@ import dlm.runtime.Tensor;
 import dlm.runtime.random.Rng;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Keras's {@code fit} and {@code evaluate}: shuffles every epoch with a seeded generator (so the
  * same seed gives the same batches), runs one train step per batch, keeps running means weighted
- * by batch size, shows progress, and stops on a non-finite loss.
+ * by batch size, evaluates a validation set after each epoch when given one, shows progress, and
+ * stops on a non-finite loss.
  */
 public final class TrainLoop {
     private TrainLoop() {}
@@ -20,6 +22,29 @@ public final class TrainLoop {
 
     public static List<EpochResult> fit(Trainable model, Tensor images, Tensor labels, int epochs, int batchSize, long seed,
                                         int firstEpoch, ProgressBar progress, EpochListener listener) {
+        return fit(model, images, labels, null, null, epochs, batchSize, seed, firstEpoch, progress, listener);
+    }
+
+    /**
+     * As above, and when {@code valImages} is not null, evaluates the model on the validation
+     * set ({@link #evaluate}, in batches of {@code batchSize}, as Keras's default
+     * {@code validation_batch_size}) after every epoch: {@link EpochResult#validation}.
+     */
+    public static List<EpochResult> fit(Trainable model, Tensor images, Tensor labels, Tensor valImages, Tensor valLabels, int epochs, int batchSize, long seed,
+                                        int firstEpoch, ProgressBar progress, EpochListener listener) {
+        return fit(model, images, labels, valImages, valLabels, epochs, batchSize, seed, firstEpoch, progress, listener, List.of(), null);
+    }
+
+    /**
+     * As above, and after every epoch (before {@code listener}) runs the callbacks in order with the
+     * epoch's logs ({@link Callback#logs}); when one asks to stop, the others still run for that
+     * epoch (as in Keras) and training ends there. Their notes, why training stopped, and what
+     * they did at its end go to {@code notes} (a line each; may be null).
+     */
+    public static List<EpochResult> fit(Trainable model, Tensor images, Tensor labels, Tensor valImages, Tensor valLabels, int epochs, int batchSize, long seed,
+                                        int firstEpoch, ProgressBar progress, EpochListener listener, List<Callback> callbacks,
+                                        java.util.function.Consumer<String> notes) {
+        java.util.function.Consumer<String> say = notes != null ? notes : s -> {};
         Batcher batcher = new Batcher(images, labels, batchSize);
         int steps = batcher.batches();
         List<String> names = model.metricNames();
@@ -29,27 +54,47 @@ public final class TrainLoop {
             double[] sums = new double[names.size() + 1];
             double[] means = new double[sums.length];
             long seen = 0;
+            double weighed = 0;
             long start = System.nanoTime();
             for (int s = 0; s < steps; s++) {
                 Tensor[] b = batcher.batch(order, s);
                 double[] r = model.trainStep(b[0], b[1]);
                 if (!Double.isFinite(r[0])) throw new NonFiniteLossException(firstEpoch + epoch - 1, s + 1, r[0]);
                 int n = b[1].size();
+                double w = model.metricWeight(b[1]);
                 seen += n;
-                for (int i = 0; i < sums.length; i++) {
-                    sums[i] += r[i] * n;
-                    means[i] = sums[i] / seen;
+                weighed += w;
+                sums[0] += r[0] * n;
+                means[0] = sums[0] / seen;
+                for (int i = 1; i < sums.length; i++) {
+                    sums[i] += r[i] * w;
+                    means[i] = weighed > 0 ? sums[i] / weighed : 0;
                 }
                 if (progress != null) progress.update(firstEpoch + epoch - 1, firstEpoch + epochs - 1, s + 1, steps, (System.nanoTime() - start) / 1e9, names, means);
             }
+            List<Double> validation = new ArrayList<>();
+            if (valImages != null) for (double v : evaluate(model, valImages, valLabels, batchSize)) validation.add(v);
             double seconds = (System.nanoTime() - start) / 1e9;
-            if (progress != null) progress.finish(firstEpoch + epoch - 1, firstEpoch + epochs - 1, steps, seconds, names, means);
+            if (progress != null) progress.finish(firstEpoch + epoch - 1, firstEpoch + epochs - 1, steps, seconds, names, means, validation);
             List<Double> metrics = new ArrayList<>();
             for (int i = 1; i < means.length; i++) metrics.add(means[i]);
-            EpochResult er = new EpochResult(firstEpoch + epoch - 1, means[0], metrics, seconds);
+            EpochResult er = new EpochResult(firstEpoch + epoch - 1, means[0], metrics, seconds, validation);
             history.add(er);
+            String stop = null;
+            Map<String, Double> logs = Callback.logs(er, names);
+            for (Callback c : callbacks) {
+                String why = c.onEpochEnd(firstEpoch + epoch - 1, logs);
+                c.drainNotes().forEach(say);
+                if (stop == null) stop = why;
+            }
+            // after the callbacks: a checkpoint then holds the learning rate they set for the next epoch
             if (listener != null) listener.epochEnded(er);
+            if (stop != null) {
+                say.accept(stop);
+                break;
+            }
         }
+        for (Callback c : callbacks) c.onTrainEnd().forEach(say);
         return history;
     }
 

@@ -23,4 +23,11 @@ public interface Trainable {
 
     /** The model's output (e.g. class probabilities) for a batch. */
     Tensor predict(Tensor images);
+
+    /**
+     * How much a training batch's metrics count in the epoch's means: its size, or, when training
+     * weighs samples (class weights), the sum of its samples' weights, so that the epoch's metric
+     * is Σ v·w / Σ w over the epoch, as Keras's weighted metrics. The loss always counts by size.
+     */
+    default double metricWeight(Tensor labels) { return labels.size(); }
 }

@@ -88,6 +88,14 @@ class ErrorsTest {
     }
 
     @Test
+    void aFileThatIsNotAnNpzIsAnIOException(@TempDir Path dir) throws Exception {
+        Path w = dir.resolve("w.npz");
+        Files.writeString(w, "not a zip");
+        var e = assertThrows(java.io.IOException.class, () -> DlmModel.load(Mnist.dlm(), w));
+        assertTrue(e.getMessage().contains(w.toString()), e.getMessage());
+    }
+
+    @Test
     void everyApiExceptionIsADlmModelException() {
         for (Class<?> c : List.of(DlmCompileException.class, WeightsException.class, InputException.class))
             assertTrue(DlmModelException.class.isAssignableFrom(c), c.getName());

@@ -21,8 +21,9 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * instances per batch size: a call takes one (or instantiates one from the model's cached
  * compiled class when none is idle — cheap: it only allocates the arrays), copies the batch in,
  * runs, copies the result out and puts the instance back. So the pool grows to the number of
- * threads that predict at one size at the same time, and never allocates in steady state beyond
- * the input check and the returned copy. The weights are shared, read only, by every instance.
+ * threads that predict at one size at the same time; in steady state a call allocates only the
+ * returned copy (and, for the array overloads, the flattened batch and the rows). The weights are
+ * shared, read only, by every instance.
  * Results do not depend on which instance or thread ran them: they are the same bits as a
  * single-threaded call.
  *

@@ -40,6 +40,8 @@ final class DataBuiltins {
             String[] p = resolve(c, path), t = resolve(c, string(c, "target"));
             return dataset(new DataSource.Npy(Path.of(p[0]), p[1], c.span(), Path.of(t[0]), t[1], c.spanOf("target")));
         }, req("path"), opt("target"));
+        define("imageFolder", DataBuiltins::imageFolder, req("path"), opt("size", new ListV(List.of(Builtins.integer(256), Builtins.integer(256)))),
+                opt("color", new StringV("rgb")), opt("labels", new StringV("inferred")));
         define("split", c -> {
             DataSource d = source(c, "data");
             if (!(c.arg("test") instanceof NumberV t) || !(t.isInt() ? t.value() >= 1 && t.value() <= Integer.MAX_VALUE : t.value() > 0 && t.value() < 1))
@@ -76,6 +78,7 @@ final class DataBuiltins {
             case DataSource.Csv x -> "csv";
             case DataSource.Npz x -> "npz";
             case DataSource.Npy x -> "npy";
+            case DataSource.ImageFolder x -> "imageFolder";
             case DataSource.Split x -> "split";
             case DataSource.Shuffle x -> "shuffle";
             case DataSource.Take x -> "take";
@@ -97,6 +100,35 @@ final class DataBuiltins {
         String[] p = resolve(c, path);
         return dataset(new DataSource.Csv(Path.of(p[0]), p[1], c.span(), target, c.spanOf("target"), features, c.spanOf("features"),
                 c.boolArg("header"), delim.charAt(0), strings(c, "categories"), c.spanOf("categories"), c.boolArg("oneHot")));
+    }
+
+    /** {@code imageFolder(path, size = [h, w], color, labels)}, with Keras's defaults (256 × 256, rgb, labels from the subfolders). */
+    private static ConfigV imageFolder(Builtins.Call c) {
+        String path = string(c, "path");
+        if (path.isEmpty()) throw new DlmException(c.spanOf("path"), "'path' of imageFolder() must not be empty");
+        int[] size = new int[2];
+        Value v = c.arg("size");
+        List<Value> items = v instanceof ListV l ? l.items()
+                : v instanceof TensorV t && t.node().is("constant") && t.node().type().rank() == 1 && t.node().type().dtype().isInteger() ? TensorBuiltins.constInts(t.node()) : null;
+        if (items == null || items.size() != 2)
+            throw new DlmException(c.spanOf("size"), "'size' of imageFolder() must be [height, width], such as [28, 28], got " + v.describe());
+        for (int i = 0; i < 2; i++) {
+            if (!(items.get(i) instanceof NumberV n) || !n.isInt() || n.value() < 1 || n.value() > 65536)
+                throw new DlmException(c.spanOf("size"), "'size' of imageFolder() must be [height, width] of whole numbers from 1 to 65536, got " + Show.value(items.get(i)));
+            size[i] = (int) n.value();
+        }
+        String color = string(c, "color");
+        int channels = switch (color) {
+            case "grayscale" -> 1;
+            case "rgb" -> 3;
+            case "rgba" -> 4;
+            default -> throw new DlmException(c.spanOf("color"), "'color' of imageFolder() must be \"grayscale\", \"rgb\" or \"rgba\", got \"" + color + "\"");
+        };
+        String labels = string(c, "labels");
+        if (!labels.equals("inferred"))
+            throw new DlmException(c.spanOf("labels"), "'labels' of imageFolder() must be \"inferred\" (one subfolder a class, named by the folder), got \"" + labels + "\"");
+        String[] p = resolve(c, path);
+        return dataset(new DataSource.ImageFolder(Path.of(p[0]), p[1], c.span(), size[0], size[1], color, channels));
     }
 
     /** A data file's path, relative to the .dlm file that names it (so an example runs from any folder), and how errors show it. */

@@ -21,13 +21,15 @@ final class ShowCommand implements Command {
 
     public String summary() { return "show a dataset image (mnist, fashion-mnist) in the terminal or as a PNG, with its label"; }
 
-    public String usage() { return "mnist|fashion-mnist [--index I] [--split train|test] [--out FILE.png] [--data DIR]"; }
+    public String usage() { return "mnist|fashion-mnist [--index I] [--split train|test] [--out FILE.png | --folder DIR [--count N]] [--data DIR]"; }
 
     public Options options() {
         return new Options()
                 .addOption(Option.builder().longOpt("index").hasArg().argName("I").desc("which image (default 0)").get())
                 .addOption(Option.builder().longOpt("split").hasArg().argName("train|test").desc("which split (default train)").get())
                 .addOption(Option.builder().longOpt("out").hasArg().argName("FILE.png").desc("also write the image as a PNG (scaled 10x)").get())
+                .addOption(Option.builder().longOpt("folder").hasArg().argName("DIR").desc("write images --index … --index + N − 1 as DIR/<label>/<split>-<index>.png (unscaled), a folder for imageFolder(…)").get())
+                .addOption(Option.builder().longOpt("count").hasArg().argName("N").desc("how many images --folder writes (default 1)").get())
                 .addOption(Option.builder().longOpt("data").hasArg().argName("DIR").desc("folder holding the dataset files").get());
     }
 
@@ -38,6 +40,10 @@ final class ShowCommand implements Command {
         if (!Datasets.names().contains(name)) throw new UsageException("unknown dataset '" + name + "' (known: " + String.join(", ", Datasets.names()) + ")");
         String split = Args.choice(cl, "split", "train", "train", "test");
         Path out = cl.hasOption("out") ? OutputPaths.file("--out", cl.getOptionValue("out"), OutputPaths.Kind.PNG) : null;
+        if (cl.hasOption("count") && !cl.hasOption("folder")) throw new UsageException("--count goes with --folder");
+        if (out != null && cl.hasOption("folder")) throw new UsageException("give --out or --folder, not both");
+        Path folder = cl.hasOption("folder") ? OutputPaths.folder("--folder", cl.getOptionValue("folder"), "the images go in one subfolder per label") : null;
+        long count = cl.hasOption("count") ? Args.inRange(cl, "count", 1, Integer.MAX_VALUE) : 1;
         DatasetOptions d = DatasetOptions.defaults();
         if (cl.hasOption("data")) d = d.withDataDir(Path.of(cl.getOptionValue("data")));
         Dataset data;
@@ -51,6 +57,12 @@ final class ShowCommand implements Command {
         Tensor labels = split.equals("train") ? data.trainLabels() : data.testLabels();
         long i = cl.hasOption("index") ? Args.longValue(cl, "index") : 0;
         if (i < 0 || i >= images.dim(0)) throw new UsageException("--index must be in 0.." + (images.dim(0) - 1));
+        if (folder != null) {
+            if (i + count > images.dim(0)) throw new UsageException("--index " + i + " --count " + count + " goes past the " + images.dim(0) + " images of the " + split + " split");
+            int classes = FolderExport.write(images, labels, (int) i, (int) count, split, folder);
+            c.out().println("wrote " + count + (count == 1 ? " image" : " images") + " in " + classes + " label folders under " + folder);
+            return 0;
+        }
         Tensor img = Rows.row(images, (int) i);
         byte[] px = (byte[]) img.storage();
         int h = images.dim(1), w = images.dim(2);

@@ -31,13 +31,16 @@ final class TrainSetup {
     final TrainGraph graph;
     final long seed;
     final String backend;
+    /** Where loading the data tells what it found (an image folder's classes). */
+    private final Console console;
 
-    private TrainSetup(CheckedProgram program, TrainConfig config, long seed, String backend) {
+    private TrainSetup(CheckedProgram program, TrainConfig config, long seed, String backend, Console console) {
         this.program = program;
         this.config = config;
         this.graph = TrainGraph.build(program, config);
         this.seed = seed;
         this.backend = backend;
+        this.console = console;
     }
 
     /**
@@ -65,7 +68,7 @@ final class TrainSetup {
         String backend = Args.choice(cl, "backend", "jit", "jit", "interp");
         TrainConfig t = p.trains().get(0);
         long seed = cl.hasOption("seed") ? Args.longValue(cl, "seed") : t.settings().get("seed") instanceof Value.NumberV n ? n.asLong() : 0;
-        return new TrainSetup(p, t, seed, backend);
+        return new TrainSetup(p, t, seed, backend, c);
     }
 
     /**
@@ -91,7 +94,7 @@ final class TrainSetup {
     /** The dataset a setting names ({@code data} or {@code validationData}), located at that setting when it cannot be read. */
     Dataset dataset(CommandLine cl, String key) {
         if (((Value.ConfigV) config.settings().get(key)).args().get("source") instanceof DataSource source)
-            return DataSources.load(source, graph.feed());
+            return DataSources.load(source, graph.feed(), console.out()::println);
         String name = ((Value.ConfigV) config.settings().get(key)).name().equals("fashionMnist") ? "fashion-mnist" : "mnist";
         DatasetOptions d = DatasetOptions.defaults();
         if (cl.hasOption("data")) {

@@ -47,6 +47,18 @@ public sealed interface DataSource {
     }
 
     /**
+     * {@code imageFolder(path, size = [h, w], color = "rgb", labels = "inferred")}: Keras's
+     * {@code image_dataset_from_directory}: one subfolder of {@code path} a class (class names
+     * sorted), its image files (any depth) the class's samples, each resized to h × w.
+     * {@code channels} is 1 (grayscale), 3 (rgb) or 4 (rgba).
+     */
+    record ImageFolder(Path path, String shown, SourceSpan at, int height, int width, String color, int channels) implements DataSource {
+        public String toString() {
+            return "imageFolder(\"" + shown + "\", size = [" + height + ", " + width + "], color = \"" + color + "\")";
+        }
+    }
+
+    /**
      * {@code split(data, test = 0.2, seed = 1)}: a seeded random permutation of the rows (as
      * scikit-learn's train_test_split): the first {@code testRows(n)} rows of it are the test part,
      * the rest the train part. {@code test} is a fraction in (0, 1) or, when {@code count}, a row count.

@@ -5,6 +5,7 @@ import dlm.runtime.Tensor;
 import dlm.runtime.data.Dataset;
 import dlm.runtime.random.Rng;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Loads a {@link DataSource} for a model: the rows of its file, cut as written. A source that is
@@ -13,10 +14,13 @@ import java.util.Arrays;
 public final class DataSources {
     private DataSources() {}
 
-    public static Dataset load(DataSource source, ModelFeed feed) {
+    public static Dataset load(DataSource source, ModelFeed feed) { return load(source, feed, line -> {}); }
+
+    /** {@link #load(DataSource, ModelFeed)}, telling {@code report} what it found (an image folder's classes, as Keras prints them). */
+    public static Dataset load(DataSource source, ModelFeed feed, Consumer<String> report) {
         String name = source.toString();
         if (source instanceof DataSource.Split s) {
-            Table all = table(s.data(), feed);
+            Table all = table(s.data(), feed, report);
             int n = all.rows();
             int[] order = permutation(n, s.seed());
             int test = s.testRows(n);
@@ -26,23 +30,24 @@ public final class DataSources {
             Table trainPart = all.select(Arrays.copyOfRange(order, test, n));
             return new Dataset(name, trainPart.x(), trainPart.y(), testPart.x(), testPart.y());
         }
-        Table all = table(source, feed);
+        Table all = table(source, feed, report);
         Table none = all.select(new int[0]);
         return new Dataset(name, all.x(), all.y(), none.x(), none.y());
     }
 
     /** All the rows of a source that is not a split. */
-    static Table table(DataSource source, ModelFeed feed) {
+    static Table table(DataSource source, ModelFeed feed, Consumer<String> report) {
         return switch (source) {
             case DataSource.Csv c -> CsvLoader.load(c, feed);
             case DataSource.Npz z -> NpyLoader.load(z, feed);
             case DataSource.Npy y -> NpyLoader.load(y, feed);
+            case DataSource.ImageFolder f -> ImageFolderLoader.load(f, feed, report);
             case DataSource.Shuffle s -> {
-                Table t = table(s.data(), feed);
+                Table t = table(s.data(), feed, report);
                 yield t.select(permutation(t.rows(), s.seed()));
             }
             case DataSource.Take t -> {
-                Table all = table(t.data(), feed);
+                Table all = table(t.data(), feed, report);
                 int[] first = new int[Math.min(t.n(), all.rows())];
                 for (int i = 0; i < first.length; i++) first[i] = i;
                 yield all.select(first);

@@ -3,11 +3,9 @@ package dlm.compiler.data;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.diag.SourceSpan;
 import dlm.runtime.Tensor;
-import dlm.runtime.io.Npy;
+import dlm.runtime.io.NpyMapped;
 import dlm.runtime.io.Npz;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,7 +13,9 @@ import java.util.Map;
 
 /**
  * Reads {@link DataSource.Npz} and {@link DataSource.Npy} sources (every .npy variant the runtime
- * reads: versions 1–3, either byte order, C or Fortran order) into the model's types. The inputs
+ * reads: versions 1–3, either byte order, C or Fortran order) into the model's types; .npy files
+ * through a memory map ({@link NpyMapped}), element by element, so that only the converted rows
+ * are ever in the heap. The inputs
  * array must have the model's sizes after the rows ({@code [n, 8, 8]} for {@code u8[batch, 8, 8]});
  * the target array is {@code [n]} or {@code [n, 1]}. Values are converted to the model's dtypes
  * as NumPy's {@code astype} would, but only when exact: a fraction or an out-of-range value for
@@ -40,17 +40,19 @@ final class NpyLoader {
                     + String.join(", ", arrays.keySet()) + " (name the input array with inputs = [\"…\"])", feed.inputAt(), "model " + feed.model() + "'s input " + input + " is declared here");
         Tensor x = array(arrays, input, z, z.inputsAt());
         Tensor y = array(arrays, z.target(), z, z.targetAt());
-        return table(x, z.shown() + "'s " + input, z.at(), y, z.shown() + "'s " + z.target(), z.targetAt(), feed);
+        return table(Elements.of(x), z.shown() + "'s " + input, z.at(), Elements.of(y), z.shown() + "'s " + z.target(), z.targetAt(), feed);
     }
 
     static Table load(DataSource.Npy n, ModelFeed feed) {
-        Tensor x = read(n.path(), n.shown(), n.at()), y = read(n.target(), n.targetShown(), n.targetAt());
-        return table(x, n.shown(), n.at(), y, n.targetShown(), n.targetAt(), feed);
+        try (NpyMapped x = map(n.path(), n.shown(), n.at()); NpyMapped y = map(n.target(), n.targetShown(), n.targetAt())) {
+            return table(Elements.of(x), n.shown(), n.at(), Elements.of(y), n.targetShown(), n.targetAt(), feed);
+        }
     }
 
-    private static Tensor read(Path path, String shown, SourceSpan at) {
-        try (InputStream in = Files.newInputStream(path)) {
-            return Npy.read(in, shown);
+    /** The .npy file mapped, not read: its elements are converted one by one, so the file may be larger than the heap. */
+    private static NpyMapped map(Path path, String shown, SourceSpan at) {
+        try {
+            return NpyMapped.open(path, shown);
         } catch (NoSuchFileException e) {
             throw new DlmException(at, "no such file: " + shown);
         } catch (IOException e) {
@@ -64,7 +66,7 @@ final class NpyLoader {
         return t;
     }
 
-    private static Table table(Tensor x, String xName, SourceSpan xAt, Tensor y, String yName, SourceSpan yAt, ModelFeed feed) {
+    private static Table table(Elements x, String xName, SourceSpan xAt, Elements y, String yName, SourceSpan yAt, ModelFeed feed) {
         int[] want = ModelFeed.rows(feed.input(), x.rank() == 0 ? 0 : x.dim(0));
         if (x.rank() != want.length || !Arrays.equals(Arrays.copyOfRange(x.shape(), 1, x.rank()), Arrays.copyOfRange(want, 1, want.length)))
             throw new NotedException(xAt, xName + " has shape " + shape(x.shape()) + ", but " + feed.describeInput() + " takes rows of shape "
@@ -84,29 +86,56 @@ final class NpyLoader {
     }
 
     /** t as dtype, exactly; classes > 0: each value must be a class index below it. */
-    private static Tensor convert(Tensor t, dlm.runtime.DType dtype, String name, SourceSpan at, String what, int classes) {
-        boolean same = t.dtype() == dtype;
-        Tensor out = same ? t : Tensor.zeros(dtype, t.shape());
-        for (int i = 0; i < t.size(); i++) {
+    private static Tensor convert(Elements t, dlm.runtime.DType dtype, String name, SourceSpan at, String what, int classes) {
+        boolean same = t.dtype() == dtype && t.tensor() != null;
+        Tensor out = same ? t.tensor() : Tensor.zeros(dtype, t.shape());
+        int n = t.size();
+        for (int i = 0; i < n; i++) {
             double v = t.getDouble(i);
-            String where = name + " at " + index(t.shape(), i);
             if (Double.isNaN(v) || Double.isInfinite(v))
-                throw new DlmException(at, where + " is " + v + "; fill or drop missing values before training");
+                throw new DlmException(at, where(name, t, i) + " is " + v + "; fill or drop missing values before training");
             if (dtype.isInteger() && !t.dtype().isInteger() && v != Math.rint(v))
-                throw new DlmException(at, where + " is " + v + ", not an integer, as " + what + " needs");
+                throw new DlmException(at, where(name, t, i) + " is " + v + ", not an integer, as " + what + " needs");
             if (classes > 0 && (v < 0 || v >= classes))
-                throw new DlmException(at, where + " is " + (long) v + ", outside the model's " + classes + " classes (0 to " + (classes - 1) + ")");
+                throw new DlmException(at, where(name, t, i) + " is " + (long) v + ", outside the model's " + classes + " classes (0 to " + (classes - 1) + ")");
             if (same) continue;
             if (dtype.isInteger()) {
                 long l = t.dtype().isInteger() ? t.getLong(i) : (long) v;
                 out.setLong(i, l);
-                if (out.getLong(i) != l) throw new DlmException(at, where + " is " + l + ", which does not fit " + dtype.dlmName() + ", as " + what + " needs");
+                if (out.getLong(i) != l) throw new DlmException(at, where(name, t, i) + " is " + l + ", which does not fit " + dtype.dlmName() + ", as " + what + " needs");
             } else {
                 out.setDouble(i, v);
             }
         }
         return out;
     }
+
+    /**
+     * An array's elements in C order: a tensor read whole (from an .npz) or a mapped .npy file.
+     * {@link #tensor} is the tensor itself, kept as it is when it has the model's dtype already.
+     */
+    private record Elements(dlm.runtime.DType dtype, int[] shape, Tensor tensor, NpyMapped mapped) {
+        static Elements of(Tensor t) { return new Elements(t.dtype(), t.shape(), t, null); }
+
+        static Elements of(NpyMapped m) { return new Elements(m.dtype(), m.shape(), null, m); }
+
+        int rank() { return shape.length; }
+
+        int dim(int axis) { return shape[axis]; }
+
+        int size() {
+            int n = 1;
+            for (int s : shape) n *= s;
+            return n;
+        }
+
+        double getDouble(int i) { return tensor != null ? tensor.getDouble(i) : mapped.getDouble(i); }
+
+        long getLong(int i) { return tensor != null ? tensor.getLong(i) : mapped.getLong(i); }
+    }
+
+    /** How a message names element i of an array (built only for a message). */
+    private static String where(String name, Elements t, int i) { return name + " at " + index(t.shape(), i); }
 
     private static String index(int[] shape, int flat) {
         int[] at = new int[shape.length];

@@ -183,9 +183,9 @@ public final class Npy {
     }
 
     /** What a header says. {@code dtype} is null and {@code textChars > 0} for a unicode array. */
-    private record Header(DType dtype, int textChars, ByteOrder order, boolean fortranOrder, int[] shape) {}
+    record Header(DType dtype, int textChars, ByteOrder order, boolean fortranOrder, int[] shape) {}
 
-    private static Header readHeader(InputStream in, String name) throws IOException {
+    static Header readHeader(InputStream in, String name) throws IOException {
         byte[] magic = in.readNBytes(MAGIC.length);
         if (!Arrays.equals(magic, MAGIC)) {
             if (magic.length == 0) throw new NpyFormatException(name + ": empty file, not a .npy array");

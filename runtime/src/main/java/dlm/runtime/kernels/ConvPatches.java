@@ -19,6 +19,10 @@ final class ConvPatches implements PackA {
     private int srcOff, srcH, srcW, srcC, gridH, gridW, kw;
     private int mulY, offY, stepY, mulX, offX, stepX;
 
+    /** Patches have too few whole zero k-steps for the skipping kernel (see {@link PackA#zeroStepsLikely}). */
+    @Override
+    public boolean zeroStepsLikely() { return false; }
+
     static ConvPatches local() { return LOCAL.get(); }
 
     /** x (n × h × w × c) read for an output of oh × ow positions. */

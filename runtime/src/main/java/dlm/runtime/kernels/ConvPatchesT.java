@@ -17,6 +17,10 @@ final class ConvPatchesT implements PackA {
     private float[] x;
     private int xOff, h, w, c, oh, ow, kw, sh, sw, dh, dw, padTop, padLeft;
 
+    /** Patches have too few whole zero k-steps for the skipping kernel (see {@link PackA#zeroStepsLikely}). */
+    @Override
+    public boolean zeroStepsLikely() { return false; }
+
     static ConvPatchesT local() { return LOCAL.get(); }
 
     ConvPatchesT set(float[] x, int xOff, int h, int w, int c, int oh, int ow, int kw,

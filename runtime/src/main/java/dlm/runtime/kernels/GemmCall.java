@@ -105,7 +105,7 @@ final class GemmCall implements KernelPool.Job {
                 parts = Math.min(threads, splitCols ? colTiles : rowTiles);
             }
         }
-        skip = !narrow && lp != null && !acc && skipZeroSteps;
+        skip = !narrow && lp != null && lp.zeroStepsLikely() && !acc && skipZeroSteps;
         nonFinite = false;
         if (parts <= 1) run(0, 1);
         else KernelPool.run(parts, this);

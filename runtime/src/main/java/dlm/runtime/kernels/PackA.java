@@ -15,6 +15,14 @@ package dlm.runtime.kernels;
 public interface PackA {
     void pack(int i0, int rows, int p0, int kc, float[] dst, int dstOff);
 
+    /**
+     * Whether whole k-steps of zeros (all rows of a panel zero at one k) are common enough in this
+     * operand for the GEMM's zero-step skipping to pay for finding them: images' zero backgrounds
+     * (u8 pixels) are; convolution patches of feature maps are not, and the dense kernel is faster
+     * there (bench/README.md).
+     */
+    default boolean zeroStepsLikely() { return true; }
+
     /** op(A) from a row-major float array: A is m×k ({@code transA = false}) or k×m ({@code transA = true}). */
     static PackA of(boolean transA, float[] a, int aOff, int lda) {
         int rs = transA ? 1 : lda, cs = transA ? lda : 1;

@@ -29,7 +29,7 @@ public final class Adaptation {
     public record Layer(Node input, Node mean, Node variance) {}
 
     /** Whether a param (a state) holds adapted statistics. */
-    public static boolean isAdapted(Node param) {
+    private static boolean isAdapted(Node param) {
         return param.attrs().get("init") instanceof InitV i && (i.name().equals("adaptedMean") || i.name().equals("adaptedVariance"));
     }
 

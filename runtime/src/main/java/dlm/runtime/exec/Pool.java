@@ -24,11 +24,7 @@ public final class Pool {
 
     /** dx = the gradient of {@code sum(dy * maxPool2d(x))}: each window's dy goes to the cell {@link #maxPool2d} took (the first maximal one), accumulated over overlapping windows; overwrites dx. */
     public static void maxPool2dBackprop(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n, int h, int w, int c, int ph, int pw, int oh, int ow, int sh, int sw, int padTop, int padLeft) {
-        geometry(n, h, w, c, ph, pw, c, oh, ow, sh, sw, 1, 1);
-        tensor("x", x, len(x), xOff, n, h, w, c);
-        tensor("dy", dy, len(dy), dyOff, n, oh, ow, c);
-        tensor("dx", dx, len(dx), dxOff, n, h, w, c);
-        Pooling.maxPool2dBackprop(x, xOff, dy, dyOff, dx, dxOff, n, h, w, c, ph, pw, oh, ow, sh, sw, padTop, padLeft);
+        maxPool2dBackprop(x, xOff, dy, dyOff, false, dx, dxOff, n, h, w, c, ph, pw, oh, ow, sh, sw, padTop, padLeft);
     }
 
     /** {@code where(x > 0, maxPool2dBackprop(x, dy), 0)} when {@code positive} (relu's gradient mask fused): a window sends its dy only when its winning value is above 0. */
@@ -66,11 +62,7 @@ public final class Pool {
 
     /** dx = the gradient of {@code sum(dy * maxPool2d(x))}: each window's dy goes to the cell {@link #maxPool2d} took (the first maximal one), accumulated over overlapping windows; overwrites dx. */
     public static void maxPool2dBackprop(double[] x, int xOff, double[] dy, int dyOff, double[] dx, int dxOff, int n, int h, int w, int c, int ph, int pw, int oh, int ow, int sh, int sw, int padTop, int padLeft) {
-        geometry(n, h, w, c, ph, pw, c, oh, ow, sh, sw, 1, 1);
-        tensor("x", x, len(x), xOff, n, h, w, c);
-        tensor("dy", dy, len(dy), dyOff, n, oh, ow, c);
-        tensor("dx", dx, len(dx), dxOff, n, h, w, c);
-        Pooling.maxPool2dBackprop(x, xOff, dy, dyOff, dx, dxOff, n, h, w, c, ph, pw, oh, ow, sh, sw, padTop, padLeft);
+        maxPool2dBackprop(x, xOff, dy, dyOff, false, dx, dxOff, n, h, w, c, ph, pw, oh, ow, sh, sw, padTop, padLeft);
     }
 
     /** {@code where(x > 0, maxPool2dBackprop(x, dy), 0)} when {@code positive} (relu's gradient mask fused): a window sends its dy only when its winning value is above 0. */

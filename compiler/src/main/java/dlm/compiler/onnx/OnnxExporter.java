@@ -53,15 +53,24 @@ public final class OnnxExporter {
      * @throws DlmException at the source of the first node whose op has no ONNX mapping
      */
     public static ModelProto export(TrainGraph tg, Map<String, Tensor> weights, int opset, String modelName) {
+        return export(Codegen.primitiveStepGraph(tg, Codegen.StepKind.PREDICT), List.of(tg.images.name()), weights, opset, modelName);
+    }
+
+    /**
+     * The ONNX model of graph {@code g}: its outputs from the inputs they read, plus the
+     * {@code modelInputs} (always inputs, even when unread), with these weights for its params.
+     *
+     * @throws DlmException at the source of the first node whose op has no ONNX mapping
+     */
+    public static ModelProto export(Graph g, List<String> modelInputs, Map<String, Tensor> weights, int opset, String modelName) {
         checkOpset(opset);
-        Graph g = Codegen.primitiveStepGraph(tg, Codegen.StepKind.PREDICT);
         GraphProto.Builder gp = GraphProto.newBuilder().setName(modelName);
         OnnxGraphBuilder b = new OnnxGraphBuilder(gp, opset);
         Map<Node, String> values = new IdentityHashMap<>();
         Set<Node> live = live(g);
         for (Node n : g.nodes()) {
             // the train step's other inputs (labels, step, optimizer slots) and a folded-away random draw's seed
-            if (n.is("input") && !live.contains(n) && !n.name().equals(tg.images.name())) continue;
+            if (n.is("input") && !live.contains(n) && !modelInputs.contains(n.name())) continue;
             if (n.is("input")) {
                 if (n.attrs().getBool("runtime", false))
                     throw new DlmException(n.span(), "cannot export to ONNX: the predict graph still reads the run-time input '" + n.name() + "' (a random draw outside training)");

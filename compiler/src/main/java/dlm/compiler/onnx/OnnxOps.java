@@ -108,7 +108,7 @@ public final class OnnxOps {
         reduce("min", "ReduceMin", 18);
         argReduce("argmax", "ArgMax");
         argReduce("argmin", "ArgMin");
-        map("numel", (n, in, b) -> cast(b, b.op("ReduceProd", List.of(b.op("Shape", in)), attr("keepdims", 0)), DType.I64, n.type().dtype()));
+        map("numel", OnnxOps::numel);
 
         // movement
         map("reshape", (n, in, b) -> reshape(b, in.get(0), n.type().shape()));
@@ -185,6 +185,13 @@ public final class OnnxOps {
         });
     }
 
+    /** The product of x's sizes over attr {@code axes} (all when absent), read from its shape at run time (it may be symbolic). */
+    private static String numel(Node n, List<String> in, OnnxGraphBuilder b) {
+        String sizes = b.op("Shape", in);
+        if (n.attrs().has("axes")) sizes = b.op("Gather", List.of(sizes, b.ints(n.attrs().getInts("axes"))), attr("axis", 0));
+        return cast(b, b.op("ReduceProd", List.of(sizes), attr("keepdims", 0)), DType.I64, n.type().dtype());
+    }
+
     /** Reshape to a static shape with at most one symbolic dim (written -1). */
     private static String reshape(OnnxGraphBuilder b, String x, Shape target) {
         long[] dims = new long[target.rank()];
@@ -254,8 +261,8 @@ public final class OnnxOps {
     }
 
     /**
-     * {@code labels[..., None] == arange(depth)}, cast to the result dtype: a label outside
-     * [0, depth) gives a row of zeros, as in DLM (ONNX's OneHot would wrap negative labels).
+     * {@code labels[..., None] == arange(depth)}, cast to the result dtype. A label outside
+     * [0, depth), a data error in DLM, gives a row of zeros (ONNX's OneHot would wrap a negative one).
      */
     private static String oneHot(Node n, List<String> in, OnnxGraphBuilder b) {
         DType labels = n.input(0).type().dtype();

@@ -127,4 +127,52 @@ class OnnxExportCliTest {
         double d100 = maxDifference(ex, onnx, 100), d5 = maxDifference(ex, onnx, 5);
         assertTrue(d100 <= TOLERANCE && d5 <= TOLERANCE, example + ": max abs difference " + d100 + " (100 rows), " + d5 + " (5 rows)");
     }
+
+    private static final String SORTED = """
+            import std.nn.*
+            model Ranks(x: f32[batch, 3]) {
+                val ranks = argsort(x, axis = 1).toF32()
+                return dense(ranks, units = 1)
+            }
+            train(Ranks) {
+                data = split(csv("table.csv", target = "y"), test = 0.2, seed = 1)
+                loss = ::meanSquaredError
+                optimizer = sgd()
+                epochs = 1
+                batchSize = 8
+            }
+            """;
+
+    /** A small table and a model over it: its checkpoint after one epoch. */
+    private Path tableModel(String source) throws Exception {
+        StringBuilder sb = new StringBuilder("a,b,c,y\n");
+        for (int i = 0; i < 40; i++) sb.append(i % 7).append(',').append(3 * i % 5).append(',').append(i % 3).append(',').append(i % 4).append('\n');
+        Files.writeString(tmp.resolve("table.csv"), sb.toString());
+        Path p = Files.writeString(tmp.resolve("ranks.dlm"), source);
+        CliRunner train = CliRunner.run("train", p.toString(), "--save", tmp.resolve("w.npz").toString());
+        assertEquals(0, train.status(), train.err());
+        return p;
+    }
+
+    @Test
+    void anOpWithoutMappingIsALocatedErrorAtItsSource() throws Exception {
+        Path p = tableModel(SORTED);
+        Path onnx = tmp.resolve("ranks.onnx");
+        CliRunner r = CliRunner.run("export", p.toString(), "--weights", tmp.resolve("w.npz").toString(), "--out", onnx.toString());
+        assertEquals(1, r.status());
+        assertEquals(p + ":3:17: error: cannot export to ONNX: op 'argsort' has no ONNX mapping (ONNX's TopK does not promise DLM's stable order of ties)\n"
+                + "    val ranks = argsort(x, axis = 1).toF32()\n"
+                + "                ^~~~~~~~~~~~~~~~~~~~\n", r.err());
+        assertEquals("", r.out());
+        assertTrue(Files.notExists(onnx), "nothing written");
+    }
+
+    @Test
+    void anOpsetBelowTheMinimumIsRefused() throws Exception {
+        CliRunner r = CliRunner.run("export", TestFiles.example("mnist.dlm").toString(), "--weights", tmp.resolve("none.npz").toString(),
+                "--out", tmp.resolve("m.onnx").toString(), "--opset", "16");
+        assertEquals(2, r.status());
+        assertEquals("dlmc export: error: --opset 16 is too old: dlmc export writes opset 17 or newer (default 18)\n"
+                + "usage: dlmc export FILE.dlm --weights PATH --out MODEL.onnx [--opset N]   (dlmc export --help for more)\n", r.err());
+    }
 }

@@ -4,7 +4,6 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import dlm.compiler.ir.Node;
 import dlm.runtime.DType;
 import dlm.runtime.Tensor;
 import java.util.HashSet;
@@ -36,9 +35,6 @@ public final class OnnxGraphBuilder {
         while (!used.add(name)) name = base + "_" + (++counter);
         return name;
     }
-
-    /** The value name for a DLM node's result: its own name when it has one, else {@code %id}. */
-    String nameFor(Node n) { return fresh(n.name() != null ? n.name() : "%" + n.id()); }
 
     /** Adds one node {@code opType(inputs) → a fresh value} and returns the value's name. */
     public String op(String opType, List<String> inputs, AttributeProto... attrs) {

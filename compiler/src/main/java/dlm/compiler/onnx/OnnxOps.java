@@ -120,6 +120,7 @@ public final class OnnxOps {
         map("slice", OnnxOps::slice);
         map("concat", (n, in, b) -> b.op("Concat", in, attr("axis", n.attrs().getInt("axis"))));
         map("pad", OnnxOps::pad);
+        map("takeAlongAxis", OnnxOps::takeAlongAxis);
         map("cumsum", (n, in, b) -> b.op("CumSum", List.of(in.get(0), b.ints(n.attrs().getInt("axis"))),
                 attr("reverse", n.attrs().getBool("reverse", false) ? 1 : 0)));
 
@@ -142,8 +143,7 @@ public final class OnnxOps {
         none("randomUniform", "ONNX's random ops draw other numbers than DLM's counter-based generator");
         none("randomNormal", "ONNX's random ops draw other numbers than DLM's counter-based generator");
         none("imageTransform", "ONNX has no affine image resampling with DLM's fill rules (a training-time augmentation)");
-        none("argsort", "ONNX's TopK does not promise DLM's stable order of ties");
-        none("takeAlongAxis", "not mapped yet (ONNX's GatherElements does not broadcast)");
+        none("argsort", "ONNX's TopK leaves the place of NaN unspecified, which DLM sorts as the largest value");
     }
 
     // ---- helpers ------------------------------------------------------------------------------------
@@ -244,6 +244,26 @@ public final class OnnxOps {
             e[i] = stops[i] < 0 ? Long.MIN_VALUE : stops[i];
         }
         return b.op("Slice", List.of(in.get(0), b.ints(s), b.ints(e), b.ints(axes), b.ints(steps)));
+    }
+
+    /**
+     * GatherElements, which takes indices of the result's shape: DLM's indices may be 1 on the
+     * axes before or after the indexed one (every row uses the same indices), so they are first
+     * expanded to x's sizes there, read from x's shape at run time (they may be symbolic).
+     */
+    private static String takeAlongAxis(Node n, List<String> in, OnnxGraphBuilder b) {
+        int axis = n.attrs().getInt("axis");
+        String idx = in.get(1);
+        if (!n.input(1).type().shape().equals(n.type().shape())) {
+            int r = n.type().rank();
+            List<String> parts = new ArrayList<>();
+            if (axis > 0) parts.add(b.op("Shape", List.of(in.get(0)), attr("start", 0), attr("end", axis)));
+            parts.add(b.op("Shape", List.of(idx), attr("start", axis), attr("end", axis + 1)));
+            if (axis + 1 < r) parts.add(b.op("Shape", List.of(in.get(0)), attr("start", axis + 1)));
+            String shape = parts.size() == 1 ? parts.get(0) : b.op("Concat", parts, attr("axis", 0));
+            idx = b.op("Expand", List.of(idx, shape));
+        }
+        return b.op("GatherElements", List.of(in.get(0), idx), attr("axis", axis));
     }
 
     /** Zero padding (ONNX pads: all begins, then all ends); DLM's interior padding has no ONNX form. */

@@ -166,7 +166,7 @@ class OnnxExportCliTest {
         Path onnx = tmp.resolve("ranks.onnx");
         CliRunner r = CliRunner.run("export", p.toString(), "--weights", tmp.resolve("w.npz").toString(), "--out", onnx.toString());
         assertEquals(1, r.status());
-        assertEquals(p + ":3:17: error: cannot export to ONNX: op 'argsort' has no ONNX mapping (ONNX's TopK does not promise DLM's stable order of ties)\n"
+        assertEquals(p + ":3:17: error: cannot export to ONNX: op 'argsort' has no ONNX mapping (ONNX's TopK leaves the place of NaN unspecified, which DLM sorts as the largest value)\n"
                 + "    val ranks = argsort(x, axis = 1).toF32()\n"
                 + "                ^~~~~~~~~~~~~~~~~~~~\n", r.err());
         assertEquals("", r.out());

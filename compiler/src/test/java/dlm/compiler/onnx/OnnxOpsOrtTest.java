@@ -122,6 +122,10 @@ class OnnxOpsOrtTest {
         cs.add(c("slice negative step", "slice", Attrs.of("axes", new int[] {1}, "starts", new int[] {2}, "stops", new int[] {0}, "steps", new int[] {-2}), x234()));
         cs.add(c("concat", "concat", Attrs.of("axis", 1), x234(), x234()));
         cs.add(c("pad", "pad", Attrs.of("axes", new int[] {0, 2}, "lows", new int[] {1, 0}, "highs", new int[] {0, 2}, "interiors", new int[] {0, 0}), x234()));
+        cs.add(c("takeAlongAxis", "takeAlongAxis", Attrs.of("axis", 2), x234(),
+                of(DType.I32, new int[] {2, 3, 2}, 0, 3, -1, 2, 1, 1, 3, 0, -4, 2, 2, 1)));
+        cs.add(c("takeAlongAxis (same indices for every row)", "takeAlongAxis", Attrs.of("axis", 1), x234(),
+                of(DType.I32, new int[] {1, 5, 1}, 2, 0, -1, 1, 2)));
         cs.add(c("cumsum", "cumsum", Attrs.of("axis", 1), x234()));
         cs.add(c("cumsum reverse", "cumsum", Attrs.of("axis", 2, "reverse", true), x234()));
         cs.add(c("softmax last", "softmax", Attrs.EMPTY, x234()));

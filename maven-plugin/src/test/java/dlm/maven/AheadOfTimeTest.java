@@ -91,14 +91,77 @@ class AheadOfTimeTest {
             }
             """;
 
-    @Test
-    void theCompiledModelRunsWithTheRuntimeAloneAndPredictsDlmcsBits(@TempDir Path dir) throws Exception {
-        Path weights = dir.resolve("mnist.npz");
+    private static Path weights;
+
+    /** Weights of examples/mnist.dlm from {@code dlmc train --limit 256 --epochs 1 --save}, made once. */
+    static synchronized Path weights() throws Exception {
+        if (weights != null) return weights;
+        Path dir = Files.createTempDirectory("dlm-aot-test");
+        Path w = dir.resolve("mnist.npz");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
-        Path mnist = root().resolve("examples/mnist.dlm");
-        assertEquals(0, new Dlmc(ps, ps).run("train", mnist.toString(), "--limit", "256", "--epochs", "1", "--save", weights.toString(),
+        assertEquals(0, new Dlmc(ps, ps).run("train", root().resolve("examples/mnist.dlm").toString(), "--limit", "256", "--epochs", "1", "--save", w.toString(),
                 "--data", dataDir().toString()), log::toString);
+        w.toFile().deleteOnExit();
+        dir.toFile().deleteOnExit();
+        return weights = w;
+    }
+
+    @Test
+    void theExampleAppCompilesTheChaptersModel() throws Exception {
+        assertEquals(Files.readString(root().resolve("examples/mnist.dlm")), Files.readString(root().resolve("examples/java-app/src/main/dlm/mnist.dlm")));
+    }
+
+    @Test
+    void manyThreadsPredictWhatOneThreadPredicts(@TempDir Path dir) throws Exception {
+        ModelCompiler.Output out = ModelCompiler.compile(root().resolve("examples/mnist.dlm"), "dlm.models", 16);
+        write(dir, out.classes());
+        write(dir, out.resources());
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()}, PrecompiledModel.class.getClassLoader())) {
+            PrecompiledModel m = PrecompiledModel.load(loader, "dlm/models/MnistModel.step", "images", "output", weights());
+            assertEquals(16, m.batchSize());
+            byte[] all = Datasets.load("mnist", DatasetOptions.defaults().withDataDir(dataDir())).testImages().byteStorage();
+            int[] sizes = {1, 15, 16, 17, 40, 3, 33};
+            List<float[]> expected = new ArrayList<>();
+            for (int i = 0; i < sizes.length; i++) expected.add(m.predict(Tensor.wrap(DType.U8, new int[] {sizes[i], 28, 28}, Arrays.copyOfRange(all, i * 784, (i + sizes[i]) * 784))).f32Storage());
+            // each row's scores do not depend on the rows it is batched with (chunks and padding)
+            float[] one = m.predict(Tensor.wrap(DType.U8, new int[] {1, 28, 28}, Arrays.copyOfRange(all, 2 * 784, 3 * 784))).f32Storage();
+            assertTrue(Arrays.equals(one, Arrays.copyOfRange(expected.get(1), 10, 20))); // image 2: row 1 of the batch of 15 from image 1
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                List<java.util.concurrent.Future<Boolean>> fs = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    int seed = t;
+                    fs.add(pool.submit(() -> {
+                        for (int r = 0; r < 40; r++) {
+                            int i = (seed + r) % sizes.length;
+                            float[] got = m.predict(Tensor.wrap(DType.U8, new int[] {sizes[i], 28, 28}, Arrays.copyOfRange(all, i * 784, (i + sizes[i]) * 784))).f32Storage();
+                            if (!Arrays.equals(expected.get(i), got)) return false;
+                        }
+                        return true;
+                    }));
+                }
+                for (var f : fs) assertTrue(f.get());
+            } finally {
+                pool.shutdownNow();
+            }
+            var bad = assertThrows(IllegalArgumentException.class, () -> m.predict(Tensor.zeros(DType.U8, 2, 28, 27)));
+            assertEquals("input 'images' takes u8[n, 28, 28], got u8[2, 28, 27]", bad.getMessage());
+            // weights that do not fit: every problem listed
+            Path other = dir.resolve("other.npz");
+            java.util.Map<String, Tensor> ws = new java.util.LinkedHashMap<>(Checkpoint.load(weights()).params());
+            ws.remove("output.b");
+            ws.put("hidden.b", Tensor.zeros(DType.F32, 511));
+            new Checkpoint(ws).save(other);
+            var e = assertThrows(dlm.runtime.io.CheckpointException.class, () -> PrecompiledModel.load(loader, "dlm/models/MnistModel.step", "images", "output", other));
+            assertEquals(List.of("hidden.b: f32[511], expected f32[512]", "output.b: missing (expected f32[10])"), e.problems().stream().sorted().toList());
+        }
+    }
+
+    @Test
+    void theCompiledModelRunsWithTheRuntimeAloneAndPredictsDlmcsBits(@TempDir Path dir) throws Exception {
+        Path weights = weights();
+        Path mnist = root().resolve("examples/mnist.dlm");
 
         ModelCompiler.Output out = ModelCompiler.compile(mnist, "dlm.models", 0);
         assertEquals("MnistModel", out.facade());

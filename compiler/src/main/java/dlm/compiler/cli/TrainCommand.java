@@ -85,10 +85,11 @@ final class TrainCommand implements Command {
         // the train step for full batches (compiled on first use otherwise, inside the first epoch)
         if (trainer instanceof CompiledTrainer ct) ct.compiled(StepKind.TRAIN, limit > 0 ? (int) Math.min(limit, batchSize) : batchSize);
         Dataset data = TrainSetup.await(loading);
-        Tensor images = data.trainImages(), labels = data.trainLabels();
+        Tensor images = data.trainImages(), labels = data.trainLabels(), weights = data.trainWeights();
         if (limit > 0) {
             images = Rows.first(images, (int) Math.min(limit, images.dim(0)));
             labels = Rows.first(labels, (int) Math.min(limit, labels.dim(0)));
+            if (weights != null) weights = Rows.first(weights, (int) Math.min(limit, weights.dim(0)));
         }
         Tensor valImages = null, valLabels = null;
         if (setup.config.settings().get("validationSplit") instanceof Value.NumberV split) {
@@ -98,6 +99,7 @@ final class TrainCommand implements Command {
             } catch (IllegalArgumentException e) {
                 throw new DlmException(setup.settingSpan("validationSplit"), e.getMessage());
             }
+            weights = ValidationSplit.trainWeights(weights, split.value());
             images = vs.trainImages();
             labels = vs.trainLabels();
             valImages = vs.valImages();
@@ -127,13 +129,13 @@ final class TrainCommand implements Command {
         // replaying the epoch up to its step (see explain).
         NonFiniteStep.Snapshot[] epochStart = {NonFiniteStep.Snapshot.of(trainer)};
         try {
-            history = TrainLoop.fit(trainer, images, labels, valImages, valLabels, epochs, batchSize, setup.seed, firstEpoch, bar,
+            history = TrainLoop.fit(trainer, images, labels, weights, valImages, valLabels, epochs, batchSize, setup.seed, firstEpoch, bar,
                     r -> {
                         if (save != null) ckpt.save(save, trainer, r.epoch());
                         epochStart[0] = NonFiniteStep.Snapshot.of(trainer);
                     }, TrainCallbacks.of(setup, trainer, ckpt), c.out()::println);
         } catch (NonFiniteLossException e) {
-            throw explain(e, setup, trainer, epochStart[0], images, labels, batchSize);
+            throw explain(e, setup, trainer, epochStart[0], images, labels, weights, batchSize);
         }
         long evalStart = System.nanoTime();
         double[] test = TrainLoop.evaluate(trainer, data.testImages(), data.testLabels(), batchSize);
@@ -165,19 +167,19 @@ final class TrainCommand implements Command {
      * names the train block, as before.
      */
     static DlmException explain(NonFiniteLossException e, TrainSetup setup, Trainer trainer, NonFiniteStep.Snapshot start,
-                                Tensor images, Tensor labels, int batchSize) {
+                                Tensor images, Tensor labels, Tensor weights, int batchSize) {
         DlmException plain = new DlmException(setup.config.decl().span(), e.getMessage());
         NonFinite.Source src;
         try {
             start.restoreInto(trainer);
-            Batcher batcher = new Batcher(images, labels, batchSize);
+            Batcher batcher = new Batcher(images, labels, weights, batchSize);
             int[] order = TrainLoop.order(batcher, setup.seed, e.epoch());
             for (int s = 0; s < e.step() - 1; s++) {
                 Tensor[] b = batcher.batch(order, s);
-                trainer.trainStep(b[0], b[1]);
+                trainer.trainStep(b[0], b[1], b[2]);
             }
             Tensor[] b = batcher.batch(order, e.step() - 1);
-            var found = NonFiniteStep.firstSource(trainer, b[0], b[1]);
+            var found = NonFiniteStep.firstSource(trainer, b[0], b[1], b[2]);
             if (found.isEmpty()) return plain;
             src = found.get();
         } catch (RuntimeException x) {

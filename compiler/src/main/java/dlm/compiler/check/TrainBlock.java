@@ -37,7 +37,8 @@ final class TrainBlock {
             Map.entry("validationSplit", "a number greater than 0 and less than 1 (the last fraction of the training data, held out)"),
             Map.entry("validationData", "a dataset split such as mnist(split = \"test\"), or a data source such as csv(\"val.csv\", target = \"y\"), evaluated after every epoch"),
             Map.entry("callbacks", "a list of callbacks such as [earlyStopping(patience = 3)]"),
-            Map.entry("classWeight", "a list of one weight per class, such as [1, 1, 5, 1, 1, 1, 1, 1, 1, 1]")));
+            Map.entry("classWeight", "a list of one weight per class, such as [1, 1, 5, 1, 1, 1, 1, 1, 1, 1]"),
+            Map.entry("kFold", "an Int from 2 to 2147483647 (K-fold validation: K models, each validated on one of K equal parts of the training data)")));
 
     /** What each dataset's batches look like: images and labels. */
     static final Map<String, TensorType[]> DATASETS = Map.of(
@@ -71,6 +72,10 @@ final class TrainBlock {
             settings.put(s.key(), v);
             where.put(s.key(), s);
         }
+        // K-fold validation holds out its own parts of the training data: another validation would be ignored
+        for (String other : List.of("validationSplit", "validationData"))
+            if (settings.containsKey("kFold") && settings.containsKey(other))
+                throw new DlmException(where.get("kFold").keySpan(), "kFold validates each fold's model on its held-out part: it cannot be combined with " + other + "; give one");
         for (String required : List.of("data", "loss", "optimizer"))
             if (!settings.containsKey(required))
                 throw new DlmException(t.span(), "train(" + t.model() + ") needs " + (required.equals("optimizer") ? "an" : "a") + " '" + required + "' setting: " + SETTINGS.get(required));
@@ -298,6 +303,7 @@ final class TrainBlock {
             case "epochs", "batchSize" -> v instanceof NumberV n && n.isInt() && n.value() >= 1 && n.value() <= Integer.MAX_VALUE;
             case "seed" -> v instanceof NumberV n && n.isInt();
             case "validationSplit" -> v instanceof NumberV n && n.value() > 0 && n.value() < 1;
+            case "kFold" -> v instanceof NumberV n && n.isInt() && n.value() >= 2 && n.value() <= Integer.MAX_VALUE;
             default -> false;
         };
     }

@@ -115,6 +115,12 @@ final class TrainCommand implements Command {
             valImages = test ? v.testImages() : v.trainImages();
             valLabels = test ? v.testLabels() : v.trainLabels();
         }
+        // kFold = K: K models validated on K parts of the training data, before training on all of it
+        Map<String, Number> kFold = Map.of();
+        if (setup.config.settings().get("kFold") instanceof Value.NumberV k) {
+            if (cl.hasOption("resume")) throw new UsageException("--resume continues a run, but kFold trains its folds from scratch: remove kFold to resume");
+            kFold = KFoldValidation.run(setup, (int) k.asLong(), images, labels, weights, epochs, batchSize, c.out()::println);
+        }
         int firstEpoch = 1;
         Checkpoints ckpt = new Checkpoints(setup);
         if (cl.hasOption("resume")) firstEpoch = ckpt.resume(Path.of(cl.getOptionValue("resume")), trainer) + 1;
@@ -152,9 +158,10 @@ final class TrainCommand implements Command {
         }
         if (json != null) {
             double predictSeconds = predictSeconds(trainer, data.testImages(), data.testLabels(), batchSize);
-            JsonReport.write(json, history, names, test,
-                    Map.<String, Number>of("startup_seconds", Timings.secondsSinceJvmStart(trainStart), "eval_seconds", evalSeconds, "predict_seconds", predictSeconds,
-                            "threads", KernelPool.parallelism()));
+            Map<String, Number> extra = new java.util.HashMap<>(kFold);
+            extra.putAll(Map.<String, Number>of("startup_seconds", Timings.secondsSinceJvmStart(trainStart), "eval_seconds", evalSeconds, "predict_seconds", predictSeconds,
+                    "threads", KernelPool.parallelism()));
+            JsonReport.write(json, history, names, test, extra);
         }
         return 0;
     }

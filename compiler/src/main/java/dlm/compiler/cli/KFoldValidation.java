@@ -57,7 +57,7 @@ final class KFoldValidation {
         Map<String, Number> out = new LinkedHashMap<>();
         double[] mean = new double[sums.length];
         for (int i = 0; i < sums.length; i++) mean[i] = sums[i] / k;
-        say.accept(String.format(Locale.ROOT, "%d-fold validation, mean:", k) + ProgressBar.validation(names, boxed(mean)));
+        say.accept(String.format(Locale.ROOT, "%d-fold validation, mean of the folds", k) + ProgressBar.validation(names, boxed(mean)));
         out.put("kfold_val_loss", mean[0]);
         for (int i = 0; i < names.size(); i++) out.put("kfold_val_" + names.get(i), mean[i + 1]);
         return out;

@@ -79,7 +79,7 @@ class KFoldCliTest {
             sum[0] += v[0] / 4;
             sum[1] += v[1] / 4;
         }
-        String mean = r.out().lines().filter(l -> l.startsWith("4-fold validation, mean:")).findFirst().orElseThrow();
+        String mean = r.out().lines().filter(l -> l.startsWith("4-fold validation, mean of the folds - val_")).findFirst().orElseThrow();
         assertEquals(sum[0], figures(mean)[0], 1e-4);
         assertEquals(sum[1], figures(mean)[1], 1e-4);
         String json = Files.readString(tmp.resolve("r.json"));

@@ -169,11 +169,12 @@ public final class Codegen {
         return RuleFiring.of(new Planner(g, bind(g, stepShapes(tg, kind, batchSize)), inPlaceOutputs(tg, kind)));
     }
 
-    /** The shapes of a step's inputs: images, and labels unless the step predicts. */
+    /** The shapes of a step's inputs: images, labels unless the step predicts, and a train step's sample weights when it takes them. */
     private static Map<String, int[]> stepShapes(TrainGraph tg, StepKind kind, int batchSize) {
         Map<String, int[]> shapes = new HashMap<>();
         shapes.put(tg.images.name(), concreteLeading(tg.images, batchSize));
         if (kind != StepKind.PREDICT) shapes.put(tg.labels.name(), concreteLeading(tg.labels, batchSize));
+        if (kind == StepKind.TRAIN && tg.sampleWeight != null) shapes.put(tg.sampleWeight.name(), concreteLeading(tg.sampleWeight, batchSize));
         return shapes;
     }
 
@@ -208,7 +209,7 @@ public final class Codegen {
         return s;
     }
 
-    static String className(TrainGraph tg, StepKind kind, int batchSize) {
+    public static String className(TrainGraph tg, StepKind kind, int batchSize) {
         String f = ClassGen.sourceFileOf(tg.images);
         String base = f == null ? "Model" : f.replaceAll("\\.dlm$", "");
         StringBuilder sb = new StringBuilder();

@@ -19,7 +19,9 @@ final class Completions {
     private Completions() {}
 
     static final List<String> KEYWORDS = List.of("import", "fun", "model", "train", "val", "param", "state", "return", "true", "false");
-    static final List<String> TYPES = List.of("f16", "f32", "f64", "i8", "i16", "i32", "i64", "u8", "bool", "Int", "Float", "Bool", "String", "Tensor");
+    /** The dtypes ({@code dlm.runtime.DType}) and the named types of annotations ({@code Types.conform}). */
+    static final List<String> TYPES = List.of("bool", "u8", "i32", "i64", "f16", "f32", "f64",
+            "Int", "Float", "Double", "Number", "Bool", "Boolean", "String", "Tensor", "Initializer", "Shape", "DType", "Any");
 
     static List<CompletionItem> complete(Document doc, int line, int column) {
         String text = doc.text;

@@ -27,6 +27,8 @@ final class Analysis {
 
     record Warning(int line, int column, String message) {}
 
+    /** The document's URI, and its text. */
+    final String uri;
     final String text;
     final SourceFile source;
     /** Null when the text does not parse. */
@@ -49,8 +51,9 @@ final class Analysis {
 
     static final int RECOVERY_DEPTH = 3;
 
-    private Analysis(String text, SourceFile source, Ast.Program ast, CheckedProgram program, List<DlmException> errors,
+    private Analysis(String uri, String text, SourceFile source, Ast.Program ast, CheckedProgram program, List<DlmException> errors,
                      List<Warning> warnings, List<String> internalErrors, List<Fact> facts, Analysis recovery, long nanos) {
+        this.uri = uri;
         this.text = text;
         this.source = source;
         this.ast = ast;
@@ -63,10 +66,10 @@ final class Analysis {
         this.nanos = nanos;
     }
 
-    /** Analyses {@code text}, named {@code name} in messages; std modules come from (and are cached in) {@code loader}. */
-    static Analysis of(String name, String text, ModuleLoader loader) { return of(name, text, loader, RECOVERY_DEPTH); }
+    /** Analyses {@code text} of the document {@code uri}, named {@code name} in messages; std modules come from (and are cached in) {@code loader}. */
+    static Analysis of(String uri, String name, String text, ModuleLoader loader) { return of(uri, name, text, loader, RECOVERY_DEPTH); }
 
-    private static Analysis of(String name, String text, ModuleLoader loader, int recoveries) {
+    private static Analysis of(String uri, String name, String text, ModuleLoader loader, int recoveries) {
         long t0 = System.nanoTime();
         SourceFile src = SourceFile.of(name, text);
         List<DlmException> errors = new ArrayList<>();
@@ -108,9 +111,9 @@ final class Analysis {
         Analysis recovery = null;
         if (ast == null && recoveries > 0 && !errors.isEmpty() && errors.getFirst().span() != null && !errors.getFirst().span().isNone()) {
             String blanked = blankLine(text, brokenLine(src, errors.getFirst().span()));
-            if (!blanked.equals(text)) recovery = of(name, blanked, loader, recoveries - 1);
+            if (!blanked.equals(text)) recovery = of(uri, name, blanked, loader, recoveries - 1);
         }
-        return new Analysis(text, src, ast, program, List.copyOf(errors), warnings, internal, facts, recovery, System.nanoTime() - t0);
+        return new Analysis(uri, text, src, ast, program, List.copyOf(errors), warnings, internal, facts, recovery, System.nanoTime() - t0);
     }
 
     /**

@@ -131,7 +131,7 @@ public final class DlmLanguageServer implements LanguageServer, LanguageClientAw
     private synchronized void update(String uri, String text) {
         try {
             Document before = docs.get(uri);
-            Analysis a = Analysis.of(fileName(uri), text, loader);
+            Analysis a = Analysis.of(uri, fileName(uri), text, loader);
             for (String e : a.internalErrors) log.println("dlmc lsp: " + uri + ": " + e);
             Analysis clean = a.isClean() ? a : before == null ? null : before.lastClean;
             Document d = new Document(uri, text, a, clean);
@@ -158,12 +158,28 @@ public final class DlmLanguageServer implements LanguageServer, LanguageClientAw
         for (DlmException e : a.errors) {
             boolean here = e.span() != null && !e.span().isNone() && e.span().file() == a.source;
             String msg = here || e.span() == null || e.span().isNone() ? e.getMessage() : e.span().location() + ": " + e.getMessage();
-            out.add(diagnostic(here ? Positions.range(e.span()) : Positions.range(null), msg, DiagnosticSeverity.Error));
+            Diagnostic d = diagnostic(here ? Positions.range(e.span()) : Positions.range(null), msg, DiagnosticSeverity.Error);
+            if (e instanceof dlm.compiler.data.NotedException n && n.noteAt() != null && !n.noteAt().isNone()) {
+                // the other side of a mismatch (a data file's column, the model's input), as dlmc check's "note:" line
+                String noteUri = n.noteAt().file() == a.source ? a.uri : fileUri(n.noteAt().fileName());
+                if (noteUri != null) d.setRelatedInformation(List.of(new DiagnosticRelatedInformation(new Location(noteUri, Positions.range(n.noteAt())), n.note())));
+            }
+            out.add(d);
         }
         for (String e : a.internalErrors) out.add(diagnostic(Positions.range(null), e, DiagnosticSeverity.Error));
         for (Analysis.Warning w : a.warnings)
             out.add(diagnostic(new Range(new Position(w.line() - 1, w.column() - 1), new Position(w.line() - 1, w.column())), w.message(), DiagnosticSeverity.Warning));
         return out;
+    }
+
+    /** A file URI for a path named in a message, or null when it names no file. */
+    private static String fileUri(String path) {
+        try {
+            java.nio.file.Path p = java.nio.file.Path.of(path);
+            return java.nio.file.Files.isRegularFile(p) ? p.toAbsolutePath().toUri().toString() : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static Diagnostic diagnostic(Range r, String message, DiagnosticSeverity severity) {

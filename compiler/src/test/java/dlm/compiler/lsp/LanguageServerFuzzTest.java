@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import dlm.compiler.Frontend;
+import dlm.compiler.diag.DlmException;
 import org.eclipse.lsp4j.Diagnostic;
+import org.eclipse.lsp4j.DiagnosticSeverity;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +55,7 @@ class LanguageServerFuzzTest {
                     lsp.change(uri, text);
                     List<Diagnostic> d = lsp.diagnostics(uri);
                     check(d, uri, text);
+                    sameFirstErrorAsCheck(d, "/tmp/lsp-fuzz/" + files.get(f).getFileName(), text);
                     if (!d.isEmpty()) broken++;
                     int line = rnd.nextInt(text.split("\n", -1).length + 1), ch = rnd.nextInt(80);
                     if (lsp.hover(uri, line, ch) != null) hovers++;
@@ -73,6 +77,24 @@ class LanguageServerFuzzTest {
     private static void check(List<Diagnostic> diagnostics, String uri, String text) {
         for (Diagnostic d : diagnostics)
             assertTrue(!d.getMessage().startsWith("internal error"), uri + ": " + d.getMessage() + "\n--- text:\n" + text);
+    }
+
+    /** The first diagnostic is the error {@code dlmc check} reports for the same text, word for word and at the same place. */
+    private static void sameFirstErrorAsCheck(List<Diagnostic> diagnostics, String name, String text) {
+        DlmException expected = null;
+        try {
+            Frontend.compile(name, text); // the name the server gives the file: its URI's path
+        } catch (DlmException e) {
+            expected = e;
+        }
+        List<Diagnostic> errors = diagnostics.stream().filter(x -> x.getSeverity() == DiagnosticSeverity.Error).toList();
+        if (expected == null) {
+            assertEquals(List.of(), errors, "check accepts the text:\n" + text);
+            return;
+        }
+        assertTrue(!errors.isEmpty(), "check reports " + expected.render() + "\n--- text:\n" + text);
+        assertEquals(expected.getMessage(), errors.get(0).getMessage(), text);
+        assertEquals(Positions.range(expected.span()), errors.get(0).getRange(), text);
     }
 
     /** Deletes 1-6 characters or inserts 1-3 random ones at a random place (never splitting a surrogate pair). */

@@ -105,6 +105,31 @@ class LanguageServerTest {
     }
 
     @Test
+    void anErrorWithANoteCarriesTheNoteAsRelatedInformation() throws Exception {
+        String uri = open("noted.dlm", """
+                import std.nn.*
+                import std.optim.*
+                model Two(a: f32[batch, 3], b: f32[batch, 3]) {
+                    return dense(a + b, units = 1)
+                }
+                train(Two) {
+                    data = csv("data.csv", target = "y")
+                    loss = ::meanSquaredError
+                    optimizer = sgd()
+                }
+                """);
+        List<Diagnostic> d = lsp.diagnostics(uri);
+        assertEquals(1, d.size(), d.toString());
+        assertTrue(d.get(0).getMessage().startsWith("a data source feeds one model input, but model Two takes 2: "), d.get(0).getMessage());
+        assertEquals(range(6, 11, 6, 40), d.get(0).getRange());
+        var note = d.get(0).getRelatedInformation();
+        assertEquals(1, note.size());
+        assertEquals("model Two is declared here", note.get(0).getMessage());
+        assertEquals(uri, note.get(0).getLocation().getUri());
+        assertEquals(range(2, 6, 2, 9), note.get(0).getLocation().getRange());
+    }
+
+    @Test
     void hoverShowsNamesWithTheirShapes() throws Exception {
         String uri = open("hover.dlm", mnist);
         lsp.diagnostics(uri);

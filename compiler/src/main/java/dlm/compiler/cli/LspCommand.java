@@ -25,7 +25,7 @@ final class LspCommand implements Command {
         PrintStream protocolOut = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
         PrintStream log = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
         System.setOut(log);
-        var listening = DlmLanguageServer.serve(System.in, protocolOut, log, status -> {
+        var listening = DlmLanguageServer.serve(Dlmc.VERSION, System.in, protocolOut, log, status -> {
             protocolOut.flush();
             System.exit(status);
         });

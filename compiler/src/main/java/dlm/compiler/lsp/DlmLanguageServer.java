@@ -42,21 +42,26 @@ public final class DlmLanguageServer implements LanguageServer, LanguageClientAw
     private final StdSources std;
     private final PrintStream log;
     private final IntConsumer exit;
+    private final String version;
     private volatile LanguageClient client;
     private volatile boolean shutdown;
 
-    /** A server logging to {@code log}; {@code exit} is called with the exit status on the client's exit notification. */
-    public DlmLanguageServer(PrintStream log, IntConsumer exit) { this(log, exit, StdSources.inUserCache()); }
+    /**
+     * A server (dlmc {@code version}) logging to {@code log}; {@code exit} is called with the exit
+     * status on the client's exit notification.
+     */
+    public DlmLanguageServer(String version, PrintStream log, IntConsumer exit) { this(version, log, exit, StdSources.inUserCache()); }
 
-    DlmLanguageServer(PrintStream log, IntConsumer exit, StdSources std) {
+    DlmLanguageServer(String version, PrintStream log, IntConsumer exit, StdSources std) {
+        this.version = version;
         this.log = log;
         this.exit = exit;
         this.std = std;
     }
 
     /** Serves the protocol on {@code in}/{@code out} until the input ends; returns the listening future. */
-    public static Future<Void> serve(InputStream in, OutputStream out, PrintStream log, IntConsumer exit) {
-        return serve(in, out, new DlmLanguageServer(log, exit));
+    public static Future<Void> serve(String version, InputStream in, OutputStream out, PrintStream log, IntConsumer exit) {
+        return serve(in, out, new DlmLanguageServer(version, log, exit));
     }
 
     static Future<Void> serve(InputStream in, OutputStream out, DlmLanguageServer server) {
@@ -79,7 +84,7 @@ public final class DlmLanguageServer implements LanguageServer, LanguageClientAw
         c.setCompletionProvider(new CompletionOptions(false, List.of(".", ":", "(", ",")));
         c.setDocumentSymbolProvider(true);
         c.setCodeLensProvider(new CodeLensOptions(false));
-        return CompletableFuture.completedFuture(new InitializeResult(c, new ServerInfo("dlmc", dlm.compiler.cli.Dlmc.VERSION)));
+        return CompletableFuture.completedFuture(new InitializeResult(c, new ServerInfo("dlmc", version)));
     }
 
     @Override

@@ -40,7 +40,7 @@ final class LspSession implements AutoCloseable {
         PipedInputStream clientIn = new PipedInputStream(1 << 20);
         toClient = new PipedOutputStream(clientIn);
         PrintStream log = new PrintStream(serverLog, true, StandardCharsets.UTF_8);
-        DlmLanguageServer impl = new DlmLanguageServer(log, status -> { }, new StdSources(stdCache));
+        DlmLanguageServer impl = new DlmLanguageServer("test", log, status -> { }, new StdSources(stdCache));
         serverListening = DlmLanguageServer.serve(serverIn, toClient, impl);
         Launcher<LanguageServer> client = LSPLauncher.createClientLauncher(new Client(), clientIn, toServer);
         server = client.getRemoteProxy();

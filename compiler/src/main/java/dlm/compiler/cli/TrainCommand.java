@@ -6,6 +6,9 @@ import dlm.compiler.interp.NonFinite;
 import dlm.compiler.train.Adaptation;
 import dlm.compiler.train.CompiledTrainer;
 import dlm.compiler.train.NonFiniteStep;
+import dlm.compiler.train.ParamNorms;
+import dlm.compiler.report.Json;
+import dlm.compiler.report.RunData;
 import dlm.compiler.train.Trainer;
 import dlm.runtime.Tensor;
 import dlm.runtime.data.Dataset;
@@ -39,7 +42,7 @@ final class TrainCommand implements Command {
 
     public String summary() { return "train the model of a train(Model) { … } block and evaluate it on the test set"; }
 
-    public String usage() { return "FILE.dlm [--epochs N] [--batch-size N] [--seed S] [--data DIR] [--save PATH] [--resume PATH] [--json PATH] [--limit N]"; }
+    public String usage() { return "FILE.dlm [--epochs N] [--batch-size N] [--seed S] [--data DIR] [--save PATH] [--resume PATH] [--json PATH] [--report RUN.html] [--plot CURVES.png] [--limit N]"; }
 
     public Options options() {
         Options o = new Options()
@@ -48,6 +51,8 @@ final class TrainCommand implements Command {
                 .addOption(Option.builder().longOpt("save").hasArg().argName("PATH").desc("write a checkpoint (.npz) after every epoch, atomically").get())
                 .addOption(Option.builder().longOpt("resume").hasArg().argName("PATH").desc("continue from a checkpoint written by --save").get())
                 .addOption(Option.builder().longOpt("json").hasArg().argName("PATH").desc("also write the history, the test results, timings and the thread count as JSON").get())
+                .addOption(Option.builder().longOpt("report").hasArg().argName("RUN.html").desc("also write a self-contained HTML training report (curves, summary, graph, confusion matrix, misclassified images, norms); with --json, the JSON holds its data for dlmc report").get())
+                .addOption(Option.builder().longOpt("plot").hasArg().argName("CURVES.png").desc("also write the loss and metric curves as a PNG").get())
                 .addOption(Option.builder().longOpt("limit").hasArg().argName("N").desc("train on the first N training images only").get());
         TrainSetup.addOptions(o, "the initial weights and the order of the batches");
         return o;
@@ -58,23 +63,32 @@ final class TrainCommand implements Command {
         Path save = cl.hasOption("save") ? OutputPaths.file("--save", cl.getOptionValue("save"), OutputPaths.Kind.CHECKPOINT) : null;
         Path json = cl.hasOption("json") ? OutputPaths.file("--json", cl.getOptionValue("json"), OutputPaths.Kind.JSON_REPORT) : null;
         OutputPaths.distinct("--save", save, "--json", json);
+        Path report = cl.hasOption("report") ? OutputPaths.file("--report", cl.getOptionValue("report"), OutputPaths.Kind.HTML_REPORT) : null;
+        Path plot = cl.hasOption("plot") ? OutputPaths.file("--plot", cl.getOptionValue("plot"), OutputPaths.Kind.PNG) : null;
+        OutputPaths.distinct("--report", report, "--plot", plot);
+        for (Path p : new Path[] {save, json}) {
+            OutputPaths.distinct("--report", report, p == save ? "--save" : "--json", p);
+            OutputPaths.distinct("--plot", plot, p == save ? "--save" : "--json", p);
+        }
         // The kernels warm up on a background thread from the start (see KernelWarmup; the system
         // property dlm.warmup=false turns that off, to measure what it gives), and the data set
         // loads on another while this thread sets up the trainer and compiles its step.
         boolean warm = !"false".equals(System.getProperty("dlm.warmup")) && cl.getOptionValue("backend", "jit").equals("jit");
         KernelWarmup warmup = warm ? KernelWarmup.start() : null;
         try {
-            return train(cl, c, warmup, save, json);
+            return train(cl, c, warmup, save, json, report, plot);
         } finally {
             if (warmup != null) warmup.stop();
         }
     }
 
-    private int train(CommandLine cl, Console c, KernelWarmup warmup, Path save, Path json) throws Exception {
+    private int train(CommandLine cl, Console c, KernelWarmup warmup, Path save, Path json, Path report, Path plot) throws Exception {
         TrainSetup setup = TrainSetup.load(cl, c);
         for (Path p : TrainCallbacks.outputs(setup)) {
             OutputPaths.distinct("--save", save, "modelCheckpoint", p);
             OutputPaths.distinct("--json", json, "modelCheckpoint", p);
+            OutputPaths.distinct("--report", report, "modelCheckpoint", p);
+            OutputPaths.distinct("--plot", plot, "modelCheckpoint", p);
         }
         int epochs = setup.intSetting(cl, "epochs", "epochs", 1);
         int batchSize = setup.intSetting(cl, "batch-size", "batchSize", 32);
@@ -117,6 +131,9 @@ final class TrainCommand implements Command {
         Checkpoints ckpt = new Checkpoints(setup);
         if (cl.hasOption("resume")) firstEpoch = ckpt.resume(Path.of(cl.getOptionValue("resume")), trainer) + 1;
         else Adaptation.adapt(setup.graph, trainer.params(), images); // normalization() layers (a resumed run has them from its checkpoint)
+        // the report's per-param norms: recorded after each epoch, outside the compiled step (see ParamNorms)
+        ParamNorms norms = report == null ? null : new ParamNorms(trainer, Rows.first(images, Math.min(RunRecorder.PROBE_ROWS, images.dim(0))),
+                Rows.first(labels, Math.min(RunRecorder.PROBE_ROWS, labels.dim(0))), setup.seed);
         ProgressBar bar = new ProgressBar(c.out(), System.console() != null && c.out() == System.out);
         List<EpochResult> history;
         if (warmup != null) warmup.stop();
@@ -130,6 +147,7 @@ final class TrainCommand implements Command {
             history = TrainLoop.fit(trainer, images, labels, valImages, valLabels, epochs, batchSize, setup.seed, firstEpoch, bar,
                     r -> {
                         if (save != null) ckpt.save(save, trainer, r.epoch());
+                        if (norms != null) norms.record(r.epoch());
                         epochStart[0] = NonFiniteStep.Snapshot.of(trainer);
                     }, TrainCallbacks.of(setup, trainer, ckpt), c.out()::println);
         } catch (NonFiniteLossException e) {
@@ -148,11 +166,22 @@ final class TrainCommand implements Command {
             for (int i = 0; i < names.size(); i++) line.append(String.format(Locale.ROOT, " - test_%s: %.4f", shortName(names.get(i)), test[i + 1]));
             c.out().println(line);
         }
+        Map<String, Number> extra = Map.of();
         if (json != null) {
             double predictSeconds = predictSeconds(trainer, data.testImages(), data.testLabels(), batchSize);
-            JsonReport.write(json, history, names, test,
-                    Map.<String, Number>of("startup_seconds", Timings.secondsSinceJvmStart(trainStart), "eval_seconds", evalSeconds, "predict_seconds", predictSeconds,
-                            "threads", KernelPool.parallelism()));
+            extra = Map.<String, Number>of("startup_seconds", Timings.secondsSinceJvmStart(trainStart), "eval_seconds", evalSeconds, "predict_seconds", predictSeconds,
+                    "threads", KernelPool.parallelism());
+        }
+        Map<String, Object> recorded = report == null ? null
+                : RunRecorder.record(setup, trainer, norms, data.testImages(), data.testLabels(), batchSize, Args.file(cl).toString());
+        String text = JsonReport.text(history, names, test, extra, recorded);
+        if (json != null) JsonReport.write(json, text);
+        if (report != null || plot != null) {
+            // the report is drawn from the JSON text itself, so that dlmc report on that JSON draws the same
+            RunData run = RunData.of(Json.parse(text));
+            ReportCommand.write(run, report, plot, ReportCommand.title(run, Args.file(cl)));
+            if (report != null) c.out().println("report: " + report);
+            if (plot != null) c.out().println("curves: " + plot);
         }
         return 0;
     }

@@ -64,8 +64,9 @@ final class SvgChart {
         return sb.append("</svg>\n").toString();
     }
 
+    /** A polyline through the pending points (a lone point between gaps has its circle only), then clears them. */
     private static void line(StringBuilder sb, StringBuilder pts, String color) {
-        if (pts.isEmpty()) return;
+        if (pts.toString().trim().indexOf(' ') < 0) { pts.setLength(0); return; }
         sb.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(color).append("\" points=\"").append(pts.toString().trim()).append("\"/>\n");
         pts.setLength(0);
     }

@@ -30,8 +30,21 @@ public final class HtmlReport {
         confusion(run, sb);
         misclassified(run, sb);
         norms(run, sb);
-        // proves to a browser test that scripts ran over the finished DOM (nothing else depends on it)
-        sb.append("<script>document.body.setAttribute('data-charts', String(document.querySelectorAll('svg.chart').length));</script>\n");
+        // for the browser test (nothing else depends on it): proves that scripts ran over the finished
+        // DOM, and gives each chart's box on the page, to be found in a screenshot
+        sb.append("""
+                <script>
+                (function () {
+                  var charts = document.querySelectorAll('svg.chart'), boxes = [];
+                  charts.forEach(function (s) {
+                    var r = s.getBoundingClientRect();
+                    boxes.push([r.left + window.scrollX, r.top + window.scrollY, r.width, r.height].map(Math.round).join(','));
+                  });
+                  document.body.setAttribute('data-charts', String(charts.length));
+                  document.body.setAttribute('data-chart-boxes', boxes.join(' '));
+                })();
+                </script>
+                """);
         return sb.append("</body>\n</html>\n").toString();
     }
 

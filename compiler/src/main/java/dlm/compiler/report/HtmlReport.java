@@ -59,7 +59,7 @@ public final class HtmlReport {
             th { background: #f3f3f3; } td.l, th.l { text-align: left; }
             table.confusion td { min-width: 34px; }
             .omitted { color: #777; font-style: italic; }
-            .graphbox { overflow: auto; border: 1px solid #ddd; }
+            .graphbox { overflow: auto; border: 1px solid #ddd; text-align: center; }
             .grid { display: flex; flex-wrap: wrap; gap: 8px; }
             figure.mis { margin: 0; text-align: center; font-size: 11px; }
             figure.mis img { width: 56px; height: 56px; image-rendering: pixelated; border: 1px solid #ccc; display: block; }

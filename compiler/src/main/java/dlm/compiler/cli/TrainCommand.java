@@ -3,7 +3,6 @@ package dlm.compiler.cli;
 import dlm.compiler.codegen.Codegen.StepKind;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.interp.NonFinite;
-import dlm.compiler.train.Adaptation;
 import dlm.compiler.train.CompiledTrainer;
 import dlm.compiler.train.NonFiniteStep;
 import dlm.compiler.train.ParamNorms;
@@ -19,8 +18,6 @@ import dlm.runtime.train.EpochResult;
 import dlm.runtime.train.NonFiniteLossException;
 import dlm.runtime.train.ProgressBar;
 import dlm.runtime.train.TrainLoop;
-import dlm.runtime.train.ValidationSplit;
-import dlm.compiler.check.Value;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,60 +96,18 @@ final class TrainCommand implements Command {
         // the train step for full batches (compiled on first use otherwise, inside the first epoch)
         if (trainer instanceof CompiledTrainer ct) ct.compiled(StepKind.TRAIN, limit > 0 ? (int) Math.min(limit, batchSize) : batchSize);
         Dataset data = TrainSetup.await(loading);
-        Tensor images = data.trainImages(), labels = data.trainLabels();
-        if (limit > 0) {
-            images = Rows.first(images, (int) Math.min(limit, images.dim(0)));
-            labels = Rows.first(labels, (int) Math.min(limit, labels.dim(0)));
-        }
-        Tensor valImages = null, valLabels = null;
-        if (setup.config.settings().get("validationSplit") instanceof Value.NumberV split) {
-            ValidationSplit vs;
-            try {
-                vs = ValidationSplit.of(images, labels, split.value());
-            } catch (IllegalArgumentException e) {
-                throw new DlmException(setup.settingSpan("validationSplit"), e.getMessage());
-            }
-            images = vs.trainImages();
-            labels = vs.trainLabels();
-            valImages = vs.valImages();
-            valLabels = vs.valLabels();
-        }
-        if (setup.config.settings().get("validationData") instanceof Value.ConfigV val) {
-            // Keras's validation_data: evaluated after every epoch, never trained on (--limit does not
-            // apply): a built-in dataset's split (the data's own when it is the same dataset), or all
-            // the rows of a data source (its train part: a source that is not split has only that)
-            boolean source = val.args().get("source") != null;
-            Dataset v = !source && val.name().equals(((Value.ConfigV) setup.config.settings().get("data")).name()) ? data : setup.dataset(cl, "validationData");
-            boolean test = "test".equals(val.args().get("split"));
-            valImages = test ? v.testImages() : v.trainImages();
-            valLabels = test ? v.testLabels() : v.trainLabels();
-        }
-        int firstEpoch = 1;
-        Checkpoints ckpt = new Checkpoints(setup);
-        if (cl.hasOption("resume")) firstEpoch = ckpt.resume(Path.of(cl.getOptionValue("resume")), trainer) + 1;
-        else Adaptation.adapt(setup.graph, trainer.params(), images); // normalization() layers (a resumed run has them from its checkpoint)
-        // the report's per-param norms: recorded after each epoch, outside the compiled step (see ParamNorms)
-        ParamNorms norms = report == null ? null : new ParamNorms(trainer, Rows.first(images, Math.min(RunRecorder.PROBE_ROWS, images.dim(0))),
-                Rows.first(labels, Math.min(RunRecorder.PROBE_ROWS, labels.dim(0))), setup.seed);
         ProgressBar bar = new ProgressBar(c.out(), System.console() != null && c.out() == System.out);
-        List<EpochResult> history;
         if (warmup != null) warmup.stop();
+        TrainRun.Request request = new TrainRun.Request(epochs, batchSize, limit, cl.hasOption("data") ? Path.of(cl.getOptionValue("data")) : null, save,
+                cl.hasOption("resume") ? Path.of(cl.getOptionValue("resume")) : null);
+        // the report's per-param norms: recorded after each epoch, outside the compiled step (see ParamNorms)
+        ParamNorms norms = report == null ? null : ParamNorms.probing(trainer, data.trainImages(), data.trainLabels(), limit, RunRecorder.PROBE_ROWS, setup.seed);
+        TrainRun.Outcome run = TrainRun.fit(setup, trainer, data, request, epochs, batchSize, true,
+                new TrainRun.Reports(bar, c.out()::println, c.out(), norms == null ? null : r -> norms.record(r.epoch())));
+        List<EpochResult> history = run.history();
         // Seconds from the JVM's start to the first train step: parse, check, differentiate,
         // compile and load the data (reported in the JSON as startup_seconds).
-        long trainStart = System.nanoTime();
-        // The state at the start of the current epoch: a non-finite loss is explained by
-        // replaying the epoch up to its step (see explain).
-        NonFiniteStep.Snapshot[] epochStart = {NonFiniteStep.Snapshot.of(trainer)};
-        try {
-            history = TrainLoop.fit(trainer, images, labels, valImages, valLabels, epochs, batchSize, setup.seed, firstEpoch, bar,
-                    r -> {
-                        if (save != null) ckpt.save(save, trainer, r.epoch());
-                        if (norms != null) norms.record(r.epoch());
-                        epochStart[0] = NonFiniteStep.Snapshot.of(trainer);
-                    }, TrainCallbacks.of(setup, trainer, ckpt), c.out()::println);
-        } catch (NonFiniteLossException e) {
-            throw explain(e, setup, trainer, epochStart[0], images, labels, batchSize);
-        }
+        long trainStart = run.loopStart();
         long evalStart = System.nanoTime();
         double[] test = TrainLoop.evaluate(trainer, data.testImages(), data.testLabels(), batchSize);
         double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
@@ -178,8 +133,8 @@ final class TrainCommand implements Command {
         if (json != null) JsonReport.write(json, text);
         if (report != null || plot != null) {
             // the report is drawn from the JSON text itself, so that dlmc report on that JSON draws the same
-            RunData run = RunData.of(Json.parse(text));
-            ReportCommand.write(run, report, plot, ReportCommand.title(run, Args.file(cl)));
+            RunData runData = RunData.of(Json.parse(text));
+            ReportCommand.write(runData, report, plot, ReportCommand.title(runData, Args.file(cl)));
             if (report != null) c.out().println("report: " + report);
             if (plot != null) c.out().println("curves: " + plot);
         }

@@ -39,6 +39,25 @@ public final class ParamNorms {
         }
     }
 
+    /**
+     * Norms with the first {@code rows} rows of the training data as the probe batch (fewer when
+     * {@code --limit} or the data has fewer): rows that every epoch trains on, except when a
+     * {@code validationSplit} leaves fewer training rows than that.
+     */
+    public static ParamNorms probing(Trainer trainer, Tensor images, Tensor labels, long limit, int rows, long seed) {
+        int n = (int) Math.min(Math.min(rows, images.dim(0)), limit > 0 ? limit : Long.MAX_VALUE);
+        return new ParamNorms(trainer, first(images, n), first(labels, n), seed);
+    }
+
+    private static Tensor first(Tensor t, int n) {
+        int[] shape = t.shape();
+        int row = t.size() / Math.max(1, shape[0]);
+        shape[0] = n;
+        Tensor r = Tensor.zeros(t.dtype(), shape);
+        System.arraycopy(t.storage(), 0, r.storage(), 0, n * row);
+        return r;
+    }
+
     public int probeRows() { return probeImages.dim(0); }
 
     /** Records the norms at the end of {@code epoch}. */

@@ -104,6 +104,9 @@ class ReportCliTest {
         CliRunner rep = CliRunner.run("report", h.toString(), "--out", again.toString());
         assertEquals(0, rep.status(), rep.err());
         assertEquals(page, Files.readString(again));
+        // a report replaces a report (not another kind of file: see badOptionsAndHistoriesAreErrors)
+        assertEquals(0, CliRunner.run("report", h.toString(), "--out", html.toString(), "--plot", png.toString()).status());
+        assertEquals(page, Files.readString(html));
         // recording the report does not change the run: the same losses to the last digit as without it
         Path plain = tmp.resolve("plain.json");
         assertEquals(0, CliRunner.run("train", mnist, "--data", data, "--limit", "1000", "--epochs", "2", "--json", plain.toString()).status());

@@ -151,6 +151,8 @@ public final class Builtins {
         // test split; `validationData` names the split it validates on (TrainBlock checks both).
         config("dataset", "mnist", "split", ABSENT);
         config("dataset", "fashionMnist", "split", ABSENT);
+        config("dataset", "cifar10", "split", ABSENT);
+        config("dataset", "bostonHousing", "split", ABSENT);
         DataBuiltins.register();
         // Every optimizer also takes Keras's base options: weightDecay (decoupled), clipNorm,
         // clipValue, globalClipNorm, off at 0 (TrainGraph applies them around the update rule).

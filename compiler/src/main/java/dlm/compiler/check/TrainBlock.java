@@ -43,10 +43,15 @@ final class TrainBlock {
     /** What each dataset's batches look like: images and labels. */
     static final Map<String, TensorType[]> DATASETS = Map.of(
             "mnist", new TensorType[] {new TensorType(DType.U8, Shape.of(Dim.sym("batch"), Dim.of(28), Dim.of(28))), new TensorType(DType.U8, Shape.of(Dim.sym("batch")))},
-            "fashionMnist", new TensorType[] {new TensorType(DType.U8, Shape.of(Dim.sym("batch"), Dim.of(28), Dim.of(28))), new TensorType(DType.U8, Shape.of(Dim.sym("batch")))});
+            "fashionMnist", new TensorType[] {new TensorType(DType.U8, Shape.of(Dim.sym("batch"), Dim.of(28), Dim.of(28))), new TensorType(DType.U8, Shape.of(Dim.sym("batch")))},
+            // channels-last, as conv2d takes images (NHWC)
+            "cifar10", new TensorType[] {new TensorType(DType.U8, Shape.of(Dim.sym("batch"), Dim.of(32), Dim.of(32), Dim.of(3))), new TensorType(DType.U8, Shape.of(Dim.sym("batch")))},
+            // a regression: 13 features, the median value (k$) as the label
+            "bostonHousing", new TensorType[] {new TensorType(DType.F32, Shape.of(Dim.sym("batch"), Dim.of(dlm.runtime.data.BostonHousing.FEATURES))),
+                    new TensorType(DType.F32, Shape.of(Dim.sym("batch")))});
 
-    /** How many classes each dataset's labels take (0 to n - 1). */
-    static final Map<String, Integer> CLASSES = Map.of("mnist", 10, "fashionMnist", 10);
+    /** How many classes each classification dataset's labels take (0 to n - 1); a regression dataset has none. */
+    static final Map<String, Integer> CLASSES = Map.of("mnist", 10, "fashionMnist", 10, "cifar10", 10);
 
     static TrainConfig check(Ast.TrainDecl t, Scope file, Map<String, CheckedModel> models) {
         Value mv = file.lookup(t.model());
@@ -115,7 +120,7 @@ final class TrainBlock {
                     throw new DlmException(where.get("validationData").value().span(), "validationData needs a split: " + val.name() + "(split = \"test\") or "
                             + val.name() + "(split = \"train\")");
                 checkInput(val, where.get("validationData"), model, t);
-                if (!fileSource && CLASSES.get(val.name()).intValue() != CLASSES.get(data.name()).intValue())
+                if (!fileSource && !java.util.Objects.equals(CLASSES.get(val.name()), CLASSES.get(data.name())))
                     throw new DlmException(where.get("validationData").value().span(), val.name() + "() has " + CLASSES.get(val.name()) + " classes but the training data "
                             + CLASSES.get(data.name()));
             }

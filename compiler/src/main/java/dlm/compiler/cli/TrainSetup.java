@@ -119,13 +119,22 @@ final class TrainSetup {
     Dataset dataset(Path dataDir, String key) {
         if (((Value.ConfigV) config.settings().get(key)).args().get("source") instanceof DataSource source)
             return DataSources.load(source, graph.feed(), console.out()::println);
-        String name = ((Value.ConfigV) config.settings().get(key)).name().equals("fashionMnist") ? "fashion-mnist" : "mnist";
+        String name = switch (((Value.ConfigV) config.settings().get(key)).name()) {
+            case "fashionMnist" -> "fashion-mnist";
+            case "cifar10" -> "cifar10";
+            case "bostonHousing" -> "boston-housing";
+            default -> "mnist";
+        };
         DatasetOptions d = DatasetOptions.defaults();
         if (dataDir != null) {
             d = d.withDataDir(dataDir);
         }
         try {
-            return Datasets.load(name, d);
+            Dataset loaded = Datasets.load(name, d);
+            // as an image folder's are, the classes are printed at load (Keras prints them)
+            if (name.equals("cifar10"))
+                console.out().println("cifar10: 10 classes: " + String.join(", ", dlm.runtime.data.Cifar10.CLASSES));
+            return loaded;
         } catch (DatasetException e) {
             throw new DlmException(settingSpan(key), e.getMessage());
         }

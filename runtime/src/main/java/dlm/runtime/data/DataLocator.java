@@ -92,7 +92,7 @@ public final class DataLocator {
     public void check(Path path, DataFile file, DatasetSpec spec) {
         try {
             long size = Files.size(path);
-            if (size != file.size()) {
+            if (file.sizeKnown() && size != file.size()) {
                 String hint = "";
                 for (DatasetSpec other : DatasetSpec.ALL)
                     for (DataFile of : other.files())
@@ -101,7 +101,8 @@ public final class DataLocator {
                         + ": expected " + file.size() + " bytes, found " + size + hint
                         + "; replace it with the official file, or delete it to download it again");
             }
-            if (options.verifyChecksums()) {
+            // a file of unknown size is identified by its checksum alone, so that is always checked
+            if (options.verifyChecksums() || !file.sizeKnown()) {
                 String mismatch = Checksums.mismatch(path, file);
                 if (mismatch != null)
                     throw new DatasetException(path + ": not the official " + spec.name() + "/" + file.fileName() + ": " + mismatch
@@ -120,7 +121,7 @@ public final class DataLocator {
         List<Candidate> cs = candidates(spec);
         int width = cs.stream().mapToInt(c -> c.dir().toString().length()).max().orElse(0);
         StringBuilder sb = new StringBuilder();
-        sb.append("Put the ").append(spec.files().size()).append(" files of ").append(spec.name()).append(":\n");
+        sb.append(spec.files().size() == 1 ? "Put the file of " : "Put the " + spec.files().size() + " files of ").append(spec.name()).append(":\n");
         sb.append(spec.files().stream().map(f -> "  " + f.fileName()).collect(Collectors.joining("\n"))).append('\n');
         sb.append("into one of these folders (searched in this order):\n");
         for (Candidate c : cs) {

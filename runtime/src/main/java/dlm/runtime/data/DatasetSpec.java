@@ -6,15 +6,29 @@ import java.util.Optional;
 /**
  * A dataset that {@link Datasets} knows how to find, download and verify: its name (also the
  * name of its folder under {@code DLM_DATA} and the cache), the official base URLs its files
- * are downloaded from when no mirror is configured (tried in order), and its four files.
+ * are downloaded from when no mirror is configured (tried in order), its files, and their
+ * {@link Format} (how {@link Datasets} turns them into train and test tensors).
  */
 public record DatasetSpec(
         String name,
         List<String> defaultMirrors,
-        DataFile trainImages,
-        DataFile trainLabels,
-        DataFile testImages,
-        DataFile testLabels) {
+        List<DataFile> files,
+        Format format) {
+
+    /** How a dataset's files are read. */
+    public enum Format {
+        /** Four gzipped IDX files: train images, train labels, test images, test labels (MNIST's layout). */
+        IDX,
+        /** One {@code cifar-10-binary.tar.gz}, extracted into the cache and read by {@link Cifar10}. */
+        CIFAR10_BINARY,
+        /** Keras's {@code boston_housing.npz} (x, y), split as Keras does by {@link BostonHousing}. */
+        KERAS_BOSTON_NPZ
+    }
+
+    /** A dataset in MNIST's layout: four IDX files. */
+    public DatasetSpec(String name, List<String> defaultMirrors, DataFile trainImages, DataFile trainLabels, DataFile testImages, DataFile testLabels) {
+        this(name, defaultMirrors, List.of(trainImages, trainLabels, testImages, testLabels), Format.IDX);
+    }
 
     /** MNIST; sizes and checksums are those of the original 1998 files (/work/shared/data/README.md). */
     public static final DatasetSpec MNIST = new DatasetSpec(
@@ -44,19 +58,49 @@ public record DatasetSpec(
             labels("t10k-labels-idx1-ubyte.gz", 5148, "bb300cfdad3c16e7a12a480ee83cd310",
                     "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5"));
 
+    /**
+     * CIFAR-10, binary version (Krizhevsky, 2009): one archive, verified by the MD5 its authors
+     * publish on https://www.cs.toronto.edu/~kriz/cifar.html. The SHA-256 in circulation
+     * (c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd) comes from a third
+     * party; it is not checked, so a wrong copy of it can never reject the official file.
+     */
+    public static final DatasetSpec CIFAR10 = new DatasetSpec(
+            "cifar10",
+            List.of("https://www.cs.toronto.edu/~kriz/"),
+            List.of(new DataFile(Cifar10.ARCHIVE, 170052171, "c32a1d4ab5d03f1284b67883e8d87530", null, "the CIFAR-10 binary archive")),
+            Format.CIFAR10_BINARY);
+
+    /**
+     * The Boston housing prices (Harrison and Rubinfeld, 1978) as Keras ships them: one npz of
+     * x (506, 13) and y (506,), float64. Keras publishes its SHA-256 but not its size, so the
+     * file is identified by the SHA-256 alone ({@link DataFile#UNKNOWN_SIZE}).
+     */
+    public static final DatasetSpec BOSTON_HOUSING = new DatasetSpec(
+            "boston-housing",
+            List.of("https://storage.googleapis.com/tensorflow/tf-keras-datasets/"),
+            List.of(new DataFile(BostonHousing.FILE, DataFile.UNKNOWN_SIZE, null,
+                    "f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5", "the Boston housing arrays")),
+            Format.KERAS_BOSTON_NPZ);
+
     /** Every known dataset, in the order they are listed to users. */
-    public static final List<DatasetSpec> ALL = List.of(MNIST, FASHION_MNIST);
+    public static final List<DatasetSpec> ALL = List.of(MNIST, FASHION_MNIST, CIFAR10, BOSTON_HOUSING);
 
     public DatasetSpec {
         defaultMirrors = List.copyOf(defaultMirrors);
+        files = List.copyOf(files);
+        if (format == Format.IDX && files.size() != 4) throw new IllegalArgumentException(name + ": an IDX dataset has four files");
     }
 
-    /** The four files in download order: train images, train labels, test images, test labels. */
-    public List<DataFile> files() {
-        return List.of(trainImages, trainLabels, testImages, testLabels);
-    }
+    /** An IDX dataset's files, in download order: train images, train labels, test images, test labels. */
+    public DataFile trainImages() { return files.get(0); }
 
-    /** The dataset with this name ({@code mnist}, {@code fashion-mnist}), if known. */
+    public DataFile trainLabels() { return files.get(1); }
+
+    public DataFile testImages() { return files.get(2); }
+
+    public DataFile testLabels() { return files.get(3); }
+
+    /** The dataset with this name ({@code mnist}, {@code fashion-mnist}, {@code cifar10}, {@code boston-housing}), if known. */
     public static Optional<DatasetSpec> byName(String name) {
         return ALL.stream().filter(s -> s.name.equals(name)).findFirst();
     }

@@ -10,21 +10,21 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Loads MNIST and Fashion-MNIST: finds the four IDX files on disk ({@link DataLocator}: the
+ * Loads MNIST, Fashion-MNIST, CIFAR-10 and Boston housing: finds the dataset's files on disk ({@link DataLocator}: the
  * {@code --data} folder, then {@code $DLM_DATA/<name>/}, then {@code ~/.dlm/datasets/<name>/}),
- * downloads the missing ones into the cache when none has them, and reads them with
- * {@link IdxReader}.
+ * downloads the missing ones into the cache when none has them, and reads them as their
+ * {@link DatasetSpec.Format} says ({@link IdxReader}, {@link Cifar10}, {@link BostonHousing}).
  *
  * <p>Downloads come from {@code <mirror>/<name>/<file>} when a mirror is set
  * ({@code DLM_DATA_MIRROR} or {@link DatasetOptions#mirror()}), else from
  * {@code <official base URL><file>} for each of {@link DatasetSpec#defaultMirrors()} in turn.
- * Each file is checked against the official MD5 and SHA-256 before it is moved into place, so
+ * Each file is checked against its published checksums (MD5, SHA-256, or both) before it is moved into place, so
  * plain-http mirrors are safe and nothing partial or corrupt is ever left in the cache.
  */
 public final class Datasets {
     private Datasets() {}
 
-    /** The names {@link #load} accepts: {@code mnist}, {@code fashion-mnist}. */
+    /** The names {@link #load} accepts: {@code mnist}, {@code fashion-mnist}, {@code cifar10}, {@code boston-housing}. */
     public static List<String> names() {
         return DatasetSpec.ALL.stream().map(DatasetSpec::name).toList();
     }
@@ -44,10 +44,27 @@ public final class Datasets {
         return load(name, DatasetOptions.defaults());
     }
 
-    /** A dataset by name ({@code mnist} or {@code fashion-mnist}), downloading it if needed. */
+    /** CIFAR-10 (binary version) with the default options: images u8 [n, 32, 32, 3], labels u8 [n]. */
+    public static Dataset cifar10() {
+        return load("cifar10", DatasetOptions.defaults());
+    }
+
+    /** Keras's Boston housing split with the default options: x f32 [n, 13], y f32 [n]. */
+    public static Dataset bostonHousing() {
+        return load("boston-housing", DatasetOptions.defaults());
+    }
+
+    /** A dataset by name ({@link #names()}), downloading it if needed. */
     public static Dataset load(String name, DatasetOptions options) {
         DatasetSpec spec = spec(name);
-        Path dir = locate(spec, options);
+        return switch (spec.format()) {
+            case IDX -> readIdx(spec, locate(spec, options));
+            case CIFAR10_BINARY -> Cifar10.load(spec, options);
+            case KERAS_BOSTON_NPZ -> BostonHousing.load(spec, locate(spec, options).resolve(spec.files().get(0).fileName()));
+        };
+    }
+
+    private static Dataset readIdx(DatasetSpec spec, Path dir) {
         Tensor trainImages = read(dir, spec.trainImages());
         Tensor trainLabels = read(dir, spec.trainLabels());
         Tensor testImages = read(dir, spec.testImages());
@@ -64,7 +81,7 @@ public final class Datasets {
     }
 
     /**
-     * The folder holding the dataset's four verified files: the first folder searched that has
+     * The folder holding the dataset's verified files: the first folder searched that has
      * them all, else the cache folder after downloading what it lacks.
      *
      * @throws DatasetException when the files are nowhere and cannot be downloaded; the message

@@ -69,7 +69,7 @@ final class Downloader implements AutoCloseable {
             int status = response.statusCode();
             if (status != 200) throw new Failure(uri + ": HTTP " + status + reason(status));
             OptionalLong announced = response.headers().firstValueAsLong("Content-Length");
-            if (announced.isPresent() && announced.getAsLong() != file.size())
+            if (announced.isPresent() && file.sizeKnown() && announced.getAsLong() != file.size())
                 throw new Failure(uri + ": the server announced " + announced.getAsLong() + " bytes, expected " + file.size()
                         + " (not the official file)");
             // Only now touch the disk, so a failed request leaves not even an empty folder behind.
@@ -129,14 +129,14 @@ final class Downloader implements AutoCloseable {
                 watchdog.touch();
                 received += n;
                 // Stop early rather than fill the disk with something that cannot be the file.
-                if (received > file.size())
-                    throw new Failure(uri + ": the server sent more than the expected " + file.size() + " bytes (not the official file)");
+                if (received > limit(file))
+                    throw new Failure(uri + ": the server sent more than the expected " + limit(file) + " bytes (not the official file)");
                 sums.update(buf, 0, n);
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
                 while (bb.hasRemaining()) out.write(bb);
                 progress.received(label, received, file.size());
             }
-            if (received < file.size())
+            if (file.sizeKnown() && received < file.size())
                 throw new Failure(watchdog.fired()
                         ? uri + ": no data received for " + seconds(timeout) + " after " + received + " of " + file.size() + " bytes"
                         : uri + ": the connection closed after " + received + " of " + file.size() + " bytes");
@@ -146,6 +146,14 @@ final class Downloader implements AutoCloseable {
             out.force(true);
         }
     }
+
+    /** At most how many bytes to accept: the size, or for a file of unknown size a bound no such (small) file reaches. */
+    private static long limit(DataFile file) {
+        return file.sizeKnown() ? file.size() : UNKNOWN_SIZE_LIMIT;
+    }
+
+    /** A file of unknown size is small by design (DataFile); this only stops a wrong URL from filling the disk. */
+    static final long UNKNOWN_SIZE_LIMIT = 64L << 20;
 
     private HttpResponse<InputStream> send(URI uri) throws Failure {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();

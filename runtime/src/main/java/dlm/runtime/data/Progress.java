@@ -13,7 +13,7 @@ public interface Progress {
      * A download starts.
      *
      * @param label {@code <dataset>/<file>}, e.g. {@code mnist/train-images-idx3-ubyte.gz}
-     * @param bytes the file's expected size
+     * @param bytes the file's expected size, or {@link DataFile#UNKNOWN_SIZE}
      * @param from where it is fetched from
      */
     void downloading(String label, long bytes, URI from);
@@ -37,6 +37,7 @@ public interface Progress {
 
     /** Decimal units, one decimal: {@code 9.9 MB}, {@code 28.9 kB}, {@code 512 B}. */
     static String humanSize(long bytes) {
+        if (bytes < 0) return "size unknown";   // DataFile.UNKNOWN_SIZE
         if (bytes < 1000) return bytes + " B";
         if (bytes < 1_000_000) return String.format(Locale.ROOT, "%.1f kB", bytes / 1e3);
         if (bytes < 1_000_000_000) return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);

@@ -56,7 +56,11 @@ public final class Datasets {
 
     /** A dataset by name ({@link #names()}), downloading it if needed. */
     public static Dataset load(String name, DatasetOptions options) {
-        DatasetSpec spec = spec(name);
+        return load(spec(name), options);
+    }
+
+    /** A dataset by its spec (a test's spec may carry the checksums of generated files), downloading it if needed. */
+    public static Dataset load(DatasetSpec spec, DatasetOptions options) {
         return switch (spec.format()) {
             case IDX -> readIdx(spec, locate(spec, options));
             case CIFAR10_BINARY -> Cifar10.load(spec, options);

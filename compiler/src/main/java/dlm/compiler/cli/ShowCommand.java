@@ -37,7 +37,10 @@ final class ShowCommand implements Command {
         var rest = cl.getArgList();
         if (rest.size() != 1) throw new UsageException("name one dataset: mnist or fashion-mnist");
         String name = rest.get(0);
-        if (!Datasets.names().contains(name)) throw new UsageException("unknown dataset '" + name + "' (known: " + String.join(", ", Datasets.names()) + ")");
+        // show draws 28 × 28 grayscale images: the IDX datasets (cifar10 and boston-housing are not shown)
+        java.util.List<String> shown = dlm.runtime.data.DatasetSpec.ALL.stream().filter(s -> s.format() == dlm.runtime.data.DatasetSpec.Format.IDX)
+                .map(dlm.runtime.data.DatasetSpec::name).toList();
+        if (!shown.contains(name)) throw new UsageException("unknown dataset '" + name + "' (known: " + String.join(", ", shown) + ")");
         String split = Args.choice(cl, "split", "train", "train", "test");
         Path out = cl.hasOption("out") ? OutputPaths.file("--out", cl.getOptionValue("out"), OutputPaths.Kind.PNG) : null;
         if (cl.hasOption("count") && !cl.hasOption("folder")) throw new UsageException("--count goes with --folder");

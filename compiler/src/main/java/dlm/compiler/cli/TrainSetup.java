@@ -136,7 +136,10 @@ final class TrainSetup {
                 console.out().println("cifar10: 10 classes: " + String.join(", ", dlm.runtime.data.Cifar10.CLASSES));
             return loaded;
         } catch (DatasetException e) {
-            throw new DlmException(settingSpan(key), e.getMessage());
+            // not a silent fallback: the CSV is not the checksummed npz, and its rows need not be in Keras's order
+            String offline = name.equals("boston-housing") ? "\nOffline, the same table ships as a CSV (examples/data/boston_housing.csv): "
+                    + "data = split(csv(\"data/boston_housing.csv\", target = \"medv\"), test = 0.2, seed = 1), as examples/boston_housing.dlm does." : "";
+            throw new DlmException(settingSpan(key), e.getMessage() + offline);
         }
     }
 

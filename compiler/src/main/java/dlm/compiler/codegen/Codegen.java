@@ -200,7 +200,7 @@ public final class Codegen {
         return s;
     }
 
-    static String className(TrainGraph tg, StepKind kind, int batchSize) {
+    public static String className(TrainGraph tg, StepKind kind, int batchSize) {
         String f = ClassGen.sourceFileOf(tg.images);
         String base = f == null ? "Model" : f.replaceAll("\\.dlm$", "");
         StringBuilder sb = new StringBuilder();

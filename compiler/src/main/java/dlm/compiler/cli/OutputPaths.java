@@ -33,7 +33,8 @@ final class OutputPaths {
         CHECKPOINT("a DLM checkpoint (.npz written by dlmc train --save)"),
         JSON_REPORT("a JSON report (written by dlmc train --json)"),
         PNG("a PNG image"),
-        CLASS_FILE("a JVM class file");
+        CLASS_FILE("a JVM class file"),
+        ONNX("an ONNX model (.onnx)");
 
         final String description;
 
@@ -47,6 +48,8 @@ final class OutputPaths {
                     case JSON_REPORT -> isJsonReport(p);
                     case PNG -> startsWith(p, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
                     case CLASS_FILE -> startsWith(p, new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE});
+                    // a ModelProto starts with field 1 (ir_version), a varint: tag byte 0x08
+                    case ONNX -> p.getFileName().toString().endsWith(".onnx") && startsWith(p, new byte[] {0x08});
                 };
             } catch (IOException | RuntimeException e) {
                 return false;

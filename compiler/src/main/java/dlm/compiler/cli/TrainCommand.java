@@ -107,9 +107,10 @@ final class TrainCommand implements Command {
         }
         if (json != null) {
             double predictSeconds = predictSeconds(trainer, data.testImages(), data.testLabels(), batchSize);
-            JsonReport.write(json, history, names, test,
-                    Map.<String, Number>of("startup_seconds", Timings.secondsSinceJvmStart(trainStart), "eval_seconds", evalSeconds, "predict_seconds", predictSeconds,
-                            "threads", KernelPool.parallelism()));
+            Map<String, Number> extra = new java.util.HashMap<>(run.kFold());
+            extra.putAll(Map.<String, Number>of("startup_seconds", Timings.secondsSinceJvmStart(trainStart), "eval_seconds", evalSeconds, "predict_seconds", predictSeconds,
+                    "threads", KernelPool.parallelism()));
+            JsonReport.write(json, history, names, test, extra);
         }
         return 0;
     }
@@ -122,19 +123,19 @@ final class TrainCommand implements Command {
      * names the train block, as before.
      */
     static DlmException explain(NonFiniteLossException e, TrainSetup setup, Trainer trainer, NonFiniteStep.Snapshot start,
-                                Tensor images, Tensor labels, int batchSize) {
+                                Tensor images, Tensor labels, Tensor weights, int batchSize) {
         DlmException plain = new DlmException(setup.config.decl().span(), e.getMessage());
         NonFinite.Source src;
         try {
             start.restoreInto(trainer);
-            Batcher batcher = new Batcher(images, labels, batchSize);
+            Batcher batcher = new Batcher(images, labels, weights, batchSize);
             int[] order = TrainLoop.order(batcher, setup.seed, e.epoch());
             for (int s = 0; s < e.step() - 1; s++) {
                 Tensor[] b = batcher.batch(order, s);
-                trainer.trainStep(b[0], b[1]);
+                trainer.trainStep(b[0], b[1], b[2]);
             }
             Tensor[] b = batcher.batch(order, e.step() - 1);
-            var found = NonFiniteStep.firstSource(trainer, b[0], b[1]);
+            var found = NonFiniteStep.firstSource(trainer, b[0], b[1], b[2]);
             if (found.isEmpty()) return plain;
             src = found.get();
         } catch (RuntimeException x) {

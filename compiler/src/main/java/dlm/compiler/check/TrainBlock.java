@@ -106,6 +106,8 @@ final class TrainBlock {
                         + "so that their images and labels have the same types");
             // a data source's rows are all validation rows (its fit to the model is checked as it loads)
             if (val.args().get(DataBuiltins.SOURCE) instanceof dlm.compiler.data.DataSource vs) {
+                if (dlm.compiler.data.DataSources.sampleWeightAt(vs) != null)
+                    throw new DlmException(dlm.compiler.data.DataSources.sampleWeightAt(vs), "validation is unweighted: sample weights on validationData would be ignored; remove sampleWeight here");
                 if (vs instanceof dlm.compiler.data.DataSource.Split)
                     throw new DlmException(where.get("validationData").value().span(), "validationData takes all the rows of a data source: give it without split(…)");
             } else {

@@ -5,17 +5,22 @@ import dlm.compiler.diag.SourceSpan;
 import dlm.runtime.Tensor;
 import dlm.runtime.io.NpyMapped;
 import dlm.runtime.io.Npz;
+import dlm.runtime.io.NpzMembers;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Reads {@link DataSource.Npz} and {@link DataSource.Npy} sources (every .npy variant the runtime
  * reads: versions 1–3, either byte order, C or Fortran order) into the model's types; .npy files
  * through a memory map ({@link NpyMapped}), element by element, so that only the converted rows
- * are ever in the heap. The inputs
+ * are ever in the heap, and so are an .npz's members stored without compression ({@code np.savez};
+ * an archive with compressed members, {@code np.savez_compressed}, is read whole). The inputs
  * array must have the model's sizes after the rows ({@code [n, 8, 8]} for {@code u8[batch, 8, 8]});
  * the target array is {@code [n]} or {@code [n, 1]}. Values are converted to the model's dtypes
  * as NumPy's {@code astype} would, but only when exact: a fraction or an out-of-range value for
@@ -26,28 +31,83 @@ final class NpyLoader {
     private NpyLoader() {}
 
     static Table load(DataSource.Npz z, ModelFeed feed) {
-        Map<String, Tensor> arrays;
+        String input = z.inputs() != null ? z.inputs().get(0) : feed.inputName();
+        List<String> wanted = new ArrayList<>(List.of(input, z.target()));
+        if (z.sampleWeight() != null) wanted.add(z.sampleWeight());
+        // members stored without compression (np.savez) are mapped in place, as .npy files are;
+        // an archive with a compressed one (np.savez_compressed) is read whole
+        Map<String, NpzMembers.Member> members = members(z);
+        if (members != null && wanted.stream().allMatch(w -> !members.containsKey(w) || members.get(w).stored())) {
+            List<NpyMapped> open = new ArrayList<>();
+            try {
+                Map<String, Elements> arrays = new LinkedHashMap<>();
+                for (NpzMembers.Member m : members.values())
+                    if (wanted.contains(m.name())) {
+                        NpyMapped a = mapMember(z, m);
+                        open.add(a);
+                        arrays.put(m.name(), Elements.of(a));
+                    } else arrays.put(m.name(), null);
+                return table(z, feed, input, arrays);
+            } finally {
+                open.forEach(NpyMapped::close);
+            }
+        }
+        Map<String, Tensor> whole;
         try {
-            arrays = Npz.read(z.path());
+            whole = Npz.read(z.path());
         } catch (NoSuchFileException e) {
             throw new DlmException(z.at(), "no such file: " + z.shown());
         } catch (IOException e) {
             throw new DlmException(z.at(), "cannot read " + z.shown() + ": " + e.getMessage());
         }
-        String input = z.inputs() != null ? z.inputs().get(0) : feed.inputName();
+        Map<String, Elements> arrays = new LinkedHashMap<>();
+        whole.forEach((k, v) -> arrays.put(k, Elements.of(v)));
+        return table(z, feed, input, arrays);
+    }
+
+    /** The archive's members when it is a well-formed zip of .npy members only, else null (then {@link Npz#read} reports what is wrong, as before). */
+    private static Map<String, NpzMembers.Member> members(DataSource.Npz z) {
+        try {
+            Map<String, NpzMembers.Member> m = NpzMembers.list(z.path(), z.shown());
+            return m.size() > 0 && m.values().stream().allMatch(x -> x.size() >= 0) && allNpy(z) ? m : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Whether every member's name ends in .npy (Npz.read refuses others, and so must this). */
+    private static boolean allNpy(DataSource.Npz z) {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(z.path().toFile())) {
+            return zip.stream().allMatch(e -> e.isDirectory() || e.getName().endsWith(".npy"))
+                    && zip.stream().filter(e -> !e.isDirectory()).map(java.util.zip.ZipEntry::getName).distinct().count() == zip.stream().filter(e -> !e.isDirectory()).count();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static NpyMapped mapMember(DataSource.Npz z, NpzMembers.Member m) {
+        try {
+            return NpyMapped.openMember(z.path(), m, z.shown() + "[" + m.name() + "]");
+        } catch (IOException e) {
+            throw new DlmException(z.at(), "cannot read " + z.shown() + ": " + e.getMessage());
+        }
+    }
+
+    /** The table of an npz's arrays by name (null: an array not needed here, not read). */
+    private static Table table(DataSource.Npz z, ModelFeed feed, String input, Map<String, Elements> arrays) {
         if (z.inputs() == null && !arrays.containsKey(input))
             throw new NotedException(z.at(), z.shown() + " has no array \"" + input + "\" for model " + feed.model() + "'s input " + input + "; it has "
                     + String.join(", ", arrays.keySet()) + " (name the input array with inputs = [\"…\"])", feed.inputAt(), "model " + feed.model() + "'s input " + input + " is declared here");
-        Tensor x = array(arrays, input, z, z.inputsAt());
-        Tensor y = array(arrays, z.target(), z, z.targetAt());
-        Table t = table(Elements.of(x), z.shown() + "'s " + input, z.at(), Elements.of(y), z.shown() + "'s " + z.target(), z.targetAt(), feed);
+        Elements x = array(arrays, input, z, z.inputsAt());
+        Elements y = array(arrays, z.target(), z, z.targetAt());
+        Table t = table(x, z.shown() + "'s " + input, z.at(), y, z.shown() + "'s " + z.target(), z.targetAt(), feed);
         if (z.sampleWeight() == null) return t;
         return new Table(t.x(), t.y(), weights(array(arrays, z.sampleWeight(), z, z.sampleWeightAt()), z.shown() + "'s " + z.sampleWeight(), z.sampleWeightAt(),
                 t.rows(), z.shown() + "'s " + input));
     }
 
     /** One f32 weight a row from an array of shape (n,) or (n, 1), each checked ({@link SampleWeightCheck}). */
-    private static Tensor weights(Tensor a, String name, SourceSpan at, int n, String xName) {
+    private static Tensor weights(Elements a, String name, SourceSpan at, int n, String xName) {
         if (!(a.rank() == 1 || (a.rank() == 2 && a.dim(1) == 1)) || a.dim(0) != n)
             throw new DlmException(at, name + " has shape " + shape(a.shape()) + ", but the sample weights must be one value a row for the " + n + " rows of " + xName
                     + ": shape (" + n + ",) or (" + n + ", 1)");
@@ -73,8 +133,8 @@ final class NpyLoader {
         }
     }
 
-    private static Tensor array(Map<String, Tensor> arrays, String name, DataSource.Npz z, SourceSpan at) {
-        Tensor t = arrays.get(name);
+    private static Elements array(Map<String, Elements> arrays, String name, DataSource.Npz z, SourceSpan at) {
+        Elements t = arrays.get(name);
         if (t == null) throw new DlmException(at, z.shown() + " has no array \"" + name + "\"; it has " + String.join(", ", arrays.keySet()));
         return t;
     }

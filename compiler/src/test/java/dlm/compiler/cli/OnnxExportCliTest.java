@@ -111,6 +111,16 @@ class OnnxExportCliTest {
     void mnistMatchesOnnxRuntimeOnOneHundredTestImagesAndAnyBatchSize() throws Exception {
         Path ex = TestFiles.example("mnist.dlm");
         Path onnx = trainAndExport(ex, 2048);
+        var graph = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(onnx)).getGraph();
+        assertEquals("images", graph.getInput(0).getName());
+        assertEquals("batch", graph.getInput(0).getType().getTensorType().getShape().getDim(0).getDimParam());
+        assertEquals(List.of(28L, 28L), graph.getInput(0).getType().getTensorType().getShape().getDimList().subList(1, 3).stream()
+                .map(d -> d.getDimValue()).toList());
+        assertEquals("batch", graph.getOutput(0).getType().getTensorType().getShape().getDim(0).getDimParam());
+        assertEquals(List.of("hidden.W", "hidden.b", "output.W", "output.b"),
+                graph.getInitializerList().stream().map(t -> t.getName()).filter(n -> n.contains(".")).sorted().toList());
+        assertEquals(List.of("Reshape", "Cast", "Div", "MatMul", "Add", "Relu", "MatMul", "Add", "Softmax", "Identity"),
+                graph.getNodeList().stream().map(n -> n.getOpType()).toList());
         double d100 = maxDifference(ex, onnx, 100), d7 = maxDifference(ex, onnx, 7);
         assertTrue(d100 <= TOLERANCE && d7 <= TOLERANCE, "max abs difference " + d100 + " (100 rows), " + d7 + " (7 rows)");
     }

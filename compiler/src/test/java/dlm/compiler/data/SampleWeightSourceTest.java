@@ -98,6 +98,16 @@ class SampleWeightSourceTest {
                 error("csv(\"t.csv\", target = \"y\", sampleWeight = \"w\")", "{ t, p -> meanSquaredError(t, p) }").lines().findFirst().orElseThrow());
     }
 
+    @Test
+    void validationDataTakesNoSampleWeights() throws IOException {
+        csv("a,b,w,y\n1,2,1,3\n");
+        Path f = tmp.resolve("m.dlm");
+        Files.writeString(f, CsvSourceTest.REGRESSION + "train(M) {\n    data = csv(\"t.csv\", target = \"y\")\n    loss = ::meanSquaredError\n    optimizer = sgd()\n"
+                + "    validationData = csv(\"t.csv\", target = \"y\", sampleWeight = \"w\")\n}\n");
+        DlmException e = assertThrows(DlmException.class, () -> Frontend.load(f));
+        assertEquals(f + ":9:49: error: validation is unweighted: sample weights on validationData would be ignored; remove sampleWeight here", e.render().lines().findFirst().orElseThrow());
+    }
+
     private void npz(double[] w, int[] wShape) throws IOException {
         Map<String, Tensor> arrays = new LinkedHashMap<>();
         arrays.put("x", Tensor.of(DType.F64, new int[] {3, 2}, 1, 2, 3, 4, 5, 6));

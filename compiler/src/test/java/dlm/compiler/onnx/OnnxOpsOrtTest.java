@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Each mapped op, alone in a graph (input {@code x}, the other operands constants), exported and
  * run by ONNX Runtime, against the op's reference evaluation: exact for integer and bool results,
- * within 1e-6 (relative) for floats; at opset 17 (reduction axes as attributes) and 18 (as inputs).
+ * within 1e-6 (relative) for floats; at opset 17 (reduction axes as attributes), 18 (as inputs) and 21 (the newest written).
  */
 class OnnxOpsOrtTest {
     private static final SourceSpan AT = SourceSpan.NONE;
@@ -144,7 +144,7 @@ class OnnxOpsOrtTest {
         cs.add(c("maxPool2d", "maxPool2d", Attrs.of("pool", new int[] {2, 2}, "strides", new int[] {2, 2}, "padding", new int[] {0, 1, 0, 0}), x));
         cs.add(c("avgPool2d padded (padding not counted)", "avgPool2d", Attrs.of("pool", new int[] {3, 2}, "strides", new int[] {1, 2}, "padding", new int[] {1, 1, 0, 0}), x));
         List<Arguments> args = new ArrayList<>();
-        for (Case cs1 : cs) for (int opset : new int[] {17, 18}) args.add(Arguments.of(cs1, opset));
+        for (Case cs1 : cs) for (int opset : new int[] {17, 18, 21}) args.add(Arguments.of(cs1, opset));
         return args.stream();
     }
 

@@ -54,19 +54,39 @@ public final class NpyMapped implements AutoCloseable {
      * Maps the array at path; {@code name} is how messages name it. Errors are those of
      * {@link Npy#read} ({@link NpyFormatException} for a bad header, a text array or truncated data).
      */
-    public static NpyMapped open(Path path, String name) throws IOException {
+    public static NpyMapped open(Path path, String name) throws IOException { return open(path, 0, -1, name); }
+
+    /**
+     * Maps a member of an {@code .npz} stored without compression, in place: its CRC-32 is
+     * checked by reading it once through the map (nothing of it is kept in the heap), then its
+     * array is mapped as {@link #open(Path, String)} maps an {@code .npy} file.
+     */
+    public static NpyMapped openMember(Path path, NpzMembers.Member m, String name) throws IOException {
+        if (!m.stored()) throw new IllegalArgumentException(name + " is compressed: it cannot be mapped");
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ); Arena a = Arena.ofConfined()) {
+            MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, m.dataStart(), m.compressedSize(), a);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            for (long at = 0; at < all.byteSize(); at += 1 << 24) crc.update(all.asSlice(at, Math.min(1 << 24, all.byteSize() - at)).asByteBuffer());
+            if (crc.getValue() != m.crc()) throw new NpyFormatException(name + ": corrupt data: CRC-32 mismatch");
+        }
+        return open(path, m.dataStart(), m.compressedSize(), name);
+    }
+
+    /** The array whose .npy bytes start at {@code start} of the file and run {@code length} bytes (-1: to the end). */
+    private static NpyMapped open(Path path, long start, long length, String name) throws IOException {
         Npy.Header h;
         long offset;
         try (Counting in = new Counting(new BufferedInputStream(Files.newInputStream(path)))) {
+            in.in.skipNBytes(start);
             h = Npy.readHeader(in, name);
-            offset = in.count;
+            offset = start + in.count;
         }
         if (h.textChars() > 0) throw new NpyFormatException(name + ": holds text (a NumPy unicode array), not a tensor");
         long n = 1;
         for (int s : h.shape()) n *= s;
         long bytes = n * h.dtype().bytes();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long have = ch.size() - offset;
+            long have = (length < 0 ? ch.size() : start + length) - offset;
             if (have < bytes) throw new NpyFormatException(name + ": truncated data: expected " + bytes + " bytes, got " + have);
             Arena arena = Arena.ofShared();
             try {

@@ -11,9 +11,16 @@ rm -f dlm.vsix
 npm run --silent package
 [ -s dlm.vsix ] || { echo "build.sh: vsce made no dlm.vsix" >&2; exit 1; }
 # the package must hold the grammar, the language configuration, the client and its library
-listing="$(unzip -l dlm.vsix)"
+# (a .vsix is a zip: listed with unzip, or with the JDK's jar tool where unzip is not installed)
+if command -v unzip >/dev/null 2>&1; then
+  listing="$(unzip -Z1 dlm.vsix)"
+elif [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/jar" ]; then
+  listing="$("$JAVA_HOME/bin/jar" tf dlm.vsix)"
+else
+  echo "build.sh: cannot list dlm.vsix to check it: install unzip or set JAVA_HOME to a JDK" >&2; exit 1
+fi
 for f in extension/package.json extension/extension.js extension/syntaxes/dlm.tmLanguage.json \
          extension/language-configuration.json extension/node_modules/vscode-languageclient/node.js; do
-  grep -q " $f\$" <<< "$listing" || { echo "build.sh: dlm.vsix lacks $f" >&2; exit 1; }
+  grep -qx "$f" <<< "$listing" || { echo "build.sh: dlm.vsix lacks $f" >&2; exit 1; }
 done
 echo "build.sh: dlm.vsix ($(stat -c %s dlm.vsix) bytes)"

@@ -197,6 +197,8 @@ public final class DlmModel {
      * @throws DlmCompileException  when the train block cannot run as asked (located in the file: e.g. a
      *                              validationSplit that leaves no rows, or a non-finite loss located at the op that made it)
      * @throws IOException          when a checkpoint or a dataset the block names cannot be written or read
+     * @throws IllegalArgumentException when {@link FitOptions#checkpoint} cannot be written (checked before training:
+     *                              a folder, a missing folder, a file that is not a checkpoint, the path of a modelCheckpoint)
      */
     public FitResult fit(Dataset data, FitOptions options) throws IOException {
         java.util.Objects.requireNonNull(data, "data");

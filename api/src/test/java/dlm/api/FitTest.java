@@ -192,6 +192,9 @@ class FitTest {
         float[][] raggedRows = {new float[3], new float[2]};
         e = assertThrows(InputException.class, () -> Dataset.of(raggedRows, new int[2]));
         assertEquals("row 1 has 2 values; row 0 has 3", e.getMessage());
+        Path missing = Path.of(System.getProperty("java.io.tmpdir"), "no-such-folder-" + System.nanoTime(), "w.npz");
+        var c = assertThrows(IllegalArgumentException.class, () -> m.fit(Dataset.of(new byte[4][28][28], new int[4]), o.checkpoint(missing)));
+        assertTrue(c.getMessage().contains(missing.getParent().toString()), c.getMessage());
         assertThrows(IllegalStateException.class, m::predictor);
         assertFalse(m.hasWeights());
     }

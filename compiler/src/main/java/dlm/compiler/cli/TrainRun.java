@@ -56,13 +56,29 @@ public final class TrainRun {
         Console console = new Console(reports.dataNotes(), reports.dataNotes());
         long s = seed != null ? seed : config.settings().get("seed") instanceof Value.NumberV n ? n.asLong() : 0;
         TrainSetup setup = TrainSetup.of(program, config, graph, s, "jit", console);
-        TrainCallbacks.outputs(setup); // modelCheckpoint's path, checked before any training
+        // output paths, checked before any training: modelCheckpoint's (a located error) and the checkpoint's
+        for (Path p : TrainCallbacks.outputs(setup)) checkDistinct(request.save(), p);
+        if (request.save() != null) {
+            try {
+                OutputPaths.file("the checkpoint", request.save().toString(), OutputPaths.Kind.CHECKPOINT);
+            } catch (UsageException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+        }
         int epochs = request.epochs() > 0 ? request.epochs() : intSetting(config, "epochs", 1);
         int batchSize = request.batchSize() > 0 ? request.batchSize() : intSetting(config, "batchSize", 32);
         setup.checkMemory(batchSize);
         Trainer trainer = setup.trainer();
         if (initial != null) initial.forEach((k, v) -> trainer.params().set(k, v.copy()));
         return fit(setup, trainer, data, request, epochs, batchSize, initial == null, reports);
+    }
+
+    private static void checkDistinct(Path save, Path callback) {
+        try {
+            OutputPaths.distinct("the checkpoint", save, "modelCheckpoint", callback);
+        } catch (UsageException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
     }
 
     private static int intSetting(TrainConfig config, String key, int dflt) {

@@ -74,6 +74,33 @@ class LanguageServerFuzzTest {
         assertTrue(hovers > requests / 5 / 10, hovers + " hovers answered of " + requests / 5);
     }
 
+    @Test
+    void hostileTextsGetAnswers() throws Exception {
+        List<String> texts = List.of("", "\r", "\n\n\n", "\uFEFFmodel", "model", "model M(", "/*", "/* unclosed\nval x = 1", "\"unterminated",
+                "val x = \"bad \\q escape\"", "\u0000\u0001", "(".repeat(300) + "1" + ")".repeat(300), "- ".repeat(300) + "1",
+                "val x = " + "1 + ".repeat(20_000) + "1", "import std.nope.*", "import std.nn.*\nmodel M(x: f32[batch, 3]) { return dense(x, units = -5) }",
+                "fun f(x: Int): Int = f(x)\nval y = f(1)", "model M(x: f32[batch, 2]) {\n    val y = x\n    return y\n}\nmodel M(x: f32[3]) { return x }",
+                "\uD83D\uDE00 val \uD83D\uDE00x = 1", "`a b` = 1", "train(Nope) { epochs = 1 }");
+        try (LspSession lsp = new LspSession(cache)) {
+            for (int i = 0; i < texts.size(); i++) {
+                String uri = "file:///tmp/lsp-hostile/" + i + ".dlm", text = texts.get(i);
+                lsp.open(uri, text);
+                List<Diagnostic> d = lsp.diagnostics(uri);
+                check(d, uri, text);
+                sameFirstErrorAsCheck(d, "/tmp/lsp-hostile/" + i + ".dlm", text);
+                for (int line = 0; line < 3; line++)
+                    for (int ch : new int[] {0, 1, 5, 200}) {
+                        lsp.hover(uri, line, ch);
+                        assertNotNull(lsp.definition(uri, line, ch));
+                        assertNotNull(lsp.completion(uri, line, ch));
+                    }
+                assertNotNull(lsp.symbols(uri));
+                assertNotNull(lsp.lenses(uri));
+            }
+            assertEquals("", lsp.log(), "the server logged failures");
+        }
+    }
+
     private static void check(List<Diagnostic> diagnostics, String uri, String text) {
         for (Diagnostic d : diagnostics)
             assertTrue(!d.getMessage().startsWith("internal error"), uri + ": " + d.getMessage() + "\n--- text:\n" + text);

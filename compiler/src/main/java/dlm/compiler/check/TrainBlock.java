@@ -100,6 +100,11 @@ final class TrainBlock {
                     + "it takes no split (a split is for validationData = " + data.name() + "(split = \"test\"))");
         TensorType[] batch = fileSource ? SourceFit.batch(t, model, settings, where) : DATASETS.get(data.name());
         if (!fileSource) checkInput(data, where.get("data"), model, t);
+        // a regression dataset's targets take the model's output shape, [batch] or [batch, 1], as a
+        // csv target does: f32 [batch] against [batch, 1] would broadcast to [batch, batch] in the loss
+        if (!fileSource && !CLASSES.containsKey(data.name()) && model.graph().output("output") instanceof Node o
+                && o.type().rank() == 2 && o.type().shape().dim(1).isKnown() && o.type().shape().dim(1).size() == 1)
+            batch = new TensorType[] {batch[0], new TensorType(batch[1].dtype(), Shape.of(batch[1].shape().dim(0), Dim.of(1)))};
         if (settings.get("validationData") instanceof ConfigV val) {
             if (settings.containsKey("validationSplit")) {
                 Ast.Setting later = t.settings().indexOf(where.get("validationData")) > t.settings().indexOf(where.get("validationSplit"))

@@ -70,7 +70,7 @@ public final class TrainRun {
         setup.checkMemory(batchSize);
         Trainer trainer = setup.trainer();
         if (initial != null) initial.forEach((k, v) -> trainer.params().set(k, v.copy()));
-        return fit(setup, trainer, data, request, epochs, batchSize, initial == null, reports);
+        return fit(setup, trainer, setup.shapeLabels(data), request, epochs, batchSize, initial == null, reports);
     }
 
     private static void checkDistinct(Path save, Path callback) {

@@ -130,7 +130,7 @@ final class TrainSetup {
             d = d.withDataDir(dataDir);
         }
         try {
-            Dataset loaded = Datasets.load(name, d);
+            Dataset loaded = shapeLabels(Datasets.load(name, d));
             // as an image folder's are, the classes are printed at load (Keras prints them)
             if (name.equals("cifar10"))
                 console.out().println("cifar10: 10 classes: " + String.join(", ", dlm.runtime.data.Cifar10.CLASSES));
@@ -141,6 +141,19 @@ final class TrainSetup {
                     + "data = split(csv(\"data/boston_housing.csv\", target = \"medv\"), test = 0.2, seed = 1), as examples/boston_housing.dlm does." : "";
             throw new DlmException(settingSpan(key), e.getMessage() + offline);
         }
+    }
+
+    /**
+     * A built-in regression dataset's targets [n] as [n, 1] when the train block types them so
+     * (a model whose output is [batch, 1], see TrainBlock); other data as it is.
+     */
+    Dataset shapeLabels(Dataset d) {
+        if (config.labels().rank() != 2 || d.trainLabels().rank() != 1) return d;
+        return new Dataset(d.name(), d.trainImages(), column(d.trainLabels()), d.testImages(), column(d.testLabels()), d.trainWeights(), d.testWeights());
+    }
+
+    private static dlm.runtime.Tensor column(dlm.runtime.Tensor t) {
+        return dlm.runtime.Tensor.wrap(t.dtype(), new int[] {t.dim(0), 1}, t.storage());
     }
 
     /** {@link #dataset}, which must have a test part (eval, predict): a file source that is not split has none. */

@@ -31,25 +31,21 @@ public final class BostonHousing {
     public static final int FEATURES = 13;
 
     static Dataset load(DatasetSpec spec, Path npz) {
-        double[][] x;
-        double[] y;
-        int[] xShape, yShape;
+        Npy xs, ys;
         try (ZipFile zip = new ZipFile(npz.toFile())) {
-            Npy xs = Npy.read(zip, npz, "x"), ys = Npy.read(zip, npz, "y");
-            x = new double[][] {xs.values};
-            xShape = xs.shape;
-            y = ys.values;
-            yShape = ys.shape;
+            xs = Npy.read(zip, "x");
+            ys = Npy.read(zip, "y");
         } catch (IOException e) {
             throw new DatasetException(npz + ": not a readable npz file: " + e.getMessage() + " (delete it to download it again)", e);
         }
+        int[] xShape = xs.shape(), yShape = ys.shape();
         if (xShape.length != 2 || xShape[1] != FEATURES || yShape.length != 1 || yShape[0] != xShape[0])
             throw new DatasetException(npz + ": expected x of shape (n, " + FEATURES + ") and y of shape (n,), found x " + Arrays.toString(xShape)
                     + " and y " + Arrays.toString(yShape));
         int n = xShape[0];
         int[] order = new NumpyLegacyRandom(SEED).permutation(n);
         int train = (int) (n * (1 - TEST_SPLIT));   // Python's int(len(x) * (1 - test_split))
-        Tensor[] tr = rows(x[0], y, order, 0, train), te = rows(x[0], y, order, train, n);
+        Tensor[] tr = rows(xs.values(), ys.values(), order, 0, train), te = rows(xs.values(), ys.values(), order, train, n);
         return new Dataset(spec.name(), tr[0], tr[1], te[0], te[1]);
     }
 
@@ -71,7 +67,7 @@ public final class BostonHousing {
         private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
         private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
-        static Npy read(ZipFile zip, Path npz, String name) throws IOException {
+        static Npy read(ZipFile zip, String name) throws IOException {
             ZipEntry e = zip.getEntry(name + ".npy");
             if (e == null) throw new IOException("it has no array '" + name + "'");
             byte[] b;
@@ -91,7 +87,7 @@ public final class BostonHousing {
             if (!d.find() || !f.find() || !s.find()) throw new IOException(what + ": unsupported header " + header.trim());
             int width = Integer.parseInt(d.group(3));
             boolean floating = d.group(2).equals("f");
-            if (!(floating ? width == 4 || width == 8 : width == 4 || width == 8)) throw new IOException(what + ": unsupported dtype " + d.group());
+            if (width != 4 && width != 8) throw new IOException(what + ": unsupported dtype " + d.group());
             String[] dims = s.group(1).split(",");
             int[] shape = Arrays.stream(dims).map(String::trim).filter(t -> !t.isEmpty()).mapToInt(Integer::parseInt).toArray();
             if (shape.length > 2) throw new IOException(what + " has rank " + shape.length + ", expected at most 2");

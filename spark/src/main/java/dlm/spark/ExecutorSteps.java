@@ -41,7 +41,8 @@ final class ExecutorSteps {
             w.step().randomSeed(task.seed());
             ShardGradientStep.Shard s = w.step().compute(task.imagesTensor(), task.labelsTensor(), 0, task.rows(), task.batch(), task.step());
             String hash = task.rows() == 0 ? "" : w.step().bytecodeHash(task.rows());
-            return new ShardResult(task.shard(), s, hash, ManagementFactory.getRuntimeMXBean().getName());
+            org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+            return new ShardResult(task.shard(), s, hash, ManagementFactory.getRuntimeMXBean().getName(), env == null ? "" : env.executorId());
         } finally {
             idle.add(w);
         }

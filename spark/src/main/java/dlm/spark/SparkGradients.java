@@ -40,6 +40,7 @@ public final class SparkGradients implements ShardedTrainer.Gradients {
     private long seed;
     /** The process ids of the JVMs that computed shards (from their {@code pid@host} names), in the order first seen. */
     private final java.util.Set<Long> executorPids = new java.util.LinkedHashSet<>();
+    private final java.util.Map<String, Long> pidByExecutor = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Computes on {@code jsc} the shards of {@code source}, whose train step on this driver is {@code tg}, its weights in {@code params}. */
     public SparkGradients(JavaSparkContext jsc, ProgramSource source, TrainGraph tg, ParamStore params) {
@@ -77,13 +78,16 @@ public final class SparkGradients implements ShardedTrainer.Gradients {
             if (t.rows() > 0) {
                 String mine = driverStep.bytecodeHash(t.rows());
                 if (!mine.equals(r.bytecodeHash()))
-                    throw new DlmException(tg.images.span(), "executor " + r.executor() + " compiled a different gradient step for shards of " + t.rows()
+                    throw new DlmException(tg.images.span(), "executor " + r.executorId() + " (" + r.executor() + ")" + " compiled a different gradient step for shards of " + t.rows()
                             + " rows than this driver (SHA-256 " + abbrev(r.bytecodeHash()) + " vs " + abbrev(mine) + "): the executors run another program,"
                             + " compiler or standard library; give every JVM the same dlm-spark jar and .dlm file");
             }
             out[r.shard()] = r.result();
             String pid = r.executor().substring(0, Math.max(0, r.executor().indexOf('@')));
-            if (!pid.isEmpty() && pid.chars().allMatch(Character::isDigit)) executorPids.add(Long.parseLong(pid));
+            if (!pid.isEmpty() && pid.chars().allMatch(Character::isDigit)) {
+                executorPids.add(Long.parseLong(pid));
+                pidByExecutor.put(r.executorId(), Long.parseLong(pid));
+            }
         }
         for (int k = 0; k < shards; k++) if (out[k] == null) throw new IllegalStateException("shard " + k + " did not come back");
         return out;
@@ -91,6 +95,9 @@ public final class SparkGradients implements ShardedTrainer.Gradients {
 
     /** The process ids of the JVMs that have computed shards so far (the driver's own in local mode). */
     public java.util.Set<Long> executorPids() { return java.util.Collections.unmodifiableSet(executorPids); }
+
+    /** The process id of the JVM of a Spark executor that has computed shards, or null. */
+    public Long executorPid(String executorId) { return pidByExecutor.get(executorId); }
 
     /** The task function: a pure function of the task and the broadcast program (a re-run gives the same bits). */
     private static Function2<Integer, Iterator<ShardTask>, Iterator<ShardResult>> onExecutor(Broadcast<ProgramSource> program) {

@@ -27,16 +27,20 @@ final class ExecutorSteps {
 
     private static final Map<String, ConcurrentLinkedQueue<Worker>> IDLE = new ConcurrentHashMap<>();
 
-    static ShardResult run(ProgramSource program, ShardTask task) {
+    /**
+     * Shard {@code task} with {@code weights} (the storage arrays of the train graph's weights, in
+     * {@code TrainGraph.weights()} order).
+     */
+    static ShardResult run(ProgramSource program, ShardTask task, Object[] weights) {
         ConcurrentLinkedQueue<Worker> idle = IDLE.computeIfAbsent(program.key(), k -> new ConcurrentLinkedQueue<>());
         Worker w = idle.poll();
         if (w == null) w = compile(program);
         try {
-            if (task.weights().length != w.weightNames().size())
-                throw new IllegalStateException("the driver sent " + task.weights().length + " weights, the executor's program has " + w.weightNames().size());
-            for (int i = 0; i < task.weights().length; i++) {
+            if (weights.length != w.weightNames().size())
+                throw new IllegalStateException("the driver sent " + weights.length + " weights, the executor's program has " + w.weightNames().size());
+            for (int i = 0; i < weights.length; i++) {
                 Tensor t = w.params().get(w.weightNames().get(i));
-                System.arraycopy(task.weights()[i], 0, t.storage(), 0, t.size());
+                System.arraycopy(weights[i], 0, t.storage(), 0, t.size());
             }
             w.step().randomSeed(task.seed());
             ShardGradientStep.Shard s = w.step().compute(task.imagesTensor(), task.labelsTensor(), 0, task.rows(), task.batch(), task.step());

@@ -18,6 +18,7 @@ public final class SparkBackend implements ClusterBackend {
     @Override
     public ShardedTrainer.Gradients open(String master, String fileName, String source, TrainGraph tg, ParamStore params) {
         JavaSparkContext jsc = new JavaSparkContext(conf(master));
+        jsc.setLogLevel("WARN"); // Spark's INFO lines would drown the progress lines
         Runtime.getRuntime().addShutdownHook(new Thread(jsc::stop, "dlm-spark-stop"));
         return new SparkGradients(jsc, ProgramSource.of(fileName, source), tg, params);
     }

@@ -18,7 +18,7 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * Shard gradients computed on Spark (first version: the weights travel with the tasks, the
+ * Shard gradients computed on Spark (first version: the weights are broadcast every step, the
  * results come back by shard index). Each step is one Spark job of K partitions, partition k
  * computing shard k of the batch on whatever executor runs it; the driver orders the results by
  * shard, checks that every executor compiled the driver's bytecode, and {@link ShardedTrainer}
@@ -68,9 +68,15 @@ public final class SparkGradients implements ShardedTrainer.Gradients {
         for (int k = 0; k < shards; k++) {
             int lo = TreeSum.shardStart(batch, shards, k), rows = TreeSum.shardStart(batch, shards, k + 1) - lo;
             tasks.add(new ShardTask(k, rows, batch, step, seed, images.dtype().name(), rowShape(images, rows), rows(images, lo, rows),
-                    labels.dtype().name(), rowShape(labels, rows), rows(labels, lo, rows), weights));
+                    labels.dtype().name(), rowShape(labels, rows), rows(labels, lo, rows)));
         }
-        List<ShardResult> results = jsc.parallelize(tasks, shards).mapPartitionsWithIndex(onExecutor(program), true).collect();
+        Broadcast<Object[]> w = jsc.broadcast(weights);
+        List<ShardResult> results;
+        try {
+            results = jsc.parallelize(tasks, shards).mapPartitionsWithIndex(onExecutor(program, w), true).collect();
+        } finally {
+            w.destroy();
+        }
         ShardGradientStep.Shard[] out = new ShardGradientStep.Shard[shards];
         for (ShardResult r : results) {
             if (out[r.shard()] != null) throw new IllegalStateException("shard " + r.shard() + " came back twice");
@@ -100,10 +106,10 @@ public final class SparkGradients implements ShardedTrainer.Gradients {
     public Long executorPid(String executorId) { return pidByExecutor.get(executorId); }
 
     /** The task function: a pure function of the task and the broadcast program (a re-run gives the same bits). */
-    private static Function2<Integer, Iterator<ShardTask>, Iterator<ShardResult>> onExecutor(Broadcast<ProgramSource> program) {
+    private static Function2<Integer, Iterator<ShardTask>, Iterator<ShardResult>> onExecutor(Broadcast<ProgramSource> program, Broadcast<Object[]> weights) {
         return (partition, tasks) -> {
             List<ShardResult> out = new ArrayList<>();
-            while (tasks.hasNext()) out.add(ExecutorSteps.run(program.value(), tasks.next()));
+            while (tasks.hasNext()) out.add(ExecutorSteps.run(program.value(), tasks.next(), weights.value()));
             return out.iterator();
         };
     }

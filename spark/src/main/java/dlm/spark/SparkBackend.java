@@ -23,10 +23,16 @@ public final class SparkBackend implements ClusterBackend {
         return new SparkGradients(jsc, ProgramSource.of(fileName, source), tg, params);
     }
 
-    /** The configuration of a context made for training: the master, the app name, no speculation, and this jar on local-cluster executors. */
+    /**
+     * The configuration of a context made for training: the master, the app name, no speculation,
+     * the Vector API module on the executors, and this jar shipped to them (when it is a jar).
+     */
     public static SparkConf conf(String master) {
         SparkConf c = new SparkConf().setAppName("dlm-train").set("spark.speculation", "false");
         if (master != null && !master.isEmpty()) c.setMaster(master);
+        // the compiled steps use the Vector API, an incubator module every executor JVM must load
+        String opts = c.get("spark.executor.extraJavaOptions", "");
+        if (!opts.contains("jdk.incubator.vector")) c.set("spark.executor.extraJavaOptions", (opts + " --add-modules jdk.incubator.vector").trim());
         String jar = SparkBackend.class.getProtectionDomain().getCodeSource().getLocation().getPath();
         if (jar.endsWith(".jar") && c.getOption("spark.jars").isEmpty()) c.set("spark.jars", jar);
         return c;

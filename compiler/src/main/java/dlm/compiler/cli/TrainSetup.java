@@ -37,9 +37,13 @@ final class TrainSetup {
     private final Console console;
 
     private TrainSetup(CheckedProgram program, TrainConfig config, long seed, String backend, Console console) {
+        this(program, config, TrainGraph.build(program, config), seed, backend, console);
+    }
+
+    private TrainSetup(CheckedProgram program, TrainConfig config, TrainGraph graph, long seed, String backend, Console console) {
         this.program = program;
         this.config = config;
-        this.graph = TrainGraph.build(program, config);
+        this.graph = graph;
         this.seed = seed;
         this.backend = backend;
         this.console = console;
@@ -71,6 +75,11 @@ final class TrainSetup {
         TrainConfig t = p.trains().get(0);
         long seed = cl.hasOption("seed") ? Args.longValue(cl, "seed") : t.settings().get("seed") instanceof Value.NumberV n ? n.asLong() : 0;
         return new TrainSetup(p, t, seed, backend, c);
+    }
+
+    /** A set-up for a train block whose graph is already built (the Java API's {@link TrainRun#fit}). */
+    static TrainSetup of(CheckedProgram program, TrainConfig config, TrainGraph graph, long seed, String backend, Console console) {
+        return new TrainSetup(program, config, graph, seed, backend, console);
     }
 
     /**
@@ -114,12 +123,17 @@ final class TrainSetup {
 
     /** The dataset a setting names ({@code data} or {@code validationData}), located at that setting when it cannot be read. */
     Dataset dataset(CommandLine cl, String key) {
+        return dataset(cl.hasOption("data") ? Path.of(cl.getOptionValue("data")) : null, key);
+    }
+
+    /** {@link #dataset(CommandLine, String)} with {@code --data}'s folder, or null. */
+    Dataset dataset(Path dataDir, String key) {
         if (((Value.ConfigV) config.settings().get(key)).args().get("source") instanceof DataSource source)
             return DataSources.load(source, graph.feed(), console.out()::println);
         String name = ((Value.ConfigV) config.settings().get(key)).name().equals("fashionMnist") ? "fashion-mnist" : "mnist";
         DatasetOptions d = DatasetOptions.defaults();
-        if (cl.hasOption("data")) {
-            d = d.withDataDir(Path.of(cl.getOptionValue("data")));
+        if (dataDir != null) {
+            d = d.withDataDir(dataDir);
         }
         try {
             return Datasets.load(name, d);

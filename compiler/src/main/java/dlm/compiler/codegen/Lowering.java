@@ -10,6 +10,7 @@ import dlm.compiler.diag.DlmException;
 import dlm.compiler.ir.Node;
 import dlm.compiler.ops.KernelOp;
 import dlm.compiler.ops.OpKind;
+import dlm.compiler.ops.RandomOp;
 import dlm.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +73,10 @@ final class Lowering {
             default -> {
                 if (n.op() instanceof KernelOp k) {
                     kernels.kernel(in, k);
+                    return;
+                }
+                if (n.op() instanceof RandomOp) { // a source of the fused loops (Loop.RandVal)
+                    fusion.elementwise(in);
                     return;
                 }
                 if (n.op().kind() == OpKind.REDUCTION && Red.KINDS.contains(n.opName())) {

@@ -18,7 +18,7 @@ package dlm.runtime.kernels;
  *   <li>kernel gradient: dk (kh·kw·c × f) = patches(x)ᵀ · dy (n·oh·ow × f).</li>
  * </ul>
  *
- * <p>Kernels with few taps (a first layer's) run direct instead ({@link SmallConv}), with the same bits.
+ * <p>The forward pass of kernels with few taps (a first layer's) runs direct instead ({@link SmallConv}), with the same bits.
  *
  * <p>Each result element of y and dk is one GEMM element: FMAs in the order of the product's k
  * (taps a, b, then channels; for dk the output positions in order), in blocks of {@link Gemm#KC};
@@ -63,17 +63,6 @@ public final class Convolution {
     public static void conv2dBackpropFilter(float[] x, int xOff, float[] dy, int dyOff, float[] dk, int dkOff,
                                             int n, int h, int w, int c, int kh, int kw, int f, int oh, int ow,
                                             int sh, int sw, int dh, int dw, int padTop, int padLeft) {
-        if (SmallConv.applies(kh, kw, c)) {
-            SmallConv.conv2dBackpropFilter(x, xOff, dy, dyOff, dk, dkOff, n, h, w, c, kh, kw, f, oh, ow, sh, sw, dh, dw, padTop, padLeft);
-            return;
-        }
-        conv2dBackpropFilterGemm(x, xOff, dy, dyOff, dk, dkOff, n, h, w, c, kh, kw, f, oh, ow, sh, sw, dh, dw, padTop, padLeft);
-    }
-
-    /** The kernel gradient as an implicit GEMM, whatever the kernel's size. */
-    static void conv2dBackpropFilterGemm(float[] x, int xOff, float[] dy, int dyOff, float[] dk, int dkOff,
-                                         int n, int h, int w, int c, int kh, int kw, int f, int oh, int ow,
-                                         int sh, int sw, int dh, int dw, int padTop, int padLeft) {
         ConvPatchesT a = ConvPatchesT.local().set(x, xOff, h, w, c, oh, ow, kw, sh, sw, dh, dw, padTop, padLeft);
         try {
             Gemm.sgemm(a, false, kh * kw * c, f, n * oh * ow, dy, dyOff, f, dk, dkOff, f, false, null, 0, Epilogue.NONE);

@@ -9,10 +9,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link SmallConv} (kernels of at most {@link SmallConv#MAX_TAPS} taps) against the implicit GEMM
- * it replaces, bit for bit (raw bits: signs of zeros too), on random geometries with strides,
- * dilation, padding, output channels off the vector width, zeros in the data, several k blocks
- * in the kernel gradient, and 1 vs 2 threads.
+ * {@link SmallConv} (forward passes of kernels of at most {@link SmallConv#MAX_TAPS} taps) against
+ * the implicit GEMM it replaces, bit for bit (raw bits: signs of zeros too), on random geometries
+ * with strides, dilation, padding, output channels off the vector width, zeros in the data, and
+ * 1, 2 and 3 threads.
  */
 class SmallConvTest {
 
@@ -46,12 +46,6 @@ class SmallConvTest {
         SmallConv.conv2d(x, 0, k, 0, bias, 0, relu, got, 0, g.n(), g.h(), g.w(), g.c(), g.kh(), g.kw(), g.f(), g.oh(), g.ow(),
                 g.sh(), g.sw(), g.dh(), g.dw(), g.padTop(), g.padLeft());
         assertBits(want, got, "forward " + g);
-        float[] dkWant = new float[g.kSize()], dk = new float[g.kSize()];
-        Convolution.conv2dBackpropFilterGemm(x, 0, dy, 0, dkWant, 0, g.n(), g.h(), g.w(), g.c(), g.kh(), g.kw(), g.f(), g.oh(), g.ow(),
-                g.sh(), g.sw(), g.dh(), g.dw(), g.padTop(), g.padLeft());
-        SmallConv.conv2dBackpropFilter(x, 0, dy, 0, dk, 0, g.n(), g.h(), g.w(), g.c(), g.kh(), g.kw(), g.f(), g.oh(), g.ow(),
-                g.sh(), g.sw(), g.dh(), g.dw(), g.padTop(), g.padLeft());
-        assertBits(dkWant, dk, "kernel gradient " + g);
     }
 
     @Test
@@ -67,7 +61,7 @@ class SmallConvTest {
         try {
             for (int threads : new int[] {1, 2, 3}) {
                 KernelPool.setParallelism(threads);
-                check(new ConvGeometry(8, 28, 28, 1, 3, 3, 32, 26, 26, 1, 1, 1, 1, 0, 0), r);   // the book's conv1: 21 k blocks for dk
+                check(new ConvGeometry(8, 28, 28, 1, 3, 3, 32, 26, 26, 1, 1, 1, 1, 0, 0), r);   // the book's conv1
                 check(new ConvGeometry(5, 17, 19, 3, 3, 3, 20, 17, 19, 1, 1, 1, 1, 1, 1), r);   // RGB, "same", 27 taps
                 check(new ConvGeometry(3, 30, 30, 2, 4, 4, 9, 14, 14, 2, 2, 1, 1, 1, 1), r);    // 32 taps, strided
             }
@@ -79,12 +73,9 @@ class SmallConvTest {
     @Test
     void noAllocationInSteadyState() {
         ConvGeometry g = new ConvGeometry(2, 28, 28, 1, 3, 3, 32, 26, 26, 1, 1, 1, 1, 0, 0);
-        float[] x = new float[g.xSize()], k = new float[g.kSize()], y = new float[g.ySize()], dk = new float[g.kSize()], b = new float[32];
+        float[] x = new float[g.xSize()], k = new float[g.kSize()], y = new float[g.ySize()], b = new float[32];
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        Runnable call = () -> {
-            SmallConv.conv2d(x, 0, k, 0, b, 0, true, y, 0, 2, 28, 28, 1, 3, 3, 32, 26, 26, 1, 1, 1, 1, 0, 0);
-            SmallConv.conv2dBackpropFilter(x, 0, y, 0, dk, 0, 2, 28, 28, 1, 3, 3, 32, 26, 26, 1, 1, 1, 1, 0, 0);
-        };
+        Runnable call = () -> SmallConv.conv2d(x, 0, k, 0, b, 0, true, y, 0, 2, 28, 28, 1, 3, 3, 32, 26, 26, 1, 1, 1, 1, 0, 0);
         for (int i = 0; i < 3000; i++) call.run();
         long before = mx.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 200; i++) call.run();

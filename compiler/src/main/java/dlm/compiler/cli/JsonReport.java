@@ -12,6 +12,16 @@ final class JsonReport {
     private JsonReport() {}
 
     static void write(Path path, List<EpochResult> history, List<String> metrics, double[] test, java.util.Map<String, ? extends Number> extra) throws IOException {
+        write(path, text(history, metrics, test, extra, null));
+    }
+
+    static void write(Path path, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(path, out -> out.write(bytes));
+    }
+
+    /** The JSON text; {@code report} (may be null) is the training report's data ({@link RunRecorder}), written last as {@code "report"}. */
+    static String text(List<EpochResult> history, List<String> metrics, double[] test, java.util.Map<String, ? extends Number> extra, java.util.Map<String, Object> report) {
         StringBuilder sb = new StringBuilder("{\n  \"epochs\": [\n");
         for (int i = 0; i < history.size(); i++) {
             EpochResult r = history.get(i);
@@ -26,9 +36,9 @@ final class JsonReport {
         sb.append("  ],\n  \"test_loss\": ").append(num(test[0]));
         for (int m = 0; m < metrics.size(); m++) sb.append(",\n  \"test_").append(TrainCommand.shortName(metrics.get(m))).append("\": ").append(num(test[m + 1]));
         for (var e : new java.util.TreeMap<>(extra).entrySet()) sb.append(",\n  \"").append(e.getKey()).append("\": ").append(e.getValue() instanceof Integer i ? i.toString() : num(e.getValue().doubleValue()));
+        if (report != null) dlm.compiler.report.Json.write(report, sb.append(",\n  \"report\": "));
         sb.append("\n}\n");
-        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(path, out -> out.write(bytes));
+        return sb.toString();
     }
 
     private static String num(double d) {

@@ -11,7 +11,7 @@ final class ModelSummary {
     private ModelSummary() {}
 
     static String render(CheckedModel m) {
-        List<String[]> rows = new ArrayList<>();
+        List<String[]> rows = rows(m);
         long total = 0, bytes = 0, frozen = 0, frozenBytes = 0;
         for (Node p : m.graph().params()) {
             long count = p.type().shape().numel().coefficient();
@@ -21,7 +21,6 @@ final class ModelSummary {
                 frozen += count;
                 frozenBytes += count * p.type().dtype().bytes();
             }
-            rows.add(new String[] {p.name(), p.type().dtype().dlmName(), p.type().shape().tuple(), String.format(Locale.ROOT, "%,d", count)});
         }
         String[] head = {"Param", "dtype", "Shape", "Count"};
         int[] w = new int[4];
@@ -40,6 +39,14 @@ final class ModelSummary {
         sb.append(String.format(Locale.ROOT, " Trainable params: %,d (%s)%n", total - frozen, size(bytes - frozenBytes)));
         if (frozen > 0) sb.append(String.format(Locale.ROOT, " Non-trainable params: %,d (%s)%n", frozen, size(frozenBytes)));
         return sb.toString();
+    }
+
+    /** The table's rows: each param (and state) with its dtype, shape and count (as {@code 1,234}). */
+    static List<String[]> rows(CheckedModel m) {
+        List<String[]> rows = new ArrayList<>();
+        for (Node p : m.graph().params())
+            rows.add(new String[] {p.name(), p.type().dtype().dlmName(), p.type().shape().tuple(), String.format(Locale.ROOT, "%,d", p.type().shape().numel().coefficient())});
+        return rows;
     }
 
     private static String line(char l, char mid, char r, int[] w) { return line(l, mid, r, w, '━'); }

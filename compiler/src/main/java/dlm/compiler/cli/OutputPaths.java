@@ -33,7 +33,9 @@ final class OutputPaths {
         CHECKPOINT("a DLM checkpoint (.npz written by dlmc train --save)"),
         JSON_REPORT("a JSON report (written by dlmc train --json)"),
         PNG("a PNG image"),
-        CLASS_FILE("a JVM class file");
+        CLASS_FILE("a JVM class file"),
+        ONNX("an ONNX model (.onnx)"),
+        HTML_REPORT("a training report (.html written by dlmc train --report or dlmc report)");
 
         final String description;
 
@@ -47,6 +49,9 @@ final class OutputPaths {
                     case JSON_REPORT -> isJsonReport(p);
                     case PNG -> startsWith(p, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
                     case CLASS_FILE -> startsWith(p, new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE});
+                    // a ModelProto starts with field 1 (ir_version), a varint: tag byte 0x08
+                    case ONNX -> p.getFileName().toString().endsWith(".onnx") && startsWith(p, new byte[] {0x08});
+                    case HTML_REPORT -> isHtmlReport(p);
                 };
             } catch (IOException | RuntimeException e) {
                 return false;
@@ -145,6 +150,13 @@ final class OutputPaths {
         if (!startsWith(p, new byte[] {'P', 'K', 3, 4})) return false;
         try (ZipFile z = new ZipFile(p.toFile())) {
             return z.getEntry(Checkpoint.METADATA_ENTRY + ".npy") != null;
+        }
+    }
+
+    /** An HTML file whose head names dlmc's report as its generator ({@code HtmlReport.GENERATOR}). */
+    private static boolean isHtmlReport(Path p) throws IOException {
+        try (InputStream in = Files.newInputStream(p)) {
+            return new String(in.readNBytes(1024), StandardCharsets.UTF_8).contains(dlm.compiler.report.HtmlReport.GENERATOR);
         }
     }
 

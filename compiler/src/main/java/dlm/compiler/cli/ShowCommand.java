@@ -15,7 +15,7 @@ import org.apache.commons.cli.Options;
 
 /** {@code dlmc show mnist --index 4}: the chapter's figure 2.2 — a sample as terminal art and PNG, with its label. */
 final class ShowCommand implements Command {
-    private static final List<String> FASHION = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    static final List<String> FASHION = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     public String name() { return "show"; }
 

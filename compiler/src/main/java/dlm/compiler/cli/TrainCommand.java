@@ -3,9 +3,11 @@ package dlm.compiler.cli;
 import dlm.compiler.codegen.Codegen.StepKind;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.interp.NonFinite;
-import dlm.compiler.train.Adaptation;
 import dlm.compiler.train.CompiledTrainer;
 import dlm.compiler.train.NonFiniteStep;
+import dlm.compiler.train.ParamNorms;
+import dlm.compiler.report.Json;
+import dlm.compiler.report.RunData;
 import dlm.compiler.train.Trainer;
 import dlm.runtime.Tensor;
 import dlm.runtime.data.Dataset;
@@ -16,8 +18,6 @@ import dlm.runtime.train.EpochResult;
 import dlm.runtime.train.NonFiniteLossException;
 import dlm.runtime.train.ProgressBar;
 import dlm.runtime.train.TrainLoop;
-import dlm.runtime.train.ValidationSplit;
-import dlm.compiler.check.Value;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +39,7 @@ final class TrainCommand implements Command {
 
     public String summary() { return "train the model of a train(Model) { … } block and evaluate it on the test set"; }
 
-    public String usage() { return "FILE.dlm [--epochs N] [--batch-size N] [--seed S] [--data DIR] [--save PATH] [--resume PATH] [--json PATH] [--limit N]"; }
+    public String usage() { return "FILE.dlm [--epochs N] [--batch-size N] [--seed S] [--data DIR] [--save PATH] [--resume PATH] [--json PATH] [--report RUN.html] [--plot CURVES.png] [--limit N] [--shards K]"; }
 
     public Options options() {
         Options o = new Options()
@@ -48,7 +48,10 @@ final class TrainCommand implements Command {
                 .addOption(Option.builder().longOpt("save").hasArg().argName("PATH").desc("write a checkpoint (.npz) after every epoch, atomically").get())
                 .addOption(Option.builder().longOpt("resume").hasArg().argName("PATH").desc("continue from a checkpoint written by --save").get())
                 .addOption(Option.builder().longOpt("json").hasArg().argName("PATH").desc("also write the history, the test results, timings and the thread count as JSON").get())
-                .addOption(Option.builder().longOpt("limit").hasArg().argName("N").desc("train on the first N training images only").get());
+                .addOption(Option.builder().longOpt("report").hasArg().argName("RUN.html").desc("also write a self-contained HTML training report (curves, summary, graph, confusion matrix, misclassified images, norms); with --json, the JSON holds its data for dlmc report").get())
+                .addOption(Option.builder().longOpt("plot").hasArg().argName("CURVES.png").desc("also write the loss and metric curves as a PNG").get())
+                .addOption(Option.builder().longOpt("limit").hasArg().argName("N").desc("train on the first N training images only").get())
+                .addOption(Option.builder().longOpt("shards").hasArg().argName("K").desc("data-parallel: each batch's gradient is the fixed tree sum of K shards' (bit-identical on any cluster)").get());
         TrainSetup.addOptions(o, "the initial weights and the order of the batches");
         return o;
     }
@@ -58,83 +61,54 @@ final class TrainCommand implements Command {
         Path save = cl.hasOption("save") ? OutputPaths.file("--save", cl.getOptionValue("save"), OutputPaths.Kind.CHECKPOINT) : null;
         Path json = cl.hasOption("json") ? OutputPaths.file("--json", cl.getOptionValue("json"), OutputPaths.Kind.JSON_REPORT) : null;
         OutputPaths.distinct("--save", save, "--json", json);
+        Path report = cl.hasOption("report") ? OutputPaths.file("--report", cl.getOptionValue("report"), OutputPaths.Kind.HTML_REPORT) : null;
+        Path plot = cl.hasOption("plot") ? OutputPaths.file("--plot", cl.getOptionValue("plot"), OutputPaths.Kind.PNG) : null;
+        OutputPaths.distinct("--report", report, "--plot", plot);
+        for (Path p : new Path[] {save, json}) {
+            OutputPaths.distinct("--report", report, p == save ? "--save" : "--json", p);
+            OutputPaths.distinct("--plot", plot, p == save ? "--save" : "--json", p);
+        }
         // The kernels warm up on a background thread from the start (see KernelWarmup; the system
         // property dlm.warmup=false turns that off, to measure what it gives), and the data set
         // loads on another while this thread sets up the trainer and compiles its step.
         boolean warm = !"false".equals(System.getProperty("dlm.warmup")) && cl.getOptionValue("backend", "jit").equals("jit");
         KernelWarmup warmup = warm ? KernelWarmup.start() : null;
         try {
-            return train(cl, c, warmup, save, json);
+            return train(cl, c, warmup, save, json, report, plot);
         } finally {
             if (warmup != null) warmup.stop();
         }
     }
 
-    private int train(CommandLine cl, Console c, KernelWarmup warmup, Path save, Path json) throws Exception {
+    private int train(CommandLine cl, Console c, KernelWarmup warmup, Path save, Path json, Path report, Path plot) throws Exception {
         TrainSetup setup = TrainSetup.load(cl, c);
         for (Path p : TrainCallbacks.outputs(setup)) {
             OutputPaths.distinct("--save", save, "modelCheckpoint", p);
             OutputPaths.distinct("--json", json, "modelCheckpoint", p);
+            OutputPaths.distinct("--report", report, "modelCheckpoint", p);
+            OutputPaths.distinct("--plot", plot, "modelCheckpoint", p);
         }
         int epochs = setup.intSetting(cl, "epochs", "epochs", 1);
         int batchSize = setup.intSetting(cl, "batch-size", "batchSize", 32);
         long limit = cl.hasOption("limit") ? Args.inRange(cl, "limit", 1, Integer.MAX_VALUE) : 0;
         setup.checkMemory(batchSize);
         CompletableFuture<Dataset> loading = setup.datasetInBackground(cl);
-        Trainer trainer = setup.trainer();
+        Trainer trainer = cl.hasOption("shards") ? setup.shardedTrainer((int) Args.inRange(cl, "shards", 1, 4096)) : setup.trainer();
         // the train step for full batches (compiled on first use otherwise, inside the first epoch)
         if (trainer instanceof CompiledTrainer ct) ct.compiled(StepKind.TRAIN, limit > 0 ? (int) Math.min(limit, batchSize) : batchSize);
         Dataset data = TrainSetup.await(loading);
-        Tensor images = data.trainImages(), labels = data.trainLabels();
-        if (limit > 0) {
-            images = Rows.first(images, (int) Math.min(limit, images.dim(0)));
-            labels = Rows.first(labels, (int) Math.min(limit, labels.dim(0)));
-        }
-        Tensor valImages = null, valLabels = null;
-        if (setup.config.settings().get("validationSplit") instanceof Value.NumberV split) {
-            ValidationSplit vs;
-            try {
-                vs = ValidationSplit.of(images, labels, split.value());
-            } catch (IllegalArgumentException e) {
-                throw new DlmException(setup.settingSpan("validationSplit"), e.getMessage());
-            }
-            images = vs.trainImages();
-            labels = vs.trainLabels();
-            valImages = vs.valImages();
-            valLabels = vs.valLabels();
-        }
-        if (setup.config.settings().get("validationData") instanceof Value.ConfigV val) {
-            // Keras's validation_data: evaluated after every epoch, never trained on (--limit does not
-            // apply): a built-in dataset's split (the data's own when it is the same dataset), or all
-            // the rows of a data source (its train part: a source that is not split has only that)
-            boolean source = val.args().get("source") != null;
-            Dataset v = !source && val.name().equals(((Value.ConfigV) setup.config.settings().get("data")).name()) ? data : setup.dataset(cl, "validationData");
-            boolean test = "test".equals(val.args().get("split"));
-            valImages = test ? v.testImages() : v.trainImages();
-            valLabels = test ? v.testLabels() : v.trainLabels();
-        }
-        int firstEpoch = 1;
-        Checkpoints ckpt = new Checkpoints(setup);
-        if (cl.hasOption("resume")) firstEpoch = ckpt.resume(Path.of(cl.getOptionValue("resume")), trainer) + 1;
-        else Adaptation.adapt(setup.graph, trainer.params(), images); // normalization() layers (a resumed run has them from its checkpoint)
         ProgressBar bar = new ProgressBar(c.out(), System.console() != null && c.out() == System.out);
-        List<EpochResult> history;
         if (warmup != null) warmup.stop();
+        TrainRun.Request request = new TrainRun.Request(epochs, batchSize, limit, cl.hasOption("data") ? Path.of(cl.getOptionValue("data")) : null, save,
+                cl.hasOption("resume") ? Path.of(cl.getOptionValue("resume")) : null);
+        // the report's per-param norms: recorded after each epoch, outside the compiled step (see ParamNorms)
+        ParamNorms norms = report == null ? null : ParamNorms.probing(trainer, data.trainImages(), data.trainLabels(), limit, RunRecorder.PROBE_ROWS, setup.seed);
+        TrainRun.Outcome run = TrainRun.fit(setup, trainer, data, request, epochs, batchSize, true,
+                new TrainRun.Reports(bar, c.out()::println, c.out(), norms == null ? null : r -> norms.record(r.epoch())));
+        List<EpochResult> history = run.history();
         // Seconds from the JVM's start to the first train step: parse, check, differentiate,
         // compile and load the data (reported in the JSON as startup_seconds).
-        long trainStart = System.nanoTime();
-        // The state at the start of the current epoch: a non-finite loss is explained by
-        // replaying the epoch up to its step (see explain).
-        NonFiniteStep.Snapshot[] epochStart = {NonFiniteStep.Snapshot.of(trainer)};
-        try {
-            history = TrainLoop.fit(trainer, images, labels, valImages, valLabels, epochs, batchSize, setup.seed, firstEpoch, bar,
-                    r -> {
-                        if (save != null) ckpt.save(save, trainer, r.epoch());
-                        epochStart[0] = NonFiniteStep.Snapshot.of(trainer);
-                    }, TrainCallbacks.of(setup, trainer, ckpt), c.out()::println);
-        } catch (NonFiniteLossException e) {
-            throw explain(e, setup, trainer, epochStart[0], images, labels, batchSize);
-        }
+        long trainStart = run.loopStart();
         long evalStart = System.nanoTime();
         double[] test = TrainLoop.evaluate(trainer, data.testImages(), data.testLabels(), batchSize);
         double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
@@ -148,11 +122,23 @@ final class TrainCommand implements Command {
             for (int i = 0; i < names.size(); i++) line.append(String.format(Locale.ROOT, " - test_%s: %.4f", shortName(names.get(i)), test[i + 1]));
             c.out().println(line);
         }
+        Map<String, Number> extra = Map.of();
         if (json != null) {
             double predictSeconds = predictSeconds(trainer, data.testImages(), data.testLabels(), batchSize);
-            JsonReport.write(json, history, names, test,
-                    Map.<String, Number>of("startup_seconds", Timings.secondsSinceJvmStart(trainStart), "eval_seconds", evalSeconds, "predict_seconds", predictSeconds,
-                            "threads", KernelPool.parallelism()));
+            extra = new java.util.HashMap<>(run.kFold());
+            extra.putAll(Map.<String, Number>of("startup_seconds", Timings.secondsSinceJvmStart(trainStart), "eval_seconds", evalSeconds, "predict_seconds", predictSeconds,
+                    "threads", KernelPool.parallelism()));
+        }
+        Map<String, Object> recorded = report == null ? null
+                : RunRecorder.record(setup, trainer, norms, data.testImages(), data.testLabels(), batchSize, Args.file(cl).toString());
+        String text = JsonReport.text(history, names, test, extra, recorded);
+        if (json != null) JsonReport.write(json, text);
+        if (report != null || plot != null) {
+            // the report is drawn from the JSON text itself, so that dlmc report on that JSON draws the same
+            RunData runData = RunData.of(Json.parse(text));
+            ReportCommand.write(runData, report, plot, ReportCommand.title(runData, Args.file(cl)));
+            if (report != null) c.out().println("report: " + report);
+            if (plot != null) c.out().println("curves: " + plot);
         }
         return 0;
     }
@@ -165,19 +151,19 @@ final class TrainCommand implements Command {
      * names the train block, as before.
      */
     static DlmException explain(NonFiniteLossException e, TrainSetup setup, Trainer trainer, NonFiniteStep.Snapshot start,
-                                Tensor images, Tensor labels, int batchSize) {
+                                Tensor images, Tensor labels, Tensor weights, int batchSize) {
         DlmException plain = new DlmException(setup.config.decl().span(), e.getMessage());
         NonFinite.Source src;
         try {
             start.restoreInto(trainer);
-            Batcher batcher = new Batcher(images, labels, batchSize);
+            Batcher batcher = new Batcher(images, labels, weights, batchSize);
             int[] order = TrainLoop.order(batcher, setup.seed, e.epoch());
             for (int s = 0; s < e.step() - 1; s++) {
                 Tensor[] b = batcher.batch(order, s);
-                trainer.trainStep(b[0], b[1]);
+                trainer.trainStep(b[0], b[1], b[2]);
             }
             Tensor[] b = batcher.batch(order, e.step() - 1);
-            var found = NonFiniteStep.firstSource(trainer, b[0], b[1]);
+            var found = NonFiniteStep.firstSource(trainer, b[0], b[1], b[2]);
             if (found.isEmpty()) return plain;
             src = found.get();
         } catch (RuntimeException x) {

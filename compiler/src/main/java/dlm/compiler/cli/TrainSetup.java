@@ -11,6 +11,7 @@ import dlm.compiler.interp.ParamStore;
 import dlm.compiler.ir.MemoryEstimate;
 import dlm.compiler.train.CompiledTrainer;
 import dlm.compiler.train.InterpretedTrainer;
+import dlm.compiler.train.ShardedTrainer;
 import dlm.compiler.train.Trainer;
 import dlm.compiler.train.TrainGraph;
 import dlm.runtime.data.Dataset;
@@ -35,9 +36,13 @@ final class TrainSetup {
     private final Console console;
 
     private TrainSetup(CheckedProgram program, TrainConfig config, long seed, String backend, Console console) {
+        this(program, config, TrainGraph.build(program, config), seed, backend, console);
+    }
+
+    private TrainSetup(CheckedProgram program, TrainConfig config, TrainGraph graph, long seed, String backend, Console console) {
         this.program = program;
         this.config = config;
-        this.graph = TrainGraph.build(program, config);
+        this.graph = graph;
         this.seed = seed;
         this.backend = backend;
         this.console = console;
@@ -71,6 +76,11 @@ final class TrainSetup {
         return new TrainSetup(p, t, seed, backend, c);
     }
 
+    /** A set-up for a train block whose graph is already built (the Java API's {@link TrainRun#fit}). */
+    static TrainSetup of(CheckedProgram program, TrainConfig config, TrainGraph graph, long seed, String backend, Console console) {
+        return new TrainSetup(program, config, graph, seed, backend, console);
+    }
+
     /**
      * Refuses, at the train block, a model whose tensors at this batch size (params, optimizer
      * slots, gradients, activations) cannot fit in what the JVM's heap has left.
@@ -89,16 +99,30 @@ final class TrainSetup {
         return t;
     }
 
+    /** A data-parallel trainer of {@code shards} shards computed in this JVM ({@code --shards}; compiled only). */
+    Trainer shardedTrainer(int shards) {
+        if (!backend.equals("jit")) throw new UsageException("--shards runs compiled steps; it cannot be combined with --backend " + backend);
+        checkMemory(1);
+        Trainer t = new ShardedTrainer(graph, ParamStore.initialize(graph.graph, seed), shards);
+        t.randomSeed(seed);
+        return t;
+    }
+
     Dataset dataset(CommandLine cl) { return dataset(cl, "data"); }
 
     /** The dataset a setting names ({@code data} or {@code validationData}), located at that setting when it cannot be read. */
     Dataset dataset(CommandLine cl, String key) {
+        return dataset(cl.hasOption("data") ? Path.of(cl.getOptionValue("data")) : null, key);
+    }
+
+    /** {@link #dataset(CommandLine, String)} with {@code --data}'s folder, or null. */
+    Dataset dataset(Path dataDir, String key) {
         if (((Value.ConfigV) config.settings().get(key)).args().get("source") instanceof DataSource source)
             return DataSources.load(source, graph.feed(), console.out()::println);
         String name = ((Value.ConfigV) config.settings().get(key)).name().equals("fashionMnist") ? "fashion-mnist" : "mnist";
         DatasetOptions d = DatasetOptions.defaults();
-        if (cl.hasOption("data")) {
-            d = d.withDataDir(Path.of(cl.getOptionValue("data")));
+        if (dataDir != null) {
+            d = d.withDataDir(dataDir);
         }
         try {
             return Datasets.load(name, d);

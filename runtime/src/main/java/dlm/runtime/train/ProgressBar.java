@@ -9,7 +9,7 @@ import java.util.Locale;
  * On a terminal it is redrawn in place (carriage return) a few times a second; otherwise one
  * line is printed per epoch, when it ends.
  */
-public final class ProgressBar {
+public class ProgressBar {
     private static final int WIDTH = 20;
     private final PrintStream out;
     private final boolean interactive;

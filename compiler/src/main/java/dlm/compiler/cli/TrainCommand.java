@@ -39,7 +39,7 @@ final class TrainCommand implements Command {
 
     public String summary() { return "train the model of a train(Model) { … } block and evaluate it on the test set"; }
 
-    public String usage() { return "FILE.dlm [--epochs N] [--batch-size N] [--seed S] [--data DIR] [--save PATH] [--resume PATH] [--json PATH] [--report RUN.html] [--plot CURVES.png] [--limit N] [--shards K]"; }
+    public String usage() { return "FILE.dlm [--epochs N] [--batch-size N] [--seed S] [--data DIR] [--save PATH] [--resume PATH] [--json PATH] [--report RUN.html] [--plot CURVES.png] [--limit N] [--shards K] [--spark MASTER]"; }
 
     public Options options() {
         Options o = new Options()
@@ -51,7 +51,8 @@ final class TrainCommand implements Command {
                 .addOption(Option.builder().longOpt("report").hasArg().argName("RUN.html").desc("also write a self-contained HTML training report (curves, summary, graph, confusion matrix, misclassified images, norms); with --json, the JSON holds its data for dlmc report").get())
                 .addOption(Option.builder().longOpt("plot").hasArg().argName("CURVES.png").desc("also write the loss and metric curves as a PNG").get())
                 .addOption(Option.builder().longOpt("limit").hasArg().argName("N").desc("train on the first N training images only").get())
-                .addOption(Option.builder().longOpt("shards").hasArg().argName("K").desc("data-parallel: each batch's gradient is the fixed tree sum of K shards' (bit-identical on any cluster)").get());
+                .addOption(Option.builder().longOpt("shards").hasArg().argName("K").desc("data-parallel: each batch's gradient is the fixed tree sum of K shards' (bit-identical on any cluster)").get())
+                .addOption(Option.builder().longOpt("spark").hasArg().argName("MASTER").desc("compute the shards on Apache Spark (local[2], spark://host:7077, yarn, …); needs --shards and the dlm-spark jar").get());
         TrainSetup.addOptions(o, "the initial weights and the order of the batches");
         return o;
     }
@@ -93,7 +94,8 @@ final class TrainCommand implements Command {
         long limit = cl.hasOption("limit") ? Args.inRange(cl, "limit", 1, Integer.MAX_VALUE) : 0;
         setup.checkMemory(batchSize);
         CompletableFuture<Dataset> loading = setup.datasetInBackground(cl);
-        Trainer trainer = cl.hasOption("shards") ? setup.shardedTrainer((int) Args.inRange(cl, "shards", 1, 4096)) : setup.trainer();
+        if (cl.hasOption("spark") && !cl.hasOption("shards")) throw new UsageException("--spark needs --shards K: the number of shards fixes the result, not the cluster");
+        Trainer trainer = cl.hasOption("shards") ? setup.shardedTrainer((int) Args.inRange(cl, "shards", 1, 4096), cl.getOptionValue("spark"), Args.file(cl)) : setup.trainer();
         // the train step for full batches (compiled on first use otherwise, inside the first epoch)
         if (trainer instanceof CompiledTrainer ct) ct.compiled(StepKind.TRAIN, limit > 0 ? (int) Math.min(limit, batchSize) : batchSize);
         Dataset data = TrainSetup.await(loading);

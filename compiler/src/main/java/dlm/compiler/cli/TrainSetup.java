@@ -10,6 +10,7 @@ import dlm.compiler.diag.DlmException;
 import dlm.compiler.interp.ParamStore;
 import dlm.compiler.ir.MemoryEstimate;
 import dlm.compiler.train.CompiledTrainer;
+import dlm.compiler.train.ClusterBackend;
 import dlm.compiler.train.InterpretedTrainer;
 import dlm.compiler.train.ShardedTrainer;
 import dlm.compiler.train.Trainer;
@@ -100,10 +101,20 @@ final class TrainSetup {
     }
 
     /** A data-parallel trainer of {@code shards} shards computed in this JVM ({@code --shards}; compiled only). */
-    Trainer shardedTrainer(int shards) {
+    Trainer shardedTrainer(int shards, String sparkMaster, Path file) throws java.io.IOException {
         if (!backend.equals("jit")) throw new UsageException("--shards runs compiled steps; it cannot be combined with --backend " + backend);
         checkMemory(1);
-        Trainer t = new ShardedTrainer(graph, ParamStore.initialize(graph.graph, seed), shards);
+        ParamStore params = ParamStore.initialize(graph.graph, seed);
+        Trainer t;
+        if (sparkMaster == null) {
+            t = new ShardedTrainer(graph, params, shards);
+        } else {
+            ClusterBackend spark = java.util.ServiceLoader.load(ClusterBackend.class).stream().map(java.util.ServiceLoader.Provider::get)
+                    .filter(b -> b.name().equals("spark")).findFirst()
+                    .orElseThrow(() -> new UsageException("--spark needs the dlm-spark jar and Spark's jars on the class path: run ./dlmc with SPARK_HOME set"
+                            + " after building spark/ (mvn -Pspark package), or use spark-submit --class dlm.spark.SparkTrain spark/target/dlm-spark.jar"));
+            t = new ShardedTrainer(graph, params, shards, spark.open(sparkMaster, file.getFileName().toString(), java.nio.file.Files.readString(file), graph, params));
+        }
         t.randomSeed(seed);
         return t;
     }

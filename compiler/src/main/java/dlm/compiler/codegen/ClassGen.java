@@ -5,6 +5,7 @@ import static org.objectweb.asm.Opcodes.*;
 import dlm.compiler.codegen.Code.Local;
 import dlm.compiler.codegen.Loop.Access;
 import dlm.compiler.codegen.Loop.IotaVal;
+import dlm.compiler.codegen.Loop.RandVal;
 import dlm.compiler.codegen.Loop.LabelCheck;
 import dlm.compiler.codegen.Loop.LitVal;
 import dlm.compiler.codegen.Loop.OpVal;
@@ -447,6 +448,7 @@ final class ClassGen {
         final Loop l;
         final int rank;
         final Map<Val, Local> locals = new IdentityHashMap<>();
+        final Map<RandVal, RandomDraws> draws = new IdentityHashMap<>();
         /** Per access, per level: the index of its element there (Integer constant or Local). */
         final Map<Access, Object[]> bases = new IdentityHashMap<>();
         final Local[] counters;
@@ -464,11 +466,12 @@ final class ClassGen {
 
         void emit() {
             for (Val v : l.vals) v.level = levelOf(v);
-            for (Access a : l.accesses) {
+            for (Access a : positions()) {
                 Object[] b = new Object[rank + 1];
                 b[0] = a.offset;
                 bases.put(a, b);
             }
+            for (Val v : l.vals) if (v instanceof RandVal r) draws.put(r, new RandomDraws(c, r));
             for (LabelCheck chk : l.checks) {
                 String arr = Storage.of(chk.value().dtype).desc;
                 e.as(chk.origin(), () -> c.load(e.array(chk.value())).iconst(chk.offset()).iconst(chk.n()).iconst(chk.depth())
@@ -480,6 +483,13 @@ final class ClassGen {
             if (red != null && !red.register) finishAccumulatorArray(red);
         }
 
+        /** The accesses and the random draws' element numbers: the positions the loop nest walks. */
+        private List<Access> positions() {
+            List<Access> all = new ArrayList<>(l.accesses);
+            all.addAll(l.indices);
+            return all;
+        }
+
         private int levelOf(Val v) {
             return switch (v) {
                 case ReadVal r -> {
@@ -489,6 +499,11 @@ final class ClassGen {
                 }
                 case LitVal lit -> 0;
                 case IotaVal io -> io.dim + 1;
+                case RandVal r -> {
+                    int lv = Math.max(r.seed.level, r.step.level);
+                    for (int d = 0; d < rank; d++) if (r.index.strides[d] != 0) lv = Math.max(lv, d + 1);
+                    yield lv;
+                }
                 case OpVal op -> {
                     int lv = 0;
                     for (Val in : op.ins) lv = Math.max(lv, in.level);
@@ -510,7 +525,7 @@ final class ClassGen {
                 counters[lv] = i;
                 Runnable body = () -> {
                     if (lv + 1 < rank) {
-                        for (Access a : l.accesses) {
+                        for (Access a : positions()) {
                             Object[] b = bases.get(a);
                             if (a.strides[lv] == 0) { b[lv + 1] = b[lv]; continue; }
                             Local nb = c.newLocal(JType.INT);
@@ -562,6 +577,12 @@ final class ClassGen {
                     }
                     case LitVal lit -> c.constant(t, lit.l, lit.d);
                     case IotaVal io -> c.load(counters[io.dim]).convert(JType.INT, t);
+                    case RandVal r -> {
+                        Local index = c.newLocal(JType.INT);
+                        index(r.index, v.level);
+                        c.store(index);
+                        draws.get(r).emit(index, locals.get(r.seed), locals.get(r.step));
+                    }
                     case OpVal op -> {
                         Local[] ins = new Local[op.ins.length];
                         DType[] types = new DType[op.ins.length];

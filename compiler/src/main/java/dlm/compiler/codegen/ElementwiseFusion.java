@@ -109,17 +109,23 @@ final class ElementwiseFusion {
         return keep;
     }
 
-    void reduction(Info in) {
-        Node n = in.node;
-        Info x = p.info(n.input(0));
-        Unit.Group g;
+    /** Whether reduction {@code in} joins the group computing its input (else it reads the stored input). */
+    boolean fusesIntoProducer(Info in) {
+        Info x = p.info(in.node.input(0));
         // A big element-wise loop whose result is stored anyway (read elsewhere too: the relu
         // gradient, read by the bias gradient's sum and by the weight gradient's product) stays
         // element-wise, so that it runs split over all cores; the reduction re-reads the stored
         // values in a loop of its own (which C2 vectorizes). Fused, the loop would be one thread's.
         boolean bigAndStored = Planner.SPLIT_REDUCTIONS && x.group != null && p.uses.getOrDefault(x.node, 0) > 1
                 && (long) View.numel(x.shape) >= ClassGen.PARALLEL_MIN_ELEMENTS;
-        if (x.group != null && x.group.reduction == null && x.group.size() < Planner.MAX_GROUP && !bigAndStored) g = x.group;
+        return x.group != null && x.group.reduction == null && x.group.size() < Planner.MAX_GROUP && !bigAndStored;
+    }
+
+    void reduction(Info in) {
+        Node n = in.node;
+        Info x = p.info(n.input(0));
+        Unit.Group g;
+        if (fusesIntoProducer(in)) g = x.group;
         else {
             g = p.newGroup(x.shape);
             if (x.lit == null) p.readBy(g, p.stored(x));

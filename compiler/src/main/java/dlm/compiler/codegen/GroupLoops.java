@@ -4,12 +4,14 @@ import dlm.compiler.codegen.Loop.Access;
 import dlm.compiler.codegen.Loop.IotaVal;
 import dlm.compiler.codegen.Loop.LitVal;
 import dlm.compiler.codegen.Loop.OpVal;
+import dlm.compiler.codegen.Loop.RandVal;
 import dlm.compiler.codegen.Loop.ReadVal;
 import dlm.compiler.codegen.Loop.Red;
 import dlm.compiler.codegen.Loop.StoreOp;
 import dlm.compiler.codegen.Loop.Val;
 import dlm.compiler.codegen.Planner.Info;
 import dlm.compiler.ir.Node;
+import dlm.compiler.ops.RandomOp;
 import dlm.runtime.DType;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -38,6 +40,12 @@ final class GroupLoops {
                 Val iota = g.domain[last] == 1 ? l.add(new LitVal(DType.I32, m, 0, 0)) : l.add(new IotaVal(m, last));
                 ins = new Val[] {r, iota};
                 l.checks.add(new Loop.LabelCheck(labels.base(), labels.offset(), labels.numel(), m.attrs().getInt("depth"), m));
+            } else if (m.op() instanceof RandomOp r) {
+                Val seed = valueOf(l, g, m.input(0), m, vals, reads), step = valueOf(l, g, m.input(1), m, vals, reads);
+                Access index = new Access(null, 0, View.rowMajor(g.domain));
+                l.indices.add(index);
+                vals.put(m, l.add(new RandVal(mi.dtype, m, seed, step, index, m.attrs().getInt("stream"), r.normal())));
+                continue;
             } else {
                 ins = new Val[m.inputs().size()];
                 for (int k = 0; k < ins.length; k++) ins[k] = valueOf(l, g, m.input(k), m, vals, reads);

@@ -25,7 +25,12 @@ final class KernelLowering {
         Node n = in.node;
         List<int[]> shapes = new ArrayList<>();
         for (Node i : n.inputs()) shapes.add(p.info(i).shape);
-        KernelCall call = op.kernel(n, shapes, in.shape);
+        call(in, op.kernel(n, shapes, in.shape));
+    }
+
+    /** Lowers node {@code in} to one call of {@code call}'s runtime method, as {@link #kernel} describes. */
+    void call(Info in, KernelCall call) {
+        Node n = in.node;
         View[] operands = new View[n.inputs().size()];
         for (KernelCall.Arg a : call.args())
             if (a instanceof KernelCall.Input(int i) && operands[i] == null) operands[i] = p.operand(p.info(n.input(i)));

@@ -16,6 +16,11 @@ import java.util.Objects;
 final class Loop {
     int[] dims;
     final List<Access> accesses = new ArrayList<>();
+    /**
+     * Element numbers that are not array positions: each random draw's row-major index in its own
+     * tensor (an {@link Access} with no array), walked and collapsed exactly as the accesses are.
+     */
+    final List<Access> indices = new ArrayList<>();
     final List<Val> vals = new ArrayList<>();
     final List<StoreOp> stores = new ArrayList<>();
     Red red;
@@ -40,7 +45,7 @@ final class Loop {
     }
 
     /** A per-element value of the loop body. {@code origin} is the node it is attributed to (line, failures). */
-    abstract static sealed class Val permits ReadVal, LitVal, IotaVal, OpVal {
+    abstract static sealed class Val permits ReadVal, LitVal, IotaVal, OpVal, RandVal {
         final DType dtype;
         final Node origin;
         int level;
@@ -93,6 +98,31 @@ final class Loop {
             this.attrs = attrs;
             this.ins = ins;
         }
+    }
+
+    /**
+     * A run-time random draw ({@code randomUniform}/{@code randomNormal}) computed in the loop:
+     * element {@code index} of the tensor of (seed, step, stream), a pure function of those, so
+     * any loop order and any split into parallel parts gives the bits of
+     * {@link dlm.runtime.random.Philox}'s fills. {@code ins} are the i64 seed and step.
+     */
+    static final class RandVal extends Val {
+        final Val seed, step;
+        final Access index;
+        final int stream;
+        final boolean normal;
+
+        RandVal(DType dtype, Node origin, Val seed, Val step, Access index, int stream, boolean normal) {
+            super(dtype, origin);
+            this.seed = seed;
+            this.step = step;
+            this.index = index;
+            this.stream = stream;
+            this.normal = normal;
+        }
+
+        /** Elements per Philox block: f32 uniforms 4, f64 uniforms 2, normals 1. */
+        int perBlock() { return normal ? 1 : dtype == DType.F32 ? 4 : 2; }
     }
 
     record StoreOp(Val val, Access target, Node origin) {}
@@ -168,8 +198,8 @@ final class Loop {
      */
     void collapse() {
         int rank = dims.length;
-        List<int[]> strideSets = new ArrayList<>();
-        for (Access a : accesses) strideSets.add(a.strides);
+        List<Access> positions = new ArrayList<>(accesses);
+        positions.addAll(indices);
         int[] iotaDims = new int[rank];
         for (Val v : vals) if (v instanceof IotaVal io) iotaDims[io.dim] = 1;
         int[] iotaStrides = new int[rank];
@@ -195,7 +225,7 @@ final class Loop {
                 boolean ok = prev < d && iotaStrides[prev] == 0 && iotaStrides[d] == 0;
                 // prev must directly precede d in the original order when merging (row-major walk)
                 if (ok) for (int q = prev + 1; q < d; q++) if (dims[q] != 1) ok = false;
-                if (ok) for (Access a : accesses) if (a.strides[prev] != a.strides[d] * dims[d]) { ok = false; break; }
+                if (ok) for (Access a : positions) if (a.strides[prev] != a.strides[d] * dims[d]) { ok = false; break; }
                 if (ok) {
                     last.add(d);
                     continue;
@@ -214,7 +244,7 @@ final class Loop {
             for (int d : groups.get(i)) { size *= dims[d]; oldToNew[d] = i; }
             newDims[i] = size;
         }
-        for (Access a : accesses) {
+        for (Access a : positions) {
             int[] st = new int[n];
             for (int i = 0; i < n; i++) { List<Integer> g = groups.get(i); st[i] = a.strides[g.get(g.size() - 1)]; }
             a.strides = st;

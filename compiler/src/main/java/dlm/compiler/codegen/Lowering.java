@@ -8,8 +8,10 @@ import dlm.compiler.codegen.Planner.Info;
 import dlm.compiler.codegen.Planner.Lit;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.ir.Node;
+import dlm.compiler.ops.KernelCall;
 import dlm.compiler.ops.KernelOp;
 import dlm.compiler.ops.OpKind;
+import dlm.compiler.ops.RandomOp;
 import dlm.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,8 +76,14 @@ final class Lowering {
                     kernels.kernel(in, k);
                     return;
                 }
+                if (n.op() instanceof RandomOp) { // a source of the fused loops (Loop.RandVal)
+                    fusion.elementwise(in);
+                    return;
+                }
                 if (n.op().kind() == OpKind.REDUCTION && Red.KINDS.contains(n.opName())) {
-                    fusion.reduction(in);
+                    KernelCall leading = fusion.fusesIntoProducer(in) ? null : LeadingSum.call(p, in);
+                    if (leading != null) kernels.call(in, leading);
+                    else fusion.reduction(in);
                     return;
                 }
                 if (!ScalarOps.has(n.opName())) throw new DlmException(n.span(), "the code generator does not support op '" + n.opName() + "'");

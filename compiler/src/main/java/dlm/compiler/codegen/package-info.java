@@ -22,14 +22,19 @@
  *
  * <h2>What is generated and what is called</h2>
  * Generated loops: every element-wise op (arithmetic, comparisons, logic, where, casts, oneHot,
- * transcendental functions), broadcasting (index arithmetic fixed at compile time, never a
+ * transcendental functions), run-time random draws ({@code randomUniform}, {@code randomNormal}:
+ * the Philox block of an element's counter computed in locals, once per block of consecutive
+ * elements, {@link dlm.compiler.codegen.RandomDraws}; so a dropout mask is made in the loop that
+ * applies it), broadcasting (index arithmetic fixed at compile time, never a
  * materialized copy), reductions (sum, mean, max, min, argmax, argmin; into a register when the
  * reduced axes are innermost, else into an accumulator array), and data movement that strides
  * cannot express (pad, concat, tile, copies). Free: reshape, expandDims, squeeze, transpose,
  * broadcastTo and slice are views. Kernels ({@code dlm.runtime.exec}): matrix products through
  * {@link dlm.runtime.exec.Blas} (transposed operands passed as flags), and the runtime method each
  * kernel op names ({@link dlm.compiler.ops.KernelOp}; today softmax/logSoftmax rows and the sparse
- * softmax-crossentropy of {@link dlm.runtime.exec.Nn}), called generically ({@code KernelMethods}).
+ * softmax-crossentropy of {@link dlm.runtime.exec.Nn}), called generically ({@code KernelMethods}),
+ * and the sums of a stored f32 tensor over its leading axes (bias gradients: {@code LeadingSum},
+ * {@link dlm.runtime.exec.Reductions}, vectorized with the loop's double-accumulator bits).
  *
  * <h2>Fusion around the matrix products</h2>
  * <ul>

@@ -17,11 +17,12 @@ import java.util.List;
  * call sites independent. Every element is a function of (seed, stream,
  * step, index) alone, so the value is the same compiled or interpreted, whatever the thread count.
  *
- * <p>No gradient reaches the inputs (they are integers). Compiled as one call of
- * {@link Philox#uniform} or {@link Philox#normal}, the same methods the reference evaluation
- * calls.
+ * <p>No gradient reaches the inputs (they are integers). Its kind is element-wise: element
+ * {@code i} depends on the two scalars and on {@code i} alone, so the code generator computes it
+ * inside the fused loop of its consumers (a dropout mask and its scaling are one loop), from the
+ * same block function and word conversions of {@link Philox} that the reference evaluation uses.
  */
-final class RandomOp implements KernelOp {
+public final class RandomOp implements Op {
     private final String name;
     private final boolean normal;
 
@@ -33,8 +34,11 @@ final class RandomOp implements KernelOp {
     @Override
     public String name() { return name; }
 
+    /** Whether it draws normal values (else uniform ones in [0, 1)). */
+    public boolean normal() { return normal; }
+
     @Override
-    public OpKind kind() { return OpKind.OPAQUE; }
+    public OpKind kind() { return OpKind.ELEMENTWISE; }
 
     @Override
     public TensorType infer(List<TensorType> inputs, Attrs attrs) {
@@ -47,14 +51,6 @@ final class RandomOp implements KernelOp {
         String problem = s.sizeProblem();
         if (problem != null) throw new ShapeException("a tensor of shape " + s + " cannot exist: " + problem);
         return new TensorType(d, s);
-    }
-
-    @Override
-    public KernelCall kernel(Node node, List<int[]> inputShapes, int[] shape) {
-        int n = 1;
-        for (int s : shape) n *= s;
-        return KernelCall.of(Philox.class, normal ? "normal" : "uniform", KernelCall.input(0), KernelCall.input(1), KernelCall.output(),
-                KernelCall.scratch(DType.I32, 4), KernelCall.constant(n), KernelCall.constant(node.attrs().getInt("stream")));
     }
 
     @Override

@@ -33,6 +33,7 @@ public final class ShardGradientStep {
     private final Map<String, Tensor> bindings = new LinkedHashMap<>();
     private final RuntimeFeeds runtime;
     private final Map<Integer, CompiledGraph> bySize = new LinkedHashMap<>();
+    private final Map<Integer, String> hashes = new LinkedHashMap<>();
 
     /**
      * One shard's result: per param (in {@link ShardSteps#paramNames} order) its scaled gradient,
@@ -60,7 +61,15 @@ public final class ShardGradientStep {
      */
     public Shard compute(Tensor images, Tensor labels, int k, int shards, long step) {
         int batch = images.dim(0);
-        int lo = TreeSum.shardStart(batch, shards, k), rows = TreeSum.shardStart(batch, shards, k + 1) - lo;
+        int lo = TreeSum.shardStart(batch, shards, k);
+        return compute(images, labels, lo, TreeSum.shardStart(batch, shards, k + 1) - lo, batch, step);
+    }
+
+    /**
+     * The shard of rows {@code [lo, lo + rows)} of {@code images} and {@code labels}, in a batch of
+     * {@code batch} rows (the tensors may hold just the shard's rows, {@code lo} = 0, as on an executor).
+     */
+    public Shard compute(Tensor images, Tensor labels, int lo, int rows, int batch, long step) {
         float[][] grads = new float[params.size()][];
         if (rows == 0) {
             for (int p = 0; p < grads.length; p++) grads[p] = new float[bindings.get(params.get(p)).size()];
@@ -86,9 +95,13 @@ public final class ShardGradientStep {
 
     /** SHA-256 of the class generated for a shard of {@code rows} rows: equal on every JVM that compiled the same program with the same compiler. */
     public String bytecodeHash(int rows) {
+        String known = hashes.get(rows);
+        if (known != null) return known;
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(instance(rows).compilation().classBytes());
-            return HexFormat.of().formatHex(h);
+            String hex = HexFormat.of().formatHex(h);
+            hashes.put(rows, hex);
+            return hex;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

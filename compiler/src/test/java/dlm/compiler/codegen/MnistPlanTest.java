@@ -75,10 +75,11 @@ class MnistPlanTest {
         Unit.Gemm output = (Unit.Gemm) gemms.stream().filter(u -> ops(u).equals(List.of("matmul", "add"))).findFirst().orElseThrow();
         assertTrue(output.biasAdded && !output.relu && output.bias.node.name().equals("output.b"), "bias fused into h@W2");
         // the relu gradient (upstream gradient masked by the relu's output) is applied to dh = g@W2ᵀ
-        // right after that product, with vector blends; the bias gradient sums it in a loop of its own
+        // right after that product, with vector blends; the bias gradient sums it in a vectorized kernel
+        // call of its own (LeadingSum: a sum over the batch axis)
         Unit.Gemm dh = (Unit.Gemm) gemms.stream().filter(u -> ops(u).equals(List.of("matmul", "greater", "where"))).findFirst().orElseThrow();
         assertEquals(hidden.c, dh.mask, "masked by the relu's output, which the first product stored");
-        assertTrue(p.schedule.stream().anyMatch(u -> ops(u).equals(List.of("sum")) && u.order > dh.order), "the bias gradient's sum");
+        assertTrue(p.schedule.stream().anyMatch(u -> u instanceof Unit.Kernel && ops(u).equals(List.of("sum")) && u.order > dh.order), "the bias gradient's sum");
         assertEquals(2, gemms.stream().filter(u -> ops(u).equals(List.of("matmul"))).count(), "dW1 and dW2 have no epilogue");
         // each param's whole Adam update is ONE loop writing w, m and v in place, after every reader of the old w
         for (Node param : tg.params) {

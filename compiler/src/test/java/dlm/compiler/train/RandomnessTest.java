@@ -143,6 +143,28 @@ class RandomnessTest {
         }
     }
 
+    /**
+     * Loops of at least 2^16 elements run in parts on the kernel pool; with 16,413 rows of 4 the
+     * second of two parts starts in the middle of a Philox block (32,826 = 4·8206 + 2), which the
+     * fused draws must compute anew. Uniforms of both dtypes and normals, against the interpreter.
+     */
+    @Test
+    void aLoopSplitIntoPartsDrawsTheSameBitsAsTheInterpreter() {
+        TrainGraph tg = graph("return x * 2f + randomNormal(batch, 4) * randomUniform(batch, 4) + randomUniform(batch, 4, dtype = f64).toF32()");
+        int before = KernelPool.parallelism();
+        try {
+            KernelPool.setParallelism(1);
+            float[] one = predict(tg, true, 5, 9, 16_413);
+            KernelPool.setParallelism(Math.max(2, KernelPool.size()));
+            assertArrayEquals(one, predict(tg, true, 5, 9, 16_413));
+            KernelPool.setParallelism(3);
+            assertArrayEquals(one, predict(tg, true, 5, 9, 16_413));
+            assertArrayEquals(one, predict(tg, false, 5, 9, 16_413));
+        } finally {
+            KernelPool.setParallelism(before);
+        }
+    }
+
     @Test
     void bernoulliRateAndValues() {
         TrainGraph tg = graph("return x * 0f + bernoulli(0.3, batch, 4)");

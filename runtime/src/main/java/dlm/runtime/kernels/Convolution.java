@@ -18,6 +18,8 @@ package dlm.runtime.kernels;
  *   <li>kernel gradient: dk (kh·kw·c × f) = patches(x)ᵀ · dy (n·oh·ow × f).</li>
  * </ul>
  *
+ * <p>The forward pass of kernels with few taps (a first layer's) runs direct instead ({@link SmallConv}), with the same bits.
+ *
  * <p>Each result element of y and dk is one GEMM element: FMAs in the order of the product's k
  * (taps a, b, then channels; for dk the output positions in order), in blocks of {@link Gemm#KC};
  * dx's elements are sums of GEMM elements in a fixed order. So the results are bit for bit the same
@@ -30,6 +32,17 @@ public final class Convolution {
     public static void conv2d(float[] x, int xOff, float[] k, int kOff, float[] bias, int biasOff, boolean relu,
                               float[] y, int yOff, int n, int h, int w, int c, int kh, int kw, int f, int oh, int ow,
                               int sh, int sw, int dh, int dw, int padTop, int padLeft) {
+        if (SmallConv.applies(kh, kw, c)) {
+            SmallConv.conv2d(x, xOff, k, kOff, bias, biasOff, relu, y, yOff, n, h, w, c, kh, kw, f, oh, ow, sh, sw, dh, dw, padTop, padLeft);
+            return;
+        }
+        conv2dGemm(x, xOff, k, kOff, bias, biasOff, relu, y, yOff, n, h, w, c, kh, kw, f, oh, ow, sh, sw, dh, dw, padTop, padLeft);
+    }
+
+    /** The forward pass as an implicit GEMM, whatever the kernel's size. */
+    static void conv2dGemm(float[] x, int xOff, float[] k, int kOff, float[] bias, int biasOff, boolean relu,
+                           float[] y, int yOff, int n, int h, int w, int c, int kh, int kw, int f, int oh, int ow,
+                           int sh, int sw, int dh, int dw, int padTop, int padLeft) {
         int m = n * oh * ow, kk = kh * kw * c;
         Epilogue e = bias != null ? (relu ? Epilogue.BIAS_RELU : Epilogue.BIAS) : (relu ? Epilogue.RELU : Epilogue.NONE);
         ConvPatches a = ConvPatches.local().set(x, xOff, h, w, c, oh, ow, kw, sh, sw, dh, dw, padTop, padLeft);

@@ -26,15 +26,17 @@ package dlm.runtime.random;
 public final class Philox {
     private Philox() {}
 
-    private static final int M0 = 0xD2511F53, M1 = 0xCD9E8D57;
-    private static final int W0 = 0x9E3779B9, W1 = 0xBB67AE85;
+    /** The round multipliers, the key increments (Weyl constants) and the round count of Philox-4x32-10. */
+    public static final int M0 = 0xD2511F53, M1 = 0xCD9E8D57;
+    public static final int W0 = 0x9E3779B9, W1 = 0xBB67AE85;
+    public static final int ROUNDS = 10;
 
     /**
      * The 10-round Philox-4x32 block for counter {@code (c0, c1, c2, c3)} and key
      * {@code (k0, k1)}, written into {@code out[0..3]} (Random123's {@code philox4x32_R(10, …)}).
      */
     public static void block(int c0, int c1, int c2, int c3, int k0, int k1, int[] out) {
-        for (int r = 0; r < 10; r++) {
+        for (int r = 0; r < ROUNDS; r++) {
             if (r > 0) {
                 k0 += W0;
                 k1 += W1;
@@ -62,7 +64,7 @@ public final class Philox {
         long key = seed[seedOff], s = step[stepOff];
         for (int b = 0; b * 4 < n; b++) {
             block(b, stream, (int) s, (int) (s >>> 32), (int) key, (int) (key >>> 32), w);
-            for (int j = 0; j < 4 && b * 4 + j < n; j++) out[off + b * 4 + j] = (w[j] >>> 8) * 0x1.0p-24f;
+            for (int j = 0; j < 4 && b * 4 + j < n; j++) out[off + b * 4 + j] = f32(w[j]);
         }
     }
 
@@ -71,7 +73,7 @@ public final class Philox {
         long key = seed[seedOff], s = step[stepOff];
         for (int b = 0; b * 2 < n; b++) {
             block(b, stream, (int) s, (int) (s >>> 32), (int) key, (int) (key >>> 32), w);
-            for (int j = 0; j < 2 && b * 2 + j < n; j++) out[off + b * 2 + j] = bits53(w[2 * j], w[2 * j + 1]) * 0x1.0p-53;
+            for (int j = 0; j < 2 && b * 2 + j < n; j++) out[off + b * 2 + j] = f64(w[2 * j], w[2 * j + 1]);
         }
     }
 
@@ -89,9 +91,33 @@ public final class Philox {
 
     private static double normal(int i, int stream, long s, long key, int[] w) {
         block(i, stream, (int) s, (int) (s >>> 32), (int) key, (int) (key >>> 32), w);
-        double u1 = 1 - bits53(w[0], w[1]) * 0x1.0p-53;
-        double u2 = bits53(w[2], w[3]) * 0x1.0p-53;
+        return normal(w[0], w[1], w[2], w[3]);
+    }
+
+    // The conversions of a block's words into values, shared by the fills above and by the
+    // compiled steps' fused loops (which compute blocks in registers), so both give the same bits.
+
+    /** The f32 uniform in [0, 1) of one word: its top 24 bits times 2^-24. */
+    public static float f32(int word) { return (word >>> 8) * 0x1.0p-24f; }
+
+    /** The f64 uniform in [0, 1) of two words: 53 bits times 2^-53. */
+    public static double f64(int hi, int lo) { return bits53(hi, lo) * 0x1.0p-53; }
+
+    /** The standard normal (in double) of one block's four words: Box–Muller, as described above. */
+    public static double normal(int w0, int w1, int w2, int w3) {
+        double u1 = 1 - bits53(w0, w1) * 0x1.0p-53;
+        double u2 = bits53(w2, w3) * 0x1.0p-53;
         return StrictMath.sqrt(-2 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * u2);
+    }
+
+    /** Word {@code j} (0..3) of a block held as four values. */
+    public static int word(int j, int w0, int w1, int w2, int w3) {
+        return switch (j) {
+            case 0 -> w0;
+            case 1 -> w1;
+            case 2 -> w2;
+            default -> w3;
+        };
     }
 
     /** 53 random bits from two words: all 32 of {@code hi} above the top 21 of {@code lo}. */

@@ -1,0 +1,21 @@
+package dlm.compiler.train;
+
+import dlm.compiler.interp.ParamStore;
+
+/**
+ * Where a {@link ShardedTrainer} gets its shard gradients from a cluster ({@code dlmc train
+ * --spark MASTER}). The compiler knows no cluster: an implementation (the dlm-spark module's)
+ * is found with {@link java.util.ServiceLoader} when its jar is on the class path.
+ */
+public interface ClusterBackend {
+    /** The name of the option that selects it ({@code spark}). */
+    String name();
+
+    /**
+     * Connects to {@code master} and returns shard gradients computed there for the program
+     * {@code source} (the text of {@code fileName}), whose train step on this JVM is {@code tg}
+     * with weights in {@code params}. The cluster compiles the program itself and must produce
+     * the driver's bytecode.
+     */
+    ShardedTrainer.Gradients open(String master, String fileName, String source, TrainGraph tg, ParamStore params);
+}

@@ -1,0 +1,57 @@
+package dlm.compiler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dlm.compiler.TestFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dlmc train --shards K} on 600 real MNIST digits: one shard writes the ordinary run's
+ * checkpoint byte for byte, four shards train (a different rounding), and the options' mistakes
+ * are usage errors.
+ */
+class ShardsCliTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void oneShardWritesTheOrdinaryCheckpointAndFourShardsTrain() throws IOException {
+        String mnist = TestFiles.example("mnist.dlm").toString(), data = TestFiles.dataDir().toString();
+        Path plain = tmp.resolve("plain.npz"), one = tmp.resolve("one.npz"), four = tmp.resolve("four.npz");
+        CliRunner a = CliRunner.run("train", mnist, "--data", data, "--limit", "600", "--epochs", "1", "--save", plain.toString());
+        assertEquals(0, a.status(), a.err());
+        CliRunner b = CliRunner.run("train", mnist, "--data", data, "--limit", "600", "--epochs", "1", "--shards", "1", "--save", one.toString());
+        assertEquals(0, b.status(), b.err());
+        assertEquals(a.out().replaceAll("\\d+\\.\\ds \\d+ms/step", ""), b.out().replaceAll("\\d+\\.\\ds \\d+ms/step", ""));
+        assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(one));
+        CliRunner c = CliRunner.run("train", mnist, "--data", data, "--limit", "600", "--epochs", "1", "--shards", "4", "--save", four.toString());
+        assertEquals(0, c.status(), c.err());
+        assertTrue(c.out().contains("test_acc: 0."), c.out());
+        assertNotEquals(java.util.Arrays.hashCode(Files.readAllBytes(plain)), java.util.Arrays.hashCode(Files.readAllBytes(four)));
+    }
+
+    @Test
+    void mistakesWithShardsAreUsageErrors() {
+        String mnist = TestFiles.example("mnist.dlm").toString();
+        CliRunner r = CliRunner.run("train", mnist, "--shards", "0");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--shards must be a whole number from 1 to 4096"), r.err());
+        r = CliRunner.run("train", mnist, "--shards", "2", "--backend", "interp");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--shards runs compiled steps"), r.err());
+        r = CliRunner.run("train", mnist, "--spark", "local[2]");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--spark needs --shards K"), r.err());
+        // the core jar has no Spark: without dlm-spark on the class path, --spark says where to get it
+        r = CliRunner.run("train", mnist, "--shards", "2", "--spark", "local[2]", "--data", TestFiles.dataDir().toString());
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("--spark needs the dlm-spark jar"), r.err());
+    }
+}

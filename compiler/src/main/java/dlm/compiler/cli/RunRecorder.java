@@ -158,11 +158,13 @@ final class RunRecorder {
         return "the inputs are not images (rows of shape " + java.util.Arrays.toString(java.util.Arrays.copyOfRange(images.shape(), 1, r)) + ")";
     }
 
-    /** The class names: Fashion-MNIST's, else the class indices. */
+    /** The class names: Fashion-MNIST's or CIFAR-10's, else the class indices. */
     private static List<String> labelNames(TrainSetup setup, int k) {
         boolean fashion = setup.config.settings().get("data") instanceof Value.ConfigV d && d.name().equals("fashionMnist") && k == ShowCommand.FASHION.size();
+        boolean cifar = setup.config.settings().get("data") instanceof Value.ConfigV d && d.name().equals("cifar10") && k == dlm.runtime.data.Cifar10.CLASSES.size();
         List<String> l = new ArrayList<>();
-        for (int i = 0; i < k; i++) l.add(fashion ? i + " " + ShowCommand.FASHION.get(i) : Integer.toString(i));
+        for (int i = 0; i < k; i++)
+            l.add(fashion ? i + " " + ShowCommand.FASHION.get(i) : cifar ? i + " " + dlm.runtime.data.Cifar10.CLASSES.get(i) : Integer.toString(i));
         return l;
     }
 

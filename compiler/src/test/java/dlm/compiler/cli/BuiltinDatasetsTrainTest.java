@@ -139,7 +139,7 @@ class BuiltinDatasetsTrainTest {
         CliRunner r;
         try {
             System.setProperty("user.home", home.toString());
-            r = CliRunner.run("train", f.toString());
+            r = CliRunner.run("train", f.toString(), "--json", tmp.resolve("run.json").toString(), "--report", tmp.resolve("run.html").toString());
         } finally {
             System.setProperty("user.home", saved);
         }
@@ -148,5 +148,8 @@ class BuiltinDatasetsTrainTest {
         // 5 batches of 8 images: 40 training images, 5 steps of 8; 8 test images
         assertTrue(r.out().contains("Epoch 2/2  5/5 "), r.out());
         assertTrue(r.out().contains("test_loss: "), r.out());
+        // the training report's confusion matrix names the classes
+        String json = Files.readString(tmp.resolve("run.json"));
+        assertTrue(json.contains("\"0 airplane\"") && json.contains("\"9 truck\""), json.length() > 2000 ? json.substring(0, 2000) : json);
     }
 }

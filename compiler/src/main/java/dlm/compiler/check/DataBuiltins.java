@@ -25,15 +25,19 @@ final class DataBuiltins {
 
     static void register() {
         define("csv", DataBuiltins::csv, req("path"), opt("target"), opt("features"), opt("header", new BoolV(true)),
-                opt("delimiter", new StringV(",")), opt("categories", new ListV(List.of())), opt("oneHot", new BoolV(false)));
+                opt("delimiter", new StringV(",")), opt("categories", new ListV(List.of())), opt("oneHot", new BoolV(false)),
+                opt("sampleWeight"));
         define("npz", c -> {
             String path = string(c, "path");
             List<String> inputs = c.given("inputs") ? strings(c, "inputs") : null; // null: the array named as the model's input
             if (inputs != null && inputs.size() != 1) throw new DlmException(c.spanOf("inputs"), "'inputs' of npz() must name one array (a model takes one input), got " + inputs.size());
             if (!c.given("target")) throw new DlmException(c.span(), "npz() needs a target array: npz(\"" + path + "\", inputs = [\"x\"], target = \"y\")");
             String[] p = resolve(c, path);
-            return dataset(new DataSource.Npz(Path.of(p[0]), p[1], c.span(), inputs, c.spanOf("inputs"), string(c, "target"), c.spanOf("target")));
-        }, req("path"), opt("inputs"), opt("target"));
+            String weight = c.given("sampleWeight") ? string(c, "sampleWeight") : null;
+            if (weight != null && (weight.equals(string(c, "target")) || inputs != null && inputs.contains(weight)))
+                throw new DlmException(c.spanOf("sampleWeight"), "array \"" + weight + "\" cannot be both the sample weights and " + (weight.equals(string(c, "target")) ? "the target" : "an input"));
+            return dataset(new DataSource.Npz(Path.of(p[0]), p[1], c.span(), inputs, c.spanOf("inputs"), string(c, "target"), c.spanOf("target"), weight, c.spanOf("sampleWeight")));
+        }, req("path"), opt("inputs"), opt("target"), opt("sampleWeight"));
         define("npy", c -> {
             String path = string(c, "path");
             if (!c.given("target")) throw new DlmException(c.span(), "npy() needs the labels' array: npy(\"" + path + "\", target = \"labels.npy\")");
@@ -97,9 +101,13 @@ final class DataBuiltins {
         if (delim.equals("\\t")) delim = "\t";
         if (delim.length() != 1 || delim.equals("\"") || delim.equals("\n") || delim.equals("\r"))
             throw new DlmException(c.spanOf("delimiter"), "'delimiter' of csv() must be one character other than a quote or line break, such as \",\", \";\" or \"\\t\"; got \"" + delim + "\"");
+        String weight = c.given("sampleWeight") ? string(c, "sampleWeight") : null;
+        if (weight != null && weight.equals(target)) throw new DlmException(c.spanOf("sampleWeight"), "column \"" + weight + "\" cannot be both the target and the sample weights");
+        if (weight != null && features != null && features.contains(weight))
+            throw new DlmException(c.spanOf("sampleWeight"), "column \"" + weight + "\" cannot be both a feature and the sample weights");
         String[] p = resolve(c, path);
         return dataset(new DataSource.Csv(Path.of(p[0]), p[1], c.span(), target, c.spanOf("target"), features, c.spanOf("features"),
-                c.boolArg("header"), delim.charAt(0), strings(c, "categories"), c.spanOf("categories"), c.boolArg("oneHot")));
+                c.boolArg("header"), delim.charAt(0), strings(c, "categories"), c.spanOf("categories"), c.boolArg("oneHot"), weight, c.spanOf("sampleWeight")));
     }
 
     /** {@code imageFolder(path, size = [h, w], color, labels)}, with Keras's defaults (256 × 256, rgb, labels from the subfolders). */

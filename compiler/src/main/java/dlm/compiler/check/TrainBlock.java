@@ -37,7 +37,8 @@ final class TrainBlock {
             Map.entry("validationSplit", "a number greater than 0 and less than 1 (the last fraction of the training data, held out)"),
             Map.entry("validationData", "a dataset split such as mnist(split = \"test\"), or a data source such as csv(\"val.csv\", target = \"y\"), evaluated after every epoch"),
             Map.entry("callbacks", "a list of callbacks such as [earlyStopping(patience = 3)]"),
-            Map.entry("classWeight", "a list of one weight per class, such as [1, 1, 5, 1, 1, 1, 1, 1, 1, 1]")));
+            Map.entry("classWeight", "a list of one weight per class, such as [1, 1, 5, 1, 1, 1, 1, 1, 1, 1]"),
+            Map.entry("kFold", "an Int from 2 to 2147483647 (K-fold validation: K models, each validated on one of K equal parts of the training data)")));
 
     /** What each dataset's batches look like: images and labels. */
     static final Map<String, TensorType[]> DATASETS = Map.of(
@@ -71,6 +72,10 @@ final class TrainBlock {
             settings.put(s.key(), v);
             where.put(s.key(), s);
         }
+        // K-fold validation holds out its own parts of the training data: another validation would be ignored
+        for (String other : List.of("validationSplit", "validationData"))
+            if (settings.containsKey("kFold") && settings.containsKey(other))
+                throw new DlmException(where.get("kFold").keySpan(), "kFold validates each fold's model on its held-out part: it cannot be combined with " + other + "; give one");
         for (String required : List.of("data", "loss", "optimizer"))
             if (!settings.containsKey(required))
                 throw new DlmException(t.span(), "train(" + t.model() + ") needs " + (required.equals("optimizer") ? "an" : "a") + " '" + required + "' setting: " + SETTINGS.get(required));
@@ -115,8 +120,12 @@ final class TrainBlock {
         }
         Node output = model.graph().output("output");
         if (output == null) throw new DlmException(t.modelSpan(), Checker.noTrainOutput(t.model(), model.graph()));
-        boolean weighted = settings.get("classWeight") instanceof TensorV;
+        // sample weights from the data (csv(…, sampleWeight = "w")) weigh the loss and metrics as classWeight does
+        dlm.compiler.diag.SourceSpan sampleWeightAt = data.args().get(DataBuiltins.SOURCE) instanceof dlm.compiler.data.DataSource src
+                ? dlm.compiler.data.DataSources.sampleWeightAt(src) : null;
+        boolean weighted = settings.get("classWeight") instanceof TensorV || sampleWeightAt != null;
         if (settings.get("classWeight") instanceof TensorV cw) checkClassWeight(cw, where.get("classWeight"), data, batch[1], output.type(), settings);
+        if (sampleWeightAt != null) requireSampleWeight(settings, sampleWeightAt, "the data's sample weights weigh");
         Node dataLoss = applyLoss(el, (FunV) settings.get("loss"), where.get("loss"), batch[1], output.type(), frame, true, weighted);
         // a loss the model assigns is added to the train block's (see TrainGraph): same dtype
         for (String extra : List.of("loss", Builtins.ADDED_LOSS)) {
@@ -200,6 +209,11 @@ final class TrainBlock {
         for (int i = 0; i < w.size(); i++)
             if (!(w.getDouble(i) >= 0) || Double.isInfinite(w.getDouble(i)))
                 throw new DlmException(at.value().span(), "classWeight's weights must be finite and not negative; class " + i + " has " + w.getDouble(i));
+        requireSampleWeight(settings, at.value().span(), "classWeight weighs");
+    }
+
+    /** The loss and every metric must take a sampleWeight (std.nn's do), since train weighs them all, as Keras does; {@code who} says what weighs them. */
+    private static void requireSampleWeight(Map<String, Value> settings, dlm.compiler.diag.SourceSpan at, String who) {
         List<FunV> fs = new java.util.ArrayList<>(List.of((FunV) settings.get("loss")));
         if (settings.get("metrics") instanceof ListV ms) for (Value m : ms.items()) fs.add((FunV) m);
         for (FunV f : fs) {
@@ -209,7 +223,7 @@ final class TrainBlock {
                 case BuiltinFun b -> false;
             };
             if (!takes)
-                throw new DlmException(at.value().span(), "classWeight weighs the loss and the metrics, but " + f.name() + " takes no sampleWeight: give it a parameter "
+                throw new DlmException(at, who + " the loss and the metrics, but " + f.name() + " takes no sampleWeight: give it a parameter "
                         + "sampleWeight: Any = 1 and weigh its per-sample values with weighted(…) (a loss) or weightedMean(…) (a metric), as std.nn's do");
         }
     }
@@ -255,7 +269,7 @@ final class TrainBlock {
         applyLoss(el, fn, s, labels, predictions, frame, isLoss, false);
     }
 
-    /** As above; with {@code weighted} (classWeight), fn also gets a sampleWeight, one per sample. */
+    /** As above; with {@code weighted} (classWeight or the data's sample weights), fn also gets a sampleWeight, one per sample. */
     static Node applyLoss(Elaborator el, FunV fn, Ast.Setting s, TensorType labels, TensorType predictions, Elaborator.Frame frame, boolean isLoss,
                                   boolean weighted) {
         Graph g = el.graph;
@@ -265,9 +279,9 @@ final class TrainBlock {
         try {
             List<Signature.ArgValue> args = new java.util.ArrayList<>(List.of(new Signature.ArgValue(null, new TensorV(yTrue), s.value().span()),
                     new Signature.ArgValue(null, new TensorV(yPred), s.value().span())));
-            // with classWeight, train passes one weight per sample
+            // with classWeight or sample weights, train passes one weight per sample
             if (weighted) args.add(new Signature.ArgValue("sampleWeight", new TensorV(g.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY,
-                    new TensorType(DType.F32, labels.shape()), s.span(), "sampleWeight")), s.value().span()));
+                    new TensorType(DType.F32, Shape.of(labels.shape().dim(0))), s.span(), "sampleWeight")), s.value().span()));
             r = el.call(fn, args, s.value().span(), frame, null);
         } catch (DlmException e) {
             if (e.span().file() == s.span().file()) throw e;
@@ -289,6 +303,7 @@ final class TrainBlock {
             case "epochs", "batchSize" -> v instanceof NumberV n && n.isInt() && n.value() >= 1 && n.value() <= Integer.MAX_VALUE;
             case "seed" -> v instanceof NumberV n && n.isInt();
             case "validationSplit" -> v instanceof NumberV n && n.value() > 0 && n.value() < 1;
+            case "kFold" -> v instanceof NumberV n && n.isInt() && n.value() >= 2 && n.value() <= Integer.MAX_VALUE;
             default -> false;
         };
     }

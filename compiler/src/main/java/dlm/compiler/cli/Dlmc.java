@@ -40,7 +40,7 @@ public final class Dlmc {
         this.env = Map.copyOf(env);
         for (Command c : List.of(new CheckCommand(), new GraphCommand(), new RunCommand(), new GradCommand(), new GradcheckCommand(),
                 new TrainCommand(), new EvalCommand(), new PredictCommand(), new ShowCommand(), new CompileCommand(), new DisasmCommand(),
-                new ProfileCommand(), new ReportCommand())) commands.put(c.name(), c);
+                new ProfileCommand(), new ExportCommand(), new ReportCommand())) commands.put(c.name(), c);
     }
 
     public int run(String... args) {

@@ -34,6 +34,7 @@ final class OutputPaths {
         JSON_REPORT("a JSON report (written by dlmc train --json)"),
         PNG("a PNG image"),
         CLASS_FILE("a JVM class file"),
+        ONNX("an ONNX model (.onnx)"),
         HTML_REPORT("a training report (.html written by dlmc train --report or dlmc report)");
 
         final String description;
@@ -48,6 +49,8 @@ final class OutputPaths {
                     case JSON_REPORT -> isJsonReport(p);
                     case PNG -> startsWith(p, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
                     case CLASS_FILE -> startsWith(p, new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE});
+                    // a ModelProto starts with field 1 (ir_version), a varint: tag byte 0x08
+                    case ONNX -> p.getFileName().toString().endsWith(".onnx") && startsWith(p, new byte[] {0x08});
                     case HTML_REPORT -> isHtmlReport(p);
                 };
             } catch (IOException | RuntimeException e) {

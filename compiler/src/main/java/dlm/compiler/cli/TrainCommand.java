@@ -39,7 +39,7 @@ final class TrainCommand implements Command {
 
     public String summary() { return "train the model of a train(Model) { … } block and evaluate it on the test set"; }
 
-    public String usage() { return "FILE.dlm [--epochs N] [--batch-size N] [--seed S] [--data DIR] [--save PATH] [--resume PATH] [--json PATH] [--report RUN.html] [--plot CURVES.png] [--limit N]"; }
+    public String usage() { return "FILE.dlm [--epochs N] [--batch-size N] [--seed S] [--data DIR] [--save PATH] [--resume PATH] [--json PATH] [--report RUN.html] [--plot CURVES.png] [--limit N] [--shards K]"; }
 
     public Options options() {
         Options o = new Options()
@@ -50,7 +50,8 @@ final class TrainCommand implements Command {
                 .addOption(Option.builder().longOpt("json").hasArg().argName("PATH").desc("also write the history, the test results, timings and the thread count as JSON").get())
                 .addOption(Option.builder().longOpt("report").hasArg().argName("RUN.html").desc("also write a self-contained HTML training report (curves, summary, graph, confusion matrix, misclassified images, norms); with --json, the JSON holds its data for dlmc report").get())
                 .addOption(Option.builder().longOpt("plot").hasArg().argName("CURVES.png").desc("also write the loss and metric curves as a PNG").get())
-                .addOption(Option.builder().longOpt("limit").hasArg().argName("N").desc("train on the first N training images only").get());
+                .addOption(Option.builder().longOpt("limit").hasArg().argName("N").desc("train on the first N training images only").get())
+                .addOption(Option.builder().longOpt("shards").hasArg().argName("K").desc("data-parallel: each batch's gradient is the fixed tree sum of K shards' (bit-identical on any cluster)").get());
         TrainSetup.addOptions(o, "the initial weights and the order of the batches");
         return o;
     }
@@ -92,7 +93,7 @@ final class TrainCommand implements Command {
         long limit = cl.hasOption("limit") ? Args.inRange(cl, "limit", 1, Integer.MAX_VALUE) : 0;
         setup.checkMemory(batchSize);
         CompletableFuture<Dataset> loading = setup.datasetInBackground(cl);
-        Trainer trainer = setup.trainer();
+        Trainer trainer = cl.hasOption("shards") ? setup.shardedTrainer((int) Args.inRange(cl, "shards", 1, 4096)) : setup.trainer();
         // the train step for full batches (compiled on first use otherwise, inside the first epoch)
         if (trainer instanceof CompiledTrainer ct) ct.compiled(StepKind.TRAIN, limit > 0 ? (int) Math.min(limit, batchSize) : batchSize);
         Dataset data = TrainSetup.await(loading);
@@ -124,8 +125,9 @@ final class TrainCommand implements Command {
         Map<String, Number> extra = Map.of();
         if (json != null) {
             double predictSeconds = predictSeconds(trainer, data.testImages(), data.testLabels(), batchSize);
-            extra = Map.<String, Number>of("startup_seconds", Timings.secondsSinceJvmStart(trainStart), "eval_seconds", evalSeconds, "predict_seconds", predictSeconds,
-                    "threads", KernelPool.parallelism());
+            extra = new java.util.HashMap<>(run.kFold());
+            extra.putAll(Map.<String, Number>of("startup_seconds", Timings.secondsSinceJvmStart(trainStart), "eval_seconds", evalSeconds, "predict_seconds", predictSeconds,
+                    "threads", KernelPool.parallelism()));
         }
         Map<String, Object> recorded = report == null ? null
                 : RunRecorder.record(setup, trainer, norms, data.testImages(), data.testLabels(), batchSize, Args.file(cl).toString());
@@ -149,19 +151,19 @@ final class TrainCommand implements Command {
      * names the train block, as before.
      */
     static DlmException explain(NonFiniteLossException e, TrainSetup setup, Trainer trainer, NonFiniteStep.Snapshot start,
-                                Tensor images, Tensor labels, int batchSize) {
+                                Tensor images, Tensor labels, Tensor weights, int batchSize) {
         DlmException plain = new DlmException(setup.config.decl().span(), e.getMessage());
         NonFinite.Source src;
         try {
             start.restoreInto(trainer);
-            Batcher batcher = new Batcher(images, labels, batchSize);
+            Batcher batcher = new Batcher(images, labels, weights, batchSize);
             int[] order = TrainLoop.order(batcher, setup.seed, e.epoch());
             for (int s = 0; s < e.step() - 1; s++) {
                 Tensor[] b = batcher.batch(order, s);
-                trainer.trainStep(b[0], b[1]);
+                trainer.trainStep(b[0], b[1], b[2]);
             }
             Tensor[] b = batcher.batch(order, e.step() - 1);
-            var found = NonFiniteStep.firstSource(trainer, b[0], b[1]);
+            var found = NonFiniteStep.firstSource(trainer, b[0], b[1], b[2]);
             if (found.isEmpty()) return plain;
             src = found.get();
         } catch (RuntimeException x) {

@@ -34,8 +34,12 @@ public final class TrainRun {
     /** What one run is given besides the train block: each field is the command's option of the same name (0 or null: not given). */
     public record Request(int epochs, int batchSize, long limit, Path dataDir, Path save, Path resume) {}
 
-    /** The epochs' history, the trainer holding the trained weights, the batch size used, and when the loop started ({@link System#nanoTime}). */
-    public record Outcome(List<EpochResult> history, Trainer trainer, int batchSize, long loopStart) {}
+    /**
+     * The epochs' history, the trainer holding the trained weights, the batch size used, when the
+     * loop started ({@link System#nanoTime}), and with {@code kFold} the folds' mean validation
+     * results ({@code kfold_val_loss}, {@code kfold_val_<metric>}; else empty).
+     */
+    public record Outcome(List<EpochResult> history, Trainer trainer, int batchSize, long loopStart, java.util.Map<String, Number> kFold) {}
 
     /** Where the run reports: the progress line (may be null), the callbacks' notes, and what a data source found. */
     public record Reports(ProgressBar progress, Consumer<String> notes, PrintStream dataNotes, TrainLoop.EpochListener epochs) {}
@@ -68,11 +72,12 @@ public final class TrainRun {
     /** The loop of {@code dlmc train} on a set-up trainer (see the class comment); {@code adapt}: adapt normalization layers unless resuming. */
     static Outcome fit(TrainSetup setup, Trainer trainer, Dataset data, Request request, int epochs, int batchSize, boolean adapt,
                        Reports reports) throws IOException {
-        Tensor images = data.trainImages(), labels = data.trainLabels();
+        Tensor images = data.trainImages(), labels = data.trainLabels(), weights = data.trainWeights();
         long limit = request.limit();
         if (limit > 0) {
             images = Rows.first(images, (int) Math.min(limit, images.dim(0)));
             labels = Rows.first(labels, (int) Math.min(limit, labels.dim(0)));
+            if (weights != null) weights = Rows.first(weights, (int) Math.min(limit, weights.dim(0)));
         }
         Tensor valImages = null, valLabels = null;
         if (setup.config.settings().get("validationSplit") instanceof Value.NumberV split) {
@@ -82,6 +87,7 @@ public final class TrainRun {
             } catch (IllegalArgumentException e) {
                 throw new DlmException(setup.settingSpan("validationSplit"), e.getMessage());
             }
+            weights = ValidationSplit.trainWeights(weights, split.value());
             images = vs.trainImages();
             labels = vs.trainLabels();
             valImages = vs.valImages();
@@ -98,6 +104,12 @@ public final class TrainRun {
             valImages = test ? v.testImages() : v.trainImages();
             valLabels = test ? v.testLabels() : v.trainLabels();
         }
+        // kFold = K: K models validated on K parts of the training data, before training on all of it
+        java.util.Map<String, Number> kFold = java.util.Map.of();
+        if (setup.config.settings().get("kFold") instanceof Value.NumberV k) {
+            if (request.resume() != null) throw new UsageException("--resume continues a run, but kFold trains its folds from scratch: remove kFold to resume");
+            kFold = KFoldValidation.run(setup, (int) k.asLong(), images, labels, weights, epochs, batchSize, reports.notes() != null ? reports.notes() : line -> {});
+        }
         int firstEpoch = 1;
         Checkpoints ckpt = new Checkpoints(setup);
         if (request.resume() != null) firstEpoch = ckpt.resume(request.resume(), trainer) + 1;
@@ -109,15 +121,15 @@ public final class TrainRun {
         Path save = request.save();
         List<EpochResult> history;
         try {
-            history = TrainLoop.fit(trainer, images, labels, valImages, valLabels, epochs, batchSize, setup.seed, firstEpoch, reports.progress(),
+            history = TrainLoop.fit(trainer, images, labels, weights, valImages, valLabels, epochs, batchSize, setup.seed, firstEpoch, reports.progress(),
                     r -> {
                         if (save != null) ckpt.save(save, trainer, r.epoch());
                         epochStart[0] = NonFiniteStep.Snapshot.of(trainer);
                         if (reports.epochs() != null) reports.epochs().epochEnded(r);
                     }, TrainCallbacks.of(setup, trainer, ckpt), reports.notes());
         } catch (NonFiniteLossException e) {
-            throw TrainCommand.explain(e, setup, trainer, epochStart[0], images, labels, batchSize);
+            throw TrainCommand.explain(e, setup, trainer, epochStart[0], images, labels, weights, batchSize);
         }
-        return new Outcome(history, trainer, batchSize, loopStart);
+        return new Outcome(history, trainer, batchSize, loopStart, kFold);
     }
 }

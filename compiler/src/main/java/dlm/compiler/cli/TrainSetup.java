@@ -11,6 +11,7 @@ import dlm.compiler.interp.ParamStore;
 import dlm.compiler.ir.MemoryEstimate;
 import dlm.compiler.train.CompiledTrainer;
 import dlm.compiler.train.InterpretedTrainer;
+import dlm.compiler.train.ShardedTrainer;
 import dlm.compiler.train.Trainer;
 import dlm.compiler.train.TrainGraph;
 import dlm.runtime.data.Dataset;
@@ -94,6 +95,15 @@ final class TrainSetup {
         checkMemory(1);
         ParamStore params = ParamStore.initialize(graph.graph, seed);
         Trainer t = backend.equals("interp") ? new InterpretedTrainer(graph, params) : new CompiledTrainer(graph, params);
+        t.randomSeed(seed);
+        return t;
+    }
+
+    /** A data-parallel trainer of {@code shards} shards computed in this JVM ({@code --shards}; compiled only). */
+    Trainer shardedTrainer(int shards) {
+        if (!backend.equals("jit")) throw new UsageException("--shards runs compiled steps; it cannot be combined with --backend " + backend);
+        checkMemory(1);
+        Trainer t = new ShardedTrainer(graph, ParamStore.initialize(graph.graph, seed), shards);
         t.randomSeed(seed);
         return t;
     }

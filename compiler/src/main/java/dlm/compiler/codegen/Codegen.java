@@ -113,6 +113,15 @@ public final class Codegen {
 
     /** The graph of one step kind: the train graph with only that kind's outputs, optimized. */
     public static Graph stepGraph(TrainGraph tg, StepKind kind) {
+        // the steps are only ever compiled, so the kernels' fused forms are made here too
+        return PassPipeline.beforeCodegen().apply(primitiveStepGraph(tg, kind));
+    }
+
+    /**
+     * {@link #stepGraph} before the rewrites into fused kernel forms: primitive ops only,
+     * the training flag bound and folded, simplified (what ONNX export writes).
+     */
+    public static Graph primitiveStepGraph(TrainGraph tg, StepKind kind) {
         Graph g = Rewriter.copyOf(tg.graph).graph();
         Map<String, Node> outs = new LinkedHashMap<>(g.outputs());
         g.clearOutputs();
@@ -129,10 +138,9 @@ public final class Codegen {
             };
             if (keep) g.setOutput(trainOwn ? name.substring(TrainGraph.TRAIN_PREFIX.length()) : name, e.getValue());
         }
-        // The training flag is a constant of each step, so the branch not taken folds away; the
-        // steps are only ever compiled, so the kernels' fused forms are made here too.
+        // The training flag is a constant of each step, so the branch not taken folds away.
         Tensor training = Tensor.scalar(DType.BOOL, kind == StepKind.TRAIN ? 1 : 0);
-        return PassPipeline.beforeCodegen().apply(PassPipeline.standard().apply(BindInputs.apply(g, Map.of(RuntimeInputs.TRAINING, training))));
+        return PassPipeline.standard().apply(BindInputs.apply(g, Map.of(RuntimeInputs.TRAINING, training)));
     }
 
     /** For a train step: {@code update:W} overwrites param W, {@code slot:W/m} the slot input {@code W/m}. */
@@ -161,11 +169,12 @@ public final class Codegen {
         return RuleFiring.of(new Planner(g, bind(g, stepShapes(tg, kind, batchSize)), inPlaceOutputs(tg, kind)));
     }
 
-    /** The shapes of a step's inputs: images, and labels unless the step predicts. */
+    /** The shapes of a step's inputs: images, labels unless the step predicts, and a train step's sample weights when it takes them. */
     private static Map<String, int[]> stepShapes(TrainGraph tg, StepKind kind, int batchSize) {
         Map<String, int[]> shapes = new HashMap<>();
         shapes.put(tg.images.name(), concreteLeading(tg.images, batchSize));
         if (kind != StepKind.PREDICT) shapes.put(tg.labels.name(), concreteLeading(tg.labels, batchSize));
+        if (kind == StepKind.TRAIN && tg.sampleWeight != null) shapes.put(tg.sampleWeight.name(), concreteLeading(tg.sampleWeight, batchSize));
         return shapes;
     }
 
@@ -200,7 +209,7 @@ public final class Codegen {
         return s;
     }
 
-    static String className(TrainGraph tg, StepKind kind, int batchSize) {
+    public static String className(TrainGraph tg, StepKind kind, int batchSize) {
         String f = ClassGen.sourceFileOf(tg.images);
         String base = f == null ? "Model" : f.replaceAll("\\.dlm$", "");
         StringBuilder sb = new StringBuilder();

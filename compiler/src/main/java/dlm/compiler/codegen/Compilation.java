@@ -6,6 +6,7 @@ import dlm.runtime.DType;
 import dlm.runtime.Tensor;
 import dlm.runtime.exec.CompiledStep;
 import dlm.runtime.exec.StepClasses;
+import dlm.runtime.exec.StepLayout;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -119,6 +120,37 @@ public final class Compilation {
         }
         CompiledStep step = StepClasses.instantiate(stepClass(), arrays);
         return new CompiledGraph(this, step, externals, outputs);
+    }
+
+    /**
+     * The memory plan as {@link #instantiate} builds it, for running the class ahead of time with
+     * the runtime alone ({@link StepLayout}): the class must then be an ordinary class of
+     * {@link #className()} (compiled with {@code Options.hidden() == false}), loaded from the class path.
+     */
+    public StepLayout layout() {
+        StepLayout.Slot[] slots = new StepLayout.Slot[plan.bufs.size()];
+        for (Buf b : plan.bufs) {
+            Value owner = b.owner;
+            if (owner != null && owner.kind == Value.Kind.EXTERNAL) slots[b.index] = new StepLayout.External(owner.node.name(), owner.dtype, plan.info(owner.node).shape);
+            else if (owner != null && owner.kind == Value.Kind.CONSTANT) slots[b.index] = new StepLayout.Constant(owner.constant.copy());
+            else slots[b.index] = new StepLayout.Scratch(scratchType(b.storage), b.capacity);
+        }
+        List<StepLayout.Output> outs = new ArrayList<>();
+        for (var e : plan.outputs.entrySet())
+            outs.add(new StepLayout.Output(e.getKey(), e.getValue().base().buf.index, e.getValue().base().dtype, plan.outputShapes.get(e.getKey())));
+        return new StepLayout(className(), List.of(slots), outs);
+    }
+
+    /** A dtype whose tensors are stored in arrays of this kind. */
+    private static DType scratchType(Storage s) {
+        return switch (s) {
+            case BYTE -> DType.U8;
+            case SHORT -> DType.F16;
+            case INT -> DType.I32;
+            case LONG -> DType.I64;
+            case FLOAT -> DType.F32;
+            case DOUBLE -> DType.F64;
+        };
     }
 
     private static void checkBinding(Node n, Tensor t, DType dtype, int[] shape) {

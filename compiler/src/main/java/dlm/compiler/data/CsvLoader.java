@@ -64,13 +64,15 @@ final class CsvLoader {
         }
 
         int target = column(csv, index, csv.target(), csv.targetAt(), "target");
+        int weight = csv.sampleWeight() == null ? -1 : column(csv, index, csv.sampleWeight(), csv.sampleWeightAt(), "sample weight");
         List<Integer> features = new ArrayList<>();
         if (csv.features() == null) {
-            for (int c = 0; c < names.size(); c++) if (c != target) features.add(c);
+            for (int c = 0; c < names.size(); c++) if (c != target && c != weight) features.add(c);
         } else {
             for (String f : csv.features()) {
                 int c = column(csv, index, f, csv.featuresAt(), "feature");
                 if (c == target) throw new DlmException(csv.featuresAt(), "column \"" + f + "\" is the target; it cannot also be a feature");
+                if (c == weight) throw new DlmException(csv.featuresAt(), "column \"" + f + "\" is the sample weights; it cannot also be a feature");
                 if (features.contains(c)) throw new DlmException(csv.featuresAt(), "feature \"" + f + "\" is listed twice");
                 features.add(c);
             }
@@ -99,6 +101,7 @@ final class CsvLoader {
         int[] yShape = ModelFeed.rows(feed.labels(), n);
         Tensor y = Tensor.zeros(feed.labels().dtype(), yShape);
         DType labelType = feed.labels().dtype();
+        Tensor w = weight < 0 ? null : Tensor.zeros(DType.F32, n);
         for (int i = 0; i < n; i++) {
             List<CsvParser.Field> fs = data.get(i).fields();
             int k = i * width;
@@ -129,8 +132,9 @@ final class CsvLoader {
                             + "'s " + feed.classes() + " classes (0 to " + (feed.classes() - 1) + ")");
             }
             store(y, i, v, file, t, names.get(target), "the labels (" + feed.labels() + ")");
+            if (w != null) w.setDouble(i, SampleWeightCheck.check(number(file, fs.get(weight), names.get(weight)), span(file, fs.get(weight)), "in column \"" + names.get(weight) + "\""));
         }
-        return new Table(x, y);
+        return new Table(x, y, w);
     }
 
     private static SourceFile read(DataSource.Csv csv) {

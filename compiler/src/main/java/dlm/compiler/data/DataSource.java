@@ -16,29 +16,36 @@ public sealed interface DataSource {
 
     /**
      * {@code csv(path, target, features, header, delimiter, categories, oneHot)}: one row a sample,
-     * the target column as labels and the feature columns (all others when {@code features} is
-     * null) as the model's input. {@code path} is resolved against the .dlm file's folder;
+     * the target column as labels, the {@code sampleWeight} column (when not null) as each row's
+     * weight, and the feature columns (all others when {@code features} is null) as the model's input. {@code path} is resolved against the .dlm file's folder;
      * {@code shown} is how errors name it.
      */
     record Csv(Path path, String shown, SourceSpan at, String target, SourceSpan targetAt, List<String> features, SourceSpan featuresAt,
-               boolean header, char delimiter, List<String> categories, SourceSpan categoriesAt, boolean oneHot) implements DataSource {
+               boolean header, char delimiter, List<String> categories, SourceSpan categoriesAt, boolean oneHot,
+               String sampleWeight, SourceSpan sampleWeightAt) implements DataSource {
         public String toString() {
             return "csv(\"" + shown + "\", target = \"" + target + "\""
                     + (features == null ? "" : ", features = " + quoted(features))
                     + (header ? "" : ", header = false")
                     + (delimiter == ',' ? "" : ", delimiter = \"" + CsvParser.show(delimiter) + "\"")
                     + (categories.isEmpty() ? "" : ", categories = " + quoted(categories))
-                    + (oneHot ? ", oneHot = true" : "") + ")";
+                    + (oneHot ? ", oneHot = true" : "")
+                    + (sampleWeight == null ? "" : ", sampleWeight = \"" + sampleWeight + "\"") + ")";
         }
     }
 
     /**
      * {@code npz(path, inputs = ["x"], target = "y")}: arrays of a NumPy {@code .npz} archive by
      * name, row i of each being sample i; one input array (the model's one input), by default
-     * the one named as the model's input ({@code inputs} null).
+     * the one named as the model's input ({@code inputs} null); {@code sampleWeight} names an array
+     * of one weight a row, or is null.
      */
-    record Npz(Path path, String shown, SourceSpan at, List<String> inputs, SourceSpan inputsAt, String target, SourceSpan targetAt) implements DataSource {
-        public String toString() { return "npz(\"" + shown + "\"" + (inputs == null ? "" : ", inputs = " + quoted(inputs)) + ", target = \"" + target + "\")"; }
+    record Npz(Path path, String shown, SourceSpan at, List<String> inputs, SourceSpan inputsAt, String target, SourceSpan targetAt,
+               String sampleWeight, SourceSpan sampleWeightAt) implements DataSource {
+        public String toString() {
+            return "npz(\"" + shown + "\"" + (inputs == null ? "" : ", inputs = " + quoted(inputs)) + ", target = \"" + target + "\""
+                    + (sampleWeight == null ? "" : ", sampleWeight = \"" + sampleWeight + "\"") + ")";
+        }
     }
 
     /** {@code npy(path, target = "labels.npy")}: an {@code .npy} array of inputs and one of labels, row i of each being sample i. */

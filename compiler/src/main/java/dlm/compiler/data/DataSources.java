@@ -28,11 +28,11 @@ public final class DataSources {
                 throw new DlmException(s.at(), "this split of " + n + (n == 1 ? " row" : " rows") + " holds out " + test + " for testing and leaves none to train on");
             Table testPart = all.select(Arrays.copyOfRange(order, 0, test));
             Table trainPart = all.select(Arrays.copyOfRange(order, test, n));
-            return new Dataset(name, trainPart.x(), trainPart.y(), testPart.x(), testPart.y());
+            return new Dataset(name, trainPart.x(), trainPart.y(), testPart.x(), testPart.y(), trainPart.w(), testPart.w());
         }
         Table all = table(source, feed, report);
         Table none = all.select(new int[0]);
-        return new Dataset(name, all.x(), all.y(), none.x(), none.y());
+        return new Dataset(name, all.x(), all.y(), none.x(), none.y(), all.w(), none.w());
     }
 
     /** All the rows of a source that is not a split. */
@@ -53,6 +53,32 @@ public final class DataSources {
                 yield all.select(first);
             }
             case DataSource.Split s -> throw new DlmException(s.at(), "a split cannot be split, shuffled or taken from again; split last");
+        };
+    }
+
+    /** The sample-weight column or array a source names (through split, shuffle and take), or null. */
+    public static String sampleWeight(DataSource source) {
+        return switch (source) {
+            case DataSource.Csv c -> c.sampleWeight();
+            case DataSource.Npz z -> z.sampleWeight();
+            case DataSource.Npy y -> null;
+            case DataSource.ImageFolder f -> null;
+            case DataSource.Split s -> sampleWeight(s.data());
+            case DataSource.Shuffle s -> sampleWeight(s.data());
+            case DataSource.Take t -> sampleWeight(t.data());
+        };
+    }
+
+    /** Where the sample-weight column or array of {@link #sampleWeight} is named (null without one). */
+    public static dlm.compiler.diag.SourceSpan sampleWeightAt(DataSource source) {
+        return switch (source) {
+            case DataSource.Csv c -> c.sampleWeight() == null ? null : c.sampleWeightAt();
+            case DataSource.Npz z -> z.sampleWeight() == null ? null : z.sampleWeightAt();
+            case DataSource.Npy y -> null;
+            case DataSource.ImageFolder f -> null;
+            case DataSource.Split s -> sampleWeightAt(s.data());
+            case DataSource.Shuffle s -> sampleWeightAt(s.data());
+            case DataSource.Take t -> sampleWeightAt(t.data());
         };
     }
 

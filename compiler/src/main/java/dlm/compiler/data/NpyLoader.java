@@ -40,7 +40,20 @@ final class NpyLoader {
                     + String.join(", ", arrays.keySet()) + " (name the input array with inputs = [\"…\"])", feed.inputAt(), "model " + feed.model() + "'s input " + input + " is declared here");
         Tensor x = array(arrays, input, z, z.inputsAt());
         Tensor y = array(arrays, z.target(), z, z.targetAt());
-        return table(Elements.of(x), z.shown() + "'s " + input, z.at(), Elements.of(y), z.shown() + "'s " + z.target(), z.targetAt(), feed);
+        Table t = table(Elements.of(x), z.shown() + "'s " + input, z.at(), Elements.of(y), z.shown() + "'s " + z.target(), z.targetAt(), feed);
+        if (z.sampleWeight() == null) return t;
+        return new Table(t.x(), t.y(), weights(array(arrays, z.sampleWeight(), z, z.sampleWeightAt()), z.shown() + "'s " + z.sampleWeight(), z.sampleWeightAt(),
+                t.rows(), z.shown() + "'s " + input));
+    }
+
+    /** One f32 weight a row from an array of shape (n,) or (n, 1), each checked ({@link SampleWeightCheck}). */
+    private static Tensor weights(Tensor a, String name, SourceSpan at, int n, String xName) {
+        if (!(a.rank() == 1 || (a.rank() == 2 && a.dim(1) == 1)) || a.dim(0) != n)
+            throw new DlmException(at, name + " has shape " + shape(a.shape()) + ", but the sample weights must be one value a row for the " + n + " rows of " + xName
+                    + ": shape (" + n + ",) or (" + n + ", 1)");
+        Tensor w = Tensor.zeros(dlm.runtime.DType.F32, n);
+        for (int i = 0; i < n; i++) w.setDouble(i, SampleWeightCheck.check(a.getDouble(i), at, "at " + index(a.shape(), i) + " of " + name));
+        return w;
     }
 
     static Table load(DataSource.Npy n, ModelFeed feed) {

@@ -42,7 +42,7 @@ public final class CompiledTrainer implements Trainer {
     private long step;
 
     /** A compiled step for one batch size, with its input and output tensors looked up once. */
-    private record Inst(int batch, CompiledGraph graph, Tensor images, Tensor labels, Tensor loss, Tensor[] metrics, Tensor output) {}
+    private record Inst(int batch, CompiledGraph graph, Tensor images, Tensor labels, Tensor weights, Tensor loss, Tensor[] metrics, Tensor output) {}
 
     public CompiledTrainer(TrainGraph tg, ParamStore params) { this(tg, params, Codegen.Options.defaults()); }
 
@@ -108,11 +108,16 @@ public final class CompiledTrainer implements Trainer {
     public List<String> metricNames() { return tg.metricNames; }
 
     @Override
-    public double[] trainStep(Tensor images, Tensor labels) {
+    public double[] trainStep(Tensor images, Tensor labels) { return trainStep(images, labels, null); }
+
+    /** A train step; without {@code weights} a step that takes sample weights weighs every sample 1. */
+    @Override
+    public double[] trainStep(Tensor images, Tensor labels, Tensor weights) {
         tg.checkLabels(labels);
         syncParams();
         Inst in = instance(StepKind.TRAIN, images);
         feed(in, images, labels);
+        feedWeights(in, weights);
         step++;
         stepTensor.f32Storage()[0] = (float) step;
         runtime.setStep(step);
@@ -148,6 +153,7 @@ public final class CompiledTrainer implements Trainer {
         syncParams();
         Inst in = instance(kind, images);
         feed(in, images, kind == StepKind.PREDICT ? null : labels);
+        if (kind == StepKind.TRAIN) feedWeights(in, null);
         if (kind == StepKind.TRAIN) {
             step++;
             stepTensor.f32Storage()[0] = (float) step;
@@ -181,7 +187,8 @@ public final class CompiledTrainer implements Trainer {
             output = g.output("output");
         }
         Tensor labels = kind == StepKind.PREDICT ? null : g.external(tg.labels.name());
-        Inst in = new Inst(batch, g, g.external(tg.images.name()), labels, loss, metrics, output);
+        Tensor weights = kind == StepKind.TRAIN && tg.sampleWeight != null ? g.external(tg.sampleWeight.name()) : null;
+        Inst in = new Inst(batch, g, g.external(tg.images.name()), labels, weights, loss, metrics, output);
         Inst[] more = Arrays.copyOf(list, list.length + 1);
         more[list.length] = in;
         cache[kind.ordinal()] = more;
@@ -191,6 +198,16 @@ public final class CompiledTrainer implements Trainer {
     private void feed(Inst in, Tensor images, Tensor labels) {
         copyInto(images, in.images(), tg.images);
         if (labels != null) copyInto(labels, in.labels(), tg.labels);
+    }
+
+    /** A train step's sample weights: {@code weights}, or each 1 when none are given; a step that takes none refuses them. */
+    private void feedWeights(Inst in, Tensor weights) {
+        if (in.weights() == null) {
+            if (weights != null) throw new IllegalArgumentException("this train step takes no sample weights");
+            return;
+        }
+        if (weights != null) copyInto(weights, in.weights(), tg.sampleWeight);
+        else Arrays.fill(in.weights().f32Storage(), 1f);
     }
 
     private static void copyInto(Tensor from, Tensor to, Node input) {

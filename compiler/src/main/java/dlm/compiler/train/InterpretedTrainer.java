@@ -62,12 +62,17 @@ public final class InterpretedTrainer implements Trainer {
     public List<String> metricNames() { return tg.metricNames; }
 
     @Override
-    public double[] trainStep(Tensor images, Tensor labels) {
+    public double[] trainStep(Tensor images, Tensor labels) { return trainStep(images, labels, null); }
+
+    /** A train step; without {@code weights} a step that takes sample weights weighs every sample 1. */
+    @Override
+    public double[] trainStep(Tensor images, Tensor labels, Tensor weights) {
         tg.checkLabels(labels);
         step++;
         Map<Node, Tensor> feeds = new HashMap<>();
         feeds.put(tg.images, images);
         feeds.put(tg.labels, labels);
+        Trainer.feedWeights(tg, feeds, weights, labels.dim(0));
         feeds.put(tg.step, Tensor.scalar(DType.F32, step));
         if (learningRate != null) feeds.put(tg.learningRate, learningRate);
         runtime.setStep(step);

@@ -43,13 +43,17 @@ public final class NonFiniteStep {
     }
 
     /** The first op of the loss's forward pass that makes a NaN or inf from finite inputs, with the trainer's current params. */
-    public static Optional<NonFinite.Source> firstSource(Trainer t, Tensor images, Tensor labels) {
+    public static Optional<NonFinite.Source> firstSource(Trainer t, Tensor images, Tensor labels) { return firstSource(t, images, labels, null); }
+
+    /** As above, for a batch with its sample weights (null: none, or each 1 when the step takes them). */
+    public static Optional<NonFinite.Source> firstSource(Trainer t, Tensor images, Tensor labels, Tensor weights) {
         TrainGraph tg = t.graph();
         ParamStore ps = new ParamStore();
         for (Node p : tg.weights()) ps.set(p.name(), t.params().get(p.name()).copy());
         Map<Node, Tensor> feeds = new HashMap<>();
         feeds.put(tg.images, images);
         feeds.put(tg.labels, labels);
+        Trainer.feedWeights(tg, feeds, weights, labels.dim(0));
         feeds.put(tg.step, Tensor.scalar(DType.F32, t.step() + 1));
         Map<Node, Tensor> vals = new Interpreter(tg.graph, ps).run(feeds, List.of(tg.trainLoss));
         List<NonFinite.Source> s = NonFinite.sources(tg.graph, vals);

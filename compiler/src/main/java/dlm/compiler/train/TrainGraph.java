@@ -41,6 +41,8 @@ import java.util.Map;
 public final class TrainGraph {
     public final Graph graph;
     public final Node images, labels, step, output, loss;
+    /** One f32 weight a sample of the training batch (Keras's sample_weight, from the data), or null without them. */
+    public final Node sampleWeight;
     /**
      * What the train step minimizes and reports: {@link #loss} and {@link #metrics}, or with
      * classWeight their weighted forms (outputs {@code train:loss}, {@code train:<metric>}),
@@ -93,7 +95,13 @@ public final class TrainGraph {
      * trainer sets between steps (reduceLrOnPlateau), instead of a compile-time number.
      */
     public record Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, List<Dim> labelTail, SourceSpan at,
-                       boolean variableLearningRate, double[] classWeight) {
+                       boolean variableLearningRate, double[] classWeight, boolean sampleWeights) {
+        /** Without sample weights from the data. */
+        public Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, List<Dim> labelTail, SourceSpan at,
+                    boolean variableLearningRate, double[] classWeight) {
+            this(model, loss, metrics, optimizer, labelDType, labelTail, at, variableLearningRate, classWeight, false);
+        }
+
         /** Labels of one value a row ({@code [batch]}). */
         public Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, SourceSpan at) {
             this(model, loss, metrics, optimizer, labelDType, List.of(), at, false, null);
@@ -106,12 +114,17 @@ public final class TrainGraph {
 
         /** The same spec with the learning rate as an input of the step (reduceLrOnPlateau's). */
         public Spec withVariableLearningRate() {
-            return new Spec(model, loss, metrics, optimizer, labelDType, labelTail, at, true, classWeight);
+            return new Spec(model, loss, metrics, optimizer, labelDType, labelTail, at, true, classWeight, sampleWeights);
         }
 
         /** The same spec with Keras's class_weight: the weight of each class, by label (null: none). */
         public Spec withClassWeight(double[] weights) {
-            return new Spec(model, loss, metrics, optimizer, labelDType, labelTail, at, variableLearningRate, weights);
+            return new Spec(model, loss, metrics, optimizer, labelDType, labelTail, at, variableLearningRate, weights, sampleWeights);
+        }
+
+        /** The same spec with one weight a sample given with each training batch (Keras's sample_weight, from the data). */
+        public Spec withSampleWeights() {
+            return new Spec(model, loss, metrics, optimizer, labelDType, labelTail, at, variableLearningRate, classWeight, true);
         }
 
         /** The spec of a checked train block (labels typed as its data gives them). */
@@ -122,8 +135,10 @@ public final class TrainGraph {
             boolean variable = t.settings().get("callbacks") instanceof Value.ListV cbs
                     && cbs.items().stream().anyMatch(c -> ((Value.ConfigV) c).name().equals("reduceLrOnPlateau"));
             double[] classWeight = t.settings().get("classWeight") instanceof Value.TensorV cw ? ((Tensor) cw.node().attrs().get("value")).toDoubles() : null;
+            boolean sampleWeights = t.settings().get("data") instanceof Value.ConfigV data && data.args().get("source") instanceof dlm.compiler.data.DataSource src
+                    && dlm.compiler.data.DataSources.sampleWeight(src) != null;
             return new Spec(t.model().decl(), (Value.FunV) t.settings().get("loss"), ms, (Value.ConfigV) t.settings().get("optimizer"), t.labels().dtype(), tail,
-                    t.decl().span(), variable, classWeight);
+                    t.decl().span(), variable, classWeight, sampleWeights);
         }
     }
 
@@ -144,8 +159,12 @@ public final class TrainGraph {
         // add_loss) is added to the train block's loss, and reported as part of it, as Keras does.
         // So are the losses its layers add (addLoss: their regularizers' penalties), as Keras adds model.losses.
         Node modelLoss = graph.output("loss"), addedLoss = graph.output(Builtins.ADDED_LOSS);
-        // with classWeight, the loss and metrics take a sampleWeight: 1 (none) for evaluation
-        Value unweighted = spec.classWeight() != null ? new Value.NumberV(1, true, null) : null;
+        sampleWeight = spec.sampleWeights()
+                ? graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, new TensorType(DType.F32, Shape.of(images.type().shape().dim(0))), at, "sampleWeight")
+                : null;
+        boolean weighted = spec.classWeight() != null || sampleWeight != null;
+        // with classWeight or sample weights, the loss and metrics take a sampleWeight: 1 (none) for evaluation
+        Value unweighted = weighted ? new Value.NumberV(1, true, null) : null;
         loss = total(spec, el, apply(el, spec.loss(), frame, modelLoss == null && addedLoss == null ? "loss" : "dataLoss", unweighted), modelLoss, addedLoss);
         loss.nameIfUnnamed("loss");
         for (Value.FunV f : spec.metrics()) {
@@ -154,16 +173,21 @@ public final class TrainGraph {
         }
         // With classWeight the train step weighs each sample by its class's weight (Keras's
         // class_weight: the loss and the metrics it reports while training); evaluation does not.
-        if (spec.classWeight() != null) {
-            Tensor cw = Tensor.zeros(DType.F32, spec.classWeight().length);
-            for (int i = 0; i < cw.size(); i++) cw.setDouble(i, spec.classWeight()[i]);
-            Scope nn = p.loader().module(List.of("std", "nn"), at);
-            if (!(nn.lookup("classSampleWeights") instanceof Value.UserFun csw)) throw new DlmException(at, "std.nn has no classSampleWeights");
-            Value weights = el.call(csw, List.of(new Signature.ArgValue(null, new Value.TensorV(labels), at), new Signature.ArgValue(null, new Value.TensorV(el.constant(cw, at)), at)),
-                    at, frame, "sampleWeight");
+        // Sample weights from the data multiply them (Keras: sample_weight × class_weight).
+        if (weighted) {
+            Value weights = sampleWeight == null ? null : new Value.TensorV(sampleWeight);
+            if (spec.classWeight() != null) {
+                Tensor cw = Tensor.zeros(DType.F32, spec.classWeight().length);
+                for (int i = 0; i < cw.size(); i++) cw.setDouble(i, spec.classWeight()[i]);
+                Scope nn = p.loader().module(List.of("std", "nn"), at);
+                if (!(nn.lookup("classSampleWeights") instanceof Value.UserFun csw)) throw new DlmException(at, "std.nn has no classSampleWeights");
+                Value byClass = el.call(csw, List.of(new Signature.ArgValue(null, new Value.TensorV(labels), at), new Signature.ArgValue(null, new Value.TensorV(el.constant(cw, at)), at)),
+                        at, frame, "sampleWeight");
+                weights = sampleWeight == null ? byClass : new Value.TensorV(el.op("mul", at, el.tensor(byClass, at), sampleWeight));
+            }
             trainLoss = total(spec, el, apply(el, spec.loss(), frame, "weightedLoss", weights), modelLoss, addedLoss);
             for (Value.FunV f : spec.metrics()) trainMetrics.add(apply(el, f, frame, "weighted " + f.name(), weights));
-            classWeight = spec.classWeight().clone();
+            classWeight = spec.classWeight() == null ? null : spec.classWeight().clone();
         } else {
             trainLoss = loss;
             trainMetrics.addAll(metrics);
@@ -439,12 +463,24 @@ public final class TrainGraph {
     }
 
     /** The batch's weight in the epoch's averages of the training metrics: its size, or with classWeight the sum of its samples' weights (Keras's weighted metrics). */
-    public double metricWeight(Tensor labels) {
-        if (classWeight == null) return labels.size();
+    public double metricWeight(Tensor labels) { return metricWeight(labels, null); }
+
+    /**
+     * {@link #metricWeight(Tensor)} of a batch with its sample weights (null: none): the sum of each
+     * sample's weight, class weight × sample weight as the step multiplies them in f32.
+     */
+    public double metricWeight(Tensor labels, Tensor weights) {
+        if (classWeight == null && weights == null) return labels.size();
         double sum = 0;
-        for (int i = 0; i < labels.size(); i++) {
-            long c = labels.getLong(i);
-            if (c >= 0 && c < classWeight.length) sum += (float) classWeight[(int) c];
+        int n = weights != null ? weights.size() : labels.size();
+        for (int i = 0; i < n; i++) {
+            float w = 1f;
+            if (classWeight != null) {
+                long c = labels.getLong(i);
+                w = c >= 0 && c < classWeight.length ? (float) classWeight[(int) c] : 0f;
+            }
+            if (weights != null) w = classWeight != null ? w * (float) weights.getDouble(i) : (float) weights.getDouble(i);
+            sum += w;
         }
         return sum;
     }

@@ -24,6 +24,28 @@ public interface Trainer extends Trainable {
     @Override
     default double metricWeight(Tensor labels) { return graph().metricWeight(labels); }
 
+    @Override
+    default double metricWeight(Tensor labels, Tensor weights) { return graph().metricWeight(labels, weights); }
+
+    /**
+     * Feeds a train step's sample weights when its graph takes them: {@code weights}, or every
+     * sample weighing 1 when none are given (a step that takes none refuses them).
+     */
+    static void feedWeights(TrainGraph tg, Map<dlm.compiler.ir.Node, Tensor> feeds, Tensor weights, int rows) {
+        if (tg.sampleWeight == null) {
+            if (weights != null) throw new IllegalArgumentException("this train step takes no sample weights");
+            return;
+        }
+        feeds.put(tg.sampleWeight, weights != null ? weights : ones(rows));
+    }
+
+    /** One weight of 1 for each of {@code rows} samples. */
+    static Tensor ones(int rows) {
+        Tensor t = Tensor.zeros(dlm.runtime.DType.F32, rows);
+        java.util.Arrays.fill(t.f32Storage(), 1f);
+        return t;
+    }
+
     /** The learning rate, when it is an input of the step ({@link TrainGraph#learningRate}; reduceLrOnPlateau sets it). */
     Tensor learningRate();
 

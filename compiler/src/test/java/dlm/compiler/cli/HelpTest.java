@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** Each command's help: the usage line names every option listed below it, and each option applies to the command. */
 class HelpTest {
-    private static final List<String> COMMANDS = List.of("check", "graph", "run", "grad", "gradcheck", "train", "eval", "predict", "show", "compile", "disasm", "profile", "report");
+    private static final List<String> COMMANDS = List.of("check", "graph", "run", "grad", "gradcheck", "train", "eval", "predict", "show", "compile", "disasm", "profile", "export", "report");
 
     @Test
     void theUsageLineNamesEveryOptionListed() {

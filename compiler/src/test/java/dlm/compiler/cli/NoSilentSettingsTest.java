@@ -49,7 +49,8 @@ class NoSilentSettingsTest {
             Map.entry("validationSplit", new String[] {null, "validationSplit = 0.2"}),
             Map.entry("validationData", new String[] {null, "validationData = mnist(split = \"test\")"}),
             Map.entry("callbacks", new String[] {null, "callbacks = [earlyStopping(monitor = \"loss\", minDelta = 100)]"}),
-            Map.entry("classWeight", new String[] {null, "classWeight = [1, 1, 1, 1, 1, 1, 1, 1, 1, 5]"}));
+            Map.entry("classWeight", new String[] {null, "classWeight = [1, 1, 1, 1, 1, 1, 1, 1, 1, 5]"}),
+            Map.entry("kFold", new String[] {null, "kFold = 2"}));
 
     /**
      * Per callback argument (callback.argument): two callback lists differing in that argument.

@@ -44,8 +44,19 @@ public final class TrainLoop {
     public static List<EpochResult> fit(Trainable model, Tensor images, Tensor labels, Tensor valImages, Tensor valLabels, int epochs, int batchSize, long seed,
                                         int firstEpoch, ProgressBar progress, EpochListener listener, List<Callback> callbacks,
                                         java.util.function.Consumer<String> notes) {
+        return fit(model, images, labels, null, valImages, valLabels, epochs, batchSize, seed, firstEpoch, progress, listener, callbacks, notes);
+    }
+
+    /**
+     * As above, with one weight a training sample ({@code weights}, Keras's sample_weight; null:
+     * none): each batch trains with its rows' weights ({@link Trainable#trainStep(Tensor, Tensor, Tensor)}),
+     * and its metrics count by {@link Trainable#metricWeight(Tensor, Tensor)}. Validation is unweighted.
+     */
+    public static List<EpochResult> fit(Trainable model, Tensor images, Tensor labels, Tensor weights, Tensor valImages, Tensor valLabels, int epochs, int batchSize, long seed,
+                                        int firstEpoch, ProgressBar progress, EpochListener listener, List<Callback> callbacks,
+                                        java.util.function.Consumer<String> notes) {
         java.util.function.Consumer<String> say = notes != null ? notes : s -> {};
-        Batcher batcher = new Batcher(images, labels, batchSize);
+        Batcher batcher = new Batcher(images, labels, weights, batchSize);
         int steps = batcher.batches();
         List<String> names = model.metricNames();
         List<EpochResult> history = new ArrayList<>();
@@ -58,10 +69,10 @@ public final class TrainLoop {
             long start = System.nanoTime();
             for (int s = 0; s < steps; s++) {
                 Tensor[] b = batcher.batch(order, s);
-                double[] r = model.trainStep(b[0], b[1]);
+                double[] r = b[2] == null ? model.trainStep(b[0], b[1]) : model.trainStep(b[0], b[1], b[2]);
                 if (!Double.isFinite(r[0])) throw new NonFiniteLossException(firstEpoch + epoch - 1, s + 1, r[0]);
                 int n = b[1].size();
-                double w = model.metricWeight(b[1]);
+                double w = b[2] == null ? model.metricWeight(b[1]) : model.metricWeight(b[1], b[2]);
                 seen += n;
                 weighed += w;
                 sums[0] += r[0] * n;

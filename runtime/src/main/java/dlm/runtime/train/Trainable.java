@@ -30,4 +30,17 @@ public interface Trainable {
      * is Σ v·w / Σ w over the epoch, as Keras's weighted metrics. The loss always counts by size.
      */
     default double metricWeight(Tensor labels) { return labels.size(); }
+
+    /**
+     * One optimizer step on a batch whose samples weigh {@code weights} (Keras's sample_weight, one
+     * f32 a sample; null: none): each sample's loss is multiplied by its weight before the mean
+     * over the batch. A model that takes no weights refuses them.
+     */
+    default double[] trainStep(Tensor images, Tensor labels, Tensor weights) {
+        if (weights != null) throw new UnsupportedOperationException("this model does not train with sample weights");
+        return trainStep(images, labels);
+    }
+
+    /** {@link #metricWeight(Tensor)} of a batch with its sample weights (null: none). */
+    default double metricWeight(Tensor labels, Tensor weights) { return metricWeight(labels); }
 }

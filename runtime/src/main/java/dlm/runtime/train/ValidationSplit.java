@@ -28,6 +28,11 @@ public record ValidationSplit(Tensor trainImages, Tensor trainLabels, Tensor val
         return new ValidationSplit(rows(images, 0, at), rows(labels, 0, at), rows(images, at, n), rows(labels, at, n));
     }
 
+    /** The first {@link #trainRows} of one weight a sample (null: none), the training part's weights. */
+    public static Tensor trainWeights(Tensor weights, double fraction) {
+        return weights == null ? null : rows(weights, 0, trainRows(weights.dim(0), fraction));
+    }
+
     /** Rows [from, to) of t, as a new tensor. */
     static Tensor rows(Tensor t, int from, int to) {
         int[] shape = t.shape();

@@ -29,6 +29,20 @@ public final class Checker {
 
     public Checker() { this(new ModuleLoader()); }
 
+    /** Where a recovering check collects its errors; null: the first error is thrown. */
+    private List<DlmException> recovered;
+
+    /**
+     * A checker that goes on after an error in a model, a train block or the script, collecting
+     * the errors in {@code errors} (in the order found) and leaving what failed out of the
+     * result: the language server reports them all. Errors in the file's imports and
+     * declarations are still thrown. The first error collected is the one {@code dlmc check} prints.
+     */
+    public Checker recovering(List<DlmException> errors) {
+        this.recovered = errors;
+        return this;
+    }
+
     public CheckedProgram check(Ast.Program prog) {
         Scope imports = Builtins.prelude().child();
         importAll(prog, imports, loader);
@@ -42,22 +56,41 @@ public final class Checker {
             }
         }
         Map<String, CheckedModel> models = new LinkedHashMap<>();
-        for (Ast.Decl d : prog.decls()) if (d instanceof Ast.ModelDecl m) models.put(m.name(), model(m, file));
+        for (Ast.Decl d : prog.decls()) {
+            if (!(d instanceof Ast.ModelDecl m)) continue;
+            try {
+                models.put(m.name(), model(m, file));
+            } catch (DlmException e) {
+                if (recovered == null) throw e;
+                recovered.add(e);
+            }
+        }
 
         List<TrainConfig> trains = new ArrayList<>();
         for (Ast.Decl d : prog.decls()) {
             if (!(d instanceof Ast.TrainDecl t)) continue;
-            if (!trains.isEmpty())
-                throw new DlmException(t.span(), "a second train block: a file has at most one, so that dlmc train knows what to train (the first is train("
-                        + trains.get(0).decl().model() + ") at " + trains.get(0).decl().span().location() + ")");
-            trains.add(TrainBlock.check(t, file, models));
+            if (recovered != null && file.lookup(t.model()) instanceof ModelV && !models.containsKey(t.model())) continue; // its model failed
+            try {
+                if (!trains.isEmpty())
+                    throw new DlmException(t.span(), "a second train block: a file has at most one, so that dlmc train knows what to train (the first is train("
+                            + trains.get(0).decl().model() + ") at " + trains.get(0).decl().span().location() + ")");
+                trains.add(TrainBlock.check(t, file, models));
+            } catch (DlmException e) {
+                if (recovered == null) throw e;
+                recovered.add(e);
+            }
         }
 
         Graph script = new Graph();
         List<PrintAction> prints = new ArrayList<>();
         Elaborator el = new Elaborator(script, prints);
         Elaborator.Frame frame = new Elaborator.Frame("", "script");
-        for (Ast.Decl d : prog.decls()) if (d instanceof Ast.TopLevelStmt s) el.exec(s.stmt(), file, frame);
+        try {
+            for (Ast.Decl d : prog.decls()) if (d instanceof Ast.TopLevelStmt s) el.exec(s.stmt(), file, frame);
+        } catch (DlmException e) { // the script stops at its first error: later statements may need what failed
+            if (recovered == null) throw e;
+            recovered.add(e);
+        }
         return new CheckedProgram(prog, script, prints, models, trains, file, loader);
     }
 
@@ -111,6 +144,7 @@ public final class Checker {
             if (p.defaultValue() != null) attrs = Attrs.of("default", defaultValue(el, p, type, scope, frame));
             Node in = g.addTyped(OpRegistry.get("input"), List.of(), attrs, type, p.span(), p.name());
             scope.define(p.name(), new TensorV(in));
+            el.declared(p.span(), p.name(), new TensorV(in));
         }
         el.execBlock(m.body().stmts(), scope, frame);
         if (frame.returned instanceof ListV l) {

@@ -46,6 +46,8 @@ public final class Elaborator {
     private final Map<Node, Tensor> literals = new java.util.IdentityHashMap<>();
     private final java.util.ArrayDeque<SourceSpan> callSites = new java.util.ArrayDeque<>();
     private int depth;
+    /** Who watches this elaboration (the language server's hovers), or null: see {@link ElaborationObserver}. */
+    private final ElaborationObserver observer = ElaborationObserver.current();
 
     /** One activation: a model body, a function call or the script. */
     public static final class Frame {
@@ -88,6 +90,7 @@ public final class Elaborator {
                 if (v.type() != null) val = Types.conform(this, val, v.type(), scope, "'" + v.name() + "'", v.value().span(), false);
                 if (val instanceof TensorV t) t.node().nameIfUnnamed(frame.qualify(v.name()));
                 scope.define(v.name(), val);
+                declared(v.nameSpan(), v.name(), val);
             }
             case Ast.ParamStmt p -> declareParam(p, scope, frame);
             case Ast.ReturnStmt r -> {
@@ -159,6 +162,12 @@ public final class Elaborator {
         String name = uniqueParamName(frame.qualify(p.name()));
         Node n = graph.addTyped(OpRegistry.get("param"), List.of(), p.trainable() ? Attrs.of("init", init) : Attrs.of("init", init, "trainable", false), type, userSpan(p.span()), name);
         scope.define(p.name(), new TensorV(n));
+        declared(p.nameSpan(), p.name(), new TensorV(n));
+    }
+
+    /** Tells the observer, if any, that {@code name} (declared at {@code nameSpan}) has the value {@code v}. */
+    void declared(SourceSpan nameSpan, String name, Value v) {
+        if (observer != null) observer.declared(nameSpan, name, v);
     }
 
     private String uniqueParamName(String name) {
@@ -174,6 +183,12 @@ public final class Elaborator {
 
     /** Evaluates e; when e is a call, {@code hint} names the call's frame (and so its params). */
     Value evalNamed(Ast.Expr e, Scope scope, Frame frame, String hint) {
+        Value v = evalUnobserved(e, scope, frame, hint);
+        if (observer != null) observer.expression(e, v);
+        return v;
+    }
+
+    private Value evalUnobserved(Ast.Expr e, Scope scope, Frame frame, String hint) {
         return switch (e) {
             case Ast.IntLit i -> new NumberV(i.value(), true, null);
             case Ast.FloatLit f -> new NumberV(f.value(), false, f.f32Suffix() ? DType.F32 : null);
@@ -402,6 +417,7 @@ public final class Elaborator {
             if (v instanceof DefaultV dv) { v = eval(dv.expr(), local, frame); at = dv.expr().span(); }
             if (p.type() != null) v = Types.conform(this, v, p.type(), local, "argument '" + p.name() + "' of " + d.name(), at, true);
             local.define(p.name(), v);
+            declared(p.span(), p.name(), v);
         }
         execBlock(d.body().stmts(), local, frame);
         if (frame.returned == null)
@@ -424,6 +440,7 @@ public final class Elaborator {
             if (v instanceof DefaultV dv) v = eval(dv.expr(), local, frame);
             local.define(p.name(), v);
         }
+        for (Ast.ParamDecl p : lam.params()) declared(p.span(), p.name(), local.lookup(p.name()));
         List<Ast.Stmt> body = lam.body();
         if (body.isEmpty()) throw new DlmException(lam.span(), "a lambda needs a body");
         execBlock(body.subList(0, body.size() - 1), local, frame);

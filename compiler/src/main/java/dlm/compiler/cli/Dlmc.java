@@ -40,7 +40,7 @@ public final class Dlmc {
         this.env = Map.copyOf(env);
         for (Command c : List.of(new CheckCommand(), new GraphCommand(), new RunCommand(), new GradCommand(), new GradcheckCommand(),
                 new TrainCommand(), new EvalCommand(), new PredictCommand(), new ShowCommand(), new CompileCommand(), new DisasmCommand(),
-                new ProfileCommand(), new ExportCommand(), new ReportCommand())) commands.put(c.name(), c);
+                new ProfileCommand(), new ExportCommand(), new LspCommand(), new ReportCommand())) commands.put(c.name(), c);
     }
 
     public int run(String... args) {
@@ -135,10 +135,18 @@ public final class Dlmc {
         return sb.toString();
     }
 
+    private static final char NO_BREAK_SPACE = '\u00a0';
+
+    /** Help text; the synopsis wraps only between bracketed options, never inside one. */
     private int help(Command cmd, PrintStream out) {
-        PrintWriter pw = new PrintWriter(out);
-        new HelpFormatter().printHelp(pw, 100, "dlmc " + cmd.name() + " " + usage(cmd), cmd.summary(), options(cmd), 2, 2, null);
+        String synopsis = java.util.regex.Pattern.compile("\\[[^\\]]*\\]").matcher("dlmc " + cmd.name() + " " + usage(cmd))
+                .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(m.group().replace(' ', NO_BREAK_SPACE)));
+        java.io.StringWriter text = new java.io.StringWriter();
+        PrintWriter pw = new PrintWriter(text);
+        new HelpFormatter().printHelp(pw, 100, synopsis, cmd.summary(), options(cmd), 2, 2, null);
         pw.flush();
+        out.print(text.toString().replace(NO_BREAK_SPACE, ' '));
+        out.flush();
         return 0;
     }
 

@@ -15,6 +15,11 @@ public final class NotedException extends DlmException {
         this.note = note;
     }
 
+    /** The second place, and what the note there says. */
+    public SourceSpan noteAt() { return noteAt; }
+
+    public String note() { return note; }
+
     @Override
     public String render() { return super.render() + "\n" + Diagnostics.render(noteAt, "note", note); }
 }

@@ -24,7 +24,10 @@ public final class PngCurves {
 
     public static byte[] render(List<Chart> charts) throws IOException {
         int cols = Math.min(2, Math.max(1, charts.size())), rows = (charts.size() + cols - 1) / cols;
-        int w = cols * SvgChart.W, h = Math.max(1, rows) * SvgChart.H;
+        int extra = 0; // legend rows beyond the first, in the chart that has most
+        for (Chart c : charts) for (int[] at : SvgChart.legend(c)) extra = Math.max(extra, at[1]);
+        int cellH = SvgChart.H + SvgChart.LEGEND_ROW * extra;
+        int w = cols * SvgChart.W, h = Math.max(1, rows) * cellH;
         BufferedImage img = new BufferedImage(w * SCALE, h * SCALE, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -33,7 +36,7 @@ public final class PngCurves {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, w, h);
         for (int k = 0; k < charts.size(); k++) {
-            Graphics2D cg = (Graphics2D) g.create((k % cols) * SvgChart.W, (k / cols) * SvgChart.H, SvgChart.W, SvgChart.H);
+            Graphics2D cg = (Graphics2D) g.create((k % cols) * SvgChart.W, (k / cols) * cellH, SvgChart.W, cellH);
             draw(cg, charts.get(k));
             cg.dispose();
         }
@@ -74,8 +77,10 @@ public final class PngCurves {
         g.drawRect(L, T, W - L - R, H - T - B);
         g.setColor(new Color(0x444444));
         centered(g, "epoch", (L + W - R) / 2.0, H - B + 30);
-        int lx = L;
-        for (Chart.Series s : c.series()) {
+        int[][] legend = SvgChart.legend(c);
+        for (int n = 0; n < c.series().size(); n++) {
+            Chart.Series s = c.series().get(n);
+            int lx = legend[n][0], ly = H - 14 + SvgChart.LEGEND_ROW * legend[n][1];
             Color col = Color.decode(s.color());
             g.setColor(col);
             g.setStroke(new BasicStroke(2f));
@@ -90,10 +95,9 @@ public final class PngCurves {
                 g.fill(new java.awt.geom.Ellipse2D.Double(x - 3, y - 3, 6, 6));
             }
             g.draw(p);
-            g.fillRect(lx, H - 14, 12, 4);
+            g.fillRect(lx, ly, 12, 4);
             g.setColor(new Color(0x444444));
-            g.drawString(s.name(), lx + 16, H - 9);
-            lx += 28 + 7 * s.name().length();
+            g.drawString(s.name(), lx + 16, ly + 5);
         }
     }
 

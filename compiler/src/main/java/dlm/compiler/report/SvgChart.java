@@ -18,12 +18,15 @@ final class SvgChart {
         double lo = Math.min(r[0], yt[0]), hi = Math.max(r[1], yt[yt.length - 1]);
         double step = yt.length > 1 ? yt[1] - yt[0] : hi - lo;
         int e0 = c.epochs()[0], e1 = c.epochs()[c.epochs().length - 1];
+        // the legend's entries, in rows below the axis: the chart grows by a row for each extra one
+        int[][] legend = legend(c);
+        int height = H + LEGEND_ROW * (legend.length == 0 ? 0 : legend[legend.length - 1][1]);
         StringBuilder sb = new StringBuilder();
         sb.append("<svg class=\"chart\" data-kind=\"").append(c.kind()).append("\" data-id=\"").append(Html.esc(c.id()))
-                .append("\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(W).append(' ').append(H)
-                .append("\" width=\"").append(W).append("\" height=\"").append(H).append("\" role=\"img\">\n");
+                .append("\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(W).append(' ').append(height)
+                .append("\" width=\"").append(W).append("\" height=\"").append(height).append("\" role=\"img\">\n");
         sb.append("<title>").append(Html.esc(c.title())).append("</title>\n");
-        sb.append("<rect x=\"0\" y=\"0\" width=\"").append(W).append("\" height=\"").append(H).append("\" fill=\"#ffffff\"/>\n");
+        sb.append("<rect x=\"0\" y=\"0\" width=\"").append(W).append("\" height=\"").append(height).append("\" fill=\"#ffffff\"/>\n");
         sb.append("<text x=\"").append(W / 2).append("\" y=\"18\" text-anchor=\"middle\" class=\"ctitle\">").append(Html.esc(c.title())).append("</text>\n");
         for (double t : yt) {
             double y = y(t, lo, hi);
@@ -54,14 +57,28 @@ final class SvgChart {
             }
             sb.append("</g>\n");
         }
-        // the legend, below the axis
-        int lx = LEFT;
-        for (Chart.Series s : c.series()) {
-            sb.append(f("<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"4\" fill=\"%s\"/>", lx, H - 14, s.color()));
-            sb.append(f("<text x=\"%d\" y=\"%d\" class=\"tick\">%s</text>%n", lx + 16, H - 9, Html.esc(s.name())));
-            lx += 28 + 7 * s.name().length();
+        for (int k = 0; k < c.series().size(); k++) {
+            Chart.Series s = c.series().get(k);
+            int lx = legend[k][0], ly = H - 14 + LEGEND_ROW * legend[k][1];
+            sb.append(f("<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"4\" fill=\"%s\"/>", lx, ly, s.color()));
+            sb.append(f("<text x=\"%d\" y=\"%d\" class=\"tick\">%s</text>%n", lx + 16, ly + 5, Html.esc(s.name())));
         }
         return sb.append("</svg>\n").toString();
+    }
+
+    static final int LEGEND_ROW = 16;
+
+    /** Each series' legend entry: its x and its row (0 first), entries wrapping at the chart's right edge. */
+    static int[][] legend(Chart c) {
+        int[][] at = new int[c.series().size()][];
+        int x = LEFT, row = 0;
+        for (int k = 0; k < at.length; k++) {
+            int w = 28 + 7 * c.series().get(k).name().length();
+            if (x > LEFT && x + w - 12 > W - RIGHT) { x = LEFT; row++; }
+            at[k] = new int[] {x, row};
+            x += w;
+        }
+        return at;
     }
 
     /** A polyline through the pending points (a lone point between gaps has its circle only), then clears them. */

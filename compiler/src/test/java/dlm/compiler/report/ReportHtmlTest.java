@@ -171,6 +171,21 @@ class ReportHtmlTest {
     }
 
     @Test
+    void legendsWrapAndTheChartGrows() {
+        List<Chart.Series> many = new ArrayList<>();
+        for (int k = 0; k < 8; k++) many.add(new Chart.Series("conv" + k + ".kernel", Chart.PALETTE[k], new double[] {1, 2}));
+        Chart c = new Chart("weight-norms", "norm", "weights", new int[] {1, 2}, many);
+        int[][] at = SvgChart.legend(c);
+        for (int[] a : at) assertTrue(a[0] + 28 + 7 * "conv0.kernel".length() - 12 <= SvgChart.W - SvgChart.RIGHT, "inside the chart");
+        int rows = at[at.length - 1][1] + 1;
+        assertEquals(3, rows, "8 entries of 112 px, 3 to a row");
+        assertTrue(SvgChart.render(c).contains("height=\"" + (SvgChart.H + 2 * SvgChart.LEGEND_ROW) + "\""));
+        assertEquals(SvgChart.LEFT, at[0][0]);
+        assertEquals(SvgChart.LEFT, at[3][0], "the fourth entry starts the second row");
+        assertEquals(1, at[3][1]);
+    }
+
+    @Test
     void graphLayersPutLeavesJustAboveTheirConsumer() {
         // x -> matmul(x, W) -> add(·, b): W beside x above the product, b beside the product above the sum
         List<List<Integer>> ins = List.of(List.of(), List.of(), List.of(0, 1), List.of(), List.of(2, 3));

@@ -63,14 +63,14 @@ final class CsvLoader {
                         "this row has " + m + (m == 1 ? " field" : " fields") + ", but " + (csv.header() ? "the header has " : "the first row has ") + names.size() + "; column \"" + names.get(m) + "\" is missing");
         }
 
-        int target = column(csv, index, csv.target(), csv.targetAt(), "target");
-        int weight = csv.sampleWeight() == null ? -1 : column(csv, index, csv.sampleWeight(), csv.sampleWeightAt(), "sample weight");
+        int target = column(csv, index, csv.target(), csv.targetAt(), "target", file, first);
+        int weight = csv.sampleWeight() == null ? -1 : column(csv, index, csv.sampleWeight(), csv.sampleWeightAt(), "sample weight", file, first);
         List<Integer> features = new ArrayList<>();
         if (csv.features() == null) {
             for (int c = 0; c < names.size(); c++) if (c != target && c != weight) features.add(c);
         } else {
             for (String f : csv.features()) {
-                int c = column(csv, index, f, csv.featuresAt(), "feature");
+                int c = column(csv, index, f, csv.featuresAt(), "feature", file, first);
                 if (c == target) throw new DlmException(csv.featuresAt(), "column \"" + f + "\" is the target; it cannot also be a feature");
                 if (c == weight) throw new DlmException(csv.featuresAt(), "column \"" + f + "\" is the sample weights; it cannot also be a feature");
                 if (features.contains(c)) throw new DlmException(csv.featuresAt(), "feature \"" + f + "\" is listed twice");
@@ -80,7 +80,7 @@ final class CsvLoader {
         // The categorical columns' sorted values: a value's index is its code.
         Map<Integer, List<String>> categories = new HashMap<>();
         for (String cat : csv.categories()) {
-            int c = column(csv, index, cat, csv.categoriesAt(), "categorical");
+            int c = column(csv, index, cat, csv.categoriesAt(), "categorical", file, first);
             if (c != target && !features.contains(c))
                 throw new DlmException(csv.categoriesAt(), "categorical column \"" + cat + "\" is neither the target nor a feature");
             categories.put(c, sortedValues(data, c));
@@ -94,13 +94,12 @@ final class CsvLoader {
                     feed.inputAt(), "model " + feed.model() + "'s input " + feed.inputName() + " is declared here");
         if (feed.labelsPerRow() != 1)
             throw new NotedException(csv.targetAt(), "the target is one column, but model " + feed.model() + "'s labels are " + feed.labels(),
-                    feed.inputAt(), "model " + feed.model() + " is declared here");
+                    feed.outputAt(), "model " + feed.model() + "'s output, which the loss compares the labels with, is made here");
 
         int n = data.size();
         Tensor x = Tensor.zeros(feed.input().dtype(), ModelFeed.rows(feed.input(), n));
         int[] yShape = ModelFeed.rows(feed.labels(), n);
         Tensor y = Tensor.zeros(feed.labels().dtype(), yShape);
-        DType labelType = feed.labels().dtype();
         Tensor w = weight < 0 ? null : Tensor.zeros(DType.F32, n);
         for (int i = 0; i < n; i++) {
             List<CsvParser.Field> fs = data.get(i).fields();
@@ -123,18 +122,27 @@ final class CsvLoader {
             CsvParser.Field t = fs.get(target);
             List<String> cats = categories.get(target);
             double v = cats != null ? cats.indexOf(t.text().strip()) : number(file, t, names.get(target));
-            if (labelType.isInteger()) {
-                if (v != Math.rint(v) || v < 0)
-                    throw new DlmException(span(file, t), "\"" + t.text() + "\" is not a class index (an Int from 0) in target column \"" + names.get(target)
-                            + "\"; the loss takes classes (a regression needs a loss such as ::meanSquaredError)");
-                if (feed.classes() > 0 && v >= feed.classes())
-                    throw new DlmException(span(file, t), "class " + (long) v + " in target column \"" + names.get(target) + "\" is outside model " + feed.model()
-                            + "'s " + feed.classes() + " classes (0 to " + (feed.classes() - 1) + ")");
+            try {
+                target(file, t, v, names.get(target), feed, y, i);
+            } catch (DlmException e) {
+                throw feed.atLabels(e); // a number the labels cannot hold: the data's cell and the model's output
             }
-            store(y, i, v, file, t, names.get(target), "the labels (" + feed.labels() + ")");
             if (w != null) w.setDouble(i, SampleWeightCheck.check(number(file, fs.get(weight), names.get(weight)), span(file, fs.get(weight)), "in column \"" + names.get(weight) + "\""));
         }
         return new Table(x, y, w);
+    }
+
+    /** Stores row i's target v (the number or category code of cell t) in y, when the labels hold it: a class index of the model's classes when they are integers. */
+    private static void target(SourceFile file, CsvParser.Field t, double v, String column, ModelFeed feed, Tensor y, int i) {
+        if (feed.labels().dtype().isInteger()) {
+            if (v != Math.rint(v) || v < 0)
+                throw new DlmException(span(file, t), "\"" + t.text() + "\" is not a class index (an Int from 0) in target column \"" + column
+                        + "\"; the loss takes classes (a regression needs a loss such as ::meanSquaredError)");
+            if (feed.classes() > 0 && v >= feed.classes())
+                throw new DlmException(span(file, t), "class " + (long) v + " in target column \"" + column + "\" is outside model " + feed.model()
+                        + "'s " + feed.classes() + " classes (0 to " + (feed.classes() - 1) + ")");
+        }
+        store(y, i, v, file, t, column, "the labels (" + feed.labels() + ")");
     }
 
     private static SourceFile read(DataSource.Csv csv) {
@@ -152,13 +160,17 @@ final class CsvLoader {
 
     private static int lastLine(CsvParser.Row r) { return r.fields().get(r.fields().size() - 1).line(); }
 
-    private static int column(DataSource.Csv csv, Map<String, Integer> index, String name, SourceSpan at, String role) {
+    /** The index of column {@code name}, or an error at {@code at} (where the .dlm file names it) with a note at the header (or first row) of the file. */
+    private static int column(DataSource.Csv csv, Map<String, Integer> index, String name, SourceSpan at, String role, SourceFile file, CsvParser.Row first) {
         Integer c = index.get(name);
         if (c != null) return c;
         String s = dlm.compiler.check.Suggest.closest(name, index.keySet());
         String known = csv.header() ? "its header has: " + String.join(", ", index.keySet()) : "without a header, columns are named \"0\" to \"" + (index.size() - 1) + "\"";
-        throw new DlmException(at, csv.shown() + " has no column \"" + name + "\" (" + role + ")"
-                + (s != null ? "; did you mean \"" + s + "\"? " + Character.toUpperCase(known.charAt(0)) + known.substring(1) : "; " + known));
+        CsvParser.Field head = first.fields().get(0);
+        SourceSpan row = new SourceSpan(file, head.line(), head.column(), head.line(), Math.max(head.column() + 1, lastLine(first) == head.line() ? first.endColumn() : head.column() + 1));
+        throw new NotedException(at, csv.shown() + " has no column \"" + name + "\" (" + role + ")"
+                + (s != null ? "; did you mean \"" + s + "\"? " + Character.toUpperCase(known.charAt(0)) + known.substring(1) : "; " + known),
+                row, csv.header() ? "the header of " + csv.shown() + " is here" : "the first row of " + csv.shown() + " is here");
     }
 
     private static List<String> sortedValues(List<CsvParser.Row> data, int c) {

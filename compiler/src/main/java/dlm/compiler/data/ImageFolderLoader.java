@@ -94,9 +94,9 @@ final class ImageFolderLoader {
         if (feed.input().dtype().isInteger() && feed.input().dtype() != DType.U8 && !fitsByte(feed.input().dtype()))
             throw feed.atInput(new DlmException(f.at(), "pixel values from 0 to 255 do not fit " + feed.describeInput()));
         if (feed.labelsPerRow() != 1)
-            throw new DlmException(f.at(), "an image folder gives one class index a row, but the labels here are " + feed.labels());
+            throw feed.atLabels(new DlmException(f.at(), "an image folder gives one class index a row, but the labels here are " + feed.labels()));
         if (feed.classes() > 0 && classes.size() > feed.classes())
-            throw feed.atInput(new DlmException(f.at(), f.shown() + " has " + classes.size() + " classes (" + String.join(", ", classes) + "), but model " + feed.model() + " tells " + feed.classes() + " apart"));
+            throw feed.atLabels(new DlmException(f.at(), f.shown() + " has " + classes.size() + " classes (" + String.join(", ", classes) + "), but model " + feed.model() + " tells " + feed.classes() + " apart"));
     }
 
     private static boolean fitsByte(DType d) {

@@ -98,12 +98,25 @@ final class NpyLoader {
         if (z.inputs() == null && !arrays.containsKey(input))
             throw new NotedException(z.at(), z.shown() + " has no array \"" + input + "\" for model " + feed.model() + "'s input " + input + "; it has "
                     + String.join(", ", arrays.keySet()) + " (name the input array with inputs = [\"…\"])", feed.inputAt(), "model " + feed.model() + "'s input " + input + " is declared here");
-        Elements x = array(arrays, input, z, z.inputsAt());
-        Elements y = array(arrays, z.target(), z, z.targetAt());
+        Elements x, y;
+        try {
+            x = array(arrays, input, z, z.inputsAt());
+        } catch (DlmException e) {
+            throw feed.atInput(e);
+        }
+        try {
+            y = array(arrays, z.target(), z, z.targetAt());
+        } catch (DlmException e) {
+            throw feed.atLabels(e);
+        }
         Table t = table(x, z.shown() + "'s " + input, z.at(), y, z.shown() + "'s " + z.target(), z.targetAt(), feed);
         if (z.sampleWeight() == null) return t;
-        return new Table(t.x(), t.y(), weights(array(arrays, z.sampleWeight(), z, z.sampleWeightAt()), z.shown() + "'s " + z.sampleWeight(), z.sampleWeightAt(),
-                t.rows(), z.shown() + "'s " + input));
+        try {
+            return new Table(t.x(), t.y(), weights(array(arrays, z.sampleWeight(), z, z.sampleWeightAt()), z.shown() + "'s " + z.sampleWeight(), z.sampleWeightAt(),
+                    t.rows(), z.shown() + "'s " + input));
+        } catch (DlmException e) {
+            throw feed.atWeights(e);
+        }
     }
 
     /** One f32 weight a row from an array of shape (n,) or (n, 1), each checked ({@link SampleWeightCheck}). */
@@ -146,15 +159,20 @@ final class NpyLoader {
                     + shape(Arrays.copyOfRange(want, 1, want.length)), feed.inputAt(), "model " + feed.model() + "'s input " + feed.inputName() + " is declared here");
         int n = x.dim(0);
         if (!(y.rank() == 1 || (y.rank() == 2 && y.dim(1) == 1)) || y.dim(0) != n)
-            throw new DlmException(yAt, yName + " has shape " + shape(y.shape()) + ", but the labels must be one value a row for the " + n + " rows of " + xName
-                    + ": shape (" + n + ",) or (" + n + ", 1)");
+            throw feed.atLabels(new DlmException(yAt, yName + " has shape " + shape(y.shape()) + ", but the labels must be one value a row for the " + n + " rows of " + xName
+                    + ": shape (" + n + ",) or (" + n + ", 1)"));
         Tensor xs;
         try {
             xs = convert(x, feed.input().dtype(), xName, xAt, feed.describeInput(), 0).reshape(want);
         } catch (DlmException e) {
             throw feed.atInput(e);
         }
-        Tensor ys = convert(y, feed.labels().dtype(), yName, yAt, "the labels (" + feed.labels() + ")", feed.classes()).reshape(ModelFeed.rows(feed.labels(), n));
+        Tensor ys;
+        try {
+            ys = convert(y, feed.labels().dtype(), yName, yAt, "the labels (" + feed.labels() + ")", feed.classes()).reshape(ModelFeed.rows(feed.labels(), n));
+        } catch (DlmException e) {
+            throw feed.atLabels(e);
+        }
         return new Table(xs, ys);
     }
 

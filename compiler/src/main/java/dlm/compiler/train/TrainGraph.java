@@ -391,7 +391,7 @@ public final class TrainGraph {
     public static TrainGraph build(CheckedProgram p, TrainConfig t) { return new TrainGraph(p, Spec.of(t)); }
 
     /** What this step takes from a file data source: its images input and its labels, and the classes the labels index. */
-    public ModelFeed feed() { return new ModelFeed(modelName, images.name(), images.type(), images.span(), labels.type(), classes); }
+    public ModelFeed feed() { return new ModelFeed(modelName, images.name(), images.type(), images.span(), labels.type(), classes, output.span()); }
 
     /** A train step for any model of the program (tests train on in-memory data this way). */
     public static TrainGraph build(CheckedProgram p, Spec spec) { return new TrainGraph(p, spec); }

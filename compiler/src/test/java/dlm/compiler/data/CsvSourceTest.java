@@ -156,12 +156,49 @@ class CsvSourceTest {
         csv("t.csv", "crim,rooms,medv\n1,2,3\n");
         assertEquals(tmp.resolve("m.dlm") + ":6:42: error: " + tmp.resolve("t.csv") + " has no column \"romms\" (feature); did you mean \"rooms\"? Its header has: crim, rooms, medv\n"
                         + "    data = csv(\"t.csv\", target = \"medv\", features = [\"crim\", \"romms\"])\n"
-                        + "                                         ^~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+                        + "                                         ^~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+                        + tmp.resolve("t.csv") + ":1:1: note: the header of " + tmp.resolve("t.csv") + " is here\n"
+                        + "crim,rooms,medv\n"
+                        + "^~~~~~~~~~~~~~~",
                 error("csv(\"t.csv\", target = \"medv\", features = [\"crim\", \"romms\"])"));
         assertEquals(tmp.resolve("m.dlm") + ":6:25: error: " + tmp.resolve("t.csv") + " has no column \"price\" (target); its header has: crim, rooms, medv",
                 error("csv(\"t.csv\", target = \"price\")").lines().findFirst().orElseThrow());
         csv("t.csv", "a,a,y\n1,2,3\n");
         assertEquals(tmp.resolve("t.csv") + ":1:3: error: column \"a\" appears twice in the header (columns 1 and 2)", error("csv(\"t.csv\", target = \"y\")").lines().findFirst().orElseThrow());
+    }
+
+    @Test
+    void aMissingTargetColumnIsLocatedAtItsNameAndAtTheHeader() throws IOException {
+        csv("t.csv", "crim, rooms ,medv\n1,2,3\n");
+        // a close name is suggested; the header is shown as written (the names are stripped)
+        assertEquals(tmp.resolve("m.dlm") + ":6:25: error: " + tmp.resolve("t.csv") + " has no column \"mdev\" (target); did you mean \"medv\"? Its header has: crim, rooms, medv\n"
+                        + "    data = csv(\"t.csv\", target = \"mdev\")\n"
+                        + "                        ^~~~~~~~~~~~~~~\n"
+                        + tmp.resolve("t.csv") + ":1:1: note: the header of " + tmp.resolve("t.csv") + " is here\n"
+                        + "crim, rooms ,medv\n"
+                        + "^~~~~~~~~~~~~~~~~",
+                error("csv(\"t.csv\", target = \"mdev\")"));
+        // without a header: the first row, and the columns' numbers
+        String e = error("csv(\"t.csv\", target = \"y\", header = false)");
+        assertEquals(tmp.resolve("m.dlm") + ":6:25: error: " + tmp.resolve("t.csv") + " has no column \"y\" (target); without a header, columns are named \"0\" to \"2\"",
+                e.lines().findFirst().orElseThrow());
+        assertEquals(tmp.resolve("t.csv") + ":1:1: note: the first row of " + tmp.resolve("t.csv") + " is here", e.lines().toList().get(3));
+    }
+
+    @Test
+    void aTargetCellTheLabelsCannotHoldIsLocatedAtTheCellAndTheOutput() throws IOException {
+        String model = "import std.nn.*\nmodel M(x: f32[batch, 2]) {\n    return dense(x, units = 3, activation = ::softmax)\n}\n";
+        csv("t.csv", "a,b,label\n1,2,0\n3,4,3\n");
+        String e = error(model, "csv(\"t.csv\", target = \"label\")", "::sparseCategoricalCrossentropy");
+        assertEquals(tmp.resolve("t.csv") + ":3:5: error: class 3 in target column \"label\" is outside model M's 3 classes (0 to 2)\n"
+                + "3,4,3\n"
+                + "    ^\n"
+                + tmp.resolve("m.dlm") + ":3:12: note: model M's output, which the loss compares the labels (i32[batch]) with, is made here\n"
+                + "    return dense(x, units = 3, activation = ::softmax)\n"
+                + "           ^", e.substring(0, e.lastIndexOf('^') + 1).replaceAll("\\^~+$", "^"));
+        // a cell that is no number is the data's own fault: no note
+        csv("t.csv", "a,b,label\n1,2,x\n");
+        assertEquals(3, error(model, "csv(\"t.csv\", target = \"label\")", "::sparseCategoricalCrossentropy").lines().count());
     }
 
     @Test

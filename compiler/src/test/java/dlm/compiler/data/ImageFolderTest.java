@@ -225,7 +225,17 @@ class ImageFolderTest {
         String shape = error(model("u8[batch, 28, 28]", 2), "imageFolder(\"d\", size = [2, 2])");
         assertTrue(shape.startsWith(m + ":6:12: error: " + tmp.resolve("d") + " gives images of [2, 2, 3] (size = [2, 2], color = \"rgb\"), but model M's input img: u8[batch, 28, 28] takes rows of [28, 28]"), shape);
         assertTrue(shape.contains(m + ":2:9: note: model M's input img is declared here"), shape);
-        assertTrue(first(error(model("u8[batch, 2, 2]", 1), "imageFolder(\"d\", size = [2, 2], color = \"grayscale\")")).endsWith("has 2 classes (a, b), but model M tells 1 apart"));
+        // rgb images (three channels) for a grayscale input, in full: the folder's call and the model's input
+        String channels = error(u8, "imageFolder(\"d\", size = [2, 2], color = \"rgb\")").replaceAll("\\^~+", "^");
+        assertEquals(m + ":6:12: error: " + tmp.resolve("d") + " gives images of [2, 2, 3] (size = [2, 2], color = \"rgb\"), but model M's input img: u8[batch, 2, 2] takes rows of [2, 2]\n"
+                + "    data = imageFolder(\"d\", size = [2, 2], color = \"rgb\")\n"
+                + "           ^\n"
+                + m + ":2:9: note: model M's input img is declared here\n"
+                + "model M(img: u8[batch, 2, 2]) {\n"
+                + "        ^", channels);
+        String classes = error(model("u8[batch, 2, 2]", 1), "imageFolder(\"d\", size = [2, 2], color = \"grayscale\")");
+        assertTrue(first(classes).endsWith("has 2 classes (a, b), but model M tells 1 apart"));
+        assertEquals(m + ":3:12: note: model M's output, which the loss compares the labels (i32[batch]) with, is made here", classes.lines().toList().get(3), classes);
         // the arguments
         assertTrue(first(error(u8, "imageFolder(\"d\", size = [2])")).contains("'size' of imageFolder() must be [height, width], such as [28, 28]"));
         assertTrue(first(error(u8, "imageFolder(\"d\", size = [2, 0])")).contains("from 1 to 65536"));

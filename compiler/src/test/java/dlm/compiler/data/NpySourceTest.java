@@ -147,4 +147,59 @@ class NpySourceTest {
         Files.writeString(tmp.resolve("x.npy"), "a,b\n1,2\n");
         assertEquals(m + ":6:12: error: cannot read " + tmp.resolve("x.npy") + ": bad magic: not a NumPy .npy file", error(REGRESSION, "npy(\"x.npy\", target = \"y.npy\")", "::meanSquaredError"));
     }
+
+    /** The whole message of a mismatch, with its note, each caret cut to its first character. */
+    private String rendered(String model, String data, String loss) {
+        String e = assertThrows(DlmException.class, () -> load(model, data, loss)).render();
+        return e.replaceAll("\\^~+", "^");
+    }
+
+    @Test
+    void targetMismatchesAreLocatedAtTheArrayAndAtTheModelsOutput() throws IOException {
+        String m = tmp.resolve("m.dlm").toString(), z = tmp.resolve("d.npz").toString();
+        String data = "npz(\"d.npz\", inputs = [\"x\"], target = \"y\")";
+        String source = "    data = npz(\"d.npz\", inputs = [\"x\"], target = \"y\")\n";
+        String note = m + ":3:12: note: model M's output, which the loss compares the labels (i32[batch]) with, is made here\n"
+                + "    return dense(img.reshape(batch, 4).toF32(), units = 3, activation = ::softmax)\n"
+                + "           ^";
+        Tensor x = Tensor.of(DType.U8, new int[] {2, 2, 2}, 0, 1, 2, 3, 4, 5, 6, 7);
+        // wrong length
+        npz("d.npz", arrays("x", x, "y", Tensor.of(DType.I32, new int[] {3}, 0, 1, 2)));
+        assertEquals(m + ":6:41: error: " + z + "'s y has shape (3,), but the labels must be one value a row for the 2 rows of " + z + "'s x: shape (2,) or (2, 1)\n"
+                + source + "                                        ^\n" + note, rendered(CLASSIFIER, data, "::sparseCategoricalCrossentropy"));
+        // wrong shape: one-hot rows where the loss takes class indices
+        npz("d.npz", arrays("x", x, "y", Tensor.of(DType.F32, new int[] {2, 3}, 1, 0, 0, 0, 1, 0)));
+        assertEquals(m + ":6:41: error: " + z + "'s y has shape (2, 3), but the labels must be one value a row for the 2 rows of " + z + "'s x: shape (2,) or (2, 1)\n"
+                + source + "                                        ^\n" + note, rendered(CLASSIFIER, data, "::sparseCategoricalCrossentropy"));
+        // wrong dtype: fractions where the loss takes classes
+        npz("d.npz", arrays("x", x, "y", Tensor.of(DType.F64, new int[] {2}, 1, 0.5)));
+        assertEquals(m + ":6:41: error: " + z + "'s y at [1] is 0.5, not an integer, as the labels (i32[batch]) needs\n"
+                + source + "                                        ^\n" + note, rendered(CLASSIFIER, data, "::sparseCategoricalCrossentropy"));
+        // a class the output does not have
+        npz("d.npz", arrays("x", x, "y", Tensor.of(DType.I64, new int[] {2, 1}, 1, 7)));
+        assertEquals(m + ":6:41: error: " + z + "'s y at [1, 0] is 7, outside the model's 3 classes (0 to 2)\n"
+                + source + "                                        ^\n" + note, rendered(CLASSIFIER, data, "::sparseCategoricalCrossentropy"));
+        // the target array missing: the arrays there are, and the output the labels are for
+        npz("d.npz", arrays("x", x, "labels", Tensor.of(DType.I32, new int[] {2}, 0, 1)));
+        assertEquals(m + ":6:41: error: " + z + " has no array \"y\"; it has x, labels\n"
+                + source + "                                        ^\n" + note, rendered(CLASSIFIER, data, "::sparseCategoricalCrossentropy"));
+        // a named input array missing: a note at the model's input
+        assertEquals(m + ":6:25: error: " + z + " has no array \"pixels\"; it has x, labels\n"
+                        + "    data = npz(\"d.npz\", inputs = [\"pixels\"], target = \"labels\")\n"
+                        + "                        ^\n"
+                        + m + ":2:9: note: model M's input img is declared here\n"
+                        + "model M(img: u8[batch, 2, 2]) {\n"
+                        + "        ^",
+                rendered(CLASSIFIER, "npz(\"d.npz\", inputs = [\"pixels\"], target = \"labels\")", "::sparseCategoricalCrossentropy"));
+        // an .npy target too: the regression's f32 labels, one a row
+        npy("x.npy", Tensor.of(DType.F32, new int[] {2, 3}, 1, 2, 3, 4, 5, 6));
+        npy("y.npy", Tensor.of(DType.F32, new int[] {2, 2}, 1, 2, 3, 4));
+        assertEquals(m + ":6:25: error: " + tmp.resolve("y.npy") + " has shape (2, 2), but the labels must be one value a row for the 2 rows of " + tmp.resolve("x.npy") + ": shape (2,) or (2, 1)\n"
+                        + "    data = npy(\"x.npy\", target = \"y.npy\")\n"
+                        + "                        ^\n"
+                        + m + ":3:12: note: model M's output, which the loss compares the labels (f32[batch, 1]) with, is made here\n"
+                        + "    return dense(x, units = 1)\n"
+                        + "           ^",
+                rendered(REGRESSION, "npy(\"x.npy\", target = \"y.npy\")", "::meanSquaredError"));
+    }
 }

@@ -129,8 +129,19 @@ class SampleWeightSourceTest {
         assertEquals(m + ":6:55: error: sample weight NaN at [2] of " + tmp.resolve("d.npz") + "'s w is not a finite number; each sample's weight must be a finite number, 0 or more",
                 error(src).lines().findFirst().orElseThrow());
         npz(new double[] {1, 2}, new int[] {2});
+        // a wrong shape: located at the array's name and at the model's output, whose loss the weights scale row by row
+        String note = m + ":3:12: note: model M's output, each row of whose loss a sample weight scales, is made here";
+        String shape = error(src);
         assertEquals(m + ":6:55: error: " + tmp.resolve("d.npz") + "'s w has shape (2,), but the sample weights must be one value a row for the 3 rows of "
+                + tmp.resolve("d.npz") + "'s x: shape (3,) or (3, 1)", shape.lines().findFirst().orElseThrow());
+        assertEquals(note, shape.lines().toList().get(3));
+        npz(new double[] {1, 2, 3, 4, 5, 6}, new int[] {3, 2});
+        assertEquals(m + ":6:55: error: " + tmp.resolve("d.npz") + "'s w has shape (3, 2), but the sample weights must be one value a row for the 3 rows of "
                 + tmp.resolve("d.npz") + "'s x: shape (3,) or (3, 1)", error(src).lines().findFirst().orElseThrow());
+        assertEquals(note, error(src).lines().toList().get(3));
+        String missing = error("npz(\"d.npz\", inputs = [\"x\"], target = \"y\", sampleWeight = \"v\")");
+        assertEquals(m + ":6:55: error: " + tmp.resolve("d.npz") + " has no array \"v\"; it has x, y, w", missing.lines().findFirst().orElseThrow());
+        assertEquals(note, missing.lines().toList().get(3));
         assertEquals(m + ":6:55: error: array \"y\" cannot be both the sample weights and the target",
                 error("npz(\"d.npz\", inputs = [\"x\"], target = \"y\", sampleWeight = \"y\")").lines().findFirst().orElseThrow());
     }

@@ -93,8 +93,7 @@ final class CsvLoader {
                     + "), but " + feed.describeInput() + " takes " + feed.featuresPerRow() + " a row",
                     feed.inputAt(), "model " + feed.model() + "'s input " + feed.inputName() + " is declared here");
         if (feed.labelsPerRow() != 1)
-            throw new NotedException(csv.targetAt(), "the target is one column, but model " + feed.model() + "'s labels are " + feed.labels(),
-                    feed.outputAt(), "model " + feed.model() + "'s output, which the loss compares the labels with, is made here");
+            throw feed.atLabels(new DlmException(csv.targetAt(), "the target is one column, but model " + feed.model() + "'s labels are " + feed.labels()));
 
         int n = data.size();
         Tensor x = Tensor.zeros(feed.input().dtype(), ModelFeed.rows(feed.input(), n));

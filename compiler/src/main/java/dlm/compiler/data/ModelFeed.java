@@ -30,15 +30,18 @@ public record ModelFeed(String model, String inputName, TensorType input, Source
         return new NotedException(e.span(), e.getMessage(), inputAt, "model " + model + "'s input " + inputName + " is declared here");
     }
 
-    /** e, with a note at the model's output: a target or sample weight of the data that does not fit the labels the loss compares the output with. */
+    /** e, with a note at the model's output: a target of the data that does not fit the labels the loss compares the output with. */
     DlmException atLabels(DlmException e) {
-        return new NotedException(e.span(), e.getMessage(), outputAt, "model " + model + "'s output, which the loss compares the labels (" + labels + ") with, is made here");
+        return new NotedException(e.span(), e.getMessage(), output(), "model " + model + "'s output, which the loss compares the labels (" + labels + ") with, is made here");
     }
 
     /** e, with a note at the model's output: a sample weight of the data that does not fit the rows whose losses it scales. */
     DlmException atWeights(DlmException e) {
-        return new NotedException(e.span(), e.getMessage(), outputAt, "model " + model + "'s output, each row of whose loss a sample weight scales, is made here");
+        return new NotedException(e.span(), e.getMessage(), output(), "model " + model + "'s output, each row of whose loss a sample weight scales, is made here");
     }
+
+    /** Where the output is made; the input's declaration for an output with no place in the source (made by the compiler). */
+    private SourceSpan output() { return outputAt == null || outputAt.isNone() ? inputAt : outputAt; }
 
     public String describeInput() { return "model " + model + "'s input " + inputName + ": " + input; }
 

@@ -31,7 +31,8 @@ import java.util.Map;
  * <p>With more than one shard, what would differ from the one-batch step is refused at its place:
  * state updates (batch-norm moving statistics: each shard would update them from its own rows)
  * and run-time random draws (dropout: the draws are counted by row within a step, so every shard
- * would draw the same numbers). Params must be f32 (the gradients travel as f32 arrays).
+ * would draw the same numbers). Params must be f32 (the gradients travel as f32 arrays); sample
+ * weights from the data are refused for any K (the gradient step takes no weights input).
  */
 public final class ShardSteps {
     /** The prefix of a gradient's output (gradient step) and input (apply step). */
@@ -47,6 +48,9 @@ public final class ShardSteps {
         for (Node p : tg.params)
             if (p.type().dtype() != DType.F32)
                 throw new DlmException(p.span(), "data-parallel training (--shards) needs f32 params; " + p.name() + " is " + p.type());
+        if (tg.sampleWeight != null)
+            throw new DlmException(tg.sampleWeight.span(), "data-parallel training (--shards) does not support sample weights from the data yet"
+                    + " (each shard's weighted mean would need the whole batch's weights); remove sampleWeight or train without --shards");
         if (shards <= 1) return;
         for (String s : tg.stateUpdates.keySet()) {
             Node n = tg.stateUpdates.get(s);

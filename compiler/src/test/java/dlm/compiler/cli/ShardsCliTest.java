@@ -38,6 +38,31 @@ class ShardsCliTest {
     }
 
     @Test
+    void sampleWeightsFromTheDataAreRefusedAtTheTrainBlock() throws IOException {
+        StringBuilder csv = new StringBuilder("a,w,y\n");
+        for (int i = 0; i < 20; i++) csv.append(i).append(',').append(i % 3).append(',').append(2 * i).append('\n');
+        Files.writeString(tmp.resolve("t.csv"), csv);
+        Path dlm = tmp.resolve("w.dlm");
+        Files.writeString(dlm, """
+                import std.nn.*
+                model Reg(x: f32[batch, 1]) { return dense(x, units = 1) }
+                train(Reg) {
+                    data = csv("t.csv", target = "y", sampleWeight = "w")
+                    loss = ::meanSquaredError
+                    optimizer = sgd(learningRate = 1e-3)
+                    batchSize = 4
+                }
+                """);
+        for (String k : new String[] {"1", "2"}) {
+            CliRunner r = CliRunner.run("train", dlm.toString(), "--shards", k);
+            assertEquals(1, r.status(), r.err());
+            assertTrue(r.err().contains("error: data-parallel training (--shards) does not support sample weights from the data yet"), r.err());
+            assertTrue(r.err().contains(dlm + ":3:1"), r.err());
+        }
+        assertEquals(0, CliRunner.run("train", dlm.toString(), "--epochs", "1").status()); // the same program trains without --shards
+    }
+
+    @Test
     void mistakesWithShardsAreUsageErrors() {
         String mnist = TestFiles.example("mnist.dlm").toString();
         CliRunner r = CliRunner.run("train", mnist, "--shards", "0");

@@ -40,6 +40,8 @@ public final class CompiledTrainer implements Trainer {
     private final double[] trainResult, evalResult;
     private final Inst[][] cache = new Inst[StepKind.values().length][];
     private long step;
+    /** A one-input model's batch as the arrays the steps take, reused: a steady-state step allocates nothing. */
+    private final Tensor[] oneInput = new Tensor[1], oneLabel = new Tensor[1];
 
     /** A compiled step for one batch size, with its input and output tensors looked up once. */
     private record Inst(int batch, CompiledGraph graph, Tensor[] inputs, Tensor[] labels, Tensor weights, Tensor loss, Tensor[] metrics, Tensor[] outputs) {}
@@ -113,7 +115,9 @@ public final class CompiledTrainer implements Trainer {
     /** A train step; without {@code weights} a step that takes sample weights weighs every sample 1. */
     @Override
     public double[] trainStep(Tensor images, Tensor labels, Tensor weights) {
-        return trainStep(new Tensor[] {images}, new Tensor[] {labels}, weights);
+        oneInput[0] = images;
+        oneLabel[0] = labels;
+        return trainStep(oneInput, oneLabel, weights);
     }
 
     @Override
@@ -133,7 +137,11 @@ public final class CompiledTrainer implements Trainer {
     }
 
     @Override
-    public double[] evalStep(Tensor images, Tensor labels) { return evalStep(new Tensor[] {images}, new Tensor[] {labels}); }
+    public double[] evalStep(Tensor images, Tensor labels) {
+        oneInput[0] = images;
+        oneLabel[0] = labels;
+        return evalStep(oneInput, oneLabel);
+    }
 
     @Override
     public double[] evalStep(Tensor[] inputs, Tensor[] labels) {

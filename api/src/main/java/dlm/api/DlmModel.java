@@ -152,11 +152,19 @@ public final class DlmModel {
     }
 
     private static TrainGraph graph(Program p) {
+        TrainGraph tg;
         try {
-            return TrainGraph.build(p.checked(), p.config());
+            tg = TrainGraph.build(p.checked(), p.config());
         } catch (DlmException e) {
             throw new DlmCompileException(e);
         }
+        // inputs(), outputs(), predict and fit carry one tensor each way
+        if (tg.byName())
+            throw new DlmCompileException(new dlm.compiler.data.NotedException(p.config().decl().span(), "the Java API takes a model of one input and one output, but model "
+                    + p.config().model().name() + " takes " + tg.inputs.size() + (tg.inputs.size() == 1 ? " input" : " inputs") + " and returns " + tg.outputs.size()
+                    + (tg.outputs.size() == 1 ? " output" : " outputs") + ": train, evaluate and predict it with dlmc", p.config().model().decl().nameSpan(),
+                    "model " + p.config().model().name() + " is declared here"));
+        return tg;
     }
 
     /** The model's inputs (one: the model's parameter, e.g. {@code images: u8[batch, 28, 28]}). */

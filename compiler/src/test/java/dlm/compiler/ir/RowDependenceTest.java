@@ -50,9 +50,15 @@ class RowDependenceTest {
     private static Optional<Node> mixing(TrainGraph tg) {
         Graph g = Codegen.primitiveStepGraph(tg, Codegen.StepKind.PREDICT);
         Set<Node> rows = new HashSet<>();
-        for (Node n : g.inputs()) if (tg.images.name().equals(n.name())) rows.add(n);
-        assertEquals(1, rows.size(), "the model input is in the predict graph");
-        return RowDependence.firstMixing(g, rows, g.output("output"));
+        List<String> names = tg.inputs.stream().map(Node::name).toList();
+        for (Node n : g.inputs()) if (names.contains(n.name())) rows.add(n);
+        assertEquals(tg.inputs.size(), rows.size(), "the model's inputs are in the predict graph");
+        // every output the predict step gives (a model of several outputs gives each)
+        for (Node out : g.outputs().values()) {
+            Optional<Node> m = RowDependence.firstMixing(g, rows, out);
+            if (m.isPresent()) return m;
+        }
+        return Optional.empty();
     }
 
     @ParameterizedTest

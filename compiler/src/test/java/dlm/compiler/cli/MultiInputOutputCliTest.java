@@ -169,7 +169,8 @@ class MultiInputOutputCliTest {
         args[1] = f.toString();
         System.arraycopy(options, 0, args, 2, options.length);
         CliRunner r = CliRunner.run(args);
-        assertEquals(1, r.status(), r.out() + r.err());
+        // a located error exits 1, a usage error (an option that does not fit) 2
+        assertEquals(r.err().startsWith("dlmc ") ? 2 : 1, r.status(), r.out() + r.err());
         assertTrue(!r.err().contains("\tat "), r.err());
         return r.err().replace(tmp + "/", "").strip();
     }
@@ -287,5 +288,15 @@ class MultiInputOutputCliTest {
                 e.dlm:3:7: note: model Two is declared here
                 model Two(a: f32[batch, 3], b: f32[batch, 2]) {
                       ^~~""", error("check", NPZ, "epochs = 8", "epochs = 8\n    kFold = 2"));
+        assertEquals("""
+                e.dlm:17:5: error: classWeight weighs the classes of one loss: it cannot be combined with lossWeights or a loss per output
+                    classWeight = [1, 2, 1]
+                    ^~~~~~~~~~~""", error("check", NPZ, "epochs = 8", "epochs = 8\n    classWeight = [1, 2, 1]"));
+        assertTrue(error("check", NPZ, "epochs = 8", "epochs = 8\n    validationData = npz(\"multi.npz\")")
+                .startsWith("e.dlm:17:5: error: validationData is not supported yet for a model of several inputs or outputs"));
+        assertTrue(error("train", NPZ, null, null, "--report", tmp.resolve("r.html").toString()).startsWith(
+                "dlmc train: error: --report draws one input and one output; model Two takes 2 inputs and returns 2 outputs: use --json or --plot"));
+        assertTrue(error("predict", NPZ, null, null, "--weights", tmp.resolve("none.npz").toString(), "--image", tmp.resolve("x.png").toString()).startsWith(
+                "dlmc predict: error: --image feeds one input; model Two takes 2 inputs and returns 2 outputs"));
     }
 }

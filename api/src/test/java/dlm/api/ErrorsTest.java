@@ -36,27 +36,6 @@ class ErrorsTest {
     }
 
     @Test
-    void aModelOfSeveralInputsOrOutputsIsRefusedAtItsTrainBlock(@TempDir Path dir) throws Exception {
-        Path f = dir.resolve("two.dlm");
-        Files.writeString(f, """
-                import std.nn.*
-                model Two(a: f32[batch, 3], b: f32[batch, 2]) {
-                    val h = dense(concat(a, b, axis = 1), units = 4)
-                    return [dense(h, units = 1), dense(h, units = 3, activation = ::softmax)]
-                }
-                train(Two) {
-                    data = npz("data.npz", targets = ["y", "k"])
-                    loss = [::meanSquaredError, ::sparseCategoricalCrossentropy]
-                    optimizer = adam()
-                }
-                """);
-        var e = assertThrows(DlmCompileException.class, () -> DlmModel.load(f));
-        assertEquals(f + ":6:1: error: the Java API takes a model of one input and one output, but model Two takes 2 inputs and returns 2 outputs: "
-                + "train, evaluate and predict it with dlmc", e.getMessage());
-        assertTrue(e.render().contains(f + ":2:7: note: model Two is declared here"), e.render());
-    }
-
-    @Test
     void aProgramErrorInAResourceIsLocatedAtTheResource(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("m.dlm"), "model M(x: f32[batch, 4]) {\n    return x +\n}\n");
         try (var loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()}, null)) {

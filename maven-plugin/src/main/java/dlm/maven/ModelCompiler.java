@@ -56,6 +56,11 @@ public final class ModelCompiler {
                             + ": the model compiled is the one a single train block names");
         TrainConfig config = p.trains().get(0);
         TrainGraph tg = TrainGraph.build(p, config);
+        // the facade's predict takes one input array and gives one output
+        if (tg.byName())
+            throw new dlm.compiler.data.NotedException(config.decl().span(), "a compiled model's facade takes one input and gives one output, but model " + config.model().name()
+                    + " takes " + tg.inputs.size() + (tg.inputs.size() == 1 ? " input" : " inputs") + " and returns " + tg.outputs.size()
+                    + (tg.outputs.size() == 1 ? " output" : " outputs"), config.model().decl().nameSpan(), "model " + config.model().name() + " is declared here");
         int batch = batchSize > 0 ? batchSize : config.settings().get("batchSize") instanceof Value.NumberV n ? (int) n.asLong() : 32;
         Compilation c = Codegen.compile(tg, StepKind.PREDICT, batch, Codegen.Options.defaults().withHidden(false));
         String rowsMixAt = rowsMixAt(tg);

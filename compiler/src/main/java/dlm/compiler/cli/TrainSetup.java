@@ -113,7 +113,7 @@ final class TrainSetup {
                     .filter(b -> b.name().equals("spark")).findFirst()
                     .orElseThrow(() -> new UsageException("--spark needs the dlm-spark jar and Spark's jars on the class path: run ./dlmc with SPARK_HOME set"
                             + " after building spark/ (mvn -Pspark package), or use spark-submit --class dlm.spark.SparkTrain spark/target/dlm-spark.jar"));
-            t = new ShardedTrainer(graph, params, shards, spark.open(sparkMaster, file.getFileName().toString(), java.nio.file.Files.readString(file), graph, params));
+            t = new ShardedTrainer(graph, params, shards, spark.open(sparkMaster, file.getFileName().toString(), java.nio.file.Files.readString(file), graph, params, shards));
         }
         t.randomSeed(seed);
         return t;

@@ -6,6 +6,7 @@ import dlm.compiler.interp.ParamStore;
 import dlm.compiler.ir.Node;
 import dlm.runtime.DType;
 import dlm.runtime.Tensor;
+import dlm.runtime.train.Batcher;
 import dlm.runtime.train.TreeSum;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,10 +28,42 @@ import java.util.Map;
 public final class ShardedTrainer implements Trainer {
     /** The K shard results of one batch at one step, in shard order. */
     public interface Gradients {
+        /**
+         * The K shard results of one batch, in shard order. A source that computes only some
+         * shards' gradients (a rank of a cluster) gives the others' loss and metrics with
+         * {@code grads} null and sums the gradients in {@link #sum}.
+         */
         ShardGradientStep.Shard[] compute(Tensor images, Tensor labels, int shards, long step);
 
         default void randomSeed(long seed) {}
+
+        /**
+         * Writes into {@code into[p]} (null for a param that shares an earlier one's gradient) the
+         * sum of the K shards' gradients of param p in the fixed tree ({@link TreeSum}). The
+         * shards' gradient arrays may be used as scratch.
+         */
+        default void sum(ShardGradientStep.Shard[] shards, float[][] into) {
+            float[][] leaves = new float[shards.length][];
+            for (int p = 0; p < into.length; p++) {
+                if (into[p] == null) continue;
+                for (int k = 0; k < shards.length; k++) leaves[k] = shards[k].grads()[p];
+                TreeSum.sumInto(leaves, into[p]);
+            }
+        }
     }
+
+    /**
+     * A source of gradients that runs whole epochs itself (a cluster whose ranks exchange
+     * gradients among themselves): from the trainer's state at the epoch's start, the steps of
+     * the epoch whose row order is {@code order}, giving the state at its end and each step's K
+     * shard results (loss and metrics; no gradients).
+     */
+    public interface Epochs {
+        EpochRun trainEpoch(NonFiniteStep.Snapshot start, Tensor learningRate, Batcher batcher, int[] order, int epoch);
+    }
+
+    /** What {@link Epochs#trainEpoch} gives back: the state after the epoch's last step (with the learning rate, or null) and, per step, its K shards. */
+    public record EpochRun(NonFiniteStep.Snapshot end, Tensor learningRate, ShardGradientStep.Shard[][] steps) {}
 
     private final TrainGraph tg;
     private final CompiledTrainer inner;
@@ -40,6 +73,8 @@ public final class ShardedTrainer implements Trainer {
     private final Tensor[] weights;
     private final String[] weightNames;
     private final Tensor[] gradTensors;
+    /** The storage of {@link #gradTensors} (null where a param shares an earlier one's gradient). */
+    private final float[][] gradArrays;
     private final Tensor stepTensor = Tensor.zeros(DType.F32);
     private final CompiledGraph apply;
     private final double[] result;
@@ -75,6 +110,8 @@ public final class ShardedTrainer implements Trainer {
             bindings.put(gradInputs.get(p), gradTensors[p]);
         }
         String name = Codegen.className(tg, Codegen.StepKind.TRAIN, 0).replace("_train_b0", "_apply");
+        gradArrays = new float[gradTensors.length][];
+        for (int p = 0; p < gradTensors.length; p++) if (gradTensors[p] != null) gradArrays[p] = gradTensors[p].f32Storage();
         apply = Codegen.compile(ShardSteps.applyGraph(tg), Map.of(), ShardSteps.applyInPlace(tg), name, Codegen.Options.defaults().withRunPasses(false))
                 .instantiate(bindings);
         result = new double[1 + tg.metricNames.size()];
@@ -134,15 +171,33 @@ public final class ShardedTrainer implements Trainer {
         step++;
         stepTensor.f32Storage()[0] = (float) step;
         ShardGradientStep.Shard[] s = gradients.compute(images, labels, shards, step);
-        float[][] leaves = new float[shards][];
-        for (int p = 0; p < gradTensors.length; p++) {
-            if (gradTensors[p] == null) continue;
-            for (int k = 0; k < shards; k++) leaves[k] = s[k].grads()[p];
-            TreeSum.sumInto(leaves, gradTensors[p].f32Storage());
-        }
+        gradients.sum(s, gradArrays);
         apply.run();
-        // the batch's loss and metrics: the shards' means weighted by their share (exactly the one mean for one shard)
-        int batch = images.dim(0);
+        return combine(s, images.dim(0), result);
+    }
+
+    /**
+     * Runs the whole epoch on the gradient source when it runs epochs ({@link Epochs}), else
+     * returns null (the loop then runs its steps one by one). The trainer ends in the state the
+     * source gives back, and the steps' results are combined as {@link #trainStep} combines them.
+     */
+    @Override
+    public double[][] trainEpoch(Batcher batcher, int[] order, int epoch) {
+        if (!(gradients instanceof Epochs e)) return null;
+        syncWeights();
+        EpochRun run = e.trainEpoch(NonFiniteStep.Snapshot.of(this), inner.learningRate(), batcher, order, epoch);
+        run.end().restoreInto(this);
+        if (run.learningRate() != null) inner.learningRate().f32Storage()[0] = run.learningRate().f32Storage()[0];
+        double[][] out = new double[run.steps().length][];
+        for (int s = 0; s < out.length; s++) {
+            int rows = Math.min(batcher.batchSize(), batcher.size() - s * batcher.batchSize());
+            out[s] = combine(run.steps()[s], rows, new double[result.length]);
+        }
+        return out;
+    }
+
+    /** The batch's loss and metrics from its K shards, into {@code result}: the shards' means weighted by their share (exactly the one mean for one shard). */
+    private static double[] combine(ShardGradientStep.Shard[] s, int batch, double[] result) {
         double loss = 0, weight = 0;
         for (ShardGradientStep.Shard x : s) weight += x.metricWeight();
         java.util.Arrays.fill(result, 0);

@@ -30,6 +30,8 @@ import java.util.concurrent.Future;
  * every addition is fixed by K alone. In training ({@link RankTask}) the ranks are the tasks of a
  * barrier stage, their addresses swapped once an epoch with {@code BarrierTaskContext.allGather}.
  *
+ * <p>Floats travel little-endian (the x86 and ARM JVMs' own order, so conversion is a copy).
+ *
  * <p>Connections: a full mesh, rank i connecting to every j &gt; i and accepting every j &lt; i;
  * sends run on their own threads, so no pair of ranks can block each other.
  */
@@ -198,7 +200,7 @@ public final class TreeAllReduce implements AutoCloseable {
     }
 
     private static void writeFloats(DataOutputStream o, float[] a, int from, int n) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(n * 4).order(ByteOrder.BIG_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(a, from, n);
         o.write(b.array());
     }
@@ -207,7 +209,7 @@ public final class TreeAllReduce implements AutoCloseable {
         byte[] bytes = new byte[n * 4];
         i.readFully(bytes);
         float[] a = new float[n];
-        ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN).asFloatBuffer().get(a);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(a);
         return a;
     }
 

@@ -12,6 +12,7 @@ import dlm.compiler.train.Trainer;
 import dlm.runtime.Tensor;
 import dlm.runtime.data.Dataset;
 import dlm.runtime.exec.KernelWarmup;
+import dlm.runtime.io.UriFiles;
 import dlm.runtime.kernels.KernelPool;
 import dlm.runtime.train.Batcher;
 import dlm.runtime.train.EpochResult;
@@ -45,8 +46,8 @@ final class TrainCommand implements Command {
         Options o = new Options()
                 .addOption(Option.builder().longOpt("epochs").hasArg().argName("N").desc("number of epochs (default: the train block's)").get())
                 .addOption(Option.builder().longOpt("batch-size").hasArg().argName("N").desc("batch size (default: the train block's, else 32)").get())
-                .addOption(Option.builder().longOpt("save").hasArg().argName("PATH").desc("write a checkpoint (.npz) after every epoch, atomically").get())
-                .addOption(Option.builder().longOpt("resume").hasArg().argName("PATH").desc("continue from a checkpoint written by --save").get())
+                .addOption(Option.builder().longOpt("save").hasArg().argName("PATH").desc("write a checkpoint (.npz) after every epoch, atomically (a path, or with the dlm-spark jar a file system URI: hdfs://…, file:///…)").get())
+                .addOption(Option.builder().longOpt("resume").hasArg().argName("PATH").desc("continue from a checkpoint written by --save (a path or, with the dlm-spark jar, a URI)").get())
                 .addOption(Option.builder().longOpt("json").hasArg().argName("PATH").desc("also write the history, the test results, timings and the thread count as JSON").get())
                 .addOption(Option.builder().longOpt("report").hasArg().argName("RUN.html").desc("also write a self-contained HTML training report (curves, summary, graph, confusion matrix, misclassified images, norms); with --json, the JSON holds its data for dlmc report").get())
                 .addOption(Option.builder().longOpt("plot").hasArg().argName("CURVES.png").desc("also write the loss and metric curves as a PNG").get())
@@ -59,7 +60,9 @@ final class TrainCommand implements Command {
 
     public int run(CommandLine cl, Console c) throws Exception {
         // Output paths first: a mistake there must not cost a compile and an epoch of training.
-        Path save = cl.hasOption("save") ? OutputPaths.file("--save", cl.getOptionValue("save"), OutputPaths.Kind.CHECKPOINT) : null;
+        // a file system URI (hdfs://…, file:///…): written locally, uploaded after every save (UriCheckpoints)
+        UriCheckpoints.Upload upload = cl.hasOption("save") && UriFiles.isUri(cl.getOptionValue("save")) ? UriCheckpoints.save("--save", cl.getOptionValue("save")) : null;
+        Path save = upload != null ? upload.local() : cl.hasOption("save") ? OutputPaths.file("--save", cl.getOptionValue("save"), OutputPaths.Kind.CHECKPOINT) : null;
         Path json = cl.hasOption("json") ? OutputPaths.file("--json", cl.getOptionValue("json"), OutputPaths.Kind.JSON_REPORT) : null;
         OutputPaths.distinct("--save", save, "--json", json);
         Path report = cl.hasOption("report") ? OutputPaths.file("--report", cl.getOptionValue("report"), OutputPaths.Kind.HTML_REPORT) : null;
@@ -75,13 +78,13 @@ final class TrainCommand implements Command {
         boolean warm = !"false".equals(System.getProperty("dlm.warmup")) && cl.getOptionValue("backend", "jit").equals("jit");
         KernelWarmup warmup = warm ? KernelWarmup.start() : null;
         try {
-            return train(cl, c, warmup, save, json, report, plot);
+            return train(cl, c, warmup, save, upload, json, report, plot);
         } finally {
             if (warmup != null) warmup.stop();
         }
     }
 
-    private int train(CommandLine cl, Console c, KernelWarmup warmup, Path save, Path json, Path report, Path plot) throws Exception {
+    private int train(CommandLine cl, Console c, KernelWarmup warmup, Path save, UriCheckpoints.Upload upload, Path json, Path report, Path plot) throws Exception {
         TrainSetup setup = TrainSetup.load(cl, c);
         for (Path p : TrainCallbacks.outputs(setup)) {
             OutputPaths.distinct("--save", save, "modelCheckpoint", p);
@@ -102,11 +105,15 @@ final class TrainCommand implements Command {
         ProgressBar bar = new ProgressBar(c.out(), System.console() != null && c.out() == System.out);
         if (warmup != null) warmup.stop();
         TrainRun.Request request = new TrainRun.Request(epochs, batchSize, limit, cl.hasOption("data") ? Path.of(cl.getOptionValue("data")) : null, save,
-                cl.hasOption("resume") ? Path.of(cl.getOptionValue("resume")) : null);
+                !cl.hasOption("resume") ? null : UriFiles.isUri(cl.getOptionValue("resume")) ? UriCheckpoints.resume("--resume", cl.getOptionValue("resume"))
+                        : Path.of(cl.getOptionValue("resume")));
         // the report's per-param norms: recorded after each epoch, outside the compiled step (see ParamNorms)
         ParamNorms norms = report == null ? null : ParamNorms.probing(trainer, data.trainImages(), data.trainLabels(), limit, RunRecorder.PROBE_ROWS, setup.seed);
         TrainRun.Outcome run = TrainRun.fit(setup, trainer, data, request, epochs, batchSize, true,
-                new TrainRun.Reports(bar, c.out()::println, c.out(), norms == null ? null : r -> norms.record(r.epoch())));
+                new TrainRun.Reports(bar, c.out()::println, c.out(), norms == null && upload == null ? null : r -> {
+                    if (upload != null) upload.push();
+                    if (norms != null) norms.record(r.epoch());
+                }));
         List<EpochResult> history = run.history();
         // Seconds from the JVM's start to the first train step: parse, check, differentiate,
         // compile and load the data (reported in the JSON as startup_seconds).

@@ -25,20 +25,20 @@ final class ExecutorSteps {
 
     private static final Map<String, ConcurrentLinkedQueue<Worker>> IDLE = new ConcurrentHashMap<>();
 
-    static Worker take(ProgramSource program, int shards) {
-        ConcurrentLinkedQueue<Worker> idle = IDLE.computeIfAbsent(program.key() + "/" + shards, k -> new ConcurrentLinkedQueue<>());
+    static Worker take(ProgramSource program, int shards, int syncEvery) {
+        ConcurrentLinkedQueue<Worker> idle = IDLE.computeIfAbsent(program.key() + "/" + shards + "/" + syncEvery, k -> new ConcurrentLinkedQueue<>());
         Worker w = idle.poll();
-        return w != null ? w : compile(program, shards);
+        return w != null ? w : compile(program, shards, syncEvery);
     }
 
-    static void give(ProgramSource program, int shards, Worker w) { IDLE.get(program.key() + "/" + shards).add(w); }
+    static void give(ProgramSource program, int shards, int syncEvery, Worker w) { IDLE.get(program.key() + "/" + shards + "/" + syncEvery).add(w); }
 
-    private static Worker compile(ProgramSource program, int shards) {
+    private static Worker compile(ProgramSource program, int shards, int syncEvery) {
         CheckedProgram p = Frontend.compile(program.fileName(), program.source());
         TrainGraph tg = TrainGraph.build(p, p.trains().get(0));
         ParamStore params = ParamStore.initialize(tg.graph, 0);
         ShardGradientStep step = new ShardGradientStep(tg, params, Codegen.Options.defaults());
         RankGradients g = new RankGradients(step);
-        return new Worker(tg, params, step, g, new ShardedTrainer(tg, params, shards, g));
+        return new Worker(tg, params, step, g, new ShardedTrainer(tg, params, shards, syncEvery, g));
     }
 }

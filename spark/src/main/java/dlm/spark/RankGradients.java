@@ -75,6 +75,28 @@ final class RankGradients implements ShardedTrainer.Gradients {
         }
     }
 
+    @Override
+    public ShardGradientStep.Shard replica(Tensor images, Tensor labels, int k, int shards, long s) { return ShardedTrainer.replicaStep(step, images, labels, k, shards, s); }
+
+    @Override
+    public int[] own(int shards) { return new int[] {(int) ((long) shards * rank / ranks), (int) ((long) shards * (rank + 1) / ranks)}; }
+
+    /** Local SGD: the other ranks' shards' loss and metrics, swapped as {@link #compute} swaps them. */
+    @Override
+    public ShardGradientStep.Shard[] share(ShardGradientStep.Shard[] shards) {
+        Map<Integer, double[]> mine = new LinkedHashMap<>();
+        for (int k = 0; k < shards.length; k++) if (shards[k] != null) mine.put(k, summary(shards[k]));
+        ShardGradientStep.Shard[] out = shards.clone();
+        for (var e : exchange.gather(shards.length, mine).entrySet()) if (out[e.getKey()] == null) out[e.getKey()] = shard(null, e.getValue());
+        last = new ShardGradientStep.Shard[shards.length];
+        for (int k = 0; k < shards.length; k++) last[k] = shard(null, summary(out[k]));
+        return out;
+    }
+
+    /** Local SGD: the replicas' states summed over the ranks in the fixed tree. */
+    @Override
+    public void sumStates(int shards, SortedMap<Integer, float[]> mine, float[] out) { exchange.allReduce(shards, mine, out); }
+
     /** The K shards of the last step, loss and metrics only (no gradients). */
     ShardGradientStep.Shard[] last() { return last; }
 

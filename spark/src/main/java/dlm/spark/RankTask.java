@@ -57,7 +57,7 @@ final class RankTask extends scala.runtime.AbstractFunction2<Object, scala.colle
         ProgramSource src = program.value();
         SparkEnv env = SparkEnv.get();
         String executor = ManagementFactory.getRuntimeMXBean().getName() + ", executor " + (env == null ? "?" : env.executorId());
-        ExecutorSteps.Worker w = ExecutorSteps.take(src, p.shards());
+        ExecutorSteps.Worker w = ExecutorSteps.take(src, p.shards(), p.syncEvery());
         try (ServerSocket server = new ServerSocket(0)) {
             TrainData d = data.value();
             Tensor images = d.images().tensor(), labels = d.labels().tensor();
@@ -78,7 +78,7 @@ final class RankTask extends scala.runtime.AbstractFunction2<Object, scala.colle
         } catch (IOException e) {
             throw new UncheckedIOException("rank " + rank + " on " + executor, e);
         } finally {
-            ExecutorSteps.give(src, p.shards(), w);
+            ExecutorSteps.give(src, p.shards(), p.syncEvery(), w);
         }
     }
 
@@ -96,7 +96,7 @@ final class RankTask extends scala.runtime.AbstractFunction2<Object, scala.colle
         w.trainer().randomSeed(p.seed());
         long delay = Long.getLong(STEP_DELAY_PROPERTY, 0);
         String failAt = System.getProperty(FAIL_PROPERTY, "");
-        int n = batcher.batches();
+        int n = batcher.batches(), snapshot = resume;
         for (int s = resume; s < n; s++) {
             org.apache.spark.TaskContext ctx = org.apache.spark.TaskContext.get();
             ctx.killTaskIfInterrupted();
@@ -106,9 +106,13 @@ final class RankTask extends scala.runtime.AbstractFunction2<Object, scala.colle
             Tensor[] b = batcher.batch(p.order(), s);
             w.trainer().trainStep(b[0], b[1]);
             steps.add(w.gradients().last());
-            if (rank == 0 && p.snapshotDir() != null && (s + 1) % p.snapshotEvery() == 0 && s + 1 < n)
+            // (local SGD: only where the replicas were just averaged, the state being then one model)
+            if (rank == 0 && p.snapshotDir() != null && s + 1 - snapshot >= p.snapshotEvery() && s + 1 < n && w.trainer().synced()) {
                 Snapshots.write(p, new Snapshots.Snapshot(s + 1, EpochState.of(snapshotOf(w), w.trainer().learningRate()), steps.toArray(ShardGradientStep.Shard[][]::new)));
+                snapshot = s + 1;
+            }
         }
+        w.trainer().endEpoch();
         EpochState end = EpochState.of(snapshotOf(w), w.trainer().learningRate());
         return rank == 0 ? new RankResult(rank, "", executor, end.digest(), end, steps.toArray(ShardGradientStep.Shard[][]::new), resume)
                 : new RankResult(rank, "", executor, end.digest(), null, null, resume);

@@ -16,11 +16,11 @@ public final class SparkBackend implements ClusterBackend {
     public String name() { return "spark"; }
 
     @Override
-    public ShardedTrainer.Gradients open(String master, String fileName, String source, TrainGraph tg, ParamStore params, int shards) {
+    public ShardedTrainer.Gradients open(String master, String fileName, String source, TrainGraph tg, ParamStore params, int shards, int syncEvery) {
         JavaSparkContext jsc = new JavaSparkContext(conf(master));
         jsc.setLogLevel("WARN"); // Spark's INFO lines would drown the progress lines
         Runtime.getRuntime().addShutdownHook(new Thread(jsc::stop, "dlm-spark-stop"));
-        return new SparkEpochs(jsc, ProgramSource.of(fileName, source), tg, params, shards);
+        return new SparkEpochs(jsc, ProgramSource.of(fileName, source), tg, params, shards, syncEvery);
     }
 
     /**

@@ -39,7 +39,7 @@ public final class SparkEpochs implements ShardedTrainer.Gradients, ShardedTrain
     private final JavaSparkContext jsc;
     private final Broadcast<ProgramSource> program;
     private final TrainGraph tg;
-    private final int shards;
+    private final int shards, syncEvery;
     private final ShardGradientStep driverStep;
     private final String run = "run-" + java.util.UUID.randomUUID();
     private final String snapshotDir;
@@ -51,7 +51,10 @@ public final class SparkEpochs implements ShardedTrainer.Gradients, ShardedTrain
     private final List<Integer> resumedFrom = new ArrayList<>();
 
     /** Trains on {@code jsc} the program {@code source}, whose train step on this driver is {@code tg} with weights in {@code params}, in {@code shards} shards. */
-    public SparkEpochs(JavaSparkContext jsc, ProgramSource source, TrainGraph tg, ParamStore params, int shards) {
+    public SparkEpochs(JavaSparkContext jsc, ProgramSource source, TrainGraph tg, ParamStore params, int shards) { this(jsc, source, tg, params, shards, 0); }
+
+    /** As above, with local SGD averaging every {@code syncEvery} steps (0: off; see {@link ShardedTrainer}). */
+    public SparkEpochs(JavaSparkContext jsc, ProgramSource source, TrainGraph tg, ParamStore params, int shards, int syncEvery) {
         for (var e : tg.stateUpdates.entrySet())
             throw new DlmException(e.getValue().span(), "--spark: state " + e.getKey() + " is updated by the train step (batch-norm statistics), which the"
                     + " ranks do not combine yet; train this model without --spark");
@@ -59,6 +62,7 @@ public final class SparkEpochs implements ShardedTrainer.Gradients, ShardedTrain
         this.program = jsc.broadcast(source);
         this.tg = tg;
         this.shards = shards;
+        this.syncEvery = syncEvery;
         // compiled here to know the bytecode the ranks must produce, and to run steps outside an epoch
         this.driverStep = new ShardGradientStep(tg, params, Codegen.Options.defaults());
         var conf = jsc.getConf();
@@ -76,6 +80,9 @@ public final class SparkEpochs implements ShardedTrainer.Gradients, ShardedTrain
         this.seed = seed;
         driverStep.randomSeed(seed);
     }
+
+    @Override
+    public ShardGradientStep.Shard replica(Tensor images, Tensor labels, int k, int shards, long step) { return ShardedTrainer.replicaStep(driverStep, images, labels, k, shards, step); }
 
     @Override
     public ShardGradientStep.Shard[] compute(Tensor images, Tensor labels, int k, long step) {
@@ -105,7 +112,7 @@ public final class SparkEpochs implements ShardedTrainer.Gradients, ShardedTrain
                 if (rows > 0) hashes.computeIfAbsent(rows, driverStep::bytecodeHash);
             }
         int ranks = ranks();
-        EpochPlan plan = new EpochPlan(run, epoch, seed, shards, ranks, order, EpochState.of(start, learningRate), hashes, snapshotDir, snapshotEvery);
+        EpochPlan plan = new EpochPlan(run, epoch, seed, shards, syncEvery, ranks, order, EpochState.of(start, learningRate), hashes, snapshotDir, snapshotEvery);
         Broadcast<EpochPlan> p = jsc.broadcast(plan);
         List<RankResult> results;
         try {

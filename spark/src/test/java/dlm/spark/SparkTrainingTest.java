@@ -62,6 +62,16 @@ class SparkTrainingTest {
     }
 
     @Test
+    void localSgdOnLocalTwoEndsWithTheStateOfOneMachine() {
+        for (int[] c : new int[][] {{4, 2}, {3, 3}}) {
+            int shards = c[0], every = c[1];
+            Run one = train(SOURCE, shards, every, null);
+            Run cluster = train(SOURCE, shards, every, (tg, params) -> new SparkEpochs(jsc, ProgramSource.of("m.dlm", SOURCE), tg, params, shards, every));
+            one.assertSameAs(cluster, shards + " shards, --sync-every " + every);
+        }
+    }
+
+    @Test
     void aStageThatFailsMidEpochResumesFromRankZerosSnapshot() {
         Run one = train(SOURCE, SOURCE, 4, null);
         SparkEpochs[] spark = new SparkEpochs[1];
@@ -105,11 +115,14 @@ class SparkTrainingTest {
     }
 
     /** Two epochs over 100 synthetic digits in batches of 24 (a last batch of 4), on one machine ({@code cluster} null) or a cluster. */
-    static Run train(String driverSource, String executorSource, int shards, Cluster cluster) {
+    static Run train(String driverSource, String executorSource, int shards, Cluster cluster) { return train(driverSource, shards, 0, cluster); }
+
+    /** As above, with local SGD every {@code syncEvery} steps (0: off). */
+    static Run train(String driverSource, int shards, int syncEvery, Cluster cluster) {
         CheckedProgram p = Frontend.compile("m.dlm", driverSource);
         TrainGraph tg = TrainGraph.build(p, p.trains().get(0));
         ParamStore params = ParamStore.initialize(tg.graph, 3);
-        ShardedTrainer t = cluster == null ? new ShardedTrainer(tg, params, shards) : new ShardedTrainer(tg, params, shards, cluster.open(tg, params));
+        ShardedTrainer t = new ShardedTrainer(tg, params, shards, syncEvery, cluster == null ? ShardedTrainer.local(tg, params) : cluster.open(tg, params));
         t.randomSeed(3);
         int n = 100;
         Tensor images = Tensor.zeros(DType.U8, n, 28, 28), labels = Tensor.zeros(DType.U8, n);

@@ -40,7 +40,7 @@ final class TrainCommand implements Command {
 
     public String summary() { return "train the model of a train(Model) { … } block and evaluate it on the test set"; }
 
-    public String usage() { return "FILE.dlm [--epochs N] [--batch-size N] [--seed S] [--data DIR] [--save PATH] [--resume PATH] [--json PATH] [--report RUN.html] [--plot CURVES.png] [--limit N] [--shards K] [--spark MASTER]"; }
+    public String usage() { return "FILE.dlm [--epochs N] [--batch-size N] [--seed S] [--data DIR] [--save PATH] [--resume PATH] [--json PATH] [--report RUN.html] [--plot CURVES.png] [--limit N] [--shards K] [--sync-every k] [--spark MASTER]"; }
 
     public Options options() {
         Options o = new Options()
@@ -53,6 +53,7 @@ final class TrainCommand implements Command {
                 .addOption(Option.builder().longOpt("plot").hasArg().argName("CURVES.png").desc("also write the loss and metric curves as a PNG").get())
                 .addOption(Option.builder().longOpt("limit").hasArg().argName("N").desc("train on the first N training images only").get())
                 .addOption(Option.builder().longOpt("shards").hasArg().argName("K").desc("data-parallel: each batch's gradient is the fixed tree sum of K shards' (bit-identical on any cluster)").get())
+                .addOption(Option.builder().longOpt("sync-every").hasArg().argName("k").desc("with --shards K: local SGD, K replicas each stepping on its shard, averaged every k steps and at each epoch's end").get())
                 .addOption(Option.builder().longOpt("spark").hasArg().argName("MASTER").desc("compute the shards on Apache Spark (local[2], spark://host:7077, yarn, …); needs --shards and the dlm-spark jar").get());
         TrainSetup.addOptions(o, "the initial weights and the order of the batches");
         return o;
@@ -98,7 +99,9 @@ final class TrainCommand implements Command {
         setup.checkMemory(batchSize);
         CompletableFuture<Dataset> loading = setup.datasetInBackground(cl);
         if (cl.hasOption("spark") && !cl.hasOption("shards")) throw new UsageException("--spark needs --shards K: the number of shards fixes the result, not the cluster");
-        Trainer trainer = cl.hasOption("shards") ? setup.shardedTrainer((int) Args.inRange(cl, "shards", 1, 4096), cl.getOptionValue("spark"), Args.file(cl)) : setup.trainer();
+        if (cl.hasOption("sync-every") && !cl.hasOption("shards")) throw new UsageException("--sync-every needs --shards K: it averages the K shards' replicas");
+        int syncEvery = cl.hasOption("sync-every") ? (int) Args.inRange(cl, "sync-every", 1, Integer.MAX_VALUE) : 0;
+        Trainer trainer = cl.hasOption("shards") ? setup.shardedTrainer((int) Args.inRange(cl, "shards", 1, 4096), syncEvery, cl.getOptionValue("spark"), Args.file(cl)) : setup.trainer();
         // the train step for full batches (compiled on first use otherwise, inside the first epoch)
         if (trainer instanceof CompiledTrainer ct) ct.compiled(StepKind.TRAIN, limit > 0 ? (int) Math.min(limit, batchSize) : batchSize);
         Dataset data = TrainSetup.await(loading);

@@ -8,6 +8,7 @@ import dlm.runtime.DType;
 import dlm.runtime.Tensor;
 import dlm.runtime.train.Batcher;
 import dlm.runtime.train.TreeSum;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,23 @@ public final class ShardedTrainer implements Trainer {
                 TreeSum.sumInto(leaves, into[p]);
             }
         }
+
+        /**
+         * Local SGD ({@code --sync-every}): shard k's own gradient at the current weights, the mean
+         * over its rows (not scaled by its share of the batch), for replica k's own step.
+         */
+        ShardGradientStep.Shard replica(Tensor images, Tensor labels, int k, int shards, long step);
+
+        /** The shards (local-SGD replicas) this source holds: {@code [first, end)}; all of them but on a cluster's rank. */
+        default int[] own(int shards) { return new int[] {0, shards}; }
+
+        /** The K shards' loss and metrics, given those of {@link #own} (a rank gets the others' from the other ranks). */
+        default ShardGradientStep.Shard[] share(ShardGradientStep.Shard[] shards) { return shards; }
+
+        /** Writes into {@code out} the sum of the K replicas' states in the fixed tree, given those of {@link #own} (used as scratch). */
+        default void sumStates(int shards, java.util.SortedMap<Integer, float[]> mine, float[] out) {
+            TreeSum.sumInto(mine.values().toArray(float[][]::new), out);
+        }
     }
 
     /**
@@ -73,6 +91,10 @@ public final class ShardedTrainer implements Trainer {
     private final Tensor[] weights;
     private final String[] weightNames;
     private final Tensor[] gradTensors;
+    /** Local SGD: steps between averages (0: off), the bound state's tensors (weights, then slots) and the replicas' states (null: all equal the bound state). */
+    private final int syncEvery;
+    private List<Tensor> stateTensors;
+    private float[][] replicas;
     /** The storage of {@link #gradTensors} (null where a param shares an earlier one's gradient). */
     private final float[][] gradArrays;
     private final Tensor stepTensor = Tensor.zeros(DType.F32);
@@ -85,8 +107,18 @@ public final class ShardedTrainer implements Trainer {
         this(tg, params, shards, local(tg, params));
     }
 
-    public ShardedTrainer(TrainGraph tg, ParamStore params, int shards, Gradients gradients) {
+    public ShardedTrainer(TrainGraph tg, ParamStore params, int shards, Gradients gradients) { this(tg, params, shards, 0, gradients); }
+
+    /**
+     * With {@code syncEvery} &gt; 0, local SGD ({@code --sync-every}): K replicas of the weights and
+     * optimizer slots, replica k stepping on shard k of each batch with its own gradient, and every
+     * {@code syncEvery} steps (counted from the run's first) and at the end of every epoch all
+     * replicas set to their mean (the fixed tree sum of the K states, times 1/K).
+     */
+    public ShardedTrainer(TrainGraph tg, ParamStore params, int shards, int syncEvery, Gradients gradients) {
         if (shards < 1) throw new IllegalArgumentException("shards must be at least 1, got " + shards);
+        if (syncEvery < 0) throw new IllegalArgumentException("syncEvery must be 0 (off) or more, got " + syncEvery);
+        this.syncEvery = syncEvery;
         ShardSteps.checkShardable(tg, shards);
         this.tg = tg;
         this.shards = shards;
@@ -128,7 +160,15 @@ public final class ShardedTrainer implements Trainer {
             }
 
             public void randomSeed(long seed) { step.randomSeed(seed); }
+
+            public ShardGradientStep.Shard replica(Tensor images, Tensor labels, int k, int shards, long s) { return replicaStep(step, images, labels, k, shards, s); }
         };
+    }
+
+    /** Shard k's gradient over its own rows (a local-SGD replica's; scale exactly 1). */
+    public static ShardGradientStep.Shard replicaStep(ShardGradientStep step, Tensor images, Tensor labels, int k, int shards, long s) {
+        int batch = images.dim(0), lo = TreeSum.shardStart(batch, shards, k), rows = TreeSum.shardStart(batch, shards, k + 1) - lo;
+        return step.compute(images, labels, lo, rows, rows, s);
     }
 
     public int shards() { return shards; }
@@ -159,6 +199,7 @@ public final class ShardedTrainer implements Trainer {
         inner.restore(step, state);
         this.step = step;
         syncWeights();
+        replicas = null;
     }
 
     @Override
@@ -170,10 +211,77 @@ public final class ShardedTrainer implements Trainer {
         syncWeights();
         step++;
         stepTensor.f32Storage()[0] = (float) step;
+        if (syncEvery > 0) return localSgdStep(images, labels);
         ShardGradientStep.Shard[] s = gradients.compute(images, labels, shards, step);
         gradients.sum(s, gradArrays);
         apply.run();
         return combine(s, images.dim(0), result);
+    }
+
+    /** A local-SGD step: each replica this trainer holds steps on its shard (one with no rows does not step), then the replicas are averaged when due. */
+    private double[] localSgdStep(Tensor images, Tensor labels) {
+        int[] own = gradients.own(shards);
+        if (stateTensors == null) {
+            stateTensors = new ArrayList<>(List.of(weights));
+            inner.slots().values().forEach(stateTensors::addAll);
+        }
+        if (replicas == null) {
+            float[] now = flatState();
+            replicas = new float[shards][];
+            for (int k = own[0]; k < own[1]; k++) replicas[k] = now.clone();
+        }
+        ShardGradientStep.Shard[] s = new ShardGradientStep.Shard[shards];
+        for (int k = own[0]; k < own[1]; k++) {
+            loadState(replicas[k]);
+            s[k] = gradients.replica(images, labels, k, shards, step);
+            if (s[k].rows() == 0) continue;
+            for (int p = 0; p < gradArrays.length; p++) if (gradArrays[p] != null) System.arraycopy(s[k].grads()[p], 0, gradArrays[p], 0, gradArrays[p].length);
+            apply.run();
+            replicas[k] = flatState();
+        }
+        s = gradients.share(s);
+        if (step % syncEvery == 0) average();
+        return combine(s, images.dim(0), result);
+    }
+
+    /** Local SGD: sets the state (and every replica) to the replicas' mean; nothing when they are equal already. */
+    private void average() {
+        if (replicas == null) return;
+        int[] own = gradients.own(shards);
+        java.util.SortedMap<Integer, float[]> mine = new java.util.TreeMap<>();
+        for (int k = own[0]; k < own[1]; k++) mine.put(k, replicas[k]);
+        float[] mean = new float[replicas[own[0]].length];
+        gradients.sumStates(shards, mine, mean);
+        float scale = (float) (1.0 / shards);
+        for (int i = 0; i < mean.length; i++) mean[i] *= scale;
+        loadState(mean);
+        replicas = null;
+    }
+
+    /** The end of an epoch: local SGD's replicas are averaged, so that the epoch ends with one model (validation, checkpoints). */
+    public void endEpoch() { if (syncEvery > 0) average(); }
+
+    /** Whether the trainer holds one model (always, but between two averages of local SGD). */
+    public boolean synced() { return replicas == null; }
+
+    private float[] flatState() {
+        int n = 0;
+        for (Tensor t : stateTensors) n += t.size();
+        float[] out = new float[n];
+        int at = 0;
+        for (Tensor t : stateTensors) {
+            System.arraycopy(t.f32Storage(), 0, out, at, t.size());
+            at += t.size();
+        }
+        return out;
+    }
+
+    private void loadState(float[] flat) {
+        int at = 0;
+        for (Tensor t : stateTensors) {
+            System.arraycopy(flat, at, t.f32Storage(), 0, t.size());
+            at += t.size();
+        }
     }
 
     /**
@@ -183,7 +291,17 @@ public final class ShardedTrainer implements Trainer {
      */
     @Override
     public double[][] trainEpoch(Batcher batcher, int[] order, int epoch) {
-        if (!(gradients instanceof Epochs e)) return null;
+        if (!(gradients instanceof Epochs e)) {
+            if (syncEvery == 0) return null;
+            // local SGD here: the epoch's steps, then the replicas averaged
+            double[][] out = new double[batcher.batches()][];
+            for (int s = 0; s < out.length; s++) {
+                Tensor[] b = batcher.batch(order, s);
+                out[s] = trainStep(b[0], b[1], b[2]).clone();
+            }
+            endEpoch();
+            return out;
+        }
         syncWeights();
         EpochRun run = e.trainEpoch(NonFiniteStep.Snapshot.of(this), inner.learningRate(), batcher, order, epoch);
         run.end().restoreInto(this);

@@ -101,7 +101,7 @@ final class TrainSetup {
     }
 
     /** A data-parallel trainer of {@code shards} shards computed in this JVM ({@code --shards}; compiled only). */
-    Trainer shardedTrainer(int shards, String sparkMaster, Path file) throws java.io.IOException {
+    Trainer shardedTrainer(int shards, int syncEvery, String sparkMaster, Path file) throws java.io.IOException {
         if (!backend.equals("jit")) throw new UsageException("--shards runs compiled steps; it cannot be combined with --backend " + backend);
         if (graph.byName())
             throw new dlm.compiler.data.NotedException(config.decl().span(), "--shards trains a model of one input and one output; model " + config.model().name() + " takes "
@@ -111,13 +111,14 @@ final class TrainSetup {
         ParamStore params = ParamStore.initialize(graph.graph, seed);
         Trainer t;
         if (sparkMaster == null) {
-            t = new ShardedTrainer(graph, params, shards);
+            t = new ShardedTrainer(graph, params, shards, syncEvery, ShardedTrainer.local(graph, params));
         } else {
             ClusterBackend spark = java.util.ServiceLoader.load(ClusterBackend.class).stream().map(java.util.ServiceLoader.Provider::get)
                     .filter(b -> b.name().equals("spark")).findFirst()
                     .orElseThrow(() -> new UsageException("--spark needs the dlm-spark jar and Spark's jars on the class path: run ./dlmc with SPARK_HOME set"
                             + " after building spark/ (mvn -Pspark package), or use spark-submit --class dlm.spark.SparkTrain spark/target/dlm-spark.jar"));
-            t = new ShardedTrainer(graph, params, shards, spark.open(sparkMaster, file.getFileName().toString(), java.nio.file.Files.readString(file), graph, params));
+            t = new ShardedTrainer(graph, params, shards, syncEvery,
+                    spark.open(sparkMaster, file.getFileName().toString(), java.nio.file.Files.readString(file), graph, params, shards, syncEvery));
         }
         t.randomSeed(seed);
         return t;

@@ -306,14 +306,6 @@ class AheadOfTimeTest {
         assertEquals(f + ":[1,1] no train(Model) { … } block: the model compiled is the one a single train block names", ModelCompiler.mavenError(e));
     }
 
-    @Test
-    void aModelOfSeveralInputsOrOutputsIsALocatedError() throws Exception {
-        Path f = root().resolve("examples/multi_output.dlm");
-        DlmException e = assertThrows(DlmException.class, () -> ModelCompiler.compile(f, "p", 0));
-        assertEquals(f + ":[17,1] a compiled model's facade takes one input and gives one output, but model TwoHeads takes 2 inputs and returns 2 outputs",
-                ModelCompiler.mavenError(e));
-    }
-
     static void set(Object o, String field, Object value) throws Exception {
         var f = o.getClass().getDeclaredField(field);
         f.setAccessible(true);

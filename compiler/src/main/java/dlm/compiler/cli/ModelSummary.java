@@ -31,7 +31,10 @@ final class ModelSummary {
         StringBuilder sb = new StringBuilder();
         sb.append("Model: \"").append(m.name()).append("\"\n");
         for (Node in : m.graph().inputs()) sb.append("  input  ").append(in.name()).append(": ").append(in.type()).append('\n');
-        m.graph().outputs().forEach((k, v) -> sb.append("  ").append(k.equals("output") ? "output" : k + "  ").append(" ").append(v.type()).append('\n'));
+        // a list return's outputs show the value each returns (the name train reports it under)
+        m.graph().outputs().forEach((k, v) -> sb.append("  ").append(k.equals("output") ? "output" : k + "  ").append(" ")
+                .append(k.matches("output\\d+") && v.name() != null && !v.name().equals(k) && v.name().matches("[A-Za-z_][A-Za-z0-9_]*") ? v.name() + ": " : "")
+                .append(v.type()).append('\n'));
         sb.append(line('┏', '┳', '┓', w)).append(row(head, w, '┃')).append(line('┡', '╇', '┩', w, '━'));
         for (String[] r : rows) sb.append(row(r, w, '│'));
         sb.append(line('└', '┴', '┘', w, '─'));

@@ -146,6 +146,16 @@ class MultiInputOutputCliTest {
     }
 
     @Test
+    void checkShowsEveryInputAndEachOutputsName() throws IOException {
+        CliRunner r = CliRunner.run("check", write("npz.dlm", NPZ).toString());
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = r.out().lines().toList();
+        int at = lines.indexOf("Model: \"Two\"");
+        assertEquals(List.of("  input  a: f32[batch, 3]", "  input  b: f32[batch, 2]", "  output0   price: f32[batch, 1]", "  output1   kind: f32[batch, 3]"),
+                lines.subList(at + 1, at + 5), r.out());
+    }
+
+    @Test
     void aValidationSplitCutsEveryArrayAlike() throws IOException {
         Path f = tmp.resolve("v.dlm");
         Files.writeString(f, MODEL.replace("DATA", NPZ).replace("epochs = 8", "epochs = 2\n    validationSplit = 0.25"));

@@ -57,9 +57,8 @@ final class Heads {
             throw new NotedException(where.get("data").value().span(), data.name() + "() gives one input and one label a sample, but model " + t.model() + " takes "
                     + g.inputs().size() + (g.inputs().size() == 1 ? " input" : " inputs") + " and returns " + shown
                     + ": feed it from a data source by name, such as npz(\"data.npz\", targets = [\"…\"])", modelAt, "model " + t.model() + " is declared here");
-        for (String k : List.of("classWeight"))
-            if (settings.containsKey(k))
-                throw new DlmException(where.get(k).keySpan(), "classWeight weighs the classes of one loss: it cannot be combined with lossWeights or a loss per output");
+        if (settings.containsKey("classWeight"))
+            throw new DlmException(where.get("classWeight").keySpan(), "classWeight weighs the classes of one loss: it cannot be combined with lossWeights or a loss per output");
         if (fileSource && DataSources.sampleWeightAt((DataSource) data.args().get(DataBuiltins.SOURCE)) != null)
             throw new DlmException(DataSources.sampleWeightAt((DataSource) data.args().get(DataBuiltins.SOURCE)),
                     "sample weights cannot be combined with lossWeights or a loss per output yet");
@@ -97,7 +96,11 @@ final class Heads {
             TensorType labels = fileSource ? SourceFit.labels(t, out, losses.get(i), where, g.inputs().get(0).type().shape().dim(0)) : builtinLabels;
             Elaborator el = new Elaborator(new Graph(), null);
             Elaborator.Frame frame = new Elaborator.Frame("", "script");
-            TrainBlock.applyLoss(el, losses.get(i), where.get("loss"), labels, out.type(), frame, true, false);
+            Node loss = TrainBlock.applyLoss(el, losses.get(i), where.get("loss"), labels, out.type(), frame, true, false);
+            // the outputs' losses are weighed and added (with the model's own losses, f32 too)
+            if (loss.type().dtype() != dlm.runtime.DType.F32)
+                throw new DlmException(where.get("loss").value().span(), "loss " + losses.get(i).name() + " gives " + loss.type() + " for output " + names.get(i)
+                        + ": the outputs' losses are weighed and added, so each must give an f32 scalar");
             for (FunV m : metrics.get(i)) TrainBlock.applyLoss(el, m, where.get("metrics"), labels, out.type(), frame, false, false);
             heads.add(new Head(keys.get(i), names.get(i), labels, losses.get(i), weights.get(i), metrics.get(i), TrainBlock.indexedClasses(el.graph)));
         }

@@ -59,9 +59,7 @@ final class Heads {
                     + ": feed it from a data source by name, such as npz(\"data.npz\", targets = [\"…\"])", modelAt, "model " + t.model() + " is declared here");
         if (settings.containsKey("classWeight"))
             throw new DlmException(where.get("classWeight").keySpan(), "classWeight weighs the classes of one loss: it cannot be combined with lossWeights or a loss per output");
-        if (fileSource && DataSources.sampleWeightAt((DataSource) data.args().get(DataBuiltins.SOURCE)) != null)
-            throw new DlmException(DataSources.sampleWeightAt((DataSource) data.args().get(DataBuiltins.SOURCE)),
-                    "sample weights cannot be combined with lossWeights or a loss per output yet");
+        SourceSpan sampleWeightAt = fileSource ? DataSources.sampleWeightAt((DataSource) data.args().get(DataBuiltins.SOURCE)) : null;
         List<FunV> losses = perOutput(settings.get("loss"), where.get("loss"), keys.size(), shown, "loss", "one loss per output, in order", t, modelAt);
         List<Double> weights = new ArrayList<>();
         if (settings.get("lossWeights") instanceof Value.TensorV lwv) {
@@ -90,18 +88,24 @@ final class Heads {
             for (int i = 0; i < keys.size(); i++) metrics.add(all);
         }
         for (Node in : g.inputs()) if (fileSource) SourceFit.checkInput(t, in, where.get("data").value().span());
+        // the data's sample weights weigh every output's loss and metrics, as Keras's sample_weight does
+        if (sampleWeightAt != null) {
+            List<FunV> all = new ArrayList<>(losses);
+            metrics.forEach(all::addAll);
+            TrainBlock.requireSampleWeight(all, sampleWeightAt, "the data's sample weights weigh");
+        }
         List<Head> heads = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             Node out = g.output(keys.get(i));
             TensorType labels = fileSource ? SourceFit.labels(t, out, losses.get(i), where, g.inputs().get(0).type().shape().dim(0)) : builtinLabels;
             Elaborator el = new Elaborator(new Graph(), null);
             Elaborator.Frame frame = new Elaborator.Frame("", "script");
-            Node loss = TrainBlock.applyLoss(el, losses.get(i), where.get("loss"), labels, out.type(), frame, true, false);
+            Node loss = TrainBlock.applyLoss(el, losses.get(i), where.get("loss"), labels, out.type(), frame, true, sampleWeightAt != null);
             // the outputs' losses are weighed and added (with the model's own losses, f32 too)
             if (loss.type().dtype() != dlm.runtime.DType.F32)
                 throw new DlmException(where.get("loss").value().span(), "loss " + losses.get(i).name() + " gives " + loss.type() + " for output " + names.get(i)
                         + ": the outputs' losses are weighed and added, so each must give an f32 scalar");
-            for (FunV m : metrics.get(i)) TrainBlock.applyLoss(el, m, where.get("metrics"), labels, out.type(), frame, false, false);
+            for (FunV m : metrics.get(i)) TrainBlock.applyLoss(el, m, where.get("metrics"), labels, out.type(), frame, false, sampleWeightAt != null);
             heads.add(new Head(keys.get(i), names.get(i), labels, losses.get(i), weights.get(i), metrics.get(i), TrainBlock.indexedClasses(el.graph)));
         }
         return heads;

@@ -268,6 +268,11 @@ final class TrainBlock {
     private static void requireSampleWeight(Map<String, Value> settings, dlm.compiler.diag.SourceSpan at, String who) {
         List<FunV> fs = new java.util.ArrayList<>(List.of((FunV) settings.get("loss")));
         if (settings.get("metrics") instanceof ListV ms) for (Value m : ms.items()) fs.add((FunV) m);
+        requireSampleWeight(fs, at, who);
+    }
+
+    /** Each of {@code fs} (the losses and metrics) must take a sampleWeight; {@code who} says what weighs them. */
+    static void requireSampleWeight(List<FunV> fs, dlm.compiler.diag.SourceSpan at, String who) {
         for (FunV f : fs) {
             boolean takes = switch (f) {
                 case UserFun u -> u.decl().params().stream().anyMatch(p -> p.name().equals("sampleWeight"));

@@ -6,13 +6,14 @@ import java.util.List;
 
 /**
  * Rows loaded for a model trained by name (several inputs or outputs): one tensor per model input
- * and one per output's labels, in the model's order; row i of each is sample i.
+ * and one per output's labels, in the model's order, and one f32 weight a row {@code w} when the
+ * source names sample weights (else null); row i of each is sample i.
  */
-public record Columns(List<Tensor> inputs, List<Tensor> targets) {
+public record Columns(List<Tensor> inputs, List<Tensor> targets, Tensor w) {
     public int rows() { return inputs.get(0).dim(0); }
 
     /** The rows at {@code index}, in that order (copies), of every tensor alike. */
-    public Columns select(int[] index) { return new Columns(select(inputs, index), select(targets, index)); }
+    public Columns select(int[] index) { return new Columns(select(inputs, index), select(targets, index), w == null ? null : Table.select(w, index)); }
 
     private static List<Tensor> select(List<Tensor> ts, int[] index) {
         List<Tensor> out = new ArrayList<>();

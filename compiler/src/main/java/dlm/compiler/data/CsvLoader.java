@@ -48,15 +48,18 @@ final class CsvLoader {
         if (csv.featureGroups() != null) csv.featureGroups().forEach(used::addAll);
         else if (csv.features() != null) used.addAll(csv.features());
         List<Tensor> xs = new ArrayList<>(), ys = new ArrayList<>();
+        Tensor w = null;
         for (int i = 0; i < inputFeeds.size(); i++) {
             List<String> features = csv.featureGroups() != null ? csv.featureGroups().get(i) : csv.features();
-            xs.add(load(csv.part(features, targets.get(0), csv.targetAt()), inputFeeds.get(i), targets, used).x());
+            Table t = load(csv.part(features, targets.get(0), csv.targetAt()), inputFeeds.get(i), targets, used);
+            xs.add(t.x());
+            if (i == 0) w = t.w(); // the sample weights, when the source names a column of them
         }
         for (int h = 0; h < targetFeeds.size(); h++) {
             List<String> features = csv.featureGroups() != null ? csv.featureGroups().get(0) : csv.features();
             ys.add(load(csv.part(features, targets.get(h), csv.targetAt()), targetFeeds.get(h), targets, used).y());
         }
-        return new Columns(xs, ys);
+        return new Columns(xs, ys, w);
     }
 
     /**

@@ -59,7 +59,9 @@ public final class DataSources {
             test = new int[0];
         }
         Tensor trainRows = rowNumbers(train), testRows = rowNumbers(test);
-        return new Dataset(name, trainRows, trainRows, testRows, testRows, null, null, new Dataset.ByName(all.inputs(), all.targets()));
+        // sample weights go with the row numbers the loop batches (one a row of the part)
+        Tensor trainWeights = all.w() == null ? null : Table.select(all.w(), train), testWeights = all.w() == null ? null : Table.select(all.w(), test);
+        return new Dataset(name, trainRows, trainRows, testRows, testRows, trainWeights, testWeights, new Dataset.ByName(all.inputs(), all.targets()));
     }
 
     private static Tensor rowNumbers(int[] rows) { return Tensor.wrap(dlm.runtime.DType.I32, new int[] {rows.length}, rows); }

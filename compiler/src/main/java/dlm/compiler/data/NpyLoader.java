@@ -87,6 +87,7 @@ final class NpyLoader {
         List<String> targets = z.targets() != null ? z.targets() : z.target() != null ? List.of(z.target()) : outputNames;
         List<String> wanted = new ArrayList<>(inputs);
         wanted.addAll(targets);
+        if (z.sampleWeight() != null) wanted.add(z.sampleWeight());
         return withArrays(z, wanted, arrays -> {
             List<Tensor> xs = new ArrayList<>(), ys = new ArrayList<>();
             int n = -1;
@@ -120,7 +121,15 @@ final class NpyLoader {
                 checkLabelShape(y, name, at, n, first, feed);
                 ys.add(convertLabels(y, name, at, n, feed));
             }
-            return new Columns(xs, ys);
+            Tensor w = null;
+            if (z.sampleWeight() != null) {
+                try {
+                    w = weights(array(arrays, z.sampleWeight(), z, z.sampleWeightAt()), z.shown() + "'s " + z.sampleWeight(), z.sampleWeightAt(), n, first);
+                } catch (DlmException e) {
+                    throw targetFeeds.get(0).atWeights(e);
+                }
+            }
+            return new Columns(xs, ys, w);
         });
     }
 

@@ -88,10 +88,7 @@ public final class ByNameTrainer implements Trainer {
     public double[] trainStep(Tensor rows, Tensor sameRows) { return inner.trainStep(inputsAt(rows), targetsAt(rows)); }
 
     @Override
-    public double[] trainStep(Tensor rows, Tensor sameRows, Tensor weights) {
-        if (weights != null) throw new UnsupportedOperationException("a model trained by name takes no sample weights");
-        return trainStep(rows, sameRows);
-    }
+    public double[] trainStep(Tensor rows, Tensor sameRows, Tensor weights) { return inner.trainStep(inputsAt(rows), targetsAt(rows), weights); }
 
     @Override
     public double[] evalStep(Tensor rows, Tensor sameRows) { return inner.evalStep(inputsAt(rows), targetsAt(rows)); }
@@ -101,7 +98,7 @@ public final class ByNameTrainer implements Trainer {
     public Tensor predict(Tensor rows) { return inner.predictAll(inputsAt(rows))[0]; }
 
     @Override
-    public double[] trainStep(Tensor[] inputs, Tensor[] labels) { return inner.trainStep(inputs, labels); }
+    public double[] trainStep(Tensor[] inputs, Tensor[] labels, Tensor weights) { return inner.trainStep(inputs, labels, weights); }
 
     @Override
     public double[] evalStep(Tensor[] inputs, Tensor[] labels) { return inner.evalStep(inputs, labels); }
@@ -109,11 +106,9 @@ public final class ByNameTrainer implements Trainer {
     @Override
     public Tensor[] predictAll(Tensor[] inputs) { return inner.predictAll(inputs); }
 
+    /** A batch of rows counts by its size, or by the sum of its sample weights ({@link TrainGraph#metricWeight(Tensor, Tensor)}). */
     @Override
     public double metricWeight(Tensor rows) { return rows.size(); }
-
-    @Override
-    public double metricWeight(Tensor rows, Tensor weights) { return rows.size(); }
 
     @Override
     public TrainGraph graph() { return inner.graph(); }

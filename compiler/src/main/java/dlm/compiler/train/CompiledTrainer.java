@@ -121,9 +121,7 @@ public final class CompiledTrainer implements Trainer {
     }
 
     @Override
-    public double[] trainStep(Tensor[] inputs, Tensor[] labels) { return trainStep(inputs, labels, null); }
-
-    private double[] trainStep(Tensor[] inputs, Tensor[] labels, Tensor weights) {
+    public double[] trainStep(Tensor[] inputs, Tensor[] labels, Tensor weights) {
         tg.checkLabels(labels[0]);
         syncParams();
         Inst in = instance(StepKind.TRAIN, inputs[0]);

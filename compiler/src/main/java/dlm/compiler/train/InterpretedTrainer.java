@@ -71,9 +71,7 @@ public final class InterpretedTrainer implements Trainer {
     }
 
     @Override
-    public double[] trainStep(Tensor[] inputs, Tensor[] labels) { return trainStep(inputs, labels, null); }
-
-    private double[] trainStep(Tensor[] inputs, Tensor[] labels, Tensor weights) {
+    public double[] trainStep(Tensor[] inputs, Tensor[] labels, Tensor weights) {
         tg.checkLabels(labels[0]);
         step++;
         Map<Node, Tensor> feeds = new HashMap<>();

@@ -336,9 +336,9 @@ public final class ShardedTrainer implements Trainer {
 
     /** Sharded training takes one input and one output's labels (a model trained by name is refused before: TrainSetup). */
     @Override
-    public double[] trainStep(Tensor[] inputs, Tensor[] labels) {
+    public double[] trainStep(Tensor[] inputs, Tensor[] labels, Tensor weights) {
         if (inputs.length != 1 || labels.length != 1) throw new UnsupportedOperationException("sharded training takes one input and one output");
-        return trainStep(inputs[0], labels[0]);
+        return trainStep(inputs[0], labels[0], weights);
     }
 
     @Override

@@ -221,22 +221,32 @@ public final class TrainGraph {
         } else {
             // Keras's functional fit: each output against its own labels, with its own loss and
             // metrics; the loss trained on is Σ wᵢ·lossᵢ (plus the model's own losses)
-            sampleWeight = null;
             classWeight = null;
             Elaborator.Frame frame = new Elaborator.Frame("", "script");
             Node modelLoss = graph.output("loss"), addedLoss = graph.output(Builtins.ADDED_LOSS);
-            List<Node> outs = new ArrayList<>(), labs = new ArrayList<>(), headLosses = new ArrayList<>();
+            // the data's sample weights weigh every output's loss and metrics in the train step (Keras's sample_weight); evaluation gives each sample 1
+            sampleWeight = spec.sampleWeights()
+                    ? graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, new TensorType(DType.F32, Shape.of(images.type().shape().dim(0))), at, "sampleWeight")
+                    : null;
+            Value unweighted = sampleWeight == null ? null : new Value.NumberV(1, true, null), weights = sampleWeight == null ? null : new Value.TensorV(sampleWeight);
+            List<Node> outs = new ArrayList<>(), labs = new ArrayList<>(), headLosses = new ArrayList<>(), trainHeadLosses = new ArrayList<>();
             List<String> names = new ArrayList<>();
-            Node sum = null;
+            Node sum = null, trainSum = null;
             for (TrainConfig.Head h : heads) {
                 Node out = graph.output(h.key());
                 List<Dim> dims = new ArrayList<>(List.of(images.type().shape().dim(0)));
                 dims.addAll(h.labels().shape().dims().subList(1, h.labels().rank()));
                 Node lab = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, new TensorType(h.labels().dtype(), Shape.of(dims.toArray(Dim[]::new))), at,
                         heads.size() == 1 ? "labels" : "labels:" + h.name());
-                Node l = apply(el, h.loss(), frame, heads.size() == 1 ? "dataLoss" : h.name() + "_loss", null, lab, out);
+                Node l = apply(el, h.loss(), frame, heads.size() == 1 ? "dataLoss" : h.name() + "_loss", unweighted, lab, out);
                 Node weighted = el.op("mul", at, l, el.constant(Tensor.scalar(l.type().dtype(), h.weight()), at));
                 sum = sum == null ? weighted : el.op("add", at, sum, weighted);
+                if (sampleWeight != null) {
+                    Node tl = apply(el, h.loss(), frame, "weighted " + h.name() + "_loss", weights, lab, out);
+                    Node tw = el.op("mul", at, tl, el.constant(Tensor.scalar(tl.type().dtype(), h.weight()), at));
+                    trainSum = trainSum == null ? tw : el.op("add", at, trainSum, tw);
+                    trainHeadLosses.add(tl);
+                }
                 outs.add(out);
                 labs.add(lab);
                 headLosses.add(l);
@@ -248,15 +258,21 @@ public final class TrainGraph {
                 for (int i = 0; i < heads.size(); i++) {
                     metrics.add(headLosses.get(i));
                     metricNames.add(names.get(i) + "_loss");
+                    if (sampleWeight != null) trainMetrics.add(trainHeadLosses.get(i));
                 }
             for (int i = 0; i < heads.size(); i++)
                 for (Value.FunV f : heads.get(i).metrics()) {
                     String name = heads.size() > 1 ? names.get(i) + "_" + f.name() : f.name();
-                    metrics.add(apply(el, f, frame, name, null, labs.get(i), outs.get(i)));
+                    metrics.add(apply(el, f, frame, name, unweighted, labs.get(i), outs.get(i)));
                     metricNames.add(name);
+                    if (sampleWeight != null) trainMetrics.add(apply(el, f, frame, "weighted " + name, weights, labs.get(i), outs.get(i)));
                 }
-            trainLoss = loss;
-            trainMetrics.addAll(metrics);
+            if (sampleWeight == null) {
+                trainLoss = loss;
+                trainMetrics.addAll(metrics);
+            } else {
+                trainLoss = total(spec, el, trainSum, modelLoss, addedLoss);
+            }
             output = outs.get(0);
             labels = labs.get(0);
             outputs = List.copyOf(outs);

@@ -51,7 +51,10 @@ public interface Trainer extends Trainable {
      * in {@link TrainGraph#inputs} and {@link TrainGraph#labelInputs} order (a model trained by
      * name); {@code [loss, metric…]}, as {@link #trainStep(Tensor, Tensor)}.
      */
-    double[] trainStep(Tensor[] inputs, Tensor[] labels);
+    default double[] trainStep(Tensor[] inputs, Tensor[] labels) { return trainStep(inputs, labels, null); }
+
+    /** {@link #trainStep(Tensor[], Tensor[])} with one weight a sample ({@code weights}; null: each 1), as {@link #trainStep(Tensor, Tensor, Tensor)}. */
+    double[] trainStep(Tensor[] inputs, Tensor[] labels, Tensor weights);
 
     /** Loss and metrics on a batch of every input and every output's labels, without updating anything. */
     double[] evalStep(Tensor[] inputs, Tensor[] labels);

@@ -50,8 +50,13 @@ class MultiOutputStepTest {
             }
             """;
 
-    private static TrainGraph graph() {
-        CheckedProgram p = Frontend.compile("m.dlm", SOURCE);
+    private static final double[] W = {2.0, 0.5, 1.5};
+
+    private static TrainGraph graph() { return graph(false); }
+
+    /** With {@code weighted}, the data names sample weights (Keras's sample_weight): the train step weighs every output's loss and metrics by them. */
+    private static TrainGraph graph(boolean weighted) {
+        CheckedProgram p = Frontend.compile("m.dlm", weighted ? SOURCE.replace("targets = [\"price\", \"kind\"])", "targets = [\"price\", \"kind\"], sampleWeight = \"w\")") : SOURCE);
         return TrainGraph.build(p, p.trains().get(0));
     }
 
@@ -72,11 +77,14 @@ class MultiOutputStepTest {
     }
 
     /** [eval: loss, price_loss, kind_loss, price_mae, kind_accuracy; train: the same 5; U (2) and V (6) after the step]. */
-    private static double[] run(boolean compiled) {
-        TrainGraph tg = graph();
+    private static double[] run(boolean compiled) { return run(compiled, null); }
+
+    private static double[] run(boolean compiled, double[] w) {
+        TrainGraph tg = graph(w != null);
         ParamStore params = params(tg);
         Trainer t = compiled ? new CompiledTrainer(tg, params) : new InterpretedTrainer(tg, params);
-        double[] ev = t.evalStep(inputs(), labels()).clone(), tr = t.trainStep(inputs(), labels()).clone();
+        double[] ev = t.evalStep(inputs(), labels()).clone();
+        double[] tr = t.trainStep(inputs(), labels(), w == null ? null : Tensor.of(DType.F32, new int[] {3}, w)).clone();
         double[] out = new double[18];
         System.arraycopy(ev, 0, out, 0, 5);
         System.arraycopy(tr, 0, out, 5, 5);
@@ -85,15 +93,22 @@ class MultiOutputStepTest {
         return out;
     }
 
-    private static double[] byHand() {
-        double mse = 0, mae = 0, ce = 0, correct = 0;
+    private static double[] byHand() { return byHand(null); }
+
+    /** Evaluation unweighted; the train step's loss Σ wᵢ·lᵢ / n per output, its metrics Σ wᵢ·vᵢ / Σ wᵢ, its gradients weighted alike. */
+    private static double[] byHand(double[] sw) {
+        double mse = 0, mae = 0, ce = 0, correct = 0, wmse = 0, wmae = 0, wce = 0, wcorrect = 0, wsum = 0;
         double[] gU = new double[2];
         double[][] gV = new double[2][3];
         for (int i = 0; i < 3; i++) {
+            double w = sw == null ? 1 : sw[i];
+            wsum += w;
             double price = A[i][0] * U0[0] + A[i][1] * U0[1] + B[i], d = price - PRICE[i];
             mse += d * d / 3;
             mae += Math.abs(d) / 3;
-            for (int k = 0; k < 2; k++) gU[k] += W_PRICE * 2 * d * A[i][k] / 3;
+            wmse += w * d * d / 3;
+            wmae += w * Math.abs(d);
+            for (int k = 0; k < 2; k++) gU[k] += w * W_PRICE * 2 * d * A[i][k] / 3;
             double[] z = new double[3];
             for (int j = 0; j < 3; j++) z[j] = A[i][0] * V0[0][j] + A[i][1] * V0[1][j];
             double max = Math.max(z[0], Math.max(z[1], z[2])), s = 0;
@@ -101,13 +116,15 @@ class MultiOutputStepTest {
             double[] prob = new double[3];
             for (int j = 0; j < 3; j++) prob[j] = Math.exp(z[j] - max) / s;
             ce += -Math.log(prob[KIND[i]]) / 3;
+            wce += -w * Math.log(prob[KIND[i]]) / 3;
             int arg = prob[0] >= prob[1] && prob[0] >= prob[2] ? 0 : prob[1] >= prob[2] ? 1 : 2;
             correct += arg == KIND[i] ? 1.0 / 3 : 0;
+            wcorrect += arg == KIND[i] ? w : 0;
             for (int j = 0; j < 3; j++)
-                for (int k = 0; k < 2; k++) gV[k][j] += W_KIND * (prob[j] - (j == KIND[i] ? 1 : 0)) * A[i][k] / 3;
+                for (int k = 0; k < 2; k++) gV[k][j] += w * W_KIND * (prob[j] - (j == KIND[i] ? 1 : 0)) * A[i][k] / 3;
         }
-        double total = W_PRICE * mse + W_KIND * ce;
-        double[] out = {total, mse, ce, mae, correct, total, mse, ce, mae, correct, 0, 0, 0, 0, 0, 0, 0, 0};
+        double total = W_PRICE * mse + W_KIND * ce, wtotal = W_PRICE * wmse + W_KIND * wce;
+        double[] out = {total, mse, ce, mae, correct, wtotal, wmse, wce, wmae / wsum, wcorrect / wsum, 0, 0, 0, 0, 0, 0, 0, 0};
         for (int k = 0; k < 2; k++) out[10 + k] = U0[k] - LR * gU[k];
         for (int k = 0; k < 2; k++) for (int j = 0; j < 3; j++) out[12 + 3 * k + j] = V0[k][j] - LR * gV[k][j];
         return out;
@@ -123,6 +140,20 @@ class MultiOutputStepTest {
         assertArrayEquals(interp, compiled, "compiled and interpreted agree bit for bit");
         for (int k = 0; k < want.length; k++) assertEquals(want[k], interp[k], 1e-6, "[" + k + "]");
         assertEquals(W_PRICE * interp[1] + W_KIND * interp[2], interp[0], 1e-6, "loss = 2·price_loss + 0.5·kind_loss");
+    }
+
+    @Test
+    void sampleWeightsWeighEveryOutputsLossAndMetricsInTheTrainStep() {
+        double[] interp = run(false, W), compiled = run(true, W), want = byHand(W);
+        assertArrayEquals(interp, compiled, "compiled and interpreted agree bit for bit");
+        for (int k = 0; k < want.length; k++) assertEquals(want[k], interp[k], 1e-6, "[" + k + "]");
+        // the weights change the train step's results and its update, not evaluation's
+        double[] plain = byHand();
+        for (int k = 0; k < 5; k++) assertEquals(plain[k], want[k], 1e-12);
+        assertTrue(Math.abs(plain[5] - want[5]) > 1e-3 && Math.abs(plain[10] - want[10]) > 1e-4);
+        // all weights 1 train as no weights do
+        double[] none = run(true), ones = run(true, new double[] {1, 1, 1});
+        for (int k = 0; k < none.length; k++) assertEquals(none[k], ones[k], 1e-6, "[" + k + "]");
     }
 
     @Test

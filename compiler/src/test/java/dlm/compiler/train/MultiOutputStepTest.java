@@ -124,7 +124,8 @@ class MultiOutputStepTest {
                 for (int k = 0; k < 2; k++) gV[k][j] += w * W_KIND * (prob[j] - (j == KIND[i] ? 1 : 0)) * A[i][k] / 3;
         }
         double total = W_PRICE * mse + W_KIND * ce, wtotal = W_PRICE * wmse + W_KIND * wce;
-        double[] out = {total, mse, ce, mae, correct, wtotal, wmse, wce, wmae / wsum, wcorrect / wsum, 0, 0, 0, 0, 0, 0, 0, 0};
+        // std.nn's meanAbsoluteError weighs as a loss does (Σ wᵢ·vᵢ / n); accuracy is a weighted mean (Σ wᵢ·vᵢ / Σ wᵢ)
+        double[] out = {total, mse, ce, mae, correct, wtotal, wmse, wce, wmae / 3, wcorrect / wsum, 0, 0, 0, 0, 0, 0, 0, 0};
         for (int k = 0; k < 2; k++) out[10 + k] = U0[k] - LR * gU[k];
         for (int k = 0; k < 2; k++) for (int j = 0; j < 3; j++) out[12 + 3 * k + j] = V0[k][j] - LR * gV[k][j];
         return out;

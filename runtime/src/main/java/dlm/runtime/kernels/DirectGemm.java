@@ -86,7 +86,9 @@ final class DirectGemm implements KernelPool.Job {
             rowTiles = (m + MR - 1) / MR;
             int threads = KernelPool.parallelism();
             int parts = parallel && threads > 1 && 2L * m * n * k >= Gemm.parallelMinFlops ? Math.min(threads, rowTiles) : 1;
-            chunks = parts <= 1 ? 1 : Math.min(rowTiles, 4 * parts);
+            // Each chunk reads all of b: with a long k (a kernel gradient's dy, megabytes) one chunk per
+            // thread, else four for balance.
+            chunks = parts <= 1 ? 1 : kOuter ? parts : Math.min(rowTiles, 4 * parts);
             next.set(0);
             if (parts <= 1) run(0, 1);
             else KernelPool.run(parts, this);

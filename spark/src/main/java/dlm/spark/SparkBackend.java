@@ -9,18 +9,18 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * {@code dlmc train --spark MASTER}: a Spark context on MASTER (or the one spark-submit set up)
- * computing the shards ({@link SparkGradients}); stopped when the JVM exits. Speculation is off.
+ * training one barrier stage an epoch ({@link SparkEpochs}); stopped when the JVM exits. Speculation is off.
  */
 public final class SparkBackend implements ClusterBackend {
     @Override
     public String name() { return "spark"; }
 
     @Override
-    public ShardedTrainer.Gradients open(String master, String fileName, String source, TrainGraph tg, ParamStore params) {
+    public ShardedTrainer.Gradients open(String master, String fileName, String source, TrainGraph tg, ParamStore params, int shards, int syncEvery) {
         JavaSparkContext jsc = new JavaSparkContext(conf(master));
         jsc.setLogLevel("WARN"); // Spark's INFO lines would drown the progress lines
         Runtime.getRuntime().addShutdownHook(new Thread(jsc::stop, "dlm-spark-stop"));
-        return new SparkGradients(jsc, ProgramSource.of(fileName, source), tg, params);
+        return new SparkEpochs(jsc, ProgramSource.of(fileName, source), tg, params, shards, syncEvery);
     }
 
     /**

@@ -27,13 +27,22 @@ import java.util.concurrent.Future;
  * the owner's elements (with their shard indices), each owner adds the K slices of its elements
  * in the fixed tree, in shard order, and sends its sum to every other rank. Each rank sends and
  * receives about 2·(N−1)/N gradients when K = N, as a ring all-reduce does, but the order of
- * every addition is fixed by K alone. (For the barrier-stage exchange of issue 18: the ranks'
- * addresses would come from {@code BarrierTaskContext.allGather}; not wired into training yet.)
+ * every addition is fixed by K alone. In training ({@link RankTask}) the ranks are the tasks of a
+ * barrier stage, their addresses swapped once an epoch with {@code BarrierTaskContext.allGather}.
+ *
+ * <p>Floats travel little-endian (the x86 and ARM JVMs' own order, so conversion is a copy).
  *
  * <p>Connections: a full mesh, rank i connecting to every j &gt; i and accepting every j &lt; i;
  * sends run on their own threads, so no pair of ranks can block each other.
  */
 public final class TreeAllReduce implements AutoCloseable {
+    /**
+     * How long a rank waits for a peer's data before giving up (and failing its task, so that
+     * Spark re-runs the stage): a peer whose JVM died closes its sockets at once; this bounds a
+     * peer that hangs. Longer than any step's compute.
+     */
+    static final int READ_TIMEOUT_MS = 10 * 60_000;
+
     private final int rank, ranks;
     private final Socket[] peers;
     private final DataOutputStream[] out;
@@ -61,12 +70,15 @@ public final class TreeAllReduce implements AutoCloseable {
             Socket s = new Socket();
             s.connect(addresses.get(p), 30_000);
             s.setTcpNoDelay(true);
+            s.setSoTimeout(READ_TIMEOUT_MS);
             new DataOutputStream(s.getOutputStream()).writeInt(rank);
             peers[p] = s;
         }
         for (int k = 0; k < rank; k++) {
+            own.setSoTimeout(30_000);
             Socket s = own.accept();
             s.setTcpNoDelay(true);
+            s.setSoTimeout(READ_TIMEOUT_MS);
             int from = new DataInputStream(s.getInputStream()).readInt();
             if (from < 0 || from >= rank || peers[from] != null) throw new IOException("rank " + rank + ": unexpected connection from rank " + from);
             peers[from] = s;
@@ -129,6 +141,52 @@ public final class TreeAllReduce implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives every rank every shard's small record of doubles (a shard's loss and metrics), of which
+     * this rank holds {@code mine} (by shard index): the K records by shard index, exactly as sent.
+     */
+    public java.util.SortedMap<Integer, double[]> gather(int shards, Map<Integer, double[]> mine) {
+        TreeMap<Integer, double[]> all = new TreeMap<>(mine);
+        try {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int p = 0; p < ranks; p++) {
+                if (p == rank) continue;
+                DataOutputStream o = out[p];
+                sent.add(senders.submit(() -> {
+                    o.writeInt(mine.size());
+                    for (var e : new TreeMap<>(mine).entrySet()) {
+                        o.writeInt(e.getKey());
+                        o.writeInt(e.getValue().length);
+                        for (double d : e.getValue()) o.writeDouble(d);
+                    }
+                    o.flush();
+                    return null;
+                }));
+            }
+            for (int p = 0; p < ranks; p++) {
+                if (p == rank) continue;
+                int count = in[p].readInt();
+                for (int i = 0; i < count; i++) {
+                    int shard = in[p].readInt();
+                    double[] v = new double[in[p].readInt()];
+                    for (int j = 0; j < v.length; j++) v[j] = in[p].readDouble();
+                    if (all.put(shard, v) != null) throw new IllegalStateException("shard " + shard + " is held by two ranks");
+                }
+            }
+            for (Future<?> f : sent) f.get();
+        } catch (IOException e) {
+            throw new UncheckedIOException("gather on rank " + rank, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("gather on rank " + rank + ": sending failed", e.getCause());
+        }
+        if (all.size() != shards || all.firstKey() != 0 || all.lastKey() != shards - 1)
+            throw new IllegalStateException("rank " + rank + " gathered shards " + all.keySet() + ", not 0.." + (shards - 1));
+        return all;
+    }
+
     private int start(int r, int length) { return (int) ((long) length * r / ranks); }
 
     private void sendSlices(int to, Map<Integer, float[]> mine, int lo, int hi) throws IOException {
@@ -142,7 +200,7 @@ public final class TreeAllReduce implements AutoCloseable {
     }
 
     private static void writeFloats(DataOutputStream o, float[] a, int from, int n) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(n * 4).order(ByteOrder.BIG_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(a, from, n);
         o.write(b.array());
     }
@@ -151,7 +209,7 @@ public final class TreeAllReduce implements AutoCloseable {
         byte[] bytes = new byte[n * 4];
         i.readFully(bytes);
         float[] a = new float[n];
-        ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN).asFloatBuffer().get(a);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(a);
         return a;
     }
 

@@ -1,30 +1,15 @@
 package dlm.spark;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dlm.compiler.Frontend;
-import dlm.compiler.check.CheckedProgram;
-import dlm.compiler.interp.ParamStore;
-import dlm.compiler.ir.Node;
-import dlm.compiler.train.ShardGradientStep;
-import dlm.compiler.train.ShardedTrainer;
-import dlm.compiler.train.TrainGraph;
-import dlm.runtime.DType;
-import dlm.runtime.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.spark.ExecutorLostFailure;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
-import org.apache.spark.scheduler.SparkListenerTaskStart;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -35,12 +20,14 @@ import org.junit.jupiter.api.Test;
  * {@code local-cluster[2,1,1024]}: two executor JVMs started by an in-process standalone master
  * and workers, which need {@code $SPARK_HOME/jars} (made here from the Maven class path the build
  * wrote, target/spark.classpath; surefire sets SPARK_HOME to target/spark-home). Training there
- * ends with the weights of {@code --shards 4} on one machine, bit for bit, though an executor JVM is
- * killed in the middle of the first epoch, while a step's tasks run (Spark re-runs the lost tasks
- * on the other executor and starts a new one). One test, as the cluster takes ~30 s to start.
+ * (two ranks of a barrier stage an epoch, one per executor JVM) ends with the state of
+ * {@code --shards 4} on one machine, bit for bit, though an executor JVM is killed in the middle of
+ * the first epoch, after rank 0 wrote a snapshot: Spark re-runs the stage once a new executor is
+ * up, and the ranks resume from the snapshot. One test, as the cluster takes ~30 s to start.
  */
 class SparkClusterTest {
     private static JavaSparkContext jsc;
+    private static Path snapshots;
 
     @BeforeAll
     static void start() throws IOException {
@@ -51,12 +38,16 @@ class SparkClusterTest {
             Path jar = Path.of(entry), link = jars.resolve(jar.getFileName());
             if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Files.createSymbolicLink(link, jar);
         }
+        snapshots = Files.createTempDirectory("dlm-spark-cluster-test");
+        String jvm = String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")).toList());
         SparkConf conf = SparkBackend.conf("local-cluster[2,1,1024]")
                 // the executors load DLM from the test class path (there is no dlm-spark.jar before the package phase)
                 .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
-                .set("spark.executor.extraJavaOptions", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                        .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")).toList()))
-                .set("spark.task.maxFailures", "8");
+                // each step waits 150 ms on the executors, so that the kill below lands mid-epoch
+                .set("spark.executor.extraJavaOptions", jvm + " -D" + RankTask.STEP_DELAY_PROPERTY + "=150")
+                .set(SparkEpochs.SNAPSHOT_DIR, snapshots.toUri().toString())
+                .set(SparkEpochs.SNAPSHOT_EVERY, "2");
         jsc = new JavaSparkContext(conf);
     }
 
@@ -64,71 +55,53 @@ class SparkClusterTest {
     static void stop() { if (jsc != null) jsc.stop(); }
 
     @Test
-    void localClusterEndsWithTheWeightsOfShardsOnOneMachineThoughAnExecutorIsKilledMidEpoch() {
-        List<float[]> one = SparkTrainingTest.train(SparkTrainingTest.SOURCE, SparkTrainingTest.SOURCE, 4, false);
-        List<float[]> cluster = train(4, 3);
-        for (int i = 0; i < one.size(); i++) assertArrayEquals(one.get(i), cluster.get(i), "weight " + i);
+    void localClusterEndsWithTheStateOfShardsOnOneMachineThoughAnExecutorIsKilledMidEpoch() throws Exception {
+        SparkTrainingTest.Run one = SparkTrainingTest.train(SparkTrainingTest.SOURCE, SparkTrainingTest.SOURCE, 4, null);
+        AtomicLong killed = new AtomicLong(-1);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        // kills an executor JVM once rank 0 has written its first snapshot of epoch 1 (after 2 of its 5 steps)
+        Thread killer = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try (Stream<Path> files = Files.walk(snapshots)) {
+                        if (files.anyMatch(f -> f.toString().endsWith("epoch-1/step-2.snap"))) break;
+                    } catch (IOException | java.io.UncheckedIOException e) {
+                        // a folder deleted while walking: look again
+                    }
+                    Thread.sleep(5);
+                }
+                ProcessHandle executor = executors().findFirst().orElseThrow(() -> new AssertionError("no executor JVM among " + ProcessHandle.current().descendants().toList()));
+                killed.set(executor.pid());
+                executor.destroyForcibly();
+            } catch (InterruptedException e) {
+                // the test ended first
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        SparkEpochs[] spark = new SparkEpochs[1];
+        SparkTrainingTest.Run cluster = SparkTrainingTest.train(SparkTrainingTest.SOURCE, SparkTrainingTest.SOURCE, 4,
+                (tg, params) -> spark[0] = new SparkEpochs(jsc, ProgramSource.of("m.dlm", SparkTrainingTest.SOURCE), tg, params, 4));
+        killer.interrupt();
+        one.assertSameAs(cluster, "local-cluster");
+        assertEquals(2, spark[0].ranks());
+        assertTrue(killed.get() > 0, "an executor was killed: " + failure.get());
+        assertFalse(ProcessHandle.of(killed.get()).map(ProcessHandle::isAlive).orElse(false), "the executor is dead");
+        List<Integer> resumed = spark[0].resumedFrom();
+        assertTrue(resumed.get(0) >= 2 && resumed.get(0) % 2 == 0, "epoch 1 resumed from a snapshot: " + resumed);
+        assertEquals(0, resumed.get(1), "epoch 2 ran whole: " + resumed);
     }
 
-    /** As {@link SparkTrainingTest#train}, on the cluster; at step {@code killAt} (unless negative) an executor JVM is killed while the step's tasks run. */
-    private static List<float[]> train(int shards, int killAt) {
-        CheckedProgram p = Frontend.compile("m.dlm", SparkTrainingTest.SOURCE);
-        TrainGraph tg = TrainGraph.build(p, p.trains().get(0));
-        ParamStore params = ParamStore.initialize(tg.graph, 3);
-        SparkGradients spark = new SparkGradients(jsc, ProgramSource.of("m.dlm", SparkTrainingTest.SOURCE), tg, params);
-        Set<Long> killed = ConcurrentHashMap.newKeySet();
-        AtomicBoolean armed = new AtomicBoolean();
-        AtomicInteger lostTasks = new AtomicInteger();
-        // kills the JVM of the executor that starts the first task of step killAt, while that task runs
-        SparkListener killer = new SparkListener() {
-            @Override
-            public void onTaskStart(SparkListenerTaskStart start) {
-                if (!armed.getAndSet(false)) return;
-                Long pid = spark.executorPid(start.taskInfo().executorId());
-                if (pid == null) return;
-                killed.add(pid);
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    /** The executor JVMs the local cluster's workers started (children of this JVM). */
+    private static Stream<ProcessHandle> executors() {
+        // (read from /proc: ProcessHandle.Info cuts long command lines, and an executor's class path is long)
+        return ProcessHandle.current().descendants().filter(p -> {
+            try {
+                return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")), java.nio.charset.StandardCharsets.ISO_8859_1)
+                        .contains("CoarseGrainedExecutorBackend");
+            } catch (IOException e) {
+                return false;
             }
-
-            @Override
-            public void onTaskEnd(SparkListenerTaskEnd end) {
-                if (end.reason() instanceof ExecutorLostFailure) lostTasks.incrementAndGet();
-            }
-        };
-        jsc.sc().addSparkListener(killer);
-        ShardedTrainer.Gradients g = new ShardedTrainer.Gradients() {
-            public ShardGradientStep.Shard[] compute(Tensor images, Tensor labels, int k, long step) {
-                if (step == killAt) {
-                    assertTrue(spark.executorPids().size() >= 2, "both executors computed shards before the kill: " + spark.executorPids());
-                    armed.set(true);
-                }
-                return spark.compute(images, labels, k, step);
-            }
-
-            public void randomSeed(long seed) { spark.randomSeed(seed); }
-        };
-        ShardedTrainer t = new ShardedTrainer(tg, params, shards, g);
-        t.randomSeed(3);
-        int n = 100;
-        Tensor images = Tensor.zeros(DType.U8, n, 28, 28), labels = Tensor.zeros(DType.U8, n);
-        for (int i = 0; i < images.size(); i++) images.setDouble(i, (i * 2654435761L >>> 7) % 256);
-        for (int i = 0; i < n; i++) labels.setDouble(i, (i * 7) % 10);
-        for (int epoch = 0; epoch < 2; epoch++)
-            for (int lo = 0; lo < n; lo += 24) {
-                int rows = Math.min(24, n - lo);
-                Tensor bx = Tensor.zeros(DType.U8, rows, 28, 28), by = Tensor.zeros(DType.U8, rows);
-                System.arraycopy(images.storage(), lo * 784, bx.storage(), 0, rows * 784);
-                System.arraycopy(labels.storage(), lo, by.storage(), 0, rows);
-                t.trainStep(bx, by);
-            }
-        jsc.sc().removeSparkListener(killer);
-        if (killAt >= 0) {
-            assertTrue(lostTasks.get() >= 1, "a task was lost with its executor and re-run");
-            assertTrue(!killed.isEmpty() && killed.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)), "an executor was killed");
-            assertTrue(spark.executorPids().stream().anyMatch(pid -> !killed.contains(pid)), "another executor computed shards after the kill: " + spark.executorPids());
-        }
-        List<float[]> out = new ArrayList<>();
-        for (Node w : tg.weights()) out.add(params.get(w.name()).f32Storage().clone());
-        return out;
+        });
     }
 }

@@ -12,6 +12,7 @@ import dlm.compiler.train.Trainer;
 import dlm.runtime.Tensor;
 import dlm.runtime.data.Dataset;
 import dlm.runtime.exec.KernelWarmup;
+import dlm.runtime.io.UriFiles;
 import dlm.runtime.kernels.KernelPool;
 import dlm.runtime.train.Batcher;
 import dlm.runtime.train.EpochResult;
@@ -39,19 +40,20 @@ final class TrainCommand implements Command {
 
     public String summary() { return "train the model of a train(Model) { … } block and evaluate it on the test set"; }
 
-    public String usage() { return "FILE.dlm [--epochs N] [--batch-size N] [--seed S] [--data DIR] [--save PATH] [--resume PATH] [--json PATH] [--report RUN.html] [--plot CURVES.png] [--limit N] [--shards K] [--spark MASTER]"; }
+    public String usage() { return "FILE.dlm [--epochs N] [--batch-size N] [--seed S] [--data DIR] [--save PATH] [--resume PATH] [--json PATH] [--report RUN.html] [--plot CURVES.png] [--limit N] [--shards K] [--sync-every k] [--spark MASTER]"; }
 
     public Options options() {
         Options o = new Options()
                 .addOption(Option.builder().longOpt("epochs").hasArg().argName("N").desc("number of epochs (default: the train block's)").get())
                 .addOption(Option.builder().longOpt("batch-size").hasArg().argName("N").desc("batch size (default: the train block's, else 32)").get())
-                .addOption(Option.builder().longOpt("save").hasArg().argName("PATH").desc("write a checkpoint (.npz) after every epoch, atomically").get())
-                .addOption(Option.builder().longOpt("resume").hasArg().argName("PATH").desc("continue from a checkpoint written by --save").get())
+                .addOption(Option.builder().longOpt("save").hasArg().argName("PATH").desc("write a checkpoint (.npz) after every epoch, atomically (a path, or with the dlm-spark jar a file system URI: hdfs://…, file:///…)").get())
+                .addOption(Option.builder().longOpt("resume").hasArg().argName("PATH").desc("continue from a checkpoint written by --save (a path or, with the dlm-spark jar, a URI)").get())
                 .addOption(Option.builder().longOpt("json").hasArg().argName("PATH").desc("also write the history, the test results, timings and the thread count as JSON").get())
                 .addOption(Option.builder().longOpt("report").hasArg().argName("RUN.html").desc("also write a self-contained HTML training report (curves, summary, graph, confusion matrix, misclassified images, norms); with --json, the JSON holds its data for dlmc report").get())
                 .addOption(Option.builder().longOpt("plot").hasArg().argName("CURVES.png").desc("also write the loss and metric curves as a PNG").get())
                 .addOption(Option.builder().longOpt("limit").hasArg().argName("N").desc("train on the first N training images only").get())
                 .addOption(Option.builder().longOpt("shards").hasArg().argName("K").desc("data-parallel: each batch's gradient is the fixed tree sum of K shards' (bit-identical on any cluster)").get())
+                .addOption(Option.builder().longOpt("sync-every").hasArg().argName("k").desc("with --shards K: local SGD, K replicas each stepping on its shard, averaged every k steps and at each epoch's end").get())
                 .addOption(Option.builder().longOpt("spark").hasArg().argName("MASTER").desc("compute the shards on Apache Spark (local[2], spark://host:7077, yarn, …); needs --shards and the dlm-spark jar").get());
         TrainSetup.addOptions(o, "the initial weights and the order of the batches");
         return o;
@@ -59,7 +61,9 @@ final class TrainCommand implements Command {
 
     public int run(CommandLine cl, Console c) throws Exception {
         // Output paths first: a mistake there must not cost a compile and an epoch of training.
-        Path save = cl.hasOption("save") ? OutputPaths.file("--save", cl.getOptionValue("save"), OutputPaths.Kind.CHECKPOINT) : null;
+        // a file system URI (hdfs://…, file:///…): written locally, uploaded after every save (UriCheckpoints)
+        UriCheckpoints.Upload upload = cl.hasOption("save") && UriFiles.isUri(cl.getOptionValue("save")) ? UriCheckpoints.save("--save", cl.getOptionValue("save")) : null;
+        Path save = upload != null ? upload.local() : cl.hasOption("save") ? OutputPaths.file("--save", cl.getOptionValue("save"), OutputPaths.Kind.CHECKPOINT) : null;
         Path json = cl.hasOption("json") ? OutputPaths.file("--json", cl.getOptionValue("json"), OutputPaths.Kind.JSON_REPORT) : null;
         OutputPaths.distinct("--save", save, "--json", json);
         Path report = cl.hasOption("report") ? OutputPaths.file("--report", cl.getOptionValue("report"), OutputPaths.Kind.HTML_REPORT) : null;
@@ -75,13 +79,13 @@ final class TrainCommand implements Command {
         boolean warm = !"false".equals(System.getProperty("dlm.warmup")) && cl.getOptionValue("backend", "jit").equals("jit");
         KernelWarmup warmup = warm ? KernelWarmup.start() : null;
         try {
-            return train(cl, c, warmup, save, json, report, plot);
+            return train(cl, c, warmup, save, upload, json, report, plot);
         } finally {
             if (warmup != null) warmup.stop();
         }
     }
 
-    private int train(CommandLine cl, Console c, KernelWarmup warmup, Path save, Path json, Path report, Path plot) throws Exception {
+    private int train(CommandLine cl, Console c, KernelWarmup warmup, Path save, UriCheckpoints.Upload upload, Path json, Path report, Path plot) throws Exception {
         TrainSetup setup = TrainSetup.load(cl, c);
         for (Path p : TrainCallbacks.outputs(setup)) {
             OutputPaths.distinct("--save", save, "modelCheckpoint", p);
@@ -95,18 +99,29 @@ final class TrainCommand implements Command {
         setup.checkMemory(batchSize);
         CompletableFuture<Dataset> loading = setup.datasetInBackground(cl);
         if (cl.hasOption("spark") && !cl.hasOption("shards")) throw new UsageException("--spark needs --shards K: the number of shards fixes the result, not the cluster");
-        Trainer trainer = cl.hasOption("shards") ? setup.shardedTrainer((int) Args.inRange(cl, "shards", 1, 4096), cl.getOptionValue("spark"), Args.file(cl)) : setup.trainer();
+        if (report != null && setup.graph.byName())
+            throw new UsageException("--report draws one input and one output; model " + setup.config.model().name() + " takes " + setup.graph.inputs.size()
+                    + " inputs and returns " + setup.graph.outputs.size() + " outputs: use --json or --plot");
+        if (cl.hasOption("sync-every") && !cl.hasOption("shards")) throw new UsageException("--sync-every needs --shards K: it averages the K shards' replicas");
+        int syncEvery = cl.hasOption("sync-every") ? (int) Args.inRange(cl, "sync-every", 1, Integer.MAX_VALUE) : 0;
+        Trainer built = cl.hasOption("shards") ? setup.shardedTrainer((int) Args.inRange(cl, "shards", 1, 4096), syncEvery, cl.getOptionValue("spark"), Args.file(cl)) : setup.trainer();
         // the train step for full batches (compiled on first use otherwise, inside the first epoch)
-        if (trainer instanceof CompiledTrainer ct) ct.compiled(StepKind.TRAIN, limit > 0 ? (int) Math.min(limit, batchSize) : batchSize);
+        if (built instanceof CompiledTrainer ct) ct.compiled(StepKind.TRAIN, limit > 0 ? (int) Math.min(limit, batchSize) : batchSize);
         Dataset data = TrainSetup.await(loading);
+        // a model of several inputs or outputs takes its batches' rows from the data's columns
+        Trainer trainer = dlm.compiler.train.ByNameTrainer.over(built, data);
         ProgressBar bar = new ProgressBar(c.out(), System.console() != null && c.out() == System.out);
         if (warmup != null) warmup.stop();
         TrainRun.Request request = new TrainRun.Request(epochs, batchSize, limit, cl.hasOption("data") ? Path.of(cl.getOptionValue("data")) : null, save,
-                cl.hasOption("resume") ? Path.of(cl.getOptionValue("resume")) : null);
+                !cl.hasOption("resume") ? null : UriFiles.isUri(cl.getOptionValue("resume")) ? UriCheckpoints.resume("--resume", cl.getOptionValue("resume"))
+                        : Path.of(cl.getOptionValue("resume")));
         // the report's per-param norms: recorded after each epoch, outside the compiled step (see ParamNorms)
         ParamNorms norms = report == null ? null : ParamNorms.probing(trainer, data.trainImages(), data.trainLabels(), limit, RunRecorder.PROBE_ROWS, setup.seed);
         TrainRun.Outcome run = TrainRun.fit(setup, trainer, data, request, epochs, batchSize, true,
-                new TrainRun.Reports(bar, c.out()::println, c.out(), norms == null ? null : r -> norms.record(r.epoch())));
+                new TrainRun.Reports(bar, c.out()::println, c.out(), norms == null && upload == null ? null : r -> {
+                    if (upload != null) upload.push();
+                    if (norms != null) norms.record(r.epoch());
+                }));
         List<EpochResult> history = run.history();
         // Seconds from the JVM's start to the first train step: parse, check, differentiate,
         // compile and load the data (reported in the JSON as startup_seconds).

@@ -12,10 +12,12 @@ public interface ClusterBackend {
     String name();
 
     /**
-     * Connects to {@code master} and returns shard gradients computed there for the program
-     * {@code source} (the text of {@code fileName}), whose train step on this JVM is {@code tg}
-     * with weights in {@code params}. The cluster compiles the program itself and must produce
-     * the driver's bytecode.
+     * Connects to {@code master} and returns the gradients of {@code shards} shards computed there
+     * (with local SGD averaging every {@code syncEvery} steps when it is above 0)
+     * for the program {@code source} (the text of {@code fileName}), whose train step on this JVM
+     * is {@code tg} with weights in {@code params} (a cluster that runs whole epochs also
+     * implements {@link ShardedTrainer.Epochs}). The cluster compiles the program itself and must
+     * produce the driver's bytecode.
      */
-    ShardedTrainer.Gradients open(String master, String fileName, String source, TrainGraph tg, ParamStore params);
+    ShardedTrainer.Gradients open(String master, String fileName, String source, TrainGraph tg, ParamStore params, int shards, int syncEvery);
 }

@@ -78,5 +78,27 @@ class ShardsCliTest {
         r = CliRunner.run("train", mnist, "--shards", "2", "--spark", "local[2]", "--data", TestFiles.dataDir().toString());
         assertEquals(2, r.status(), r.err());
         assertTrue(r.err().contains("--spark needs the dlm-spark jar"), r.err());
+        r = CliRunner.run("train", mnist, "--sync-every", "2");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--sync-every needs --shards K: it averages the K shards' replicas"), r.err());
+        r = CliRunner.run("train", mnist, "--shards", "2", "--sync-every", "0");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--sync-every must be a whole number from 1 to"), r.err());
+        // the core jar has no Hadoop: a file system URI for --save says where to get it
+        r = CliRunner.run("train", mnist, "--save", "hdfs://namenode:8020/ck.npz");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--save hdfs://namenode:8020/ck.npz: a file system URI needs the dlm-spark jar (Hadoop's FileSystem) on the class path"), r.err());
+    }
+
+    @Test
+    void syncEveryTrainsLocalSgd() throws IOException {
+        String mnist = TestFiles.example("mnist.dlm").toString(), data = TestFiles.dataDir().toString();
+        Path avg = tmp.resolve("avg.npz"), local = tmp.resolve("local.npz");
+        CliRunner a = CliRunner.run("train", mnist, "--data", data, "--limit", "600", "--epochs", "1", "--shards", "2", "--save", avg.toString());
+        assertEquals(0, a.status(), a.err());
+        CliRunner b = CliRunner.run("train", mnist, "--data", data, "--limit", "600", "--epochs", "1", "--shards", "2", "--sync-every", "2", "--save", local.toString());
+        assertEquals(0, b.status(), b.err());
+        assertTrue(b.out().contains("test_acc: 0."), b.out());
+        assertNotEquals(java.util.Arrays.hashCode(Files.readAllBytes(avg)), java.util.Arrays.hashCode(Files.readAllBytes(local)));
     }
 }

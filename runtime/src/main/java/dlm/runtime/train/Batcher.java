@@ -43,6 +43,16 @@ public final class Batcher {
 
     public int size() { return n; }
 
+    /** The rows of a full batch (the last may be shorter). */
+    public int batchSize() { return batchSize; }
+
+    /** The whole dataset's images, labels and sample weights (null without them), as given. */
+    public Tensor images() { return images; }
+
+    public Tensor labels() { return labels; }
+
+    public Tensor weights() { return weights; }
+
     /** Number of batches per epoch (the last may be shorter). */
     public int batches() { return (n + batchSize - 1) / batchSize; }
 

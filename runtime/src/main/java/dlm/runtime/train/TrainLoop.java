@@ -67,9 +67,11 @@ public final class TrainLoop {
             long seen = 0;
             double weighed = 0;
             long start = System.nanoTime();
+            // a model that runs the epoch elsewhere gives all its steps' results at once; the batches are then only weighed here
+            double[][] ran = model.trainEpoch(batcher, order, firstEpoch + epoch - 1);
             for (int s = 0; s < steps; s++) {
                 Tensor[] b = batcher.batch(order, s);
-                double[] r = b[2] == null ? model.trainStep(b[0], b[1]) : model.trainStep(b[0], b[1], b[2]);
+                double[] r = ran != null ? ran[s] : b[2] == null ? model.trainStep(b[0], b[1]) : model.trainStep(b[0], b[1], b[2]);
                 if (!Double.isFinite(r[0])) throw new NonFiniteLossException(firstEpoch + epoch - 1, s + 1, r[0]);
                 int n = b[1].size();
                 double w = b[2] == null ? model.metricWeight(b[1]) : model.metricWeight(b[1], b[2]);

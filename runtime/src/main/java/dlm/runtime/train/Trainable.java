@@ -18,6 +18,14 @@ public interface Trainable {
      */
     double[] trainStep(Tensor images, Tensor labels);
 
+    /**
+     * All the train steps of an epoch at once, when the model runs epochs elsewhere (a cluster's
+     * ranks, which exchange gradients among themselves): the steps over {@code batcher}'s batches
+     * in the row order {@code order}, giving each step's {@code [loss, metric…]} as
+     * {@link #trainStep} would. Null (the default): the loop runs the steps one by one.
+     */
+    default double[][] trainEpoch(Batcher batcher, int[] order, int epoch) { return null; }
+
     /** Loss and metrics on a batch, without updating anything. */
     double[] evalStep(Tensor images, Tensor labels);
 

@@ -74,8 +74,8 @@ final class DirectGemm implements KernelPool.Job {
         this.x = x; this.m = m; this.n = n; this.k = k; this.b = b; this.bOff = bOff; this.ldb = ldb;
         this.c = c; this.cOff = cOff; this.ldc = ldc; this.bias = bias; this.biasOff = biasOff; this.e = e;
         this.kOuter = kOuter;
-        if (m == 0 || n == 0) return;
         try {
+            if (m == 0 || n == 0) return;
             if (k == 0) {
                 for (int i = 0; i < m; i++)
                     for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = Gemm.epi(0f, e, bias, biasOff + j);

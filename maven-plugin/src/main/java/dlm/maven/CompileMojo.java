@@ -78,6 +78,9 @@ public final class CompileMojo extends AbstractMojo {
                 write(outputDirectory.toPath(), out.resources());
                 for (var e : out.sources().entrySet()) write(generatedSourcesDirectory.toPath(), Map.of(e.getKey(), e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                 getLog().info("Compiled " + src.relativize(f) + " to " + packageName + "." + out.facade());
+                if (!out.rowsIndependent())
+                    getLog().warn(src.relativize(f) + ": the model's predict step mixes the rows of a batch (" + out.rowsMixAt()
+                            + "); " + out.facade() + ".predict takes whole batches only");
             } catch (DlmException e) {
                 errors.add(ModelCompiler.mavenError(e));
             } catch (IOException e) {

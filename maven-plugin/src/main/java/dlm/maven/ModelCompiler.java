@@ -8,6 +8,9 @@ import dlm.compiler.codegen.Codegen;
 import dlm.compiler.codegen.Codegen.StepKind;
 import dlm.compiler.codegen.Compilation;
 import dlm.compiler.diag.DlmException;
+import dlm.compiler.ir.Graph;
+import dlm.compiler.ir.Node;
+import dlm.compiler.ir.RowDependence;
 import dlm.compiler.ir.TensorType;
 import dlm.compiler.train.TrainGraph;
 import dlm.runtime.DType;
@@ -15,7 +18,9 @@ import dlm.runtime.exec.StepLayout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -32,7 +37,10 @@ public final class ModelCompiler {
      * What one file compiles to, by path relative to the output folders: class files and resources
      * (for the classes folder) and the facade's source (for the generated sources folder).
      */
-    public record Output(String facade, Map<String, byte[]> classes, Map<String, byte[]> resources, Map<String, String> sources) {}
+    public record Output(String facade, Map<String, byte[]> classes, Map<String, byte[]> resources, Map<String, String> sources, String rowsMixAt) {
+        /** Whether the facade predicts any number of rows (else whole batches only: the model mixes rows at {@link #rowsMixAt}). */
+        public boolean rowsIndependent() { return rowsMixAt == null; }
+    }
 
     /**
      * Compiles {@code file}'s predict step for {@code batchSize} rows (0: the train block's
@@ -50,6 +58,7 @@ public final class ModelCompiler {
         TrainGraph tg = TrainGraph.build(p, config);
         int batch = batchSize > 0 ? batchSize : config.settings().get("batchSize") instanceof Value.NumberV n ? (int) n.asLong() : 32;
         Compilation c = Codegen.compile(tg, StepKind.PREDICT, batch, Codegen.Options.defaults().withHidden(false));
+        String rowsMixAt = rowsMixAt(tg);
         String facade = javaName(tg.feed().model()) + "Model";
         String pkgPath = packageName.isEmpty() ? "" : packageName.replace('.', '/') + "/";
         String layoutResource = pkgPath + facade + ".step";
@@ -60,8 +69,8 @@ public final class ModelCompiler {
         Map<String, byte[]> resources = new LinkedHashMap<>();
         resources.put(layoutResource, layout.toByteArray());
         Map<String, String> sources = new LinkedHashMap<>();
-        sources.put(pkgPath + facade + ".java", facadeSource(packageName, facade, file.getFileName().toString(), tg, batch, layoutResource));
-        return new Output(facade, classes, resources, sources);
+        sources.put(pkgPath + facade + ".java", facadeSource(packageName, facade, file.getFileName().toString(), tg, batch, layoutResource, rowsMixAt));
+        return new Output(facade, classes, resources, sources, rowsMixAt);
     }
 
     /**
@@ -80,6 +89,20 @@ public final class ModelCompiler {
         return new StepLayout(layout.className(), slots, layout.outputs());
     }
 
+    /**
+     * Where the predict graph (primitive ops, as ONNX export sees it) first mixes batch rows in
+     * what the output reads — {@code "'mean' at model.dlm:7:12"} — or null when every output row
+     * reads its own input row only ({@link RowDependence}).
+     */
+    static String rowsMixAt(TrainGraph tg) {
+        Graph g = Codegen.primitiveStepGraph(tg, StepKind.PREDICT);
+        Node output = g.output("output");
+        Set<Node> rowInputs = new HashSet<>();
+        for (Node n : g.inputs()) if (n.name() != null && n.name().equals(tg.images.name())) rowInputs.add(n);
+        return RowDependence.firstMixing(g, rowInputs, output).map(n -> "'" + n.opName() + "'"
+                + (n.span().isNone() ? "" : " at " + n.span().fileName() + ":" + n.span().line() + ":" + n.span().column())).orElse(null);
+    }
+
     private static int size(int[] shape) {
         int n = 1;
         for (int d : shape) n = Math.multiplyExact(n, d);
@@ -87,7 +110,7 @@ public final class ModelCompiler {
     }
 
     /** The facade's Java source: load(weights), predict overloads fitting the model's input and output, batchSize(). */
-    static String facadeSource(String pkg, String facade, String fileName, TrainGraph tg, int batch, String layoutResource) {
+    static String facadeSource(String pkg, String facade, String fileName, TrainGraph tg, int batch, String layoutResource, String rowsMixAt) {
         TensorType in = tg.images.type(), out = tg.output.type();
         String input = tg.images.name();
         StringBuilder sb = new StringBuilder();
@@ -95,7 +118,11 @@ public final class ModelCompiler {
         sb.append("import dlm.runtime.Tensor;\nimport dlm.runtime.exec.PrecompiledModel;\nimport java.io.IOException;\nimport java.nio.file.Path;\n\n");
         sb.append("/**\n * Model {@code ").append(tg.feed().model()).append("} of {@code ").append(fileName).append("}, compiled ahead of time by dlm-maven-plugin\n");
         sb.append(" * (generated: do not edit): input {@code ").append(input).append(": ").append(in).append("}, output {@code ").append(out).append("}.\n");
-        sb.append(" * Its predict step is compiled for batches of ").append(batch).append(" rows; calls take any number of rows. Safe to use\n");
+        if (rowsMixAt == null)
+            sb.append(" * Its predict step is compiled for batches of ").append(batch).append(" rows; calls take any number of rows. Safe to use\n");
+        else
+            sb.append(" * Its predict step is compiled for batches of ").append(batch).append(" rows and mixes the rows of a batch (")
+                    .append(javadoc(rowsMixAt)).append("),\n * so calls take whole batches only: a multiple of ").append(batch).append(" rows. Safe to use\n");
         sb.append(" * from many threads at once. Needs only the DLM runtime at run time.\n */\n");
         sb.append("public final class ").append(facade).append(" {\n");
         sb.append("    private final PrecompiledModel model;\n\n");
@@ -103,7 +130,8 @@ public final class ModelCompiler {
         sb.append("    /** The model with the weights {@code dlmc train --save} (or {@code DlmModel.save}) wrote for it. */\n");
         sb.append("    public static ").append(facade).append(" load(Path weights) throws IOException {\n");
         sb.append("        return new ").append(facade).append("(PrecompiledModel.load(").append(facade).append(".class.getClassLoader(), \"")
-                .append(layoutResource).append("\", \"").append(input).append("\", \"output\", weights));\n    }\n\n");
+                .append(layoutResource).append("\", \"").append(input).append("\", \"output\", weights")
+                .append(rowsMixAt == null ? "" : ", " + javaString(rowsMixAt)).append("));\n    }\n\n");
         boolean rowsOut = out.dtype() == DType.F32 && out.rank() == 2;
         if (rowsOut && in.dtype() == DType.U8 && in.rank() == 3) {
             sb.append("    /** Scores of images {@code ").append(input).append("[i][y][x]} (").append(in.shape().dim(1)).append("×").append(in.shape().dim(2))
@@ -120,6 +148,22 @@ public final class ModelCompiler {
         sb.append("    public int batchSize() { return model.batchSize(); }\n");
         sb.append("}\n");
         return sb.toString();
+    }
+
+    /** A Java string literal of {@code s}. */
+    static String javaString(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            if (ch == '"' || ch == '\\') sb.append('\\').append(ch);
+            else if (ch < 0x20 || ch > 0x7e) sb.append(String.format("\\u%04x", (int) ch));
+            else sb.append(ch);
+        }
+        return sb.append('"').toString();
+    }
+
+    /** {@code s} safe inside a Javadoc comment. */
+    private static String javadoc(String s) {
+        return s.replace("*/", "*&#47;").replace("@", "{@literal @}");
     }
 
     /** A Java identifier from a model name (already one in practice: DLM names are identifiers). */

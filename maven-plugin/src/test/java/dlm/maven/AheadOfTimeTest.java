@@ -158,6 +158,58 @@ class AheadOfTimeTest {
         }
     }
 
+    /**
+     * A model whose prediction mixes the rows of a batch (centred by the batch mean) would give
+     * other outputs on a padded short batch: the plugin names the op and its place, warns, and
+     * the facade takes whole batches only — predicting them exactly as dlmc's predict step does.
+     */
+    @Test
+    void aModelThatMixesRowsPredictsWholeBatchesOnly(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("centered.dlm");
+        Files.writeString(dir.resolve("t.csv"), "a,b,c,y\n1,2,3,0.5\n4,5,6,1.5\n");
+        Files.writeString(file, """
+                import std.nn.*
+                model Centered(x: f32[batch, 3]) {
+                    return dense(x - mean(x, axis = 0), units = 1)
+                }
+                train(Centered) {
+                    data = csv("t.csv", target = "y")
+                    loss = ::meanSquaredError
+                    optimizer = sgd(learningRate = 0.1)
+                    batchSize = 4
+                }
+                """);
+        ModelCompiler.Output out = ModelCompiler.compile(file, "m", 0);
+        assertEquals("'mean' at " + file + ":3:22", out.rowsMixAt());
+        assertTrue(out.sources().get("m/CenteredModel.java").contains("so calls take whole batches only: a multiple of 4 rows"));
+        // the examples mix no rows: their facades take any number of rows
+        assertTrue(ModelCompiler.compile(root().resolve("examples/mnist_convnet.dlm"), "m", 0).rowsIndependent());
+
+        CheckedProgram prog = Frontend.load(file);
+        TrainGraph tg = TrainGraph.build(prog, prog.trains().get(0));
+        ParamStore params = ParamStore.initialize(tg.graph, 3);
+        Path weights = dir.resolve("w.npz");
+        new Checkpoint(params.all()).save(weights);
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        write(classes, out.classes());
+        write(classes, out.resources());
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {classes.toUri().toURL()}, PrecompiledModel.class.getClassLoader())) {
+            PrecompiledModel m = PrecompiledModel.load(loader, "m/CenteredModel.step", "x", "output", weights, out.rowsMixAt());
+            assertTrue(!m.rowsIndependent());
+            float[] x = new float[8 * 3];
+            for (int i = 0; i < x.length; i++) x[i] = (i * 7 % 5) - 1.5f;
+            float[] got = m.predict(Tensor.wrap(DType.F32, new int[] {8, 3}, x)).f32Storage();
+            CompiledTrainer t = new CompiledTrainer(tg, params);
+            for (int from = 0; from < 8; from += 4) {
+                float[] want = t.predict(Tensor.wrap(DType.F32, new int[] {4, 3}, Arrays.copyOfRange(x, from * 3, from * 3 + 12))).f32Storage();
+                assertTrue(Arrays.equals(want, Arrays.copyOfRange(got, from, from + 4)));
+            }
+            var e = assertThrows(IllegalArgumentException.class, () -> m.predict(Tensor.zeros(DType.F32, 5, 3)));
+            assertEquals("this model's predict step mixes the rows of a batch ('mean' at " + file + ":3:22), so padding a short batch would change its output:"
+                    + " it predicts whole batches of 4 rows only, got 5 rows", e.getMessage());
+        }
+    }
+
     @Test
     void theCompiledModelRunsWithTheRuntimeAloneAndPredictsDlmcsBits(@TempDir Path dir) throws Exception {
         Path weights = weights();

@@ -1,5 +1,6 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Attrs;
 import dlm.compiler.ir.TensorType;
 import dlm.runtime.DType;
@@ -65,5 +66,14 @@ final class ArgReduceOp implements Op {
         if (Double.isNaN(w)) return false;
         if (Double.isNaN(v)) return true;
         return max ? v > w : v < w;
+    }
+
+    /** Rows survive an arg-reduction along another axis only (no {@code axis}: every axis, rows mixed). */
+    @Override
+    public int rowAxis(Node node, int[] in) {
+        if (in[0] < 0) return in[0];
+        if (!node.attrs().has("axis") || node.attrs().getInt("axis") == in[0]) return RowAxes.MIXED;
+        int axis = node.attrs().getInt("axis");
+        return node.attrs().getBool("keepdims", false) || axis > in[0] ? in[0] : in[0] - 1;
     }
 }

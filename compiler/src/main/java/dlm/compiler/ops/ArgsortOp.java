@@ -70,4 +70,7 @@ final class ArgsortOp implements KernelOp {
                 KernelCall.constant(node.attrs().getBool("descending", false)),
                 KernelCall.scratch(keys, b.n()), KernelCall.scratch(DType.I32, 2 * b.n()));
     }
+
+    @Override
+    public int rowAxis(Node node, int[] in) { return RowAxes.alongAxis(in, node.attrs().getInt("axis")); }
 }

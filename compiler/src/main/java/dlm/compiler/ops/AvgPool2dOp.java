@@ -78,4 +78,7 @@ final class AvgPool2dOp implements KernelOp {
     public List<Node> vjp(Node node, Node gr, GradBuilder d) {
         return d.perInput(() -> d.op("avgPool2dBackprop", Window2d.poolAttrs(node.attrs()).with("inputSize", Conv2dOp.inputSize(node.input(0))), gr));
     }
+
+    @Override
+    public int rowAxis(Node node, int[] in) { return RowAxes.batchFirst(in); }
 }

@@ -55,4 +55,7 @@ final class BroadcastToOp implements Op {
     public List<Node> vjp(Node node, Node g, GradBuilder d) {
         return d.perInput(() -> d.unbroadcast(g, node.input(0)));
     }
+
+    @Override
+    public int rowAxis(Node node, int[] in) { return RowAxes.broadcast(node, in); }
 }

@@ -127,4 +127,16 @@ final class ConcatOp implements Op {
         Supplier<Node>[] array = rules.toArray(new Supplier[0]);
         return d.perInput(array);
     }
+
+    /** Rows survive a concatenation along another axis, every operand carrying rows on the same axis (or none). */
+    @Override
+    public int rowAxis(Node node, int[] in) {
+        int result = RowAxes.NONE;
+        for (int a : in) {
+            if (a == RowAxes.NONE) continue;
+            if (a == RowAxes.MIXED || (result != RowAxes.NONE && a != result)) return RowAxes.MIXED;
+            result = a;
+        }
+        return result >= 0 && node.attrs().getInt("axis") == result ? RowAxes.MIXED : result;
+    }
 }

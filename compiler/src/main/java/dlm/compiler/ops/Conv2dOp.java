@@ -146,4 +146,7 @@ final class Conv2dOp implements KernelOp {
 
     /** The spatial sizes {KH, KW} of an HWIO kernel. */
     static int[] kernelSize(Node k) { return new int[] {k.type().shape().dim(0).size(), k.type().shape().dim(1).size()}; }
+
+    @Override
+    public int rowAxis(Node node, int[] in) { return RowAxes.batchFirst(in); }
 }

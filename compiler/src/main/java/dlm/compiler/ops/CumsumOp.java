@@ -64,4 +64,7 @@ final class CumsumOp implements KernelOp {
                 KernelCall.constant(b.outer()), KernelCall.constant(b.n()), KernelCall.constant(b.inner()),
                 KernelCall.constant(node.attrs().getBool("reverse", false)));
     }
+
+    @Override
+    public int rowAxis(Node node, int[] in) { return RowAxes.alongAxis(in, node.attrs().getInt("axis")); }
 }

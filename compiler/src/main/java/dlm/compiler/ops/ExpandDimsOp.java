@@ -44,4 +44,10 @@ final class ExpandDimsOp implements Op {
     public List<Node> vjp(Node node, Node g, GradBuilder d) {
         return d.perInput(() -> d.op("squeeze", Attrs.of("axes", new int[] {node.attrs().getInt("axis")}), g));
     }
+
+    @Override
+    public int rowAxis(Node node, int[] in) {
+        if (in[0] < 0) return in[0];
+        return node.attrs().getInt("axis") <= in[0] ? in[0] + 1 : in[0];
+    }
 }

@@ -202,4 +202,32 @@ final class MatmulOp implements Op {
                 () -> d.reshape(d.sumToShape(d.matmul(g2, d.transposeLastTwo(d.reshape(b, b2))), a2), sa),
                 () -> d.reshape(d.sumToShape(d.matmul(d.transposeLastTwo(d.reshape(a, a2)), g2), b2), sb));
     }
+
+    /**
+     * Rows pass through a product on an axis that is not contracted: the left operand's matrix
+     * rows or a stacked (batch) axis, with the other operand row-free or carrying its rows on
+     * the same stacked axis; the right operand's columns with a row-free left operand.
+     */
+    @Override
+    public int rowAxis(Node node, int[] in) {
+        if (in[0] == RowAxes.MIXED || in[1] == RowAxes.MIXED) return RowAxes.MIXED;
+        if (in[0] == RowAxes.NONE && in[1] == RowAxes.NONE) return RowAxes.NONE;
+        Shape sa = node.input(0).type().shape(), sb = node.input(1).type().shape(), out = node.type().shape();
+        int ra = sa.rank(), rb = sb.rank();
+        int nb = out.rank() - (ra >= 2 ? 1 : 0) - (rb >= 2 ? 1 : 0);
+        int fromA = RowAxes.NONE, fromB = RowAxes.NONE;
+        if (in[0] >= 0) {
+            if (ra < 2 || in[0] == ra - 1) return RowAxes.MIXED;
+            fromA = in[0] == ra - 2 ? nb : in[0] + nb - (ra - 2);
+            if (!sa.dim(in[0]).equals(out.dim(fromA))) return RowAxes.MIXED;
+        }
+        if (in[1] >= 0) {
+            if (rb < 2 || in[1] == rb - 2) return RowAxes.MIXED;
+            fromB = in[1] == rb - 1 ? out.rank() - 1 : in[1] + nb - (rb - 2);
+            if (!sb.dim(in[1]).equals(out.dim(fromB))) return RowAxes.MIXED;
+        }
+        if (fromA != RowAxes.NONE && fromB != RowAxes.NONE)
+            return fromA == fromB && fromA < nb ? fromA : RowAxes.MIXED;
+        return fromA != RowAxes.NONE ? fromA : fromB;
+    }
 }

@@ -99,4 +99,7 @@ final class MaxPool2dOp implements KernelOp {
     public List<Node> vjp(Node node, Node gr, GradBuilder d) {
         return d.perInput(() -> d.op("maxPool2dBackprop", Window2d.poolAttrs(node.attrs()), node.input(0), gr));
     }
+
+    @Override
+    public int rowAxis(Node node, int[] in) { return RowAxes.batchFirst(in); }
 }

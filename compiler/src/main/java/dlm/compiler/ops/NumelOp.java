@@ -44,4 +44,8 @@ final class NumelOp implements Op {
     public List<Node> vjp(Node node, Node cotangent, GradBuilder b) {
         return b.perInput(() -> null);
     }
+
+    /** A count of elements depends on the shape only, never on a row's values. */
+    @Override
+    public int rowAxis(Node node, int[] in) { return RowAxes.NONE; }
 }

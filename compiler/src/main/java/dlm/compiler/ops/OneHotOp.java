@@ -1,5 +1,6 @@
 package dlm.compiler.ops;
 
+import dlm.compiler.ir.Node;
 import dlm.compiler.ir.Attrs;
 import dlm.compiler.ir.Dim;
 import dlm.compiler.ir.Shape;
@@ -58,4 +59,8 @@ final class OneHotOp implements ElementwiseOp {
         }
         return out;
     }
+
+    /** The class axis is appended: rows stay where they are. */
+    @Override
+    public int rowAxis(Node node, int[] in) { return in[0]; }
 }

@@ -56,4 +56,14 @@ public interface Op {
     default List<Node> vjp(Node node, Node cotangent, GradBuilder b) {
         throw new NotDifferentiableException(name());
     }
+
+    /**
+     * Row dependence ({@link RowAxes}): the row axis of {@code node}'s value given its inputs'
+     * row axes {@code inputRowAxes} (each an axis, {@link RowAxes#NONE} or {@link RowAxes#MIXED}).
+     * The default covers element-wise and broadcasting ops; any other op is row-free from
+     * row-free inputs and mixed otherwise, until it states its own rule.
+     */
+    default int rowAxis(Node node, int[] inputRowAxes) {
+        return kind().isElementwise() ? RowAxes.broadcast(node, inputRowAxes) : RowAxes.opaque(inputRowAxes);
+    }
 }

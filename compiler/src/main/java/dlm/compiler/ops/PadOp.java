@@ -105,4 +105,16 @@ final class PadOp implements Op {
         for (int i = 0; i < axes.length; i++) ps.add(new Padding(axes[i], lows[i], highs[i], interiors[i]));
         return ps;
     }
+
+    /** Rows survive padding of the other axes. */
+    @Override
+    public int rowAxis(Node node, int[] in) {
+        if (in[0] < 0) return RowAxes.opaque(in);
+        for (int i = 1; i < in.length; i++) if (in[i] != RowAxes.NONE) return RowAxes.MIXED;
+        int[] axes = node.attrs().getInts("axes");
+        for (int i = 0; i < axes.length; i++)
+            if (axes[i] == in[0] && (node.attrs().getInts("lows")[i] != 0 || node.attrs().getInts("highs")[i] != 0
+                    || (node.attrs().has("interiors") && node.attrs().getInts("interiors")[i] != 0))) return RowAxes.MIXED;
+        return in[0];
+    }
 }

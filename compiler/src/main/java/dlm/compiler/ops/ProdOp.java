@@ -44,4 +44,7 @@ final class ProdOp implements KernelOp {
         return KernelCall.of(Scans.class, "prod", KernelCall.input(0), KernelCall.output(),
                 KernelCall.constant(b.outer()), KernelCall.constant(b.n()), KernelCall.constant(b.inner()));
     }
+
+    @Override
+    public int rowAxis(Node node, int[] in) { return rule.rowAxis(node, in); }
 }

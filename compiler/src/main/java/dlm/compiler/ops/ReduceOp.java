@@ -71,4 +71,13 @@ final class ReduceOp implements Op {
 
     @Override
     public List<Node> vjp(Node node, Node cotangent, GradBuilder b) { return vjp.apply(node, cotangent, b); }
+
+    /** Rows survive a reduction over other axes only. */
+    @Override
+    public int rowAxis(Node node, int[] in) {
+        if (in[0] < 0) return in[0];
+        boolean[] mask = mask(node.input(0).type(), node.attrs());
+        if (mask[in[0]]) return RowAxes.MIXED;
+        return node.attrs().getBool("keepdims", false) ? in[0] : RowAxes.shiftedBy(in[0], mask);
+    }
 }

@@ -62,4 +62,18 @@ final class ReshapeOp implements Op {
     public List<Node> vjp(Node node, Node g, GradBuilder d) {
         return d.perInput(() -> d.reshape(g, node.input(0).type().shape()));
     }
+
+    /**
+     * Rows survive a reshape that keeps the row axis whole, with the same product of dims before
+     * it (then the dims after it multiply to the same too, and element (p, k, s) stays (p, k, s)).
+     */
+    @Override
+    public int rowAxis(Node node, int[] in) {
+        if (in[0] < 0) return in[0];
+        List<Dim> x = node.input(0).type().shape().dims(), y = node.type().shape().dims();
+        Dim before = RowAxes.prefix(x, in[0]);
+        for (int axis = 0; axis < y.size(); axis++)
+            if (RowAxes.prefix(y, axis).equals(before) && y.get(axis).equals(x.get(in[0]))) return axis;
+        return RowAxes.MIXED;
+    }
 }

@@ -135,4 +135,18 @@ final class SliceOp implements Op {
             return d.op("pad", Attrs.of("axes", axes, "lows", lows, "highs", highs, "interiors", interiors), ordered);
         });
     }
+
+    /** Rows survive a slice that leaves the row axis whole and in order. */
+    @Override
+    public int rowAxis(Node node, int[] in) {
+        if (in[0] < 0) return in[0];
+        int[] axes = node.attrs().getInts("axes");
+        for (int i = 0; i < axes.length; i++) {
+            if (axes[i] != in[0]) continue;
+            boolean whole = node.attrs().getInts("starts")[i] == 0 && node.attrs().getInts("steps")[i] == 1
+                    && node.input(0).type().shape().dim(in[0]).equals(node.type().shape().dim(in[0]));
+            if (!whole) return RowAxes.MIXED;
+        }
+        return in[0];
+    }
 }

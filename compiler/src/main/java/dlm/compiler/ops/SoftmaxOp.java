@@ -98,4 +98,9 @@ final class SoftmaxOp implements KernelOp {
             return d.mul(node, d.sub(g, d.sum(d.mul(g, node), axis, true)));
         });
     }
+
+    @Override
+    public int rowAxis(Node node, int[] in) {
+        return RowAxes.alongAxis(in, node.attrs().getInt("axis", node.input(0).type().rank() - 1));
+    }
 }

@@ -50,4 +50,12 @@ final class SqueezeOp implements Op {
     public List<Node> vjp(Node node, Node g, GradBuilder d) {
         return d.perInput(() -> d.reshape(g, node.input(0).type().shape()));
     }
+
+    @Override
+    public int rowAxis(Node node, int[] in) {
+        if (in[0] < 0) return in[0];
+        boolean[] removed = new boolean[node.input(0).type().rank()];
+        for (int a : node.attrs().getInts("axes")) removed[a] = true;
+        return removed[in[0]] ? RowAxes.MIXED : RowAxes.shiftedBy(in[0], removed);
+    }
 }

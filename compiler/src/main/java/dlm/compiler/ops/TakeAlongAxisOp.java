@@ -70,4 +70,7 @@ final class TakeAlongAxisOp implements KernelOp {
                 KernelCall.constant(b.outer()), KernelCall.constant(b.n()), KernelCall.constant(idx[axis]), KernelCall.constant(b.inner()),
                 KernelCall.constant(g.fullPre()), KernelCall.constant(g.fullPost()), KernelCall.constant(axis));
     }
+
+    @Override
+    public int rowAxis(Node node, int[] in) { return RowAxes.alongAxis(in, node.attrs().getInt("axis")); }
 }

@@ -83,4 +83,14 @@ final class TileOp implements Op {
             return d.reshape(d.sum(parts, copyAxes.stream().mapToInt(Integer::intValue).toArray(), false), x.type().shape());
         });
     }
+
+    /** Rows survive a tiling that does not repeat along the row axis (and adds no axes). */
+    @Override
+    public int rowAxis(Node node, int[] in) {
+        if (in[0] < 0) return in[0];
+        int[] reps = node.attrs().getInts("reps");
+        int shift = reps.length - node.input(0).type().rank();
+        int r = in[0] + shift < 0 ? 1 : reps[in[0] + shift];
+        return shift <= 0 && r == 1 ? in[0] : RowAxes.MIXED;
+    }
 }

@@ -70,4 +70,12 @@ final class TransposeOp implements Op {
         for (int i = 0; i < perm.length; i++) inverse[perm[i]] = i;
         return d.perInput(() -> d.transpose(g, inverse));
     }
+
+    @Override
+    public int rowAxis(Node node, int[] in) {
+        if (in[0] < 0) return in[0];
+        int[] perm = node.attrs().getInts("perm");
+        for (int j = 0; j < perm.length; j++) if (perm[j] == in[0]) return j;
+        return RowAxes.MIXED;
+    }
 }

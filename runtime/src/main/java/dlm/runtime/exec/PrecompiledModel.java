@@ -21,8 +21,10 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  *
  * <p>The step is compiled for one batch size {@code B}: {@link #predict(Tensor)} takes any number
  * of rows, runs them in chunks of {@code B} and pads the last chunk with zero rows (whose outputs
- * are dropped). That is exact because every row's output depends on that row only, as in any
- * model at prediction time (no layer of std.nn mixes rows when not training).
+ * are dropped). That is exact when every row's output depends on that row only, as in any model
+ * of std.nn's layers at prediction time; the plugin proves it from the graph. A model whose
+ * predict step may mix rows (a statistic over the batch axis, say) is loaded with the place that
+ * mixes them and then takes whole batches of {@code B} rows only: padding would change its output.
  *
  * <p>Safe to use from many threads at once: a call takes an idle instance of the step (each owns
  * its arrays; the weights are shared, read only) from a pool, or makes one.
@@ -34,9 +36,12 @@ public final class PrecompiledModel {
     private final StepLayout.External input;
     private final StepLayout.Output output;
     private final Map<String, Tensor> weights;
+    /** Where the predict step may mix batch rows ({@code file:line:col: what}), or null when it never does. */
+    private final String rowsMixAt;
     private final ConcurrentLinkedDeque<StepLayout.Instance> idle = new ConcurrentLinkedDeque<>();
 
-    private PrecompiledModel(StepLayout layout, ClassLoader loader, String inputName, String outputName, Map<String, Tensor> weights) {
+    private PrecompiledModel(StepLayout layout, ClassLoader loader, String inputName, String outputName, Map<String, Tensor> weights, String rowsMixAt) {
+        this.rowsMixAt = rowsMixAt;
         this.layout = layout;
         this.loader = loader;
         this.inputName = inputName;
@@ -58,6 +63,15 @@ public final class PrecompiledModel {
      * @throws CheckpointException   when the weights do not fit the model (every problem listed)
      */
     public static PrecompiledModel load(ClassLoader loader, String layoutResource, String inputName, String outputName, Path weights) throws IOException {
+        return load(loader, layoutResource, inputName, outputName, weights, null);
+    }
+
+    /**
+     * {@link #load(ClassLoader, String, String, String, Path)} for a step that may mix batch rows
+     * at {@code rowsMixAt} (a located description; null: it never does), which then predicts
+     * whole batches only.
+     */
+    public static PrecompiledModel load(ClassLoader loader, String layoutResource, String inputName, String outputName, Path weights, String rowsMixAt) throws IOException {
         StepLayout layout;
         try (InputStream in = loader.getResourceAsStream(layoutResource)) {
             if (in == null) throw new NoSuchFileException(layoutResource, null, "no such resource: the plugin's compiled model is not on the class path");
@@ -82,11 +96,14 @@ public final class PrecompiledModel {
         }
         if (!problems.isEmpty())
             throw new CheckpointException(weights + " does not fit " + layout.className() + ": " + String.join("; ", problems), problems);
-        return new PrecompiledModel(layout, loader, inputName, outputName, c.params());
+        return new PrecompiledModel(layout, loader, inputName, outputName, c.params(), rowsMixAt);
     }
 
-    /** The batch size the step was compiled for (calls take any number of rows). */
+    /** The batch size the step was compiled for (calls take any number of rows, or multiples of it when {@link #rowsIndependent()} is false). */
     public int batchSize() { return input.shape()[0]; }
+
+    /** Whether each output row depends on its own input row only (then any number of rows may be predicted). */
+    public boolean rowsIndependent() { return rowsMixAt == null; }
 
     /** The input's dtype. */
     public DType inputType() { return input.dtype(); }
@@ -101,7 +118,8 @@ public final class PrecompiledModel {
      * The model's output for {@code batch} (rows first, the input's dtype and sizes after the
      * rows), as a new tensor: rows first, the output's sizes after.
      *
-     * @throws IllegalArgumentException when the batch does not fit the input
+     * @throws IllegalArgumentException when the batch does not fit the input, or when the model
+     *     mixes rows and the batch is not a whole number of compiled batches
      */
     public Tensor predict(Tensor batch) {
         int[] row = rowShape();
@@ -109,6 +127,9 @@ public final class PrecompiledModel {
             throw new IllegalArgumentException("input '" + inputName + "' takes " + input.dtype().dlmName() + "[n" + tail(row) + "], got "
                     + batch.dtype().dlmName() + Arrays.toString(batch.shape()));
         int n = batch.dim(0), b = batchSize();
+        if (rowsMixAt != null && n % b != 0)
+            throw new IllegalArgumentException("this model's predict step mixes the rows of a batch (" + rowsMixAt + "), so padding a short batch would change its output: it predicts whole batches of "
+                    + b + " rows only, got " + n + " rows");
         int inRow = size(row), outRow = size(outputRowShape());
         int[] outShape = output.shape().clone();
         outShape[0] = n;

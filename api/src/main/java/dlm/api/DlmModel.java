@@ -72,8 +72,10 @@ public final class DlmModel {
         this.program = program;
         this.tg = tg;
         this.weights = weights == null ? null : Map.copyOf(weights);
-        this.inputs = List.of(TensorInfo.of(tg.images.name(), tg.images.type()));
-        this.outputs = List.of(TensorInfo.of("output", tg.output.type()));
+        this.inputs = tg.inputs.stream().map(n -> TensorInfo.of(n.name(), n.type())).toList();
+        List<TensorInfo> outs = new java.util.ArrayList<>();
+        for (int h = 0; h < tg.outputs.size(); h++) outs.add(TensorInfo.of(tg.byName() ? tg.outputNames.get(h) : "output", tg.outputs.get(h).type()));
+        this.outputs = List.copyOf(outs);
     }
 
     /**
@@ -152,17 +154,19 @@ public final class DlmModel {
     }
 
     private static TrainGraph graph(Program p) {
+        TrainGraph tg;
         try {
-            return TrainGraph.build(p.checked(), p.config());
+            tg = TrainGraph.build(p.checked(), p.config());
         } catch (DlmException e) {
             throw new DlmCompileException(e);
         }
+        return tg;
     }
 
-    /** The model's inputs (one: the model's parameter, e.g. {@code images: u8[batch, 28, 28]}). */
+    /** The model's inputs (its parameters, e.g. {@code images: u8[batch, 28, 28]}; several for a model trained by name). */
     public List<TensorInfo> inputs() { return inputs; }
 
-    /** The model's outputs (one, named {@code output}, e.g. {@code output: f32[batch, 10]}). */
+    /** The model's outputs (one, named {@code output}, e.g. {@code output: f32[batch, 10]}; several, named as the values it returns, for a list return). */
     public List<TensorInfo> outputs() { return outputs; }
 
     /** The model's name in the source ({@code Mnist}). */
@@ -174,6 +178,9 @@ public final class DlmModel {
      */
     public Predictor predictor() {
         if (weights == null) throw new IllegalStateException("model " + name() + " has no weights: fit it, or load it with its weights");
+        if (tg.byName())
+            throw new UnsupportedOperationException("a predictor takes one input and gives one output, but model " + name() + " takes " + inputs.size()
+                    + " inputs and returns " + outputs.size() + " outputs (dlmc predict gives each)");
         return new Predictor(this);
     }
 

@@ -63,10 +63,6 @@ final class Heads {
         if (fileSource && DataSources.sampleWeightAt((DataSource) data.args().get(DataBuiltins.SOURCE)) != null)
             throw new DlmException(DataSources.sampleWeightAt((DataSource) data.args().get(DataBuiltins.SOURCE)),
                     "sample weights cannot be combined with lossWeights or a loss per output yet");
-        for (String k : List.of("kFold", "validationData"))
-            if (settings.containsKey(k) && (g.inputs().size() > 1 || keys.size() > 1))
-                throw new NotedException(where.get(k).keySpan(), k + " is not supported yet for a model of several inputs or outputs (model " + t.model() + " takes "
-                        + g.inputs().size() + (g.inputs().size() == 1 ? " input" : " inputs") + " and returns " + shown + ")", modelAt, "model " + t.model() + " is declared here");
         List<FunV> losses = perOutput(settings.get("loss"), where.get("loss"), keys.size(), shown, "loss", "one loss per output, in order", t, modelAt);
         List<Double> weights = new ArrayList<>();
         if (settings.get("lossWeights") instanceof Value.TensorV lwv) {

@@ -3,6 +3,8 @@ package dlm.compiler.cli;
 import dlm.compiler.data.DataSources;
 import dlm.compiler.diag.DlmException;
 import dlm.compiler.train.Adaptation;
+import dlm.compiler.train.ByNameTrainer;
+import dlm.runtime.data.Dataset;
 import dlm.compiler.train.Trainer;
 import dlm.runtime.Tensor;
 import dlm.runtime.train.NonFiniteLossException;
@@ -28,7 +30,8 @@ final class KFoldValidation {
     private KFoldValidation() {}
 
     /** Runs the K folds, printing a line each and the means; returns the means for the JSON report. */
-    static Map<String, Number> run(TrainSetup setup, int k, Tensor images, Tensor labels, Tensor weights, int epochs, int batchSize, Consumer<String> say) {
+    static Map<String, Number> run(TrainSetup setup, int k, Tensor images, Tensor labels, Tensor weights, int epochs, int batchSize, Consumer<String> say,
+                                   Dataset.ByName columns) {
         int n = images.dim(0), per = n / k;
         if (per == 0)
             throw new DlmException(setup.settingSpan("kFold"), "kFold = " + k + " needs at least " + k + " training samples, one a fold; this data has " + n);
@@ -40,9 +43,11 @@ final class KFoldValidation {
                 if (i >= f * per && i < (f + 1) * per) val[i - f * per] = i;
                 else train[t++] = i;
             }
-            Trainer trainer = setup.trainer();
+            // a model trained by name: images and labels are row numbers into the columns
+            Trainer trainer = ByNameTrainer.over(setup.trainer(), columns);
             Tensor tx = DataSources.rows(images, train), ty = DataSources.rows(labels, train), tw = weights == null ? null : DataSources.rows(weights, train);
-            Adaptation.adapt(setup.graph, trainer.params(), tx);
+            if (trainer instanceof ByNameTrainer byName) Adaptation.adapt(setup.graph, trainer.params(), byName.inputsAt(tx));
+            else Adaptation.adapt(setup.graph, trainer.params(), tx);
             try {
                 TrainLoop.fit(trainer, tx, ty, tw, null, null, epochs, batchSize, setup.seed, 1, null, null, List.of(), null);
             } catch (NonFiniteLossException e) {

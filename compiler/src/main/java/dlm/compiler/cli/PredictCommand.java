@@ -35,6 +35,9 @@ final class PredictCommand implements Command {
 
     public int run(CommandLine cl, Console c) throws Exception {
         TrainSetup setup = TrainSetup.load(cl, c);
+        if (setup.graph.byName() && cl.hasOption("image"))
+            throw new UsageException("--image feeds one input; model " + setup.config.model().name() + " takes " + setup.graph.inputs.size() + " inputs and returns "
+                    + setup.graph.outputs.size() + " outputs");
         Trainer t = EvalCommand.loadWeights(cl, setup);
         if (setup.graph.byName()) return byName(cl, c, setup, t);
         Tensor image;
@@ -77,9 +80,6 @@ final class PredictCommand implements Command {
 
     /** A model of several inputs or outputs: every output of test sample I, each with its true value. */
     private static int byName(CommandLine cl, Console c, TrainSetup setup, Trainer t) {
-        if (cl.hasOption("image"))
-            throw new UsageException("--image feeds one input; model " + setup.config.model().name() + " takes " + setup.graph.inputs.size() + " inputs and returns "
-                    + setup.graph.outputs.size() + " outputs");
         Dataset data = setup.testable(cl);
         long i = cl.hasOption("index") ? Args.longValue(cl, "index") : 0;
         if (i < 0 || i >= data.testImages().dim(0)) throw new UsageException("--index must be in 0.." + (data.testImages().dim(0) - 1));

@@ -47,6 +47,7 @@ final class ProfileCommand implements Command {
         Dataset data = setup.dataset(cl);
         Trainer trainer = setup.trainer();
         CompiledTrainer ct = (CompiledTrainer) trainer;
+        var byName = data.byName() == null ? null : (dlm.compiler.train.ByNameTrainer) dlm.compiler.train.ByNameTrainer.over(trainer, data);
         Batcher batcher = new Batcher(data.trainImages(), data.trainLabels(), batch);
         int full = data.trainImages().dim(0) / batch;
         if (full == 0) throw new UsageException("the batch size " + batch + " is larger than the " + data.trainImages().dim(0) + " training images");
@@ -57,7 +58,8 @@ final class ProfileCommand implements Command {
         long start = System.nanoTime();
         for (int s = 0; s < warmup + steps; s++) {
             Tensor[] b = batcher.batch(order, s % full);
-            var g = ct.prepare(kind, b[0], b[1]);
+            // a model trained by name batches row numbers: its step takes those rows of every input and target
+            var g = byName == null ? ct.prepare(kind, b[0], b[1]) : ct.prepare(kind, byName.inputsAt(b[0]), byName.targetsAt(b[0]));
             if (profile == null) profile = new StepProfile(g);
             if (s == warmup) start = System.nanoTime();
             profile.run(s >= warmup);

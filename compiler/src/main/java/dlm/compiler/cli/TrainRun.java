@@ -91,7 +91,8 @@ public final class TrainRun {
         if (setup.graph.byName() && data.byName() == null)
             throw new DlmException(setup.config.decl().span(), "model " + setup.config.model().name() + " takes " + setup.graph.inputs.size() + " inputs and returns "
                     + setup.graph.outputs.size() + " outputs: its data must give each by name (a data source of the train block; the Java API gives one input and one output)");
-        Trainer trainer = dlm.compiler.train.ByNameTrainer.over(given, data);
+        // a model trained by name: batches are row numbers into these columns (the data's, then validationData's)
+        Dataset.ByName columns = data.byName();
         Tensor images = data.trainImages(), labels = data.trainLabels(), weights = data.trainWeights();
         long limit = request.limit();
         if (limit > 0) {
@@ -123,13 +124,20 @@ public final class TrainRun {
             boolean test = "test".equals(val.args().get("split"));
             valImages = test ? v.testImages() : v.trainImages();
             valLabels = test ? v.testLabels() : v.trainLabels();
+            if (columns != null && v.byName() != null) {
+                // its rows follow the data's in the columns the batches are taken from
+                int n = columns.inputs().get(0).dim(0);
+                columns = dlm.compiler.train.ByNameTrainer.concat(columns, v.byName());
+                valImages = valLabels = dlm.compiler.train.ByNameTrainer.shift(valImages, n);
+            }
         }
         // kFold = K: K models validated on K parts of the training data, before training on all of it
         java.util.Map<String, Number> kFold = java.util.Map.of();
         if (setup.config.settings().get("kFold") instanceof Value.NumberV k) {
             if (request.resume() != null) throw new UsageException("--resume continues a run, but kFold trains its folds from scratch: remove kFold to resume");
-            kFold = KFoldValidation.run(setup, (int) k.asLong(), images, labels, weights, epochs, batchSize, reports.notes() != null ? reports.notes() : line -> {});
+            kFold = KFoldValidation.run(setup, (int) k.asLong(), images, labels, weights, epochs, batchSize, reports.notes() != null ? reports.notes() : line -> {}, columns);
         }
+        Trainer trainer = dlm.compiler.train.ByNameTrainer.over(given, columns);
         int firstEpoch = 1;
         Checkpoints ckpt = new Checkpoints(setup);
         if (request.resume() != null) firstEpoch = ckpt.resume(request.resume(), trainer) + 1;

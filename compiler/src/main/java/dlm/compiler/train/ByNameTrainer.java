@@ -24,10 +24,39 @@ public final class ByNameTrainer implements Trainer {
     }
 
     /** {@code t} on {@code d}: wrapped when the data is fed by name, else {@code t} itself. */
-    public static Trainer over(Trainer t, Dataset d) {
-        if (d.byName() == null) return t;
+    public static Trainer over(Trainer t, Dataset d) { return over(t, d.byName()); }
+
+    /** {@code t} on these columns (null: {@code t} itself, for data that is not fed by name). */
+    public static Trainer over(Trainer t, Dataset.ByName columns) {
+        if (columns == null) return t;
         if (t instanceof ByNameTrainer b) t = b.inner;
-        return new ByNameTrainer(t, d.byName());
+        return new ByNameTrainer(t, columns);
+    }
+
+    /** The rows of {@code a}, then those of {@code b}, of every input and target (validationData's rows after the data's). */
+    public static Dataset.ByName concat(Dataset.ByName a, Dataset.ByName b) {
+        return new Dataset.ByName(concat(a.inputs(), b.inputs()), concat(a.targets(), b.targets()));
+    }
+
+    private static List<Tensor> concat(List<Tensor> a, List<Tensor> b) {
+        List<Tensor> out = new java.util.ArrayList<>();
+        for (int k = 0; k < a.size(); k++) {
+            Tensor x = a.get(k), y = b.get(k);
+            int[] shape = x.shape();
+            shape[0] = x.dim(0) + y.dim(0);
+            Tensor t = Tensor.zeros(x.dtype(), shape);
+            System.arraycopy(x.storage(), 0, t.storage(), 0, x.size());
+            System.arraycopy(y.storage(), 0, t.storage(), x.size(), y.size());
+            out.add(t);
+        }
+        return out;
+    }
+
+    /** Row numbers {@code rows} moved by {@code by} (into columns where other rows come first). */
+    public static Tensor shift(Tensor rows, int by) {
+        int[] r = rows.i32Storage().clone();
+        for (int i = 0; i < r.length; i++) r[i] += by;
+        return Tensor.wrap(DType.I32, new int[] {r.length}, r);
     }
 
     /** Every input's values at the row numbers {@code rows}, in the model's order. */

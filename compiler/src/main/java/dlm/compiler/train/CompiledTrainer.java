@@ -172,10 +172,13 @@ public final class CompiledTrainer implements Trainer {
      * advances the step counter) without running it: for callers that run the step themselves,
      * method by method ({@code dlmc profile}). Returns the step.
      */
-    public CompiledGraph prepare(StepKind kind, Tensor images, Tensor labels) {
+    public CompiledGraph prepare(StepKind kind, Tensor images, Tensor labels) { return prepare(kind, new Tensor[] {images}, new Tensor[] {labels}); }
+
+    /** {@link #prepare(StepKind, Tensor, Tensor)} with every input and every output's labels (a model trained by name). */
+    public CompiledGraph prepare(StepKind kind, Tensor[] inputs, Tensor[] labels) {
         syncParams();
-        Inst in = instance(kind, images);
-        feed(in, new Tensor[] {images}, kind == StepKind.PREDICT ? null : new Tensor[] {labels});
+        Inst in = instance(kind, inputs[0]);
+        feed(in, inputs, kind == StepKind.PREDICT ? null : labels);
         if (kind == StepKind.TRAIN) feedWeights(in, null);
         if (kind == StepKind.TRAIN) {
             step++;

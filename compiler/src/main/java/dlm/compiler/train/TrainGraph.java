@@ -464,6 +464,9 @@ public final class TrainGraph {
     /** Whether the step takes several inputs or labels: the data feeds it by name ({@link #feed(int, int)}). */
     public boolean byName() { return inputs.size() > 1 || outputs.size() > 1; }
 
+    /** The classes output {@code head}'s loss indexes with its labels (0: its labels are values). */
+    public int classes(int head) { return headClasses == null ? classes : headClasses[head]; }
+
     /** What input {@code input} and the labels of output {@code head} take from a file data source. */
     public ModelFeed feed(int input, int head) {
         Node in = inputs.get(input);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the reported total loss is the weighted sum of the outputs' losses; eval and predict give every
  * output; and each mismatch between the data and the model is an exact located error.
  */
+@SuppressWarnings("unchecked")
 class MultiInputOutputCliTest {
     @TempDir
     Path tmp;
@@ -155,6 +156,25 @@ class MultiInputOutputCliTest {
         assertTrue(r.out().contains(" - val_kind_accuracy: "), r.out());
     }
 
+    @Test
+    void validationDataAndKFoldFeedEveryArrayByName() throws IOException {
+        // validationData: another source's rows, evaluated after every epoch (here the same file: all 200 rows)
+        Path f = tmp.resolve("vd.dlm");
+        Files.writeString(f, MODEL.replace("DATA", NPZ).replace("epochs = 8", "epochs = 2\n    validationData = npz(\"multi.npz\")"));
+        CliRunner r = CliRunner.run("train", f.toString(), "--json", tmp.resolve("vd.json").toString());
+        assertEquals(0, r.status(), r.err());
+        Map<String, Object> m = epochs(tmp.resolve("vd.json")).get(1);
+        assertEquals(num(m, "val_price_loss") + 0.5 * num(m, "val_kind_loss"), num(m, "val_loss"), 1e-5 * num(m, "val_loss"));
+        // kFold: each fold's model validated on its part, by name
+        Path k = tmp.resolve("kf.dlm");
+        Files.writeString(k, MODEL.replace("DATA", NPZ).replace("epochs = 8", "epochs = 2\n    kFold = 2"));
+        CliRunner kr = CliRunner.run("train", k.toString(), "--json", tmp.resolve("kf.json").toString());
+        assertEquals(0, kr.status(), kr.err());
+        assertTrue(kr.out().contains("Fold 2/2: trained on 80, validated on 80 - val_price_loss: "), kr.out());
+        Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(tmp.resolve("kf.json")));
+        assertEquals(num(json, "kfold_val_price_loss") + 0.5 * num(json, "kfold_val_kind_loss"), num(json, "kfold_val_loss"), 1e-5 * num(json, "kfold_val_loss"));
+    }
+
     /** The first located error of dlmc COMMAND on the model with data {@code data} and the train block's line {@code from} replaced by {@code to}. */
     private String error(String command, String data, String from, String to, String... options) throws IOException {
         Path f = tmp.resolve("e.dlm");
@@ -169,7 +189,8 @@ class MultiInputOutputCliTest {
         args[1] = f.toString();
         System.arraycopy(options, 0, args, 2, options.length);
         CliRunner r = CliRunner.run(args);
-        assertEquals(1, r.status(), r.out() + r.err());
+        // a located error exits 1, a usage error (an option that does not fit) 2
+        assertEquals(r.err().startsWith("dlmc ") ? 2 : 1, r.status(), r.out() + r.err());
         assertTrue(!r.err().contains("\tat "), r.err());
         return r.err().replace(tmp + "/", "").strip();
     }
@@ -281,11 +302,12 @@ class MultiInputOutputCliTest {
                 model Two(a: f32[batch, 3], b: f32[batch, 2]) {
                       ^~~""", error("train", NPZ, null, null, "--shards", "2"));
         assertEquals("""
-                e.dlm:17:5: error: kFold is not supported yet for a model of several inputs or outputs (model Two takes 2 inputs and returns 2 outputs (price, kind))
-                    kFold = 2
-                    ^~~~~
-                e.dlm:3:7: note: model Two is declared here
-                model Two(a: f32[batch, 3], b: f32[batch, 2]) {
-                      ^~~""", error("check", NPZ, "epochs = 8", "epochs = 8\n    kFold = 2"));
+                e.dlm:17:5: error: classWeight weighs the classes of one loss: it cannot be combined with lossWeights or a loss per output
+                    classWeight = [1, 2, 1]
+                    ^~~~~~~~~~~""", error("check", NPZ, "epochs = 8", "epochs = 8\n    classWeight = [1, 2, 1]"));
+        assertTrue(error("train", NPZ, null, null, "--report", tmp.resolve("r.html").toString()).startsWith(
+                "dlmc train: error: --report draws one input and one output; model Two takes 2 inputs and returns 2 outputs: use --json or --plot"));
+        assertTrue(error("predict", NPZ, null, null, "--weights", tmp.resolve("none.npz").toString(), "--image", tmp.resolve("x.png").toString()).startsWith(
+                "dlmc predict: error: --image feeds one input; model Two takes 2 inputs and returns 2 outputs"));
     }
 }

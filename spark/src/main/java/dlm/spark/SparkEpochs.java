@@ -94,6 +94,7 @@ public final class SparkEpochs implements ShardedTrainer.Gradients, ShardedTrain
     /** The rank count of an epoch's stage. */
     int ranks() {
         int slots = jsc.getConf().getInt(RANKS, jsc.defaultParallelism());
+        if (slots < 1) throw new IllegalArgumentException(RANKS + " must be 1 or more, got " + slots);
         return Math.max(1, Math.min(shards, slots));
     }
 

@@ -62,6 +62,14 @@ class SparkTrainingTest {
     }
 
     @Test
+    void dropoutDrawsTheSameOnTheRanksAsOnOneMachine() {
+        String dropout = SOURCE.replace("val hidden = dense(x, units = 32, activation = ::relu)", "val hidden = dropout(dense(x, units = 32, activation = ::relu), rate = 0.3)");
+        Run one = train(dropout, 4, 0, null);
+        Run cluster = train(dropout, 4, 0, (tg, params) -> new SparkEpochs(jsc, ProgramSource.of("m.dlm", dropout), tg, params, 4));
+        one.assertSameAs(cluster, "dropout");
+    }
+
+    @Test
     void localSgdOnLocalTwoEndsWithTheStateOfOneMachine() {
         for (int[] c : new int[][] {{4, 2}, {3, 3}}) {
             int shards = c[0], every = c[1];

@@ -8,6 +8,7 @@ import dlm.compiler.interp.ParamStore;
 import dlm.compiler.ir.Graph;
 import dlm.compiler.ir.Node;
 import dlm.runtime.Tensor;
+import dlm.runtime.random.Rng;
 import dlm.runtime.train.TreeSum;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,6 +35,7 @@ public final class ShardGradientStep {
     private final RuntimeFeeds runtime;
     private final Map<Integer, CompiledGraph> bySize = new LinkedHashMap<>();
     private final Map<Integer, String> hashes = new LinkedHashMap<>();
+    private long seed;
 
     /**
      * One shard's result: per param (in {@link ShardSteps#paramNames} order) its scaled gradient,
@@ -52,7 +54,18 @@ public final class ShardGradientStep {
         runtime.bind(bindings);
     }
 
-    public void randomSeed(long seed) { runtime.setSeed(seed); }
+    public void randomSeed(long seed) {
+        this.seed = seed;
+        runtime.setSeed(seed);
+    }
+
+    /**
+     * The random stream of shard k of K: the run's seed itself for one shard (so {@code --shards 1}
+     * draws what the one-batch step draws), else a seed derived from (seed, k). Draws count by step
+     * and row within the shard, so every (seed, step, shard, row) draws its own numbers, whatever
+     * machine or rank computes the shard.
+     */
+    public static long shardSeed(long seed, int k, int shards) { return shards == 1 ? seed : new Rng(seed).split("shard " + k).nextLong(); }
 
     /**
      * Shard {@code k} of {@code shards} of the batch ({@link TreeSum#shardStart}), at train step
@@ -62,7 +75,16 @@ public final class ShardGradientStep {
     public Shard compute(Tensor images, Tensor labels, int k, int shards, long step) {
         int batch = images.dim(0);
         int lo = TreeSum.shardStart(batch, shards, k);
+        runtime.setSeed(shardSeed(seed, k, shards));
         return compute(images, labels, lo, TreeSum.shardStart(batch, shards, k + 1) - lo, batch, step);
+    }
+
+    /** As {@link #compute(Tensor, Tensor, int, int, long)}, but the mean over the shard's own rows (scale 1): a local-SGD replica's gradient. */
+    public Shard computeOwn(Tensor images, Tensor labels, int k, int shards, long step) {
+        int batch = images.dim(0);
+        int lo = TreeSum.shardStart(batch, shards, k), rows = TreeSum.shardStart(batch, shards, k + 1) - lo;
+        runtime.setSeed(shardSeed(seed, k, shards));
+        return compute(images, labels, lo, rows, rows, step);
     }
 
     /**

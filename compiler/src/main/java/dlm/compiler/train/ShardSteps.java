@@ -28,10 +28,10 @@ import java.util.Map;
  * every gradient node by an input and keeps the updates, so the arithmetic on either side of the
  * cut is the train step's own.
  *
- * <p>With more than one shard, what would differ from the one-batch step is refused at its place:
- * state updates (batch-norm moving statistics: each shard would update them from its own rows)
- * and run-time random draws (dropout: the draws are counted by row within a step, so every shard
- * would draw the same numbers). Params must be f32 (the gradients travel as f32 arrays); sample
+ * <p>With more than one shard, state updates (batch-norm moving statistics: each shard would
+ * update them from its own rows) are refused at their place. Run-time random draws (dropout) are
+ * not: each shard draws from its own stream ({@link ShardGradientStep#shardSeed}), so the draws
+ * depend on K, not on the machine. Params must be f32 (the gradients travel as f32 arrays); sample
  * weights from the data are refused for any K (the gradient step takes no weights input).
  */
 public final class ShardSteps {
@@ -57,11 +57,6 @@ public final class ShardSteps {
             throw new DlmException(n.span(), "--shards " + shards + ": state " + s + " is updated by the train step (batch-norm statistics), which shards cannot"
                     + " reproduce: each would update it from its own rows; train with --shards 1");
         }
-        for (Node n : gradientGraph(tg).nodes())
-            for (Node in : n.inputs())
-                if (in.is("input") && RuntimeInputs.RNG_SEED.equals(in.name()))
-                    throw new DlmException(n.span(), "--shards " + shards + ": this random draw (" + n.opName() + ") in the train step is counted by row within"
-                            + " a step, so every shard would draw the same numbers; data-parallel training does not support it yet (train with --shards 1)");
     }
 
     /** The gradient step: loss, metrics (the train step's own, class-weighted when it has them), {@code grad:<param>} and state updates. */

@@ -167,8 +167,7 @@ public final class ShardedTrainer implements Trainer {
 
     /** Shard k's gradient over its own rows (a local-SGD replica's; scale exactly 1). */
     public static ShardGradientStep.Shard replicaStep(ShardGradientStep step, Tensor images, Tensor labels, int k, int shards, long s) {
-        int batch = images.dim(0), lo = TreeSum.shardStart(batch, shards, k), rows = TreeSum.shardStart(batch, shards, k + 1) - lo;
-        return step.compute(images, labels, lo, rows, rows, s);
+        return step.computeOwn(images, labels, k, shards, s);
     }
 
     public int shards() { return shards; }

@@ -36,6 +36,14 @@ final class DirectGemm implements KernelPool.Job {
     /** Off switch for measurements and tests ({@code -Ddlm.conv.directGemm=false}): convolutions pack their patches. */
     static volatile boolean enabled = !"false".equals(System.getProperty("dlm.conv.directGemm"));
 
+    /**
+     * With 32 vector registers, whole groups of four vectors of columns run as 4-row × 4-vector tiles
+     * (16 accumulators, as the 8×2 tile): each broadcast of A feeds four FMAs instead of two, so a k
+     * step loads half as much of A per FMA (A's loads are the costly ones here: scattered, checked).
+     */
+    static volatile boolean wide = MR == 8 && !"false".equals(System.getProperty("dlm.conv.directWide"));
+    private static final int WIDE_ROWS = 4, WIDE_COLS = 4 * V;
+
     private static final ThreadLocal<DirectGemm> LOCAL = ThreadLocal.withInitial(DirectGemm::new);
 
     private float[] x, b, c, bias;
@@ -66,8 +74,8 @@ final class DirectGemm implements KernelPool.Job {
         this.x = x; this.m = m; this.n = n; this.k = k; this.b = b; this.bOff = bOff; this.ldb = ldb;
         this.c = c; this.cOff = cOff; this.ldc = ldc; this.bias = bias; this.biasOff = biasOff; this.e = e;
         this.kOuter = kOuter;
-        if (m == 0 || n == 0) return;
         try {
+            if (m == 0 || n == 0) return;
             if (k == 0) {
                 for (int i = 0; i < m; i++)
                     for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = Gemm.epi(0f, e, bias, biasOff + j);
@@ -78,7 +86,9 @@ final class DirectGemm implements KernelPool.Job {
             rowTiles = (m + MR - 1) / MR;
             int threads = KernelPool.parallelism();
             int parts = parallel && threads > 1 && 2L * m * n * k >= Gemm.parallelMinFlops ? Math.min(threads, rowTiles) : 1;
-            chunks = parts <= 1 ? 1 : Math.min(rowTiles, 4 * parts);
+            // Each chunk reads all of b: with a long k (a kernel gradient's dy, megabytes) one chunk per
+            // thread, else four for balance.
+            chunks = parts <= 1 ? 1 : kOuter ? parts : Math.min(rowTiles, 4 * parts);
             next.set(0);
             if (parts <= 1) run(0, 1);
             else KernelPool.run(parts, this);
@@ -106,7 +116,10 @@ final class DirectGemm implements KernelPool.Job {
             int ie = Math.min(i1, ic + step);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                for (int j = 0; j < n; j += NR)
+                int wideEnd = wide ? n / WIDE_COLS * WIDE_COLS : 0;
+                for (int j = 0; j < wideEnd; j += WIDE_COLS)
+                    for (int i = ic; i < ie; i += WIDE_ROWS) wideTile(i, Math.min(WIDE_ROWS, ie - i), j, pc, kc);
+                for (int j = wideEnd; j < n; j += NR)
                     for (int i = ic; i < ie; i += MR) tile(i, Math.min(MR, ie - i), j, pc, kc);
             }
         }
@@ -132,6 +145,22 @@ final class DirectGemm implements KernelPool.Job {
         } else {
             int nr = Math.min(NR, n - j);
             for (int r = 0; r < mr; r++) row(kc, x, ra[i + r], colAt, pc, b, bi, ldb, c, ci + r * ldc, nr, load, ep, bias, bo);
+        }
+    }
+
+    /** Rows [i, i + mr) × columns [j, j + WIDE_COLS) for the k block [pc, pc + kc). */
+    private void wideTile(int i, int mr, int j, int pc, int kc) {
+        boolean load = pc > 0;
+        int ep = pc + kc == k ? e : 0;
+        int bi = bOff + pc * ldb + j, ci = cOff + i * ldc + j, bo = biasOff + j;
+        int[] ra = rowAt;
+        if (mr == WIDE_ROWS) {
+            if (consecutive && i - i % MR + MR <= m) wideConsecutive4(kc, x, ra[i], colAt, pc, b, bi, ldb, c, ci, ldc, load, ep, bias, bo);
+            else wide4(kc, x, ra[i], ra[i + 1], ra[i + 2], ra[i + 3], colAt, pc, b, bi, ldb, c, ci, ldc, load, ep, bias, bo);
+        } else {
+            for (int r = 0; r < mr; r++)
+                for (int jj = 0; jj < WIDE_COLS; jj += NR)
+                    row(kc, x, ra[i + r], colAt, pc, b, bi + jj, ldb, c, ci + r * ldc + jj, NR, load, ep, bias, bo + jj);
         }
     }
 
@@ -404,6 +433,91 @@ final class DirectGemm implements KernelPool.Job {
         c30.intoArray(c, r3); c31.intoArray(c, r3 + V);
         c40.intoArray(c, r4); c41.intoArray(c, r4 + V);
         c50.intoArray(c, r5); c51.intoArray(c, r5 + V);
+    }
+
+
+    private static void wide4(int kc, float[] x, int q0, int q1, int q2, int q3, int[] colAt, int pc, float[] b, int bi, int ldb, float[] c, int ci, int ldc,
+                              boolean load, int e, float[] bias, int bo) {
+        final FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z, c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+        for (int p = pc, end = pc + kc; p < end; p++, bi += ldb) {
+            final int o = colAt[p];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + V), b2 = FloatVector.fromArray(S, b, bi + 2 * V), b3 = FloatVector.fromArray(S, b, bi + 3 * V);
+            FloatVector a = FloatVector.broadcast(S, x[q0 + o]);
+            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02); c03 = a.fma(b3, c03);
+            a = FloatVector.broadcast(S, x[q1 + o]);
+            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12); c13 = a.fma(b3, c13);
+            a = FloatVector.broadcast(S, x[q2 + o]);
+            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22); c23 = a.fma(b3, c23);
+            a = FloatVector.broadcast(S, x[q3 + o]);
+            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32); c33 = a.fma(b3, c33);
+        }
+        final int r0 = ci, r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc;
+        if (load) {
+            c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + V)); c02 = c02.add(FloatVector.fromArray(S, c, r0 + 2 * V)); c03 = c03.add(FloatVector.fromArray(S, c, r0 + 3 * V));
+            c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + V)); c12 = c12.add(FloatVector.fromArray(S, c, r1 + 2 * V)); c13 = c13.add(FloatVector.fromArray(S, c, r1 + 3 * V));
+            c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + V)); c22 = c22.add(FloatVector.fromArray(S, c, r2 + 2 * V)); c23 = c23.add(FloatVector.fromArray(S, c, r2 + 3 * V));
+            c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + V)); c32 = c32.add(FloatVector.fromArray(S, c, r3 + 2 * V)); c33 = c33.add(FloatVector.fromArray(S, c, r3 + 3 * V));
+        }
+        if ((e & E_BIAS) != 0) {
+            FloatVector y0 = FloatVector.fromArray(S, bias, bo), y1 = FloatVector.fromArray(S, bias, bo + V), y2 = FloatVector.fromArray(S, bias, bo + 2 * V), y3 = FloatVector.fromArray(S, bias, bo + 3 * V);
+            c00 = c00.add(y0); c01 = c01.add(y1); c02 = c02.add(y2); c03 = c03.add(y3);
+            c10 = c10.add(y0); c11 = c11.add(y1); c12 = c12.add(y2); c13 = c13.add(y3);
+            c20 = c20.add(y0); c21 = c21.add(y1); c22 = c22.add(y2); c23 = c23.add(y3);
+            c30 = c30.add(y0); c31 = c31.add(y1); c32 = c32.add(y2); c33 = c33.add(y3);
+        }
+        if ((e & E_RELU) != 0) {
+            c00 = c00.max(z); c01 = c01.max(z); c02 = c02.max(z); c03 = c03.max(z);
+            c10 = c10.max(z); c11 = c11.max(z); c12 = c12.max(z); c13 = c13.max(z);
+            c20 = c20.max(z); c21 = c21.max(z); c22 = c22.max(z); c23 = c23.max(z);
+            c30 = c30.max(z); c31 = c31.max(z); c32 = c32.max(z); c33 = c33.max(z);
+        }
+        c00.intoArray(c, r0); c01.intoArray(c, r0 + V); c02.intoArray(c, r0 + 2 * V); c03.intoArray(c, r0 + 3 * V);
+        c10.intoArray(c, r1); c11.intoArray(c, r1 + V); c12.intoArray(c, r1 + 2 * V); c13.intoArray(c, r1 + 3 * V);
+        c20.intoArray(c, r2); c21.intoArray(c, r2 + V); c22.intoArray(c, r2 + 2 * V); c23.intoArray(c, r2 + 3 * V);
+        c30.intoArray(c, r3); c31.intoArray(c, r3 + V); c32.intoArray(c, r3 + 2 * V); c33.intoArray(c, r3 + 3 * V);
+    }
+
+    private static void wideConsecutive4(int kc, float[] x, int q0, int[] colAt, int pc, float[] b, int bi, int ldb, float[] c, int ci, int ldc,
+                              boolean load, int e, float[] bias, int bo) {
+        final FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z, c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+        for (int p = pc, end = pc + kc; p < end; p++, bi += ldb) {
+            final int o = q0 + colAt[p];
+            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + V), b2 = FloatVector.fromArray(S, b, bi + 2 * V), b3 = FloatVector.fromArray(S, b, bi + 3 * V);
+            FloatVector a = FloatVector.broadcast(S, x[o]);
+            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02); c03 = a.fma(b3, c03);
+            a = FloatVector.broadcast(S, x[o + 1]);
+            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12); c13 = a.fma(b3, c13);
+            a = FloatVector.broadcast(S, x[o + 2]);
+            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22); c23 = a.fma(b3, c23);
+            a = FloatVector.broadcast(S, x[o + 3]);
+            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32); c33 = a.fma(b3, c33);
+        }
+        final int r0 = ci, r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc;
+        if (load) {
+            c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + V)); c02 = c02.add(FloatVector.fromArray(S, c, r0 + 2 * V)); c03 = c03.add(FloatVector.fromArray(S, c, r0 + 3 * V));
+            c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + V)); c12 = c12.add(FloatVector.fromArray(S, c, r1 + 2 * V)); c13 = c13.add(FloatVector.fromArray(S, c, r1 + 3 * V));
+            c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + V)); c22 = c22.add(FloatVector.fromArray(S, c, r2 + 2 * V)); c23 = c23.add(FloatVector.fromArray(S, c, r2 + 3 * V));
+            c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + V)); c32 = c32.add(FloatVector.fromArray(S, c, r3 + 2 * V)); c33 = c33.add(FloatVector.fromArray(S, c, r3 + 3 * V));
+        }
+        if ((e & E_BIAS) != 0) {
+            FloatVector y0 = FloatVector.fromArray(S, bias, bo), y1 = FloatVector.fromArray(S, bias, bo + V), y2 = FloatVector.fromArray(S, bias, bo + 2 * V), y3 = FloatVector.fromArray(S, bias, bo + 3 * V);
+            c00 = c00.add(y0); c01 = c01.add(y1); c02 = c02.add(y2); c03 = c03.add(y3);
+            c10 = c10.add(y0); c11 = c11.add(y1); c12 = c12.add(y2); c13 = c13.add(y3);
+            c20 = c20.add(y0); c21 = c21.add(y1); c22 = c22.add(y2); c23 = c23.add(y3);
+            c30 = c30.add(y0); c31 = c31.add(y1); c32 = c32.add(y2); c33 = c33.add(y3);
+        }
+        if ((e & E_RELU) != 0) {
+            c00 = c00.max(z); c01 = c01.max(z); c02 = c02.max(z); c03 = c03.max(z);
+            c10 = c10.max(z); c11 = c11.max(z); c12 = c12.max(z); c13 = c13.max(z);
+            c20 = c20.max(z); c21 = c21.max(z); c22 = c22.max(z); c23 = c23.max(z);
+            c30 = c30.max(z); c31 = c31.max(z); c32 = c32.max(z); c33 = c33.max(z);
+        }
+        c00.intoArray(c, r0); c01.intoArray(c, r0 + V); c02.intoArray(c, r0 + 2 * V); c03.intoArray(c, r0 + 3 * V);
+        c10.intoArray(c, r1); c11.intoArray(c, r1 + V); c12.intoArray(c, r1 + 2 * V); c13.intoArray(c, r1 + 3 * V);
+        c20.intoArray(c, r2); c21.intoArray(c, r2 + V); c22.intoArray(c, r2 + 2 * V); c23.intoArray(c, r2 + 3 * V);
+        c30.intoArray(c, r3); c31.intoArray(c, r3 + V); c32.intoArray(c, r3 + 2 * V); c33.intoArray(c, r3 + 3 * V);
     }
 
 }

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * packed path on the materialized operand, and the convolutions that use it against the same
  * convolutions with their patches packed ({@code DirectGemm.enabled = false}), bit for bit (raw
  * bits), at 1, 2 and 3 threads: partial row tiles, partial column tiles, several k blocks, every
- * epilogue, strides and dilation; padded geometries keep the packed path.
+ * epilogue, strides and dilation, the wide (4-row × 4-vector) tiles and without them; padded
+ * geometries keep the packed path.
  */
 class DirectGemmTest {
 
@@ -77,8 +78,24 @@ class DirectGemmTest {
                     checkTables(r, m, n, k, Epilogue.values()[r.nextInt(Epilogue.values().length)]);
                 }
                 checkTables(r, 9, 32, 2 * Gemm.KC + 7, Epilogue.NONE);      // the book's conv1 kernel gradient, short
+                checkTables(r, 13, 4 * Gemm.V * 2 + 3, 300, Epilogue.BIAS_RELU); // wide tiles, partial wide rows, a column tail
                 checkTables(r, Gemm.MR, 2 * Gemm.NR, Gemm.KC, Epilogue.BIAS_RELU); // whole tiles, one block
             }
+        }
+    }
+
+    @Test
+    void narrowTilesAloneGiveTheSameBits() {
+        boolean before = DirectGemm.wide;
+        try {
+            Random r = new Random(36);
+            for (boolean wide : new boolean[] {false, true}) {
+                DirectGemm.wide = wide && Gemm.MR == 8;
+                for (int t = 0; t < 30; t++) checkTables(r, 1 + r.nextInt(20), 4 * Gemm.V + r.nextInt(4 * Gemm.V), 1 + r.nextInt(600), Epilogue.BIAS_RELU);
+                checkConv(new ConvGeometry(2, 13, 13, 32, 3, 3, 64, 11, 11, 1, 1, 1, 1, 0, 0), r);
+            }
+        } finally {
+            DirectGemm.wide = before;
         }
     }
 

@@ -5,7 +5,8 @@
 # the tabular examples' (CSV files under examples/data, seeded 80/20 splits): boston_housing test
 # MAE <= 3.0, breast_cancer test accuracy >= 0.95, iris >= 0.93, digits >= 0.95; Keras's training
 # toolkit on Fashion-MNIST (fashion_mnist_regularized) test accuracy >= 0.89; mnist_folder's (1,000
-# MNIST test images as PNGs, made by scripts/make-mnist-folder.sh when missing) >= 0.95; and
+# MNIST test images as PNGs, made by scripts/make-mnist-folder.sh when missing) >= 0.95;
+# multi_output's (two inputs, two outputs) test price MAE <= 0.3 and kind accuracy >= 0.9; and
 # reports the others. Usage:
 #   scripts/train-examples.sh [--data DIR] [--backend jit|interp] [EXAMPLE…]
 set -euo pipefail
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
     *) examples+=("$1"); shift ;;
   esac
 done
-[ ${#examples[@]} -gt 0 ] || examples=(mnist mnist_from_scratch fashion_mnist fashion_mnist_regularized mnist_convnet boston_housing breast_cancer iris digits mnist_folder)
+[ ${#examples[@]} -gt 0 ] || examples=(mnist mnist_from_scratch fashion_mnist fashion_mnist_regularized mnist_convnet boston_housing breast_cancer iris digits mnist_folder multi_output)
 out="$(mktemp -d)"
 status=0
 for ex in "${examples[@]}"; do
@@ -47,6 +48,10 @@ if ex in targets and not r[test] >= targets[ex]:
     print(f"{ex}: below the target (test {metric} >= {targets[ex]})"); sys.exit(1)
 if ex == "boston_housing" and not r[test] <= 3.0:
     print("boston_housing: above the target (test MAE <= 3.0)"); sys.exit(1)
+if ex == "multi_output":
+    print(f"multi_output: test price MAE {r['test_price_meanAbsoluteError']:.4f}, test kind accuracy {r['test_kind_accuracy']:.4f}")
+    if not (r["test_price_meanAbsoluteError"] <= 0.3 and r["test_kind_accuracy"] >= 0.9):
+        print("multi_output: below its targets (test price MAE <= 0.3, test kind accuracy >= 0.9)"); sys.exit(1)
 PY
 done
 exit $status

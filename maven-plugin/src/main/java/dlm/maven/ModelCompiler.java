@@ -56,6 +56,10 @@ public final class ModelCompiler {
                             + ": the model compiled is the one a single train block names");
         TrainConfig config = p.trains().get(0);
         TrainGraph tg = TrainGraph.build(p, config);
+        if (tg.byName())
+            throw new DlmException(config.model().decl().nameSpan(), "the facade dlm-maven-plugin generates takes one input and gives one output; model "
+                    + config.model().name() + " takes " + tg.inputs.size() + (tg.inputs.size() == 1 ? " input" : " inputs") + " and returns "
+                    + tg.outputs.size() + (tg.outputs.size() == 1 ? " output" : " outputs") + " (use DlmModel from dlm-api, or dlmc predict)");
         int batch = batchSize > 0 ? batchSize : config.settings().get("batchSize") instanceof Value.NumberV n ? (int) n.asLong() : 32;
         Compilation c = Codegen.compile(tg, StepKind.PREDICT, batch, Codegen.Options.defaults().withHidden(false));
         String rowsMixAt = rowsMixAt(tg);
@@ -99,7 +103,7 @@ public final class ModelCompiler {
         Node output = g.output("output");
         Set<Node> rowInputs = new HashSet<>();
         for (Node n : g.inputs()) if (n.name() != null && n.name().equals(tg.images.name())) rowInputs.add(n);
-        return RowDependence.firstMixing(g, rowInputs, output).map(n -> "'" + n.opName() + "'"
+        return RowDependence.firstMixing(g, rowInputs, java.util.List.of(output)).map(n -> "'" + n.opName() + "'"
                 + (n.span().isNone() ? "" : " at " + n.span().fileName() + ":" + n.span().line() + ":" + n.span().column())).orElse(null);
     }
 

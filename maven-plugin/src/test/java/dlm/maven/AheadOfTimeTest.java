@@ -290,6 +290,15 @@ class AheadOfTimeTest {
     }
 
     @Test
+    void aModelOfSeveralInputsOrOutputsIsALocatedError() {
+        Path file = root().resolve("examples/multi_output.dlm");
+        DlmException e = assertThrows(DlmException.class, () -> ModelCompiler.compile(file, "p", 0));
+        assertEquals("the facade dlm-maven-plugin generates takes one input and gives one output; model TwoHeads takes 2 inputs and returns 2 outputs"
+                + " (use DlmModel from dlm-api, or dlmc predict)", e.getMessage());
+        assertEquals(9, e.span().line());
+    }
+
+    @Test
     void aFileWithoutATrainBlockIsALocatedError(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("m.dlm");
         Files.writeString(f, "model M(x: f32[batch, 4]) {\n    return x * 2f\n}\n");

@@ -26,18 +26,23 @@ final class DataBuiltins {
     static void register() {
         define("csv", DataBuiltins::csv, req("path"), opt("target"), opt("features"), opt("header", new BoolV(true)),
                 opt("delimiter", new StringV(",")), opt("categories", new ListV(List.of())), opt("oneHot", new BoolV(false)),
-                opt("sampleWeight"));
+                opt("sampleWeight"), opt("targets"));
         define("npz", c -> {
             String path = string(c, "path");
-            List<String> inputs = c.given("inputs") ? strings(c, "inputs") : null; // null: the array named as the model's input
-            if (inputs != null && inputs.size() != 1) throw new DlmException(c.spanOf("inputs"), "'inputs' of npz() must name one array (a model takes one input), got " + inputs.size());
-            if (!c.given("target")) throw new DlmException(c.span(), "npz() needs a target array: npz(\"" + path + "\", inputs = [\"x\"], target = \"y\")");
+            List<String> inputs = c.given("inputs") ? strings(c, "inputs") : null; // null: the arrays named as the model's inputs
+            if (inputs != null && inputs.isEmpty()) throw new DlmException(c.spanOf("inputs"), "'inputs' of npz() must name at least one array");
+            if (c.given("target") && c.given("targets"))
+                throw new DlmException(c.spanOf("targets"), "give npz() either target (one output) or targets (one array per output, in order), not both");
+            List<String> targets = c.given("targets") ? strings(c, "targets") : null;
+            if (targets != null && targets.isEmpty()) throw new DlmException(c.spanOf("targets"), "'targets' of npz() must name at least one array");
+            String target = c.given("target") ? string(c, "target") : null;
             String[] p = resolve(c, path);
             String weight = c.given("sampleWeight") ? string(c, "sampleWeight") : null;
-            if (weight != null && (weight.equals(string(c, "target")) || inputs != null && inputs.contains(weight)))
-                throw new DlmException(c.spanOf("sampleWeight"), "array \"" + weight + "\" cannot be both the sample weights and " + (weight.equals(string(c, "target")) ? "the target" : "an input"));
-            return dataset(new DataSource.Npz(Path.of(p[0]), p[1], c.span(), inputs, c.spanOf("inputs"), string(c, "target"), c.spanOf("target"), weight, c.spanOf("sampleWeight")));
-        }, req("path"), opt("inputs"), opt("target"), opt("sampleWeight"));
+            if (weight != null && (weight.equals(target) || targets != null && targets.contains(weight) || inputs != null && inputs.contains(weight)))
+                throw new DlmException(c.spanOf("sampleWeight"), "array \"" + weight + "\" cannot be both the sample weights and " + (inputs != null && inputs.contains(weight) ? "an input" : "the target"));
+            return dataset(new DataSource.Npz(Path.of(p[0]), p[1], c.span(), inputs, c.spanOf("inputs"), target, c.spanOf("target"), weight, c.spanOf("sampleWeight"),
+                    targets, c.spanOf("targets")));
+        }, req("path"), opt("inputs"), opt("target"), opt("sampleWeight"), opt("targets"));
         define("npy", c -> {
             String path = string(c, "path");
             if (!c.given("target")) throw new DlmException(c.span(), "npy() needs the labels' array: npy(\"" + path + "\", target = \"labels.npy\")");
@@ -93,9 +98,27 @@ final class DataBuiltins {
     private static ConfigV csv(Builtins.Call c) {
         String path = string(c, "path");
         if (path.isEmpty()) throw new DlmException(c.spanOf("path"), "'path' of csv() must not be empty");
-        if (!c.given("target")) throw new DlmException(c.span(), "csv() needs a target column: csv(\"" + path + "\", target = \"name\")");
-        String target = string(c, "target");
-        List<String> features = c.given("features") ? strings(c, "features") : null;
+        if (c.given("target") && c.given("targets"))
+            throw new DlmException(c.spanOf("targets"), "give csv() either target (one output) or targets (one column per output, in order), not both");
+        if (!c.given("target") && !c.given("targets")) throw new DlmException(c.span(), "csv() needs a target column: csv(\"" + path + "\", target = \"name\")");
+        List<String> targets = c.given("targets") ? strings(c, "targets") : null;
+        if (targets != null && targets.isEmpty()) throw new DlmException(c.spanOf("targets"), "'targets' of csv() must name at least one column");
+        String target = targets != null ? targets.get(0) : string(c, "target");
+        // features: a list of columns (one input), or one list of columns per model input
+        List<List<String>> groups = null;
+        if (c.given("features") && c.arg("features") instanceof ListV fl && !fl.items().isEmpty() && fl.items().stream().allMatch(v -> v instanceof ListV)) {
+            groups = new ArrayList<>();
+            for (Value g : fl.items()) {
+                List<String> cols = new ArrayList<>();
+                for (Value v : ((ListV) g).items()) {
+                    if (!(v instanceof StringV sv)) throw new DlmException(c.spanOf("features"), "'features' must list column names (strings), got " + v.describe() + " in it");
+                    cols.add(sv.value());
+                }
+                if (cols.isEmpty()) throw new DlmException(c.spanOf("features"), "each input's list in 'features' of csv() must name at least one column");
+                groups.add(cols);
+            }
+        }
+        List<String> features = groups != null ? null : c.given("features") ? strings(c, "features") : null;
         if (features != null && features.isEmpty()) throw new DlmException(c.spanOf("features"), "'features' of csv() must name at least one column");
         String delim = string(c, "delimiter");
         if (delim.equals("\\t")) delim = "\t";
@@ -106,8 +129,9 @@ final class DataBuiltins {
         if (weight != null && features != null && features.contains(weight))
             throw new DlmException(c.spanOf("sampleWeight"), "column \"" + weight + "\" cannot be both a feature and the sample weights");
         String[] p = resolve(c, path);
-        return dataset(new DataSource.Csv(Path.of(p[0]), p[1], c.span(), target, c.spanOf("target"), features, c.spanOf("features"),
-                c.boolArg("header"), delim.charAt(0), strings(c, "categories"), c.spanOf("categories"), c.boolArg("oneHot"), weight, c.spanOf("sampleWeight")));
+        return dataset(new DataSource.Csv(Path.of(p[0]), p[1], c.span(), target, targets != null ? c.spanOf("targets") : c.spanOf("target"), features, c.spanOf("features"),
+                c.boolArg("header"), delim.charAt(0), strings(c, "categories"), c.spanOf("categories"), c.boolArg("oneHot"), weight, c.spanOf("sampleWeight"),
+                groups, targets, c.spanOf("targets")));
     }
 
     /** {@code imageFolder(path, size = [h, w], color, labels)}, with Keras's defaults (256 × 256, rgb, labels from the subfolders). */

@@ -28,9 +28,9 @@ final class TrainBlock {
     /** The settings a train block accepts, and what each must be. */
     static final Map<String, String> SETTINGS = new TreeMap<>(Map.ofEntries(
             Map.entry("data", "a dataset such as mnist() or csv(\"data.csv\", target = \"y\")"),
-            Map.entry("loss", "a loss function such as ::sparseCategoricalCrossentropy"),
+            Map.entry("loss", "a loss function such as ::sparseCategoricalCrossentropy, or a list of one per model output"),
             Map.entry("optimizer", "an optimizer such as adam(learningRate = 1e-3)"),
-            Map.entry("metrics", "a list of metric functions such as [::accuracy]"),
+            Map.entry("metrics", "a list of metric functions such as [::accuracy], or one such list per model output"),
             Map.entry("epochs", "an Int from 1 to 2147483647"),
             Map.entry("batchSize", "an Int from 1 to 2147483647"),
             Map.entry("seed", "an Int"),
@@ -38,6 +38,7 @@ final class TrainBlock {
             Map.entry("validationData", "a dataset split such as mnist(split = \"test\"), or a data source such as csv(\"val.csv\", target = \"y\"), evaluated after every epoch"),
             Map.entry("callbacks", "a list of callbacks such as [earlyStopping(patience = 3)]"),
             Map.entry("classWeight", "a list of one weight per class, such as [1, 1, 5, 1, 1, 1, 1, 1, 1, 1]"),
+            Map.entry("lossWeights", "a list of one number per model output, such as [1, 0.5] (the total loss is the outputs' losses weighted by them, summed)"),
             Map.entry("kFold", "an Int from 2 to 2147483647 (K-fold validation: K models, each validated on one of K equal parts of the training data)")));
 
     /** What each dataset's batches look like: images and labels. */
@@ -98,11 +99,13 @@ final class TrainBlock {
         if (data.args().containsKey("split"))
             throw new DlmException(where.get("data").value().span(), "'data' trains on the train split of " + data.name() + "() and tests on its test split: "
                     + "it takes no split (a split is for validationData = " + data.name() + "(split = \"test\"))");
-        TensorType[] batch = fileSource ? SourceFit.batch(t, model, settings, where) : DATASETS.get(data.name());
-        if (!fileSource) checkInput(data, where.get("data"), model, t);
+        boolean byHeads = Heads.wanted(model, settings);
+        if (data.args().get(DataBuiltins.SOURCE) instanceof dlm.compiler.data.DataSource src) Heads.checkNames(t, model, src, where.get("data").value().span());
+        TensorType[] batch = fileSource && !byHeads ? SourceFit.batch(t, model, settings, where) : DATASETS.get(data.name());
+        if (!fileSource && !byHeads) checkInput(data, where.get("data"), model, t);
         // a regression dataset's targets take the model's output shape, [batch] or [batch, 1], as a
         // csv target does: f32 [batch] against [batch, 1] would broadcast to [batch, batch] in the loss
-        if (!fileSource && !CLASSES.containsKey(data.name()) && model.graph().output("output") instanceof Node o
+        if (!fileSource && !byHeads && !CLASSES.containsKey(data.name()) && model.graph().output("output") instanceof Node o
                 && o.type().rank() == 2 && o.type().shape().dim(1).isKnown() && o.type().shape().dim(1).size() == 1)
             batch = new TensorType[] {batch[0], new TensorType(batch[1].dtype(), Shape.of(batch[1].shape().dim(0), Dim.of(1)))};
         if (settings.get("validationData") instanceof ConfigV val) {
@@ -130,6 +133,7 @@ final class TrainBlock {
                             + CLASSES.get(data.name()));
             }
         }
+        if (byHeads) return heads(t, model, settings, where, el, data, batch);
         Node output = model.graph().output("output");
         if (output == null) throw new DlmException(t.modelSpan(), Checker.noTrainOutput(t.model(), model.graph()));
         // sample weights from the data (csv(…, sampleWeight = "w")) weigh the loss and metrics as classWeight does
@@ -161,6 +165,37 @@ final class TrainBlock {
     }
 
     /**
+     * A block trained by heads ({@link Heads}): each output's loss and metrics checked against its
+     * labels; the model's own losses share the heads' dtype; callbacks watch the heads' names.
+     */
+    private static TrainConfig heads(Ast.TrainDecl t, CheckedModel model, Map<String, Value> settings, Map<String, Ast.Setting> where, Elaborator el, ConfigV data,
+                                     TensorType[] batch) {
+        if (!(data.args().get(DataBuiltins.SOURCE) instanceof dlm.compiler.data.DataSource)) {
+            checkInput(data, where.get("data"), model, t);
+            Node o = model.graph().output("output");
+            if (!CLASSES.containsKey(data.name()) && o != null && o.type().rank() == 2 && o.type().shape().dim(1).isKnown() && o.type().shape().dim(1).size() == 1)
+                batch = new TensorType[] {batch[0], new TensorType(batch[1].dtype(), Shape.of(batch[1].shape().dim(0), Dim.of(1)))};
+        }
+        List<TrainConfig.Head> heads = Heads.check(t, model, settings, where, batch == null ? null : batch[1]);
+        for (String extra : List.of("loss", Builtins.ADDED_LOSS)) {
+            Node n = model.graph().output(extra);
+            if (n != null && n.type().dtype() != DType.F32)
+                throw new DlmException(n.span(), "model " + t.model() + "'s " + (extra.equals("loss") ? "loss" : "added loss") + " is " + n.type()
+                        + " but the train block's loss is f32: the two are added, so they need the same dtype (convert one with .toF32())");
+        }
+        if (settings.get("callbacks") instanceof ListV cbs) checkCallbacks(cbs, where.get("callbacks"), settings, logNames(heads));
+        return new TrainConfig(t, model, settings, heads.get(0).labels(), heads);
+    }
+
+    /** What a block trained by heads reports: the total loss, each output's loss (several outputs), then each output's metrics, named as Keras names them ({@code price_loss}, {@code kind_accuracy}). */
+    public static List<String> logNames(List<TrainConfig.Head> heads) {
+        List<String> names = new java.util.ArrayList<>(List.of("loss"));
+        if (heads.size() > 1) for (TrainConfig.Head h : heads) names.add(h.name() + "_loss");
+        for (TrainConfig.Head h : heads) for (FunV m : h.metrics()) names.add(heads.size() > 1 ? h.name() + "_" + m.name() : m.name());
+        return names;
+    }
+
+    /**
      * Refuses, at the callback, what a callback could not act on: a monitor the epochs' logs do
      * not have (val_… without validation data), a mode that cannot tell the direction, a factor
      * of 1 or more, a reduceLrOnPlateau beside a
@@ -169,6 +204,11 @@ final class TrainBlock {
     private static void checkCallbacks(ListV cbs, Ast.Setting at, Map<String, Value> settings) {
         List<String> logs = new java.util.ArrayList<>(List.of("loss"));
         if (settings.get("metrics") instanceof ListV ms) for (Value m : ms.items()) logs.add(((FunV) m).name());
+        checkCallbacks(cbs, at, settings, logs);
+    }
+
+    private static void checkCallbacks(ListV cbs, Ast.Setting at, Map<String, Value> settings, List<String> names) {
+        List<String> logs = new java.util.ArrayList<>(names);
         if (settings.containsKey("validationSplit") || settings.containsKey("validationData"))
             for (String k : List.copyOf(logs)) logs.add("val_" + k);
         int reducers = 0;
@@ -308,8 +348,10 @@ final class TrainBlock {
         return switch (key) {
             case "data", "validationData" -> v instanceof ConfigV c && c.kind().equals("dataset");
             case "optimizer" -> v instanceof ConfigV c && c.kind().equals("optimizer");
-            case "loss" -> v instanceof FunV;
-            case "metrics" -> v instanceof ListV l && l.items().stream().allMatch(i -> i instanceof FunV);
+            case "loss" -> v instanceof FunV || v instanceof ListV l && !l.items().isEmpty() && l.items().stream().allMatch(i -> i instanceof FunV);
+            case "metrics" -> v instanceof ListV l && (l.items().stream().allMatch(i -> i instanceof FunV)
+                    || l.items().stream().allMatch(i -> i instanceof ListV m && m.items().stream().allMatch(j -> j instanceof FunV)));
+            case "lossWeights" -> v instanceof TensorV t && t.node().is("constant") && t.node().type().rank() == 1 && t.node().type().shape().dim(0).size() >= 1;
             case "classWeight" -> v instanceof TensorV t && t.node().is("constant") && t.node().type().rank() == 1;
             case "callbacks" -> v instanceof ListV l && l.items().stream().allMatch(i -> i instanceof ConfigV c && c.kind().equals("callback"));
             case "epochs", "batchSize" -> v instanceof NumberV n && n.isInt() && n.value() >= 1 && n.value() <= Integer.MAX_VALUE;

@@ -13,7 +13,21 @@ import java.util.Set;
  * the labels its data gives (a symbolic batch first): u8 classes for the built-in datasets; for a
  * file source, i32 classes when the loss indexes classes, else f32 values shaped as the output.
  */
-public record TrainConfig(Ast.TrainDecl decl, CheckedModel model, Map<String, Value> settings, TensorType labels) {
+public record TrainConfig(Ast.TrainDecl decl, CheckedModel model, Map<String, Value> settings, TensorType labels, java.util.List<Head> heads) {
+    /**
+     * One output of a model trained by name (several inputs or outputs, or {@code lossWeights}:
+     * Keras's functional fit): its graph output key ({@code output}, {@code output0}, …), the name
+     * its losses and metrics are reported under (the value it returns, {@code price}), the labels
+     * the data gives for it, its loss, loss weight and metrics. An ordinary train block has none.
+     */
+    public record Head(String key, String name, TensorType labels, Value.FunV loss, double weight, java.util.List<Value.FunV> metrics, int classes) {}
+
+    /** A train block of one input and one output, trained as before (no heads). */
+    public TrainConfig(Ast.TrainDecl decl, CheckedModel model, Map<String, Value> settings, TensorType labels) { this(decl, model, settings, labels, java.util.List.of()); }
+
+    /** Whether the model takes several inputs or gives several outputs, so that the data feeds it by name (column by column). */
+    public boolean byName() { return model.graph().inputs().size() > 1 || heads.size() > 1; }
+
     /** The labels of the built-in image datasets: u8 classes. */
     public static final TensorType U8_CLASSES = new TensorType(DType.U8, Shape.of(Dim.sym("batch")));
 

@@ -40,8 +40,8 @@ final class EvalCommand implements Command {
     public int run(CommandLine cl, Console c) throws Exception {
         TrainSetup setup = TrainSetup.load(cl, c);
         int batchSize = setup.intSetting(cl, "batch-size", "batchSize", 32);
-        Trainer t = loadWeights(cl, setup);
         Dataset data = setup.testable(cl);
+        Trainer t = dlm.compiler.train.ByNameTrainer.over(loadWeights(cl, setup), data);
         double[] r = TrainLoop.evaluate(t, data.testImages(), data.testLabels(), batchSize);
         List<String> names = t.metricNames();
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "test_loss: %.4f", r[0]));

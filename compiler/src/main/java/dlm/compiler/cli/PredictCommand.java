@@ -36,6 +36,7 @@ final class PredictCommand implements Command {
     public int run(CommandLine cl, Console c) throws Exception {
         TrainSetup setup = TrainSetup.load(cl, c);
         Trainer t = EvalCommand.loadWeights(cl, setup);
+        if (setup.graph.byName()) return byName(cl, c, setup, t);
         Tensor image;
         Integer label = null;
         var in = setup.graph.images.type();
@@ -71,6 +72,31 @@ final class PredictCommand implements Command {
         c.out().println("predictions = " + row);
         c.out().println("predicted class: " + best + String.format(java.util.Locale.ROOT, " (probability %.4f)", row.getDouble(best)));
         if (label != null) c.out().println("true label: " + label);
+        return 0;
+    }
+
+    /** A model of several inputs or outputs: every output of test sample I, each with its true value. */
+    private static int byName(CommandLine cl, Console c, TrainSetup setup, Trainer t) {
+        if (cl.hasOption("image"))
+            throw new UsageException("--image feeds one input; model " + setup.config.model().name() + " takes " + setup.graph.inputs.size() + " inputs and returns "
+                    + setup.graph.outputs.size() + " outputs");
+        Dataset data = setup.testable(cl);
+        long i = cl.hasOption("index") ? Args.longValue(cl, "index") : 0;
+        if (i < 0 || i >= data.testImages().dim(0)) throw new UsageException("--index must be in 0.." + (data.testImages().dim(0) - 1));
+        var byName = (dlm.compiler.train.ByNameTrainer) dlm.compiler.train.ByNameTrainer.over(t, data);
+        Tensor row = Rows.row(data.testImages(), (int) i);
+        Tensor[] outs = byName.predictAll(byName.inputsAt(row)), truth = byName.targetsAt(row);
+        c.out().println("test sample " + i + ":");
+        for (int h = 0; h < outs.length; h++) {
+            Tensor p = outs[h];
+            String line = setup.graph.outputNames.get(h) + ": predicted " + p.reshape(p.size()) + ", true " + truth[h].reshape(truth[h].size());
+            if (truth[h].dtype().isInteger() && p.rank() == 2 && p.dim(1) > 1) {
+                int best = 0;
+                for (int k = 1; k < p.dim(1); k++) if (p.getDouble(k) > p.getDouble(best)) best = k;
+                line += String.format(java.util.Locale.ROOT, " (predicted class %d, probability %.4f)", best, p.getDouble(best));
+            }
+            c.out().println(line);
+        }
         return 0;
     }
 }

@@ -99,12 +99,17 @@ final class TrainCommand implements Command {
         setup.checkMemory(batchSize);
         CompletableFuture<Dataset> loading = setup.datasetInBackground(cl);
         if (cl.hasOption("spark") && !cl.hasOption("shards")) throw new UsageException("--spark needs --shards K: the number of shards fixes the result, not the cluster");
+        if (report != null && setup.graph.byName())
+            throw new UsageException("--report draws one input and one output; model " + setup.config.model().name() + " takes " + setup.graph.inputs.size()
+                    + " inputs and returns " + setup.graph.outputs.size() + " outputs: use --json or --plot");
         if (cl.hasOption("sync-every") && !cl.hasOption("shards")) throw new UsageException("--sync-every needs --shards K: it averages the K shards' replicas");
         int syncEvery = cl.hasOption("sync-every") ? (int) Args.inRange(cl, "sync-every", 1, Integer.MAX_VALUE) : 0;
-        Trainer trainer = cl.hasOption("shards") ? setup.shardedTrainer((int) Args.inRange(cl, "shards", 1, 4096), syncEvery, cl.getOptionValue("spark"), Args.file(cl)) : setup.trainer();
+        Trainer built = cl.hasOption("shards") ? setup.shardedTrainer((int) Args.inRange(cl, "shards", 1, 4096), syncEvery, cl.getOptionValue("spark"), Args.file(cl)) : setup.trainer();
         // the train step for full batches (compiled on first use otherwise, inside the first epoch)
-        if (trainer instanceof CompiledTrainer ct) ct.compiled(StepKind.TRAIN, limit > 0 ? (int) Math.min(limit, batchSize) : batchSize);
+        if (built instanceof CompiledTrainer ct) ct.compiled(StepKind.TRAIN, limit > 0 ? (int) Math.min(limit, batchSize) : batchSize);
         Dataset data = TrainSetup.await(loading);
+        // a model of several inputs or outputs takes its batches' rows from the data's columns
+        Trainer trainer = dlm.compiler.train.ByNameTrainer.over(built, data);
         ProgressBar bar = new ProgressBar(c.out(), System.console() != null && c.out() == System.out);
         if (warmup != null) warmup.stop();
         TrainRun.Request request = new TrainRun.Request(epochs, batchSize, limit, cl.hasOption("data") ? Path.of(cl.getOptionValue("data")) : null, save,

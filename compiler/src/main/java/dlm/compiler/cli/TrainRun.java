@@ -86,8 +86,12 @@ public final class TrainRun {
     }
 
     /** The loop of {@code dlmc train} on a set-up trainer (see the class comment); {@code adapt}: adapt normalization layers unless resuming. */
-    static Outcome fit(TrainSetup setup, Trainer trainer, Dataset data, Request request, int epochs, int batchSize, boolean adapt,
+    static Outcome fit(TrainSetup setup, Trainer given, Dataset data, Request request, int epochs, int batchSize, boolean adapt,
                        Reports reports) throws IOException {
+        if (setup.graph.byName() && data.byName() == null)
+            throw new DlmException(setup.config.decl().span(), "model " + setup.config.model().name() + " takes " + setup.graph.inputs.size() + " inputs and returns "
+                    + setup.graph.outputs.size() + " outputs: its data must give each by name (a data source of the train block; the Java API gives one input and one output)");
+        Trainer trainer = dlm.compiler.train.ByNameTrainer.over(given, data);
         Tensor images = data.trainImages(), labels = data.trainLabels(), weights = data.trainWeights();
         long limit = request.limit();
         if (limit > 0) {
@@ -129,6 +133,7 @@ public final class TrainRun {
         int firstEpoch = 1;
         Checkpoints ckpt = new Checkpoints(setup);
         if (request.resume() != null) firstEpoch = ckpt.resume(request.resume(), trainer) + 1;
+        else if (adapt && trainer instanceof dlm.compiler.train.ByNameTrainer byName) Adaptation.adapt(setup.graph, trainer.params(), byName.inputsAt(images));
         else if (adapt) Adaptation.adapt(setup.graph, trainer.params(), images); // normalization() layers (a resumed run has them from its checkpoint)
         long loopStart = System.nanoTime();
         // The state at the start of the current epoch: a non-finite loss is explained by

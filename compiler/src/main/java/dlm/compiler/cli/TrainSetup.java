@@ -103,6 +103,10 @@ final class TrainSetup {
     /** A data-parallel trainer of {@code shards} shards computed in this JVM ({@code --shards}; compiled only). */
     Trainer shardedTrainer(int shards, int syncEvery, String sparkMaster, Path file) throws java.io.IOException {
         if (!backend.equals("jit")) throw new UsageException("--shards runs compiled steps; it cannot be combined with --backend " + backend);
+        if (graph.byName())
+            throw new dlm.compiler.data.NotedException(config.decl().span(), "--shards trains a model of one input and one output; model " + config.model().name() + " takes "
+                    + graph.inputs.size() + (graph.inputs.size() == 1 ? " input" : " inputs") + " and returns " + graph.outputs.size()
+                    + (graph.outputs.size() == 1 ? " output" : " outputs") + ": train it without --shards", config.model().decl().nameSpan(), "model " + config.model().name() + " is declared here");
         checkMemory(1);
         ParamStore params = ParamStore.initialize(graph.graph, seed);
         Trainer t;
@@ -129,8 +133,15 @@ final class TrainSetup {
 
     /** {@link #dataset(CommandLine, String)} with {@code --data}'s folder, or null. */
     Dataset dataset(Path dataDir, String key) {
-        if (((Value.ConfigV) config.settings().get(key)).args().get("source") instanceof DataSource source)
+        if (((Value.ConfigV) config.settings().get(key)).args().get("source") instanceof DataSource source) {
+            if (graph.byName()) {
+                java.util.List<dlm.compiler.data.ModelFeed> ins = new java.util.ArrayList<>(), outs = new java.util.ArrayList<>();
+                for (int i = 0; i < graph.inputs.size(); i++) ins.add(graph.feed(i, 0));
+                for (int h = 0; h < graph.outputs.size(); h++) outs.add(graph.feed(0, h));
+                return DataSources.load(source, ins, outs, graph.outputNames);
+            }
             return DataSources.load(source, graph.feed(), console.out()::println);
+        }
         String name = switch (((Value.ConfigV) config.settings().get(key)).name()) {
             case "fashionMnist" -> "fashion-mnist";
             case "cifar10" -> "cifar10";
@@ -160,7 +171,7 @@ final class TrainSetup {
      * (a model whose output is [batch, 1], see TrainBlock); other data as it is.
      */
     Dataset shapeLabels(Dataset d) {
-        if (config.labels().rank() != 2 || d.trainLabels().rank() != 1) return d;
+        if (config.labels().rank() != 2 || d.trainLabels().rank() != 1 || d.byName() != null) return d;
         return new Dataset(d.name(), d.trainImages(), column(d.trainLabels()), d.testImages(), column(d.testLabels()), d.trainWeights(), d.testWeights());
     }
 

@@ -134,7 +134,7 @@ public final class Codegen {
             boolean keep = switch (kind) {
                 case TRAIN -> update || trainOwn || (lossOrMetric && !outs.containsKey(TrainGraph.TRAIN_PREFIX + name));
                 case EVAL -> lossOrMetric;
-                case PREDICT -> name.equals("output");
+                case PREDICT -> name.equals("output") || tg.outputs.size() > 1 && name.matches("output\\d+");
             };
             if (keep) g.setOutput(trainOwn ? name.substring(TrainGraph.TRAIN_PREFIX.length()) : name, e.getValue());
         }
@@ -172,8 +172,8 @@ public final class Codegen {
     /** The shapes of a step's inputs: images, labels unless the step predicts, and a train step's sample weights when it takes them. */
     private static Map<String, int[]> stepShapes(TrainGraph tg, StepKind kind, int batchSize) {
         Map<String, int[]> shapes = new HashMap<>();
-        shapes.put(tg.images.name(), concreteLeading(tg.images, batchSize));
-        if (kind != StepKind.PREDICT) shapes.put(tg.labels.name(), concreteLeading(tg.labels, batchSize));
+        for (Node in : tg.inputs) shapes.put(in.name(), concreteLeading(in, batchSize));
+        if (kind != StepKind.PREDICT) for (Node l : tg.labelInputs) shapes.put(l.name(), concreteLeading(l, batchSize));
         if (kind == StepKind.TRAIN && tg.sampleWeight != null) shapes.put(tg.sampleWeight.name(), concreteLeading(tg.sampleWeight, batchSize));
         return shapes;
     }

@@ -35,7 +35,36 @@ final class CsvLoader {
     /** pandas's default spellings of a missing value (na_values), besides the empty cell. */
     private static final Set<String> MISSING = Set.of("NA", "N/A", "n/a", "NaN", "nan", "-NaN", "-nan", "NULL", "null", "None", "#N/A", "<NA>", "#NA", "-1.#IND", "1.#QNAN", "1.#IND", "-1.#QNAN", "#N/A N/A");
 
-    static Table load(DataSource.Csv csv, ModelFeed feed) {
+    static Table load(DataSource.Csv csv, ModelFeed feed) { return load(csv, feed, List.of(csv.target()), null); }
+
+    /**
+     * A model trained by name: each input's columns ({@code features = [[…], […]]}, one list per
+     * input; one input without features: every column but the targets) and each output's target
+     * column ({@code targets}), each read and checked as one input and one target are.
+     */
+    static Columns load(DataSource.Csv csv, List<ModelFeed> inputFeeds, List<ModelFeed> targetFeeds, List<String> outputNames) {
+        List<String> targets = csv.targets() != null ? csv.targets() : List.of(csv.target());
+        Set<String> used = new java.util.HashSet<>(targets);
+        if (csv.featureGroups() != null) csv.featureGroups().forEach(used::addAll);
+        else if (csv.features() != null) used.addAll(csv.features());
+        List<Tensor> xs = new ArrayList<>(), ys = new ArrayList<>();
+        for (int i = 0; i < inputFeeds.size(); i++) {
+            List<String> features = csv.featureGroups() != null ? csv.featureGroups().get(i) : csv.features();
+            xs.add(load(csv.part(features, targets.get(0), csv.targetAt()), inputFeeds.get(i), targets, used).x());
+        }
+        for (int h = 0; h < targetFeeds.size(); h++) {
+            List<String> features = csv.featureGroups() != null ? csv.featureGroups().get(0) : csv.features();
+            ys.add(load(csv.part(features, targets.get(h), csv.targetAt()), targetFeeds.get(h), targets, used).y());
+        }
+        return new Columns(xs, ys);
+    }
+
+    /**
+     * One input and one target; {@code targets}: every target column of the source (none is a
+     * feature), {@code used} (null: this source's features and target) every column the model reads,
+     * which a categorical column must be among.
+     */
+    private static Table load(DataSource.Csv csv, ModelFeed feed, List<String> targets, Set<String> used) {
         SourceFile file = read(csv);
         List<CsvParser.Row> rows = CsvParser.parse(file, csv.delimiter());
         if (rows.isEmpty()) throw new DlmException(csv.at(), csv.shown() + " is empty: no " + (csv.header() ? "header, no " : "") + "rows");
@@ -67,11 +96,11 @@ final class CsvLoader {
         int weight = csv.sampleWeight() == null ? -1 : column(csv, index, csv.sampleWeight(), csv.sampleWeightAt(), "sample weight", file, first);
         List<Integer> features = new ArrayList<>();
         if (csv.features() == null) {
-            for (int c = 0; c < names.size(); c++) if (c != target && c != weight) features.add(c);
+            for (int c = 0; c < names.size(); c++) if (c != target && c != weight && !targets.contains(names.get(c))) features.add(c);
         } else {
             for (String f : csv.features()) {
                 int c = column(csv, index, f, csv.featuresAt(), "feature", file, first);
-                if (c == target) throw new DlmException(csv.featuresAt(), "column \"" + f + "\" is the target; it cannot also be a feature");
+                if (c == target || targets.contains(f)) throw new DlmException(csv.featuresAt(), "column \"" + f + "\" is the target; it cannot also be a feature");
                 if (c == weight) throw new DlmException(csv.featuresAt(), "column \"" + f + "\" is the sample weights; it cannot also be a feature");
                 if (features.contains(c)) throw new DlmException(csv.featuresAt(), "feature \"" + f + "\" is listed twice");
                 features.add(c);
@@ -81,7 +110,7 @@ final class CsvLoader {
         Map<Integer, List<String>> categories = new HashMap<>();
         for (String cat : csv.categories()) {
             int c = column(csv, index, cat, csv.categoriesAt(), "categorical", file, first);
-            if (c != target && !features.contains(c))
+            if (used != null ? !used.contains(cat) && !(csv.features() == null && !targets.contains(cat)) : c != target && !features.contains(c))
                 throw new DlmException(csv.categoriesAt(), "categorical column \"" + cat + "\" is neither the target nor a feature");
             categories.put(c, sortedValues(data, c));
         }

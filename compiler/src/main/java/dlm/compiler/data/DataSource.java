@@ -15,16 +15,33 @@ public sealed interface DataSource {
     SourceSpan at();
 
     /**
-     * {@code csv(path, target, features, header, delimiter, categories, oneHot)}: one row a sample,
+     * {@code csv(path, target, features, header, delimiter, categories, oneHot)}: one row a sample
+     * (for a model of several inputs or outputs: {@code features = [[…], […]]}, one list of columns
+     * per input, in {@code featureGroups}, and {@code targets = […]}, one column per output),
      * the target column as labels, the {@code sampleWeight} column (when not null) as each row's
      * weight, and the feature columns (all others when {@code features} is null) as the model's input. {@code path} is resolved against the .dlm file's folder;
      * {@code shown} is how errors name it.
      */
     record Csv(Path path, String shown, SourceSpan at, String target, SourceSpan targetAt, List<String> features, SourceSpan featuresAt,
                boolean header, char delimiter, List<String> categories, SourceSpan categoriesAt, boolean oneHot,
-               String sampleWeight, SourceSpan sampleWeightAt) implements DataSource {
+               String sampleWeight, SourceSpan sampleWeightAt, List<List<String>> featureGroups, List<String> targets, SourceSpan targetsAt) implements DataSource {
+        /** One input (its features, or null: all other columns) and one target column. */
+        public Csv(Path path, String shown, SourceSpan at, String target, SourceSpan targetAt, List<String> features, SourceSpan featuresAt,
+                   boolean header, char delimiter, List<String> categories, SourceSpan categoriesAt, boolean oneHot,
+                   String sampleWeight, SourceSpan sampleWeightAt) {
+            this(path, shown, at, target, targetAt, features, featuresAt, header, delimiter, categories, categoriesAt, oneHot, sampleWeight, sampleWeightAt, null, null, null);
+        }
+
+        /** The same source reading {@code features} (null: every column but the targets) into one input against target column {@code target}. */
+        Csv part(List<String> features, String target, SourceSpan targetAt) {
+            return new Csv(path, shown, at, target, targetAt, features, featuresAt, header, delimiter, categories, categoriesAt, oneHot, sampleWeight, sampleWeightAt,
+                    featureGroups, targets, targetsAt);
+        }
+
         public String toString() {
-            return "csv(\"" + shown + "\", target = \"" + target + "\""
+            return "csv(\"" + shown + "\"" + (target == null ? "" : ", target = \"" + target + "\"")
+                    + (targets == null ? "" : ", targets = " + quoted(targets))
+                    + (featureGroups == null ? "" : ", features = " + featureGroups.stream().map(DataSource::groupText).collect(Collectors.joining(", ", "[", "]")))
                     + (features == null ? "" : ", features = " + quoted(features))
                     + (header ? "" : ", header = false")
                     + (delimiter == ',' ? "" : ", delimiter = \"" + CsvParser.show(delimiter) + "\"")
@@ -34,16 +51,26 @@ public sealed interface DataSource {
         }
     }
 
+    private static String groupText(List<String> g) { return quoted(g); }
+
     /**
      * {@code npz(path, inputs = ["x"], target = "y")}: arrays of a NumPy {@code .npz} archive by
-     * name, row i of each being sample i; one input array (the model's one input), by default
-     * the one named as the model's input ({@code inputs} null); {@code sampleWeight} names an array
-     * of one weight a row, or is null.
+     * name, row i of each being sample i: one input array per model input, by default the ones
+     * named as the model's inputs ({@code inputs} null); one target array per model output
+     * ({@code target}, or {@code targets} listing them in output order; neither: the arrays named as
+     * the outputs); {@code sampleWeight} names an array of one weight a row, or is null.
      */
     record Npz(Path path, String shown, SourceSpan at, List<String> inputs, SourceSpan inputsAt, String target, SourceSpan targetAt,
-               String sampleWeight, SourceSpan sampleWeightAt) implements DataSource {
+               String sampleWeight, SourceSpan sampleWeightAt, List<String> targets, SourceSpan targetsAt) implements DataSource {
+        /** With one target array (or none named yet: null). */
+        public Npz(Path path, String shown, SourceSpan at, List<String> inputs, SourceSpan inputsAt, String target, SourceSpan targetAt,
+                   String sampleWeight, SourceSpan sampleWeightAt) {
+            this(path, shown, at, inputs, inputsAt, target, targetAt, sampleWeight, sampleWeightAt, null, null);
+        }
+
         public String toString() {
-            return "npz(\"" + shown + "\"" + (inputs == null ? "" : ", inputs = " + quoted(inputs)) + ", target = \"" + target + "\""
+            return "npz(\"" + shown + "\"" + (inputs == null ? "" : ", inputs = " + quoted(inputs)) + (target == null ? "" : ", target = \"" + target + "\"")
+                    + (targets == null ? "" : ", targets = " + quoted(targets))
                     + (sampleWeight == null ? "" : ", sampleWeight = \"" + sampleWeight + "\"") + ")";
         }
     }

@@ -32,10 +32,22 @@ final class NpyLoader {
 
     static Table load(DataSource.Npz z, ModelFeed feed) {
         String input = z.inputs() != null ? z.inputs().get(0) : feed.inputName();
-        List<String> wanted = new ArrayList<>(List.of(input, z.target()));
+        List<String> wanted = new ArrayList<>(List.of(input, target(z)));
         if (z.sampleWeight() != null) wanted.add(z.sampleWeight());
-        // members stored without compression (np.savez) are mapped in place, as .npy files are;
-        // an archive with a compressed one (np.savez_compressed) is read whole
+        return withArrays(z, wanted, arrays -> table(z, feed, input, arrays));
+    }
+
+    /** The one target array's name: {@code target}, or the one {@code targets} names. */
+    private static String target(DataSource.Npz z) { return z.target() != null ? z.target() : z.targets().get(0); }
+
+    private static SourceSpan targetAt(DataSource.Npz z) { return z.target() != null ? z.targetAt() : z.targetsAt(); }
+
+    /**
+     * {@code read} of the archive's arrays by name (null: an array not wanted, not read).
+     * Members stored without compression (np.savez) are mapped in place, as .npy files are, and
+     * closed after {@code read}; an archive with a compressed one (np.savez_compressed) is read whole.
+     */
+    private static <T> T withArrays(DataSource.Npz z, List<String> wanted, java.util.function.Function<Map<String, Elements>, T> read) {
         Map<String, NpzMembers.Member> members = members(z);
         if (members != null && wanted.stream().allMatch(w -> !members.containsKey(w) || members.get(w).stored())) {
             List<NpyMapped> open = new ArrayList<>();
@@ -47,7 +59,7 @@ final class NpyLoader {
                         open.add(a);
                         arrays.put(m.name(), Elements.of(a));
                     } else arrays.put(m.name(), null);
-                return table(z, feed, input, arrays);
+                return read.apply(arrays);
             } finally {
                 open.forEach(NpyMapped::close);
             }
@@ -62,7 +74,54 @@ final class NpyLoader {
         }
         Map<String, Elements> arrays = new LinkedHashMap<>();
         whole.forEach((k, v) -> arrays.put(k, Elements.of(v)));
-        return table(z, feed, input, arrays);
+        return read.apply(arrays);
+    }
+
+    /**
+     * A model trained by name: one array per model input ({@code inputs}, else the arrays named as
+     * the inputs) and one per output ({@code targets}, else the arrays named as the outputs), each
+     * checked against its input or output, all with the same rows.
+     */
+    static Columns load(DataSource.Npz z, List<ModelFeed> inputFeeds, List<ModelFeed> targetFeeds, List<String> outputNames) {
+        List<String> inputs = z.inputs() != null ? z.inputs() : inputFeeds.stream().map(ModelFeed::inputName).toList();
+        List<String> targets = z.targets() != null ? z.targets() : z.target() != null ? List.of(z.target()) : outputNames;
+        List<String> wanted = new ArrayList<>(inputs);
+        wanted.addAll(targets);
+        return withArrays(z, wanted, arrays -> {
+            List<Tensor> xs = new ArrayList<>(), ys = new ArrayList<>();
+            int n = -1;
+            String first = null;
+            for (int i = 0; i < inputs.size(); i++) {
+                ModelFeed feed = inputFeeds.get(i);
+                SourceSpan at = z.inputs() != null ? z.inputsAt() : z.at();
+                if (!arrays.containsKey(inputs.get(i)))
+                    throw new NotedException(at, z.shown() + " has no array \"" + inputs.get(i) + "\" for model " + feed.model() + "'s input " + feed.inputName() + "; it has "
+                            + String.join(", ", arrays.keySet()) + (z.inputs() == null ? " (name the input arrays with inputs = [\"…\"], in the model's order)" : ""),
+                            feed.inputAt(), "model " + feed.model() + "'s input " + feed.inputName() + " is declared here");
+                Elements x = arrays.get(inputs.get(i));
+                String name = z.shown() + "'s " + inputs.get(i);
+                int[] want = checkInputShape(x, name, at, feed);
+                if (n < 0) {
+                    n = x.dim(0);
+                    first = name;
+                } else if (x.dim(0) != n) {
+                    throw feed.atInput(new DlmException(at, name + " has " + x.dim(0) + " rows but " + first + " has " + n + ": every array gives one row a sample"));
+                }
+                xs.add(convertInput(x, name, at, want, feed));
+            }
+            for (int h = 0; h < targets.size(); h++) {
+                ModelFeed feed = targetFeeds.get(h);
+                SourceSpan at = z.targets() != null ? z.targetsAt() : z.target() != null ? z.targetAt() : z.at();
+                if (!arrays.containsKey(targets.get(h)))
+                    throw feed.atLabels(new DlmException(at, z.shown() + " has no array \"" + targets.get(h) + "\" for model " + feed.model() + "'s output " + outputNames.get(h)
+                            + "; it has " + String.join(", ", arrays.keySet()) + (z.targets() == null ? " (name the target arrays with targets = [\"…\"], in the model's output order)" : "")));
+                Elements y = arrays.get(targets.get(h));
+                String name = z.shown() + "'s " + targets.get(h);
+                checkLabelShape(y, name, at, n, first, feed);
+                ys.add(convertLabels(y, name, at, n, feed));
+            }
+            return new Columns(xs, ys);
+        });
     }
 
     /** The archive's members when it is a well-formed zip of .npy members only, else null (then {@link Npz#read} reports what is wrong, as before). */
@@ -105,11 +164,11 @@ final class NpyLoader {
             throw feed.atInput(e);
         }
         try {
-            y = array(arrays, z.target(), z, z.targetAt());
+            y = array(arrays, target(z), z, targetAt(z));
         } catch (DlmException e) {
             throw feed.atLabels(e);
         }
-        Table t = table(x, z.shown() + "'s " + input, z.at(), y, z.shown() + "'s " + z.target(), z.targetAt(), feed);
+        Table t = table(x, z.shown() + "'s " + input, z.at(), y, z.shown() + "'s " + target(z), targetAt(z), feed);
         if (z.sampleWeight() == null) return t;
         try {
             return new Table(t.x(), t.y(), weights(array(arrays, z.sampleWeight(), z, z.sampleWeightAt()), z.shown() + "'s " + z.sampleWeight(), z.sampleWeightAt(),
@@ -153,27 +212,42 @@ final class NpyLoader {
     }
 
     private static Table table(Elements x, String xName, SourceSpan xAt, Elements y, String yName, SourceSpan yAt, ModelFeed feed) {
+        int[] want = checkInputShape(x, xName, xAt, feed);
+        int n = x.dim(0);
+        checkLabelShape(y, yName, yAt, n, xName, feed);
+        return new Table(convertInput(x, xName, xAt, want, feed), convertLabels(y, yName, yAt, n, feed));
+    }
+
+    /** The rows' shape a model input takes (n, then its sizes), refusing an array of other sizes after its rows. */
+    private static int[] checkInputShape(Elements x, String xName, SourceSpan xAt, ModelFeed feed) {
         int[] want = ModelFeed.rows(feed.input(), x.rank() == 0 ? 0 : x.dim(0));
         if (x.rank() != want.length || !Arrays.equals(Arrays.copyOfRange(x.shape(), 1, x.rank()), Arrays.copyOfRange(want, 1, want.length)))
             throw new NotedException(xAt, xName + " has shape " + shape(x.shape()) + ", but " + feed.describeInput() + " takes rows of shape "
                     + shape(Arrays.copyOfRange(want, 1, want.length)), feed.inputAt(), "model " + feed.model() + "'s input " + feed.inputName() + " is declared here");
-        int n = x.dim(0);
+        return want;
+    }
+
+    /** Refuses labels that are not one value a row for the n rows of {@code xName}. */
+    private static void checkLabelShape(Elements y, String yName, SourceSpan yAt, int n, String xName, ModelFeed feed) {
         if (!(y.rank() == 1 || (y.rank() == 2 && y.dim(1) == 1)) || y.dim(0) != n)
             throw feed.atLabels(new DlmException(yAt, yName + " has shape " + shape(y.shape()) + ", but the labels must be one value a row for the " + n + " rows of " + xName
                     + ": shape (" + n + ",) or (" + n + ", 1)"));
-        Tensor xs;
+    }
+
+    private static Tensor convertInput(Elements x, String xName, SourceSpan xAt, int[] want, ModelFeed feed) {
         try {
-            xs = convert(x, feed.input().dtype(), xName, xAt, feed.describeInput(), 0).reshape(want);
+            return convert(x, feed.input().dtype(), xName, xAt, feed.describeInput(), 0).reshape(want);
         } catch (DlmException e) {
             throw feed.atInput(e);
         }
-        Tensor ys;
+    }
+
+    private static Tensor convertLabels(Elements y, String yName, SourceSpan yAt, int n, ModelFeed feed) {
         try {
-            ys = convert(y, feed.labels().dtype(), yName, yAt, "the labels (" + feed.labels() + ")", feed.classes()).reshape(ModelFeed.rows(feed.labels(), n));
+            return convert(y, feed.labels().dtype(), yName, yAt, "the labels (" + feed.labels() + ")", feed.classes()).reshape(ModelFeed.rows(feed.labels(), n));
         } catch (DlmException e) {
             throw feed.atLabels(e);
         }
-        return new Table(xs, ys);
     }
 
     /** t as dtype, exactly; classes > 0: each value must be a class index below it. */

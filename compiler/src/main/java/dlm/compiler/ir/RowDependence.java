@@ -2,6 +2,7 @@ package dlm.compiler.ir;
 
 import dlm.compiler.ops.RowAxes;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -19,12 +20,12 @@ public final class RowDependence {
     private RowDependence() {}
 
     /**
-     * The first node, in graph order, among those {@code output} depends on, whose value may mix
-     * batch rows while its inputs do not — empty when {@code output}'s row k reads row k of the
+     * The first node, in graph order, among those the {@code outputs} depend on, whose value may
+     * mix batch rows while its inputs do not — empty when every output's row k reads row k of the
      * {@code rowInputs} (rows on their axis 0) alone. Other inputs, params and constants are row-free.
      */
-    public static Optional<Node> firstMixing(Graph g, Set<Node> rowInputs, Node output) {
-        Set<Node> needed = ancestors(output);
+    public static Optional<Node> firstMixing(Graph g, Set<Node> rowInputs, Collection<Node> outputs) {
+        Set<Node> needed = ancestors(outputs);
         Map<Node, Integer> axis = new HashMap<>();
         for (Node n : g.nodes()) {
             if (!needed.contains(n)) continue;
@@ -46,10 +47,9 @@ public final class RowDependence {
         return Optional.empty();
     }
 
-    private static Set<Node> ancestors(Node output) {
+    private static Set<Node> ancestors(Collection<Node> outputs) {
         Set<Node> seen = new HashSet<>();
-        ArrayDeque<Node> todo = new ArrayDeque<>();
-        todo.add(output);
+        ArrayDeque<Node> todo = new ArrayDeque<>(outputs);
         while (!todo.isEmpty()) {
             Node n = todo.pop();
             if (seen.add(n)) todo.addAll(n.inputs());

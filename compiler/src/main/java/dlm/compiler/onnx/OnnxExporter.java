@@ -53,7 +53,7 @@ public final class OnnxExporter {
      * @throws DlmException at the source of the first node whose op has no ONNX mapping
      */
     public static ModelProto export(TrainGraph tg, Map<String, Tensor> weights, int opset, String modelName) {
-        return export(Codegen.primitiveStepGraph(tg, Codegen.StepKind.PREDICT), List.of(tg.images.name()), weights, opset, modelName);
+        return export(Codegen.primitiveStepGraph(tg, Codegen.StepKind.PREDICT), tg.inputs.stream().map(dlm.compiler.ir.Node::name).toList(), weights, opset, modelName);
     }
 
     /**

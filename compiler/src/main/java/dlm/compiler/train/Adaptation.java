@@ -51,7 +51,11 @@ public final class Adaptation {
     }
 
     /** Adapts every layer of {@code tg} to {@code images} (the training rows), writing into {@code params}. */
-    public static void adapt(TrainGraph tg, ParamStore params, Tensor images) {
+    public static void adapt(TrainGraph tg, ParamStore params, Tensor images) { adapt(tg, params, new Tensor[] {images}); }
+
+    /** Adapts every layer of {@code tg} to {@code inputs} (the training rows of each of its inputs, in {@link TrainGraph#inputs} order). */
+    public static void adapt(TrainGraph tg, ParamStore params, Tensor[] inputs) {
+        Tensor images = inputs[0];
         for (Layer l : layers(tg.graph)) {
             int k = l.mean().type().shape().sizes()[0];
             double[] sum = new double[k], sumSq = new double[k];
@@ -61,7 +65,9 @@ public final class Adaptation {
             for (int pass = 0; pass < 2; pass++) {
                 for (int start = 0; start < images.dim(0); start += CHUNK) {
                     int n = Math.min(CHUNK, images.dim(0) - start);
-                    Tensor x = new Interpreter(tg.graph, params).run(Map.of(tg.images, rows(images, start, n)), List.of(l.input())).get(l.input());
+                    Map<Node, Tensor> feeds = new java.util.HashMap<>();
+                    for (int i = 0; i < inputs.length; i++) feeds.put(tg.inputs.get(i), rows(inputs[i], start, n));
+                    Tensor x = new Interpreter(tg.graph, params).run(feeds, List.of(l.input())).get(l.input());
                     for (int i = 0; i < x.size(); i++) {
                         double v = x.getDouble(i);
                         if (pass == 0) sum[i % k] += v;

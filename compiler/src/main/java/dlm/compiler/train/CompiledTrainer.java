@@ -40,9 +40,11 @@ public final class CompiledTrainer implements Trainer {
     private final double[] trainResult, evalResult;
     private final Inst[][] cache = new Inst[StepKind.values().length][];
     private long step;
+    /** A one-input model's batch as the arrays the steps take, reused: a steady-state step allocates nothing. */
+    private final Tensor[] oneInput = new Tensor[1], oneLabel = new Tensor[1];
 
     /** A compiled step for one batch size, with its input and output tensors looked up once. */
-    private record Inst(int batch, CompiledGraph graph, Tensor images, Tensor labels, Tensor weights, Tensor loss, Tensor[] metrics, Tensor output) {}
+    private record Inst(int batch, CompiledGraph graph, Tensor[] inputs, Tensor[] labels, Tensor weights, Tensor loss, Tensor[] metrics, Tensor[] outputs) {}
 
     public CompiledTrainer(TrainGraph tg, ParamStore params) { this(tg, params, Codegen.Options.defaults()); }
 
@@ -113,10 +115,19 @@ public final class CompiledTrainer implements Trainer {
     /** A train step; without {@code weights} a step that takes sample weights weighs every sample 1. */
     @Override
     public double[] trainStep(Tensor images, Tensor labels, Tensor weights) {
-        tg.checkLabels(labels);
+        oneInput[0] = images;
+        oneLabel[0] = labels;
+        return trainStep(oneInput, oneLabel, weights);
+    }
+
+    @Override
+    public double[] trainStep(Tensor[] inputs, Tensor[] labels) { return trainStep(inputs, labels, null); }
+
+    private double[] trainStep(Tensor[] inputs, Tensor[] labels, Tensor weights) {
+        tg.checkLabels(labels[0]);
         syncParams();
-        Inst in = instance(StepKind.TRAIN, images);
-        feed(in, images, labels);
+        Inst in = instance(StepKind.TRAIN, inputs[0]);
+        feed(in, inputs, labels);
         feedWeights(in, weights);
         step++;
         stepTensor.f32Storage()[0] = (float) step;
@@ -127,21 +138,33 @@ public final class CompiledTrainer implements Trainer {
 
     @Override
     public double[] evalStep(Tensor images, Tensor labels) {
-        tg.checkLabels(labels);
+        oneInput[0] = images;
+        oneLabel[0] = labels;
+        return evalStep(oneInput, oneLabel);
+    }
+
+    @Override
+    public double[] evalStep(Tensor[] inputs, Tensor[] labels) {
+        tg.checkLabels(labels[0]);
         syncParams();
-        Inst in = instance(StepKind.EVAL, images);
-        feed(in, images, labels);
+        Inst in = instance(StepKind.EVAL, inputs[0]);
+        feed(in, inputs, labels);
         in.graph().run();
         return results(in, evalResult);
     }
 
     @Override
-    public Tensor predict(Tensor images) {
+    public Tensor predict(Tensor images) { return predictAll(new Tensor[] {images})[0]; }
+
+    @Override
+    public Tensor[] predictAll(Tensor[] inputs) {
         syncParams();
-        Inst in = instance(StepKind.PREDICT, images);
-        feed(in, images, null);
+        Inst in = instance(StepKind.PREDICT, inputs[0]);
+        feed(in, inputs, null);
         in.graph().run();
-        return in.output().copy();
+        Tensor[] out = new Tensor[in.outputs().length];
+        for (int i = 0; i < out.length; i++) out[i] = in.outputs()[i].copy();
+        return out;
     }
 
     /**
@@ -152,7 +175,7 @@ public final class CompiledTrainer implements Trainer {
     public CompiledGraph prepare(StepKind kind, Tensor images, Tensor labels) {
         syncParams();
         Inst in = instance(kind, images);
-        feed(in, images, kind == StepKind.PREDICT ? null : labels);
+        feed(in, new Tensor[] {images}, kind == StepKind.PREDICT ? null : new Tensor[] {labels});
         if (kind == StepKind.TRAIN) feedWeights(in, null);
         if (kind == StepKind.TRAIN) {
             step++;
@@ -179,25 +202,33 @@ public final class CompiledTrainer implements Trainer {
         for (Inst i : list) if (i.batch() == batch) return i;
         CompiledGraph g = Codegen.compile(tg, kind, batch, options).instantiate(bindings);
         Tensor[] metrics = new Tensor[tg.metricNames.size()];
-        Tensor loss = null, output = null;
+        Tensor loss = null;
+        Tensor[] outputs = null;
         if (kind != StepKind.PREDICT) {
             loss = g.output("loss");
             for (int k = 0; k < metrics.length; k++) metrics[k] = g.output(tg.metricNames.get(k));
+        } else if (tg.outputs.size() == 1) {
+            outputs = new Tensor[] {g.output("output")};
         } else {
-            output = g.output("output");
+            outputs = new Tensor[tg.outputs.size()];
+            for (int k = 0; k < outputs.length; k++) outputs[k] = g.output("output" + k);
         }
-        Tensor labels = kind == StepKind.PREDICT ? null : g.external(tg.labels.name());
+        Tensor[] labels = kind == StepKind.PREDICT ? null : tg.labelInputs.stream().map(l -> g.external(l.name())).toArray(Tensor[]::new);
         Tensor weights = kind == StepKind.TRAIN && tg.sampleWeight != null ? g.external(tg.sampleWeight.name()) : null;
-        Inst in = new Inst(batch, g, g.external(tg.images.name()), labels, weights, loss, metrics, output);
+        Tensor[] inputs = tg.inputs.stream().map(x -> g.external(x.name())).toArray(Tensor[]::new);
+        Inst in = new Inst(batch, g, inputs, labels, weights, loss, metrics, outputs);
         Inst[] more = Arrays.copyOf(list, list.length + 1);
         more[list.length] = in;
         cache[kind.ordinal()] = more;
         return in;
     }
 
-    private void feed(Inst in, Tensor images, Tensor labels) {
-        copyInto(images, in.images(), tg.images);
-        if (labels != null) copyInto(labels, in.labels(), tg.labels);
+    private void feed(Inst in, Tensor[] inputs, Tensor[] labels) {
+        Trainer.checkCount("inputs", inputs, tg.inputs);
+        for (int i = 0; i < inputs.length; i++) copyInto(inputs[i], in.inputs()[i], tg.inputs.get(i));
+        if (labels == null) return;
+        Trainer.checkCount("labels", labels, tg.labelInputs);
+        for (int i = 0; i < labels.length; i++) copyInto(labels[i], in.labels()[i], tg.labelInputs.get(i));
     }
 
     /** A train step's sample weights: {@code weights}, or each 1 when none are given; a step that takes none refuses them. */

@@ -67,12 +67,18 @@ public final class InterpretedTrainer implements Trainer {
     /** A train step; without {@code weights} a step that takes sample weights weighs every sample 1. */
     @Override
     public double[] trainStep(Tensor images, Tensor labels, Tensor weights) {
-        tg.checkLabels(labels);
+        return trainStep(new Tensor[] {images}, new Tensor[] {labels}, weights);
+    }
+
+    @Override
+    public double[] trainStep(Tensor[] inputs, Tensor[] labels) { return trainStep(inputs, labels, null); }
+
+    private double[] trainStep(Tensor[] inputs, Tensor[] labels, Tensor weights) {
+        tg.checkLabels(labels[0]);
         step++;
         Map<Node, Tensor> feeds = new HashMap<>();
-        feeds.put(tg.images, images);
-        feeds.put(tg.labels, labels);
-        Trainer.feedWeights(tg, feeds, weights, labels.dim(0));
+        feed(feeds, inputs, labels);
+        Trainer.feedWeights(tg, feeds, weights, labels[0].dim(0));
         feeds.put(tg.step, Tensor.scalar(DType.F32, step));
         if (learningRate != null) feeds.put(tg.learningRate, learningRate);
         runtime.setStep(step);
@@ -101,21 +107,39 @@ public final class InterpretedTrainer implements Trainer {
     }
 
     @Override
-    public double[] evalStep(Tensor images, Tensor labels) {
-        tg.checkLabels(labels);
+    public double[] evalStep(Tensor images, Tensor labels) { return evalStep(new Tensor[] {images}, new Tensor[] {labels}); }
+
+    @Override
+    public double[] evalStep(Tensor[] inputs, Tensor[] labels) {
+        tg.checkLabels(labels[0]);
         List<Node> targets = new ArrayList<>();
         targets.add(tg.loss);
         targets.addAll(tg.metrics);
-        Map<Node, Tensor> feeds = new HashMap<>(Map.of(tg.images, images, tg.labels, labels));
+        Map<Node, Tensor> feeds = new HashMap<>();
+        feed(feeds, inputs, labels);
         runtime.feed(feeds, false);
         return results(interp.run(feeds, targets), tg.loss, tg.metrics);
     }
 
     @Override
-    public Tensor predict(Tensor images) {
-        Map<Node, Tensor> feeds = new HashMap<>(Map.of(tg.images, images));
+    public Tensor predict(Tensor images) { return predictAll(new Tensor[] {images})[0]; }
+
+    @Override
+    public Tensor[] predictAll(Tensor[] inputs) {
+        Map<Node, Tensor> feeds = new HashMap<>();
+        feed(feeds, inputs, null);
         runtime.feed(feeds, false);
-        return interp.run(feeds, List.of(tg.output)).get(tg.output);
+        Map<Node, Tensor> out = interp.run(feeds, tg.outputs);
+        return tg.outputs.stream().map(out::get).toArray(Tensor[]::new);
+    }
+
+    /** The step's inputs (and, unless null, each output's labels), by position. */
+    private void feed(Map<Node, Tensor> feeds, Tensor[] inputs, Tensor[] labels) {
+        Trainer.checkCount("inputs", inputs, tg.inputs);
+        for (int i = 0; i < inputs.length; i++) feeds.put(tg.inputs.get(i), inputs[i]);
+        if (labels == null) return;
+        Trainer.checkCount("labels", labels, tg.labelInputs);
+        for (int i = 0; i < labels.length; i++) feeds.put(tg.labelInputs.get(i), labels[i]);
     }
 
     private static double[] results(Map<Node, Tensor> out, Node loss, List<Node> metrics) {

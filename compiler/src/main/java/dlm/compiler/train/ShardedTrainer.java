@@ -336,6 +336,19 @@ public final class ShardedTrainer implements Trainer {
     @Override
     public Tensor predict(Tensor images) { return inner.predict(images); }
 
+    /** Sharded training takes one input and one output's labels (a model trained by name is refused before: TrainSetup). */
+    @Override
+    public double[] trainStep(Tensor[] inputs, Tensor[] labels) {
+        if (inputs.length != 1 || labels.length != 1) throw new UnsupportedOperationException("sharded training takes one input and one output");
+        return trainStep(inputs[0], labels[0]);
+    }
+
+    @Override
+    public double[] evalStep(Tensor[] inputs, Tensor[] labels) { return inner.evalStep(inputs, labels); }
+
+    @Override
+    public Tensor[] predictAll(Tensor[] inputs) { return inner.predictAll(inputs); }
+
     /** As {@link CompiledTrainer}: weights someone put into the store (a checkpoint) are copied into the bound arrays, which go back in. */
     private void syncWeights() {
         ParamStore store = inner.params();

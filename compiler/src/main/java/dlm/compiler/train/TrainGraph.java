@@ -41,6 +41,16 @@ import java.util.Map;
 public final class TrainGraph {
     public final Graph graph;
     public final Node images, labels, step, output, loss;
+    /**
+     * The model's inputs (images is the first), the labels of each of its outputs and those
+     * outputs (labels and output are the first), and the outputs' names as reported
+     * ({@code price}, {@code kind}; {@code output} for an ordinary block). One each for an
+     * ordinary train block; several for a model trained by name (Keras's functional fit).
+     */
+    public final List<Node> inputs, labelInputs, outputs;
+    public final List<String> outputNames;
+    /** Per output, the classes its loss indexes with its labels (0: values), for a block trained by heads; null otherwise. */
+    private final int[] headClasses;
     /** One f32 weight a sample of the training batch (Keras's sample_weight, from the data), or null without them. */
     public final Node sampleWeight;
     /**
@@ -95,7 +105,13 @@ public final class TrainGraph {
      * trainer sets between steps (reduceLrOnPlateau), instead of a compile-time number.
      */
     public record Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, List<Dim> labelTail, SourceSpan at,
-                       boolean variableLearningRate, double[] classWeight, boolean sampleWeights) {
+                       boolean variableLearningRate, double[] classWeight, boolean sampleWeights, List<TrainConfig.Head> heads) {
+        /** An ordinary train block's spec: one input, one output, the block's loss and metrics (no heads). */
+        public Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, List<Dim> labelTail, SourceSpan at,
+                    boolean variableLearningRate, double[] classWeight, boolean sampleWeights) {
+            this(model, loss, metrics, optimizer, labelDType, labelTail, at, variableLearningRate, classWeight, sampleWeights, List.of());
+        }
+
         /** Without sample weights from the data. */
         public Spec(Ast.ModelDecl model, Value.FunV loss, List<Value.FunV> metrics, Value.ConfigV optimizer, DType labelDType, List<Dim> labelTail, SourceSpan at,
                     boolean variableLearningRate, double[] classWeight) {
@@ -114,31 +130,32 @@ public final class TrainGraph {
 
         /** The same spec with the learning rate as an input of the step (reduceLrOnPlateau's). */
         public Spec withVariableLearningRate() {
-            return new Spec(model, loss, metrics, optimizer, labelDType, labelTail, at, true, classWeight, sampleWeights);
+            return new Spec(model, loss, metrics, optimizer, labelDType, labelTail, at, true, classWeight, sampleWeights, heads);
         }
 
         /** The same spec with Keras's class_weight: the weight of each class, by label (null: none). */
         public Spec withClassWeight(double[] weights) {
-            return new Spec(model, loss, metrics, optimizer, labelDType, labelTail, at, variableLearningRate, weights, sampleWeights);
+            return new Spec(model, loss, metrics, optimizer, labelDType, labelTail, at, variableLearningRate, weights, sampleWeights, heads);
         }
 
         /** The same spec with one weight a sample given with each training batch (Keras's sample_weight, from the data). */
         public Spec withSampleWeights() {
-            return new Spec(model, loss, metrics, optimizer, labelDType, labelTail, at, variableLearningRate, classWeight, true);
+            return new Spec(model, loss, metrics, optimizer, labelDType, labelTail, at, variableLearningRate, classWeight, true, heads);
         }
 
         /** The spec of a checked train block (labels typed as its data gives them). */
         public static Spec of(TrainConfig t) {
             List<Value.FunV> ms = new ArrayList<>();
-            if (t.settings().get("metrics") instanceof Value.ListV l) for (Value m : l.items()) ms.add((Value.FunV) m);
+            if (t.heads().isEmpty() && t.settings().get("metrics") instanceof Value.ListV l) for (Value m : l.items()) ms.add((Value.FunV) m);
             List<Dim> tail = t.labels().shape().dims().subList(1, t.labels().rank());
             boolean variable = t.settings().get("callbacks") instanceof Value.ListV cbs
                     && cbs.items().stream().anyMatch(c -> ((Value.ConfigV) c).name().equals("reduceLrOnPlateau"));
             double[] classWeight = t.settings().get("classWeight") instanceof Value.TensorV cw ? ((Tensor) cw.node().attrs().get("value")).toDoubles() : null;
             boolean sampleWeights = t.settings().get("data") instanceof Value.ConfigV data && data.args().get("source") instanceof dlm.compiler.data.DataSource src
                     && dlm.compiler.data.DataSources.sampleWeight(src) != null;
-            return new Spec(t.model().decl(), (Value.FunV) t.settings().get("loss"), ms, (Value.ConfigV) t.settings().get("optimizer"), t.labels().dtype(), tail,
-                    t.decl().span(), variable, classWeight, sampleWeights);
+            Value.FunV loss = t.heads().isEmpty() ? (Value.FunV) t.settings().get("loss") : t.heads().get(0).loss();
+            return new Spec(t.model().decl(), loss, ms, (Value.ConfigV) t.settings().get("optimizer"), t.labels().dtype(), tail,
+                    t.decl().span(), variable, classWeight, sampleWeights, t.heads());
         }
     }
 
@@ -147,51 +164,105 @@ public final class TrainGraph {
         graph = new Graph();
         Elaborator el = Elaborator.forGraph(graph);
         Checker.elaborateModel(el, spec.model(), p.scope());
-        images = graph.inputs().get(0);
-        output = graph.output("output");
-        if (output == null) throw new DlmException(spec.model().nameSpan(), Checker.noTrainOutput(spec.model().name(), graph));
-        List<Dim> labelDims = new ArrayList<>(List.of(images.type().shape().dim(0)));
-        labelDims.addAll(spec.labelTail());
-        TensorType labelType = new TensorType(spec.labelDType(), Shape.of(labelDims.toArray(Dim[]::new)));
-        labels = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, labelType, at, "labels");
-        Elaborator.Frame frame = new Elaborator.Frame("", "script");
-        // The model's own loss term (`loss = …` in its body: a penalty on its params, as Keras's
-        // add_loss) is added to the train block's loss, and reported as part of it, as Keras does.
-        // So are the losses its layers add (addLoss: their regularizers' penalties), as Keras adds model.losses.
-        Node modelLoss = graph.output("loss"), addedLoss = graph.output(Builtins.ADDED_LOSS);
-        sampleWeight = spec.sampleWeights()
-                ? graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, new TensorType(DType.F32, Shape.of(images.type().shape().dim(0))), at, "sampleWeight")
-                : null;
-        boolean weighted = spec.classWeight() != null || sampleWeight != null;
-        // with classWeight or sample weights, the loss and metrics take a sampleWeight: 1 (none) for evaluation
-        Value unweighted = weighted ? new Value.NumberV(1, true, null) : null;
-        loss = total(spec, el, apply(el, spec.loss(), frame, modelLoss == null && addedLoss == null ? "loss" : "dataLoss", unweighted), modelLoss, addedLoss);
-        loss.nameIfUnnamed("loss");
-        for (Value.FunV f : spec.metrics()) {
-            metrics.add(apply(el, f, frame, f.name(), unweighted));
-            metricNames.add(f.name());
-        }
-        // With classWeight the train step weighs each sample by its class's weight (Keras's
-        // class_weight: the loss and the metrics it reports while training); evaluation does not.
-        // Sample weights from the data multiply them (Keras: sample_weight × class_weight).
-        if (weighted) {
-            Value weights = sampleWeight == null ? null : new Value.TensorV(sampleWeight);
-            if (spec.classWeight() != null) {
-                Tensor cw = Tensor.zeros(DType.F32, spec.classWeight().length);
-                for (int i = 0; i < cw.size(); i++) cw.setDouble(i, spec.classWeight()[i]);
-                Scope nn = p.loader().module(List.of("std", "nn"), at);
-                if (!(nn.lookup("classSampleWeights") instanceof Value.UserFun csw)) throw new DlmException(at, "std.nn has no classSampleWeights");
-                Value byClass = el.call(csw, List.of(new Signature.ArgValue(null, new Value.TensorV(labels), at), new Signature.ArgValue(null, new Value.TensorV(el.constant(cw, at)), at)),
-                        at, frame, "sampleWeight");
-                weights = sampleWeight == null ? byClass : new Value.TensorV(el.op("mul", at, el.tensor(byClass, at), sampleWeight));
+        List<TrainConfig.Head> heads = spec.heads();
+        // an ordinary block feeds the first input only (as it always has); a block trained by heads every one
+        inputs = heads.isEmpty() ? List.of(graph.inputs().get(0)) : List.copyOf(graph.inputs());
+        images = inputs.get(0);
+        if (heads.isEmpty()) {
+            output = graph.output("output");
+            if (output == null) throw new DlmException(spec.model().nameSpan(), Checker.noTrainOutput(spec.model().name(), graph));
+            List<Dim> labelDims = new ArrayList<>(List.of(images.type().shape().dim(0)));
+            labelDims.addAll(spec.labelTail());
+            TensorType labelType = new TensorType(spec.labelDType(), Shape.of(labelDims.toArray(Dim[]::new)));
+            labels = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, labelType, at, "labels");
+            Elaborator.Frame frame = new Elaborator.Frame("", "script");
+            // The model's own loss term (`loss = …` in its body: a penalty on its params, as Keras's
+            // add_loss) is added to the train block's loss, and reported as part of it, as Keras does.
+            // So are the losses its layers add (addLoss: their regularizers' penalties), as Keras adds model.losses.
+            Node modelLoss = graph.output("loss"), addedLoss = graph.output(Builtins.ADDED_LOSS);
+            sampleWeight = spec.sampleWeights()
+                    ? graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, new TensorType(DType.F32, Shape.of(images.type().shape().dim(0))), at, "sampleWeight")
+                    : null;
+            boolean weighted = spec.classWeight() != null || sampleWeight != null;
+            // with classWeight or sample weights, the loss and metrics take a sampleWeight: 1 (none) for evaluation
+            Value unweighted = weighted ? new Value.NumberV(1, true, null) : null;
+            loss = total(spec, el, apply(el, spec.loss(), frame, modelLoss == null && addedLoss == null ? "loss" : "dataLoss", unweighted), modelLoss, addedLoss);
+            loss.nameIfUnnamed("loss");
+            for (Value.FunV f : spec.metrics()) {
+                metrics.add(apply(el, f, frame, f.name(), unweighted));
+                metricNames.add(f.name());
             }
-            trainLoss = total(spec, el, apply(el, spec.loss(), frame, "weightedLoss", weights), modelLoss, addedLoss);
-            for (Value.FunV f : spec.metrics()) trainMetrics.add(apply(el, f, frame, "weighted " + f.name(), weights));
-            classWeight = spec.classWeight() == null ? null : spec.classWeight().clone();
+            // With classWeight the train step weighs each sample by its class's weight (Keras's
+            // class_weight: the loss and the metrics it reports while training); evaluation does not.
+            // Sample weights from the data multiply them (Keras: sample_weight × class_weight).
+            if (weighted) {
+                Value weights = sampleWeight == null ? null : new Value.TensorV(sampleWeight);
+                if (spec.classWeight() != null) {
+                    Tensor cw = Tensor.zeros(DType.F32, spec.classWeight().length);
+                    for (int i = 0; i < cw.size(); i++) cw.setDouble(i, spec.classWeight()[i]);
+                    Scope nn = p.loader().module(List.of("std", "nn"), at);
+                    if (!(nn.lookup("classSampleWeights") instanceof Value.UserFun csw)) throw new DlmException(at, "std.nn has no classSampleWeights");
+                    Value byClass = el.call(csw, List.of(new Signature.ArgValue(null, new Value.TensorV(labels), at), new Signature.ArgValue(null, new Value.TensorV(el.constant(cw, at)), at)),
+                            at, frame, "sampleWeight");
+                    weights = sampleWeight == null ? byClass : new Value.TensorV(el.op("mul", at, el.tensor(byClass, at), sampleWeight));
+                }
+                trainLoss = total(spec, el, apply(el, spec.loss(), frame, "weightedLoss", weights), modelLoss, addedLoss);
+                for (Value.FunV f : spec.metrics()) trainMetrics.add(apply(el, f, frame, "weighted " + f.name(), weights));
+                classWeight = spec.classWeight() == null ? null : spec.classWeight().clone();
+            } else {
+                trainLoss = loss;
+                trainMetrics.addAll(metrics);
+                classWeight = null;
+            }
+            outputs = List.of(output);
+            labelInputs = List.of(labels);
+            outputNames = List.of("output");
+            headClasses = null;
         } else {
+            // Keras's functional fit: each output against its own labels, with its own loss and
+            // metrics; the loss trained on is Σ wᵢ·lossᵢ (plus the model's own losses)
+            sampleWeight = null;
+            classWeight = null;
+            Elaborator.Frame frame = new Elaborator.Frame("", "script");
+            Node modelLoss = graph.output("loss"), addedLoss = graph.output(Builtins.ADDED_LOSS);
+            List<Node> outs = new ArrayList<>(), labs = new ArrayList<>(), headLosses = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            Node sum = null;
+            for (TrainConfig.Head h : heads) {
+                Node out = graph.output(h.key());
+                List<Dim> dims = new ArrayList<>(List.of(images.type().shape().dim(0)));
+                dims.addAll(h.labels().shape().dims().subList(1, h.labels().rank()));
+                Node lab = graph.addTyped(OpRegistry.get("input"), List.of(), Attrs.EMPTY, new TensorType(h.labels().dtype(), Shape.of(dims.toArray(Dim[]::new))), at,
+                        heads.size() == 1 ? "labels" : "labels:" + h.name());
+                Node l = apply(el, h.loss(), frame, heads.size() == 1 ? "dataLoss" : h.name() + "_loss", null, lab, out);
+                Node weighted = el.op("mul", at, l, el.constant(Tensor.scalar(l.type().dtype(), h.weight()), at));
+                sum = sum == null ? weighted : el.op("add", at, sum, weighted);
+                outs.add(out);
+                labs.add(lab);
+                headLosses.add(l);
+                names.add(h.name());
+            }
+            loss = total(spec, el, sum, modelLoss, addedLoss);
+            loss.nameIfUnnamed("loss");
+            if (heads.size() > 1)
+                for (int i = 0; i < heads.size(); i++) {
+                    metrics.add(headLosses.get(i));
+                    metricNames.add(names.get(i) + "_loss");
+                }
+            for (int i = 0; i < heads.size(); i++)
+                for (Value.FunV f : heads.get(i).metrics()) {
+                    String name = heads.size() > 1 ? names.get(i) + "_" + f.name() : f.name();
+                    metrics.add(apply(el, f, frame, name, null, labs.get(i), outs.get(i)));
+                    metricNames.add(name);
+                }
             trainLoss = loss;
             trainMetrics.addAll(metrics);
-            classWeight = null;
+            output = outs.get(0);
+            labels = labs.get(0);
+            outputs = List.copyOf(outs);
+            labelInputs = List.copyOf(labs);
+            outputNames = List.copyOf(names);
+            headClasses = heads.stream().mapToInt(TrainConfig.Head::classes).toArray();
         }
         params = graph.params().stream().filter(n -> n.attrs().getBool("trainable", true)).toList();
         states = graph.params().stream().filter(n -> !n.attrs().getBool("trainable", true)).toList();
@@ -390,6 +461,15 @@ public final class TrainGraph {
 
     public static TrainGraph build(CheckedProgram p, TrainConfig t) { return new TrainGraph(p, Spec.of(t)); }
 
+    /** Whether the step takes several inputs or labels: the data feeds it by name ({@link #feed(int, int)}). */
+    public boolean byName() { return inputs.size() > 1 || outputs.size() > 1; }
+
+    /** What input {@code input} and the labels of output {@code head} take from a file data source. */
+    public ModelFeed feed(int input, int head) {
+        Node in = inputs.get(input);
+        return new ModelFeed(modelName, in.name(), in.type(), in.span(), labelInputs.get(head).type(), headClasses == null ? classes : headClasses[head], outputs.get(head).span());
+    }
+
     /** What this step takes from a file data source: its images input and its labels, and the classes the labels index. */
     public ModelFeed feed() { return new ModelFeed(modelName, images.name(), images.type(), images.span(), labels.type(), classes, output.span()); }
 
@@ -486,6 +566,11 @@ public final class TrainGraph {
     }
 
     private Node apply(Elaborator el, Value.FunV f, Elaborator.Frame frame, String name, Value sampleWeight) {
+        return apply(el, f, frame, name, sampleWeight, labels, output);
+    }
+
+    /** f(labels, output), named {@code name}: a loss or metric of one output. */
+    private static Node apply(Elaborator el, Value.FunV f, Elaborator.Frame frame, String name, Value sampleWeight, Node labels, Node output) {
         SourceSpan at = labels.span();
         List<Signature.ArgValue> args = new ArrayList<>(List.of(new Signature.ArgValue(null, new Value.TensorV(labels), at), new Signature.ArgValue(null, new Value.TensorV(output), at)));
         if (sampleWeight != null) args.add(new Signature.ArgValue("sampleWeight", sampleWeight, at));

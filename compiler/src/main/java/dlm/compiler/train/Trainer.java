@@ -46,6 +46,25 @@ public interface Trainer extends Trainable {
         return t;
     }
 
+    /**
+     * One optimizer step on a batch given as every input of the model and every output's labels,
+     * in {@link TrainGraph#inputs} and {@link TrainGraph#labelInputs} order (a model trained by
+     * name); {@code [loss, metric…]}, as {@link #trainStep(Tensor, Tensor)}.
+     */
+    double[] trainStep(Tensor[] inputs, Tensor[] labels);
+
+    /** Loss and metrics on a batch of every input and every output's labels, without updating anything. */
+    double[] evalStep(Tensor[] inputs, Tensor[] labels);
+
+    /** Every output of the model ({@link TrainGraph#outputs}) for a batch of every input. */
+    Tensor[] predictAll(Tensor[] inputs);
+
+    /** Refuses a batch of the wrong number of tensors (a programming error: the data is checked against the model when it loads). */
+    static void checkCount(String what, Tensor[] given, List<dlm.compiler.ir.Node> wanted) {
+        if (given.length != wanted.size())
+            throw new IllegalArgumentException("the step takes " + wanted.size() + " " + what + " (" + wanted.stream().map(dlm.compiler.ir.Node::name).toList() + "), got " + given.length);
+    }
+
     /** The learning rate, when it is an input of the step ({@link TrainGraph#learningRate}; reduceLrOnPlateau sets it). */
     Tensor learningRate();
 

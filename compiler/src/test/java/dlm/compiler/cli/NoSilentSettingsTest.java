@@ -50,7 +50,8 @@ class NoSilentSettingsTest {
             Map.entry("validationData", new String[] {null, "validationData = mnist(split = \"test\")"}),
             Map.entry("callbacks", new String[] {null, "callbacks = [earlyStopping(monitor = \"loss\", minDelta = 100)]"}),
             Map.entry("classWeight", new String[] {null, "classWeight = [1, 1, 1, 1, 1, 1, 1, 1, 1, 5]"}),
-            Map.entry("kFold", new String[] {null, "kFold = 2"}));
+            Map.entry("kFold", new String[] {null, "kFold = 2"}),
+            Map.entry("lossWeights", new String[] {null, "lossWeights = [2]"}));
 
     /**
      * Per callback argument (callback.argument): two callback lists differing in that argument.

@@ -211,9 +211,9 @@ class CsvSourceTest {
                 + tmp.resolve("m.dlm") + ":2:9: note: model M's input x is declared here\n"
                 + "model M(x: f32[batch, 2]) {\n"
                 + "        ^", e.substring(0, e.lastIndexOf('^') + 1).replaceAll("\\^~+$", "^"));
-        // a model with two inputs cannot take one table
+        // a model with two inputs takes one list of columns each
         String two = "import std.nn.*\nmodel M(x: f32[batch, 2], z: f32[batch, 1]) {\n    return x + z\n}\n";
-        assertEquals(tmp.resolve("m.dlm") + ":6:12: error: a data source feeds one model input, but model M takes 2: [x: f32[batch, 2], z: f32[batch, 1]]",
+        assertEquals(tmp.resolve("m.dlm") + ":6:12: error: model M takes 2 inputs (x, z): give csv() one list of columns per input, such as features = [[\"a\", \"b\"], [\"c\"]]",
                 error(two, "csv(\"t.csv\", target = \"y\")", "::meanSquaredError").lines().findFirst().orElseThrow());
         // a regression loss on an output of 3 values cannot be fed one target column
         String three = "import std.nn.*\nmodel M(x: f32[batch, 3]) {\n    return dense(x, units = 3)\n}\n";

@@ -120,13 +120,13 @@ class LanguageServerTest {
                 """);
         List<Diagnostic> d = lsp.diagnostics(uri);
         assertEquals(1, d.size(), d.toString());
-        assertTrue(d.get(0).getMessage().startsWith("a data source feeds one model input, but model Two takes 2: "), d.get(0).getMessage());
+        assertEquals("model Two takes 2 inputs (a, b): give csv() one list of columns per input, such as features = [[\"a\", \"b\"], [\"c\"]]", d.get(0).getMessage());
         assertEquals(range(6, 11, 6, 40), d.get(0).getRange());
         var note = d.get(0).getRelatedInformation();
         assertEquals(1, note.size());
-        assertEquals("model Two is declared here", note.get(0).getMessage());
+        assertEquals("model Two's first input is declared here", note.get(0).getMessage());
         assertEquals(uri, note.get(0).getLocation().getUri());
-        assertEquals(range(2, 6, 2, 9), note.get(0).getLocation().getRange());
+        assertEquals(range(2, 10, 2, 26), note.get(0).getLocation().getRange());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dlm.runtime.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * The input gradient of a 2-D convolution in f32 as GEMM + col2im, chunk by chunk: for a chunk of
  * output positions (rows of dy), {@code cols = dy_chunk · kᵀ} (rows × kh·kw·c, one GEMM), then each
@@ -15,6 +18,8 @@ package dlm.runtime.kernels;
  * <p>Scratch: a chunk of cols per thread, grown on demand (nothing allocated in a steady stream of calls).
  */
 final class ConvInputGradient implements KernelPool.Job {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int V = S.length();
     /** Floats of cols per chunk: 256 KB, an L2's worth beside the GEMM's packed panels. */
     static final int COLS_FLOATS = Integer.getInteger("dlm.conv.colsFloats", 1 << 16);
     /** Calls under this many flops (2·M·K·f) run on the calling thread. */
@@ -84,8 +89,10 @@ final class ConvInputGradient implements KernelPool.Job {
                 for (int b = 0; b < kw; b++, src += c) {
                     int ix = ox * sw - padLeft + b * dw;
                     if (ix < 0 || ix >= w) continue;
-                    int dst = imgBase + (iy * w + ix) * c;
-                    for (int ch = 0; ch < c; ch++) dx[dst + ch] += cols[src + ch];
+                    int dst = imgBase + (iy * w + ix) * c, ch = 0;
+                    for (; ch <= c - V; ch += V)
+                        FloatVector.fromArray(S, dx, dst + ch).add(FloatVector.fromArray(S, cols, src + ch)).intoArray(dx, dst + ch);
+                    for (; ch < c; ch++) dx[dst + ch] += cols[src + ch];
                 }
             }
             if (++ox == ow) {

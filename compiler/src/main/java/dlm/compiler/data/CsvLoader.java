@@ -96,6 +96,9 @@ final class CsvLoader {
         }
 
         int target = column(csv, index, csv.target(), csv.targetAt(), "target", file, first);
+        // every output's target column, before the features are taken as "all the others": a
+        // misspelt target must be named, not read as one feature too many
+        if (targets != null) for (String t : targets) column(csv, index, t, csv.targetAt(), "target", file, first);
         int weight = csv.sampleWeight() == null ? -1 : column(csv, index, csv.sampleWeight(), csv.sampleWeightAt(), "sample weight", file, first);
         List<Integer> features = new ArrayList<>();
         if (csv.features() == null) {

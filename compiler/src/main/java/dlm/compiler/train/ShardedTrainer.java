@@ -225,7 +225,7 @@ public final class ShardedTrainer implements Trainer {
             inner.slots().values().forEach(stateTensors::addAll);
         }
         if (replicas == null) {
-            float[] now = flatState();
+            float[] now = flatState(null);
             replicas = new float[shards][];
             for (int k = own[0]; k < own[1]; k++) replicas[k] = now.clone();
         }
@@ -236,7 +236,7 @@ public final class ShardedTrainer implements Trainer {
             if (s[k].rows() == 0) continue;
             for (int p = 0; p < gradArrays.length; p++) if (gradArrays[p] != null) System.arraycopy(s[k].grads()[p], 0, gradArrays[p], 0, gradArrays[p].length);
             apply.run();
-            replicas[k] = flatState();
+            flatState(replicas[k]);
         }
         s = gradients.share(s);
         if (step % syncEvery == 0) average();
@@ -263,10 +263,13 @@ public final class ShardedTrainer implements Trainer {
     /** Whether the trainer holds one model (always, but between two averages of local SGD). */
     public boolean synced() { return replicas == null; }
 
-    private float[] flatState() {
-        int n = 0;
-        for (Tensor t : stateTensors) n += t.size();
-        float[] out = new float[n];
+    /** The bound state (weights, then slots) as one array: into {@code out}, or a new one when null. */
+    private float[] flatState(float[] out) {
+        if (out == null) {
+            int n = 0;
+            for (Tensor t : stateTensors) n += t.size();
+            out = new float[n];
+        }
         int at = 0;
         for (Tensor t : stateTensors) {
             System.arraycopy(t.f32Storage(), 0, out, at, t.size());

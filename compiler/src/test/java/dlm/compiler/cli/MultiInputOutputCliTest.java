@@ -302,6 +302,19 @@ class MultiInputOutputCliTest {
                 error("check", "csv(\"multi.csv\", features = [[\"a0\", \"a1\", \"a2\"], [\"b0\", \"b1\"]], target = \"price\")", null, null));
     }
 
+    /** One input fed every column but the targets: a misspelt target is named as missing, not read as one feature too many. */
+    @Test
+    void aMisspeltTargetColumnIsNamedEvenWhenTheFeaturesAreTheOtherColumns() throws IOException {
+        assertEquals("""
+                e.dlm:11:35: error: multi.csv has no column "knd" (target); did you mean "kind"? Its header has: a0, a1, a2, b0, b1, price, kind
+                    data = split(csv("multi.csv", targets = ["price", "knd"]), test = 0.2, seed = 1)
+                                                  ^~~~~~~~~~~~~~~~~~~~~~~~~~
+                multi.csv:1:1: note: the header of multi.csv is here
+                a0,a1,a2,b0,b1,price,kind
+                ^~~~~~~~~~~~~~~~~~~~~~~~~""", error("train", "csv(\"multi.csv\", targets = [\"price\", \"knd\"])",
+                "model Two(a: f32[batch, 3], b: f32[batch, 2]) {\n    val h = dense(concat(a, b, axis = 1),", "model Two(a: f32[batch, 5]) {\n    val h = dense(a,"));
+    }
+
     @Test
     void whatIsNotSupportedForSuchModelsIsRefusedWhereItIsAsked() throws IOException {
         assertEquals("""

@@ -49,10 +49,10 @@ public final class RowDependence {
 
     private static Set<Node> ancestors(Collection<Node> outputs) {
         Set<Node> seen = new HashSet<>();
-        ArrayDeque<Node> todo = new ArrayDeque<>(outputs);
-        while (!todo.isEmpty()) {
-            Node n = todo.pop();
-            if (seen.add(n)) todo.addAll(n.inputs());
+        ArrayDeque<Node> pending = new ArrayDeque<>(outputs);
+        while (!pending.isEmpty()) {
+            Node n = pending.pop();
+            if (seen.add(n)) pending.addAll(n.inputs());
         }
         return seen;
     }

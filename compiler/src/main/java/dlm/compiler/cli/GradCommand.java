@@ -79,12 +79,7 @@ final class GradCommand implements Command {
      * ({@code hidden.W/m}), which have nothing to do with the gradients.
      */
     static Graph usedOnly(Graph g, List<String> wrtNames) {
-        java.util.Set<Node> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        java.util.ArrayDeque<Node> work = new java.util.ArrayDeque<>(g.outputs().values());
-        while (!work.isEmpty()) {
-            Node n = work.pop();
-            if (live.add(n)) work.addAll(n.inputs());
-        }
+        java.util.Set<Node> live = Graph.dependencies(g.outputs().values());
         dlm.compiler.passes.Rewriter rw = new dlm.compiler.passes.Rewriter(g);
         for (Node n : g.nodes()) {
             boolean keep = live.contains(n) || ((n.is("input") || n.is("param")) && wrtNames.contains(n.name()));

@@ -78,4 +78,15 @@ public final class Graph {
     public Node output(String name) { return outputs.get(name); }
 
     public int size() { return nodes.size(); }
+
+    /** Every node the {@code roots} read, directly or not, and the roots themselves (an identity set). */
+    public static java.util.Set<Node> dependencies(java.util.Collection<Node> roots) {
+        java.util.Set<Node> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<Node> pending = new java.util.ArrayDeque<>(roots);
+        while (!pending.isEmpty()) {
+            Node n = pending.pop();
+            if (seen.add(n)) pending.addAll(n.inputs());
+        }
+        return seen;
+    }
 }

@@ -1,10 +1,8 @@
 package dlm.compiler.ir;
 
 import dlm.compiler.ops.RowAxes;
-import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,7 +23,7 @@ public final class RowDependence {
      * {@code rowInputs} (rows on their axis 0) alone. Other inputs, params and constants are row-free.
      */
     public static Optional<Node> firstMixing(Graph g, Set<Node> rowInputs, Collection<Node> outputs) {
-        Set<Node> needed = ancestors(outputs);
+        Set<Node> needed = Graph.dependencies(outputs);
         Map<Node, Integer> axis = new HashMap<>();
         for (Node n : g.nodes()) {
             if (!needed.contains(n)) continue;
@@ -45,15 +43,5 @@ public final class RowDependence {
             axis.put(n, result);
         }
         return Optional.empty();
-    }
-
-    private static Set<Node> ancestors(Collection<Node> outputs) {
-        Set<Node> seen = new HashSet<>();
-        ArrayDeque<Node> pending = new ArrayDeque<>(outputs);
-        while (!pending.isEmpty()) {
-            Node n = pending.pop();
-            if (seen.add(n)) pending.addAll(n.inputs());
-        }
-        return seen;
     }
 }

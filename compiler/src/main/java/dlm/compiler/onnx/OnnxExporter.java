@@ -14,10 +14,7 @@ import dlm.compiler.ir.Node;
 import dlm.compiler.ir.TensorType;
 import dlm.compiler.train.TrainGraph;
 import dlm.runtime.Tensor;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +64,7 @@ public final class OnnxExporter {
         GraphProto.Builder gp = GraphProto.newBuilder().setName(modelName);
         OnnxGraphBuilder b = new OnnxGraphBuilder(gp, opset);
         Map<Node, String> values = new IdentityHashMap<>();
-        Set<Node> live = live(g);
+        Set<Node> live = Graph.dependencies(g.outputs().values());
         for (Node n : g.nodes()) {
             // the train step's other inputs (labels, step, optimizer slots) and a folded-away random draw's seed
             if (n.is("input") && !live.contains(n) && !modelInputs.contains(n.name())) continue;
@@ -110,17 +107,6 @@ public final class OnnxExporter {
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .setGraph(gp)
                 .build();
-    }
-
-    /** The nodes the outputs depend on (the passes leave unread leaves in the graph). */
-    private static Set<Node> live(Graph g) {
-        Set<Node> live = Collections.newSetFromMap(new IdentityHashMap<>());
-        Deque<Node> todo = new ArrayDeque<>(g.outputs().values());
-        while (!todo.isEmpty()) {
-            Node n = todo.pop();
-            if (live.add(n)) todo.addAll(n.inputs());
-        }
-        return live;
     }
 
     /** The IR version that introduced the opset (what ONNX's own helper writes). */

@@ -2,10 +2,8 @@ package dlm.compiler.passes;
 
 import dlm.compiler.ir.Graph;
 import dlm.compiler.ir.Node;
-import java.util.ArrayDeque;
-import java.util.Collections;
-import java.util.Deque;
-import java.util.IdentityHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,13 +19,9 @@ public final class DeadCodeElimination implements GraphPass {
 
     @Override
     public PassResult run(Graph g) {
-        Set<Node> live = Collections.newSetFromMap(new IdentityHashMap<>());
-        Deque<Node> work = new ArrayDeque<>(g.outputs().values());
-        for (Node n : g.nodes()) if (n.is("input") || n.is("param")) work.add(n);
-        while (!work.isEmpty()) {
-            Node n = work.pop();
-            if (live.add(n)) work.addAll(n.inputs());
-        }
+        List<Node> roots = new ArrayList<>(g.outputs().values());
+        for (Node n : g.nodes()) if (n.is("input") || n.is("param")) roots.add(n);
+        Set<Node> live = Graph.dependencies(roots);
         Rewriter rw = new Rewriter(g);
         for (Node n : g.nodes()) {
             if (live.contains(n)) rw.copy(n);

@@ -26,19 +26,21 @@ import jdk.incubator.vector.VectorSpecies;
  * </ul>
  *
  * <p>kᵀ is packed once per call into NR-wide panels (the threads share the packing, then read it);
- * dy's rows are packed into MR-row panels a block of {@link #BLOCK_ROWS} output positions at a time,
- * and each image's dx is cleared just before its first term (while it is in cache). With 8-row tiles
- * the kernel adds its registers into dx ({@link InputGradientKernels}); 6-row tiles go through a
- * scratch tile. Scratch (the panels, the tables, the packed rows) is per thread and grows on
- * demand: nothing is allocated in a steady stream of calls.
+ * dy's rows are packed into {@link #ROWS}-row panels a block of {@link #BLOCK_ROWS} output positions at a time,
+ * and each image's dx is cleared just before its first term (while it is in cache). The tiles
+ * ({@link InputGradientKernels}: {@link #ROWS} rows × two vectors) add their registers into dx.
+ * Scratch (the panels, the tables, the packed rows) is per thread and grows on demand: nothing is
+ * allocated in a steady stream of calls.
  */
 final class InputGradientTiles implements KernelPool.Job {
     private static final VectorSpecies<Float> S = MicroKernels.S;
-    private static final int V = MicroKernels.V, MR = MicroKernels.MR, NR = MicroKernels.NR;
+    private static final int V = MicroKernels.V, NR = MicroKernels.NR;
+    /** Rows of the register tile: 8 with 32 vector registers, 4 with 16 ({@link InputGradientKernels}). */
+    static final int ROWS = MicroKernels.MR == 8 ? 8 : 4;
     /** Off switch for measurements and tests ({@code -Ddlm.conv.tiledCol2im=false}): the GEMM + col2im path. */
     static volatile boolean enabled = !"false".equals(System.getProperty("dlm.conv.tiledCol2im"));
-    /** Output positions a thread takes at a time (a multiple of both tile heights, 6 and 8). */
-    static final int BLOCK_ROWS = Math.max(24, Integer.getInteger("dlm.conv.col2imBlock", 96) / 24 * 24);
+    /** Output positions a thread takes at a time (a multiple of the tile heights). */
+    static final int BLOCK_ROWS = Math.max(8, Integer.getInteger("dlm.conv.col2imBlock", 96) / 8 * 8);
 
     private static final ThreadLocal<InputGradientTiles> LOCAL = ThreadLocal.withInitial(InputGradientTiles::new);
 
@@ -163,8 +165,6 @@ final class InputGradientTiles implements KernelPool.Job {
         int[] corner = new int[0];
         long[] taps = new long[0];
         float[] a = new float[0];
-        /** A 6-row tile's result, added into dx from here. */
-        final float[] tile = new float[MR * NR];
 
         Rows size(int rows, int f) {
             if (corner.length < rows) {
@@ -185,7 +185,7 @@ final class InputGradientTiles implements KernelPool.Job {
         int img = r0 / cells, cell = r0 - img * cells, oy = cell / ow, ox = cell - oy * ow;
         int[] corner = t.corner;
         long[] taps = t.taps;
-        int tiles = (rows + MR - 1) / MR * MR;
+        int tiles = (rows + ROWS - 1) / ROWS * ROWS;
         for (int r = 0; r < tiles; r++) {
             if (r < rows) {
                 corner[r] = dxOff + ((img * h + oy * sh - padTop) * w + ox * sw - padLeft) * c;
@@ -201,25 +201,31 @@ final class InputGradientTiles implements KernelPool.Job {
         }
         final int vectors = kh * kw * c / V;
         float[] a = t.a;
-        Packing.packStrided(dy, dyOff, f, 1, r0, rows, 0, f, a, 0);
+        pack(dy, dyOff + r0 * f, f, rows, a);
         for (int q = panelCount - 1; q >= 0; q--) {
             int u0 = 2 * q, u1 = Math.min(u0 + 1, vectors), bi = q * NR * f;
             int o0 = colOff[u0], o1 = colOff[u1];
             long t0 = colTap[u0], t1 = colTap[u1];
-            for (int i = 0; i < rows; i += MR) {
-                if (MR == 8) {
-                    InputGradientKernels.tile8(f, a, i * f, panels, bi, dx, corner, taps, i, o0, t0, o1, t1);
-                    continue;
-                }
-                float[] tile = t.tile;
-                MicroKernels.kernel(f, a, i * f, panels, bi, NR, tile, 0, NR, false, 0, null, 0);
-                for (int r = 0; r < MR; r++) {
-                    long m = taps[i + r];
-                    int d = corner[i + r];
-                    if ((m & t0) != 0) FloatVector.fromArray(S, dx, d + o0).add(FloatVector.fromArray(S, tile, r * NR)).intoArray(dx, d + o0);
-                    if ((m & t1) != 0) FloatVector.fromArray(S, dx, d + o1).add(FloatVector.fromArray(S, tile, r * NR + V)).intoArray(dx, d + o1);
-                }
+            for (int i = 0; i < rows; i += ROWS) {
+                if (ROWS == 8) InputGradientKernels.tile8(f, a, i * f, panels, bi, dx, corner, taps, i, o0, t0, o1, t1);
+                else InputGradientKernels.tile4(f, a, i * f, panels, bi, dx, corner, taps, i, o0, t0, o1, t1);
             }
         }
+    }
+
+    /**
+     * Packs {@code rows} rows of f floats from {@code a[off..]} into panels of {@link #ROWS} rows: row
+     * i + r's element p at {@code dst[i·f + p·ROWS + r]} (i a multiple of ROWS), the last panel zero-padded.
+     */
+    static void pack(float[] a, int off, int f, int rows, float[] dst) {
+        for (int i = 0; i < rows; i += ROWS)
+            for (int r = 0; r < ROWS; r++) {
+                int d = i * f + r;
+                if (i + r < rows) {
+                    for (int p = 0, src = off + (i + r) * f; p < f; p++, d += ROWS) dst[d] = a[src + p];
+                } else {
+                    for (int p = 0; p < f; p++, d += ROWS) dst[d] = 0f;
+                }
+            }
     }
 }

@@ -11,6 +11,6 @@ public final class InputGradientTilesCheck {
 
     public static void main(String[] args) {
         InputGradientTilesTest.checkAll(new Random(45), 25);
-        System.out.println("lanes=" + Gemm.V + " tile=" + Gemm.MR + "x" + Gemm.NR + " ok");
+        System.out.println("lanes=" + Gemm.V + " tile=" + Gemm.MR + "x" + Gemm.NR + " input gradient tile=" + InputGradientTiles.ROWS + "x" + Gemm.NR + " ok");
     }
 }

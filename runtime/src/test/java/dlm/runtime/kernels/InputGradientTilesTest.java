@@ -165,7 +165,7 @@ class InputGradientTilesTest {
         }
     }
 
-    /** The same checks in child JVMs: AVX2's width with its 6-row tile and with the 8-row one, the 6-row tile at AVX-512's width, 4 lanes. */
+    /** The same checks in child JVMs: AVX2's width with its 4-row tile and with the 8-row one, the 4-row tile at AVX-512's width, 4 lanes. */
     @ParameterizedTest
     @ValueSource(strings = {"-XX:UseAVX=2", "-XX:UseAVX=2 -Ddlm.gemm.registers=32", "-Ddlm.gemm.registers=16", "-XX:MaxVectorSize=16"})
     void otherVectorWidthsAndTiles(String jvmOptions) throws Exception {
@@ -177,8 +177,9 @@ class InputGradientTilesTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "child JVM hung: " + out);
         assertEquals(0, p.exitValue(), out);
-        if (jvmOptions.contains("registers=16")) assertTrue(out.contains(" tile=6x"), out);
-        if (jvmOptions.contains("registers=32")) assertTrue(out.contains(" tile=8x"), out);
+        if (jvmOptions.contains("registers=16")) assertTrue(out.contains(" tile=6x") && out.contains("input gradient tile=4x"), out);
+        if (jvmOptions.contains("registers=32")) assertTrue(out.contains(" tile=8x") && out.contains("input gradient tile=8x"), out);
+        if (jvmOptions.equals("-XX:UseAVX=2")) assertTrue(out.contains("lanes=8 ") && out.contains("input gradient tile=4x"), out);
         assertTrue(out.contains(" ok"), out);
     }
 }

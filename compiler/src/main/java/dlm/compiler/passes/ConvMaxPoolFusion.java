@@ -45,8 +45,12 @@ public final class ConvMaxPoolFusion implements KernelFusionPass {
     /** One fusion: the convolution, its pooling, the pooling's gradients and what reads them. */
     private record Site(Node conv, Node pool, List<Node> grads, List<Node> filters, List<Node> sums) {}
 
+    /** Off switch for measurements ({@code -Ddlm.fusion.convMaxPool=false}): the unfused kernels. */
+    private static boolean enabled() { return !"false".equals(System.getProperty("dlm.fusion.convMaxPool")); }
+
     @Override
     public PassResult run(Graph g) {
+        if (!enabled()) return Rewriter.copyOf(g);
         Map<Node, List<Node>> readers = new IdentityHashMap<>();
         for (Node n : g.nodes()) for (Node i : n.inputs()) readers.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
         Set<Node> outputs = java.util.Collections.newSetFromMap(new IdentityHashMap<>());

@@ -290,10 +290,8 @@ public final class ConvMaxPool {
         }
     }
 
-    /** Whether v takes a window's maximum from best: greater, or the first NaN. */
-    private static VectorMask<Float> takes(FloatVector v, FloatVector best) {
-        return v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN)));
-    }
+    /** Whether v takes a window's maximum from best: {@link Pooling}'s tie rule. */
+    private static VectorMask<Float> takes(FloatVector v, FloatVector best) { return Pooling.takes(v, best); }
 
     // ---- forward: pooled rows (image, py) -------------------------------------------------------
 
@@ -310,6 +308,10 @@ public final class ConvMaxPool {
                 if (cy0 >= cy1 || cx0 >= cx1) {
                     Arrays.fill(j.y, yo, yo + f, Float.NEGATIVE_INFINITY);
                     Arrays.fill(j.y, yo + codes, yo + codes + f, -1f);
+                    continue;
+                }
+                if (cy1 - cy0 == 2 && cx1 - cx0 == 2 && insideCorners(j, cy0, cx0)) {
+                    pooledFour(j, img, cy0, cx0, yo, yo + codes);
                     continue;
                 }
                 windowValues(j, img, cy0, cy1, cx0, cx1, win);
@@ -338,7 +340,157 @@ public final class ConvMaxPool {
         }
     }
 
+    /** Whether the taps of the 2×2 cells from (cy0, cx0) all lie inside the input. */
+    private static boolean insideCorners(Job j, int cy0, int cx0) {
+        int iy0 = cy0 * j.sh - j.padTop, ix0 = cx0 * j.sw - j.padLeft;
+        return j.taps.inside(iy0, ix0) && j.taps.inside(iy0 + j.sh, ix0 + j.sw);
+    }
+
+    /** x's offset of the corner of output cell (cy, cx)'s window, in image img. */
+    private static int corner(Job j, int img, int cy, int cx) {
+        return j.xOff + ((img * j.h + cy * j.sh - j.padTop) * j.w + cx * j.sw - j.padLeft) * j.c;
+    }
+
+    /**
+     * A window of 2×2 cells from (cy0, cx0), every tap inside the input (the common case): the four
+     * cells' values as {@link #fourCells} computes them, pooled in registers (no round trip through
+     * memory), the maximum to y[yo ..] and the winner codes to y[co ..].
+     */
+    private static void pooledFour(Job j, int img, int cy0, int cx0, int yo, int co) {
+        final float[] x = j.x, k = j.k, bias = j.bias, y = j.y;
+        final int[] off = j.taps.off;
+        final int taps = j.taps.taps, f = j.f, kOff = j.kOff, biasOff = j.biasOff;
+        final int b0 = corner(j, img, cy0, cx0), b1 = corner(j, img, cy0, cx0 + 1), b2 = corner(j, img, cy0 + 1, cx0), b3 = corner(j, img, cy0 + 1, cx0 + 1);
+        final boolean relu = j.relu;
+        final FloatVector z = FloatVector.zero(S), none = FloatVector.broadcast(S, -1f);
+        final FloatVector q1 = FloatVector.broadcast(S, 1f), q2 = FloatVector.broadcast(S, 2f), q3 = FloatVector.broadcast(S, 3f);
+        int fo = 0;
+        for (; fo + V <= f; fo += V) {
+            FloatVector a0 = z, a1 = z, a2 = z, a3 = z;
+            for (int t = 0; t < taps; t++) {
+                int o = off[t];
+                FloatVector kv = FloatVector.fromArray(S, k, kOff + t * f + fo);
+                a0 = FloatVector.broadcast(S, x[b0 + o]).fma(kv, a0);
+                a1 = FloatVector.broadcast(S, x[b1 + o]).fma(kv, a1);
+                a2 = FloatVector.broadcast(S, x[b2 + o]).fma(kv, a2);
+                a3 = FloatVector.broadcast(S, x[b3 + o]).fma(kv, a3);
+            }
+            if (bias != null) {
+                FloatVector bv = FloatVector.fromArray(S, bias, biasOff + fo);
+                a0 = a0.add(bv); a1 = a1.add(bv); a2 = a2.add(bv); a3 = a3.add(bv);
+            }
+            if (relu) {
+                a0 = a0.max(z); a1 = a1.max(z); a2 = a2.max(z); a3 = a3.max(z);
+            }
+            VectorMask<Float> take = takes(a1, a0);
+            FloatVector best = a0.blend(a1, take), at = z.blend(q1, take);
+            take = takes(a2, best);
+            best = best.blend(a2, take);
+            at = at.blend(q2, take);
+            take = takes(a3, best);
+            best = best.blend(a3, take);
+            at = at.blend(q3, take);
+            if (relu) at = none.blend(at, best.compare(VectorOperators.GT, 0f));
+            best.intoArray(y, yo + fo);
+            at.intoArray(y, co + fo);
+        }
+        if (fo < f) pooledFourTail(j, b0, b1, b2, b3, fo, yo, co);
+    }
+
+    /** {@link #pooledFour}'s last, partial vector of channels [fo, f). */
+    private static void pooledFourTail(Job j, int b0, int b1, int b2, int b3, int fo, int yo, int co) {
+        final float[] x = j.x, k = j.k;
+        final int[] off = j.taps.off;
+        final int f = j.f;
+        VectorMask<Float> m = S.indexInRange(fo, f);
+        FloatVector z = FloatVector.zero(S), a0 = z, a1 = z, a2 = z, a3 = z;
+        for (int t = 0; t < j.taps.taps; t++) {
+            int o = off[t];
+            FloatVector kv = FloatVector.fromArray(S, k, j.kOff + t * f + fo, m);
+            a0 = FloatVector.broadcast(S, x[b0 + o]).fma(kv, a0);
+            a1 = FloatVector.broadcast(S, x[b1 + o]).fma(kv, a1);
+            a2 = FloatVector.broadcast(S, x[b2 + o]).fma(kv, a2);
+            a3 = FloatVector.broadcast(S, x[b3 + o]).fma(kv, a3);
+        }
+        if (j.bias != null) {
+            FloatVector bv = FloatVector.fromArray(S, j.bias, j.biasOff + fo, m);
+            a0 = a0.add(bv); a1 = a1.add(bv); a2 = a2.add(bv); a3 = a3.add(bv);
+        }
+        if (j.relu) {
+            a0 = a0.max(z); a1 = a1.max(z); a2 = a2.max(z); a3 = a3.max(z);
+        }
+        VectorMask<Float> take = takes(a1, a0);
+        FloatVector best = a0.blend(a1, take), at = z.blend(1f, take);
+        take = takes(a2, best);
+        best = best.blend(a2, take);
+        at = at.blend(FloatVector.broadcast(S, 2f), take);
+        take = takes(a3, best);
+        best = best.blend(a3, take);
+        at = at.blend(FloatVector.broadcast(S, 3f), take);
+        if (j.relu) at = FloatVector.broadcast(S, -1f).blend(at, best.compare(VectorOperators.GT, 0f));
+        best.intoArray(j.y, yo + fo, m);
+        at.intoArray(j.y, co + fo, m);
+    }
+
     // ---- kernel gradient: whole images, one partial each ---------------------------------------
+
+    /**
+     * Whether every window is 2×2 cells of the convolution's output whose taps all lie inside the
+     * input (then {@link #filterFour} runs): a 2×2 pooling without padding, over a convolution whose
+     * first and last windows' cells are inside (the rest lie between them).
+     */
+    private static boolean allFour(Job j) {
+        if (j.ph != 2 || j.pw != 2 || j.pTop != 0 || j.pLeft != 0 || j.poh == 0 || j.pow == 0) return false;
+        int lastY = (j.poh - 1) * j.psh, lastX = (j.pow - 1) * j.psw;
+        return lastY + 2 <= j.oh && lastX + 2 <= j.ow && insideCorners(j, 0, 0) && insideCorners(j, lastY, lastX);
+    }
+
+    /**
+     * The kernel and bias gradients of one image into its partial (from pb), whole vectors of channels
+     * only, when every window is 2×2 cells inside the input ({@link #allFour}): four taps at a time
+     * accumulate in registers over all the image's windows (windows in row-major order, the same
+     * order for every tap), so the partial is written once per tap, not once per window.
+     */
+    private static void filterFour(Job j, int img, int pb) {
+        final float[] x = j.x, part = j.partials, codes = j.codes, dy = j.dy;
+        final int[] off = j.taps.off;
+        final int f = j.f, taps = j.taps.taps, poh = j.poh, pow = j.pow;
+        final FloatVector zero = FloatVector.zero(S);
+        final FloatVector one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f), three = FloatVector.broadcast(S, 3f);
+        final int dx = j.sw * j.c, dyRow = j.sh * j.w * j.c; // x offsets of the next cell along a row, and down a column
+        for (int fo = 0; fo + V <= f; fo += V) {
+            FloatVector bias = zero;
+            for (int t0 = 0; t0 < taps; t0 += 4) {
+                final int o0 = off[t0], o1 = off[Math.min(t0 + 1, taps - 1)], o2 = off[Math.min(t0 + 2, taps - 1)], o3 = off[Math.min(t0 + 3, taps - 1)];
+                FloatVector s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+                for (int py = 0; py < poh; py++) {
+                    int go = (img * poh + py) * pow * f + fo;
+                    for (int px = 0; px < pow; px++, go += f) {
+                        FloatVector code = FloatVector.fromArray(S, codes, j.codesOff + go);
+                        FloatVector g = zero.blend(FloatVector.fromArray(S, dy, j.dyOff + go), code.compare(VectorOperators.GE, 0f));
+                        if (t0 == 0) bias = bias.add(g);
+                        VectorMask<Float> m1 = code.compare(VectorOperators.EQ, one), m2 = code.compare(VectorOperators.EQ, two),
+                                m3 = code.compare(VectorOperators.EQ, three);
+                        int b0 = corner(j, img, py * j.psh, px * j.psw), b1 = b0 + dx, b2 = b0 + dyRow, b3 = b2 + dx;
+                        s0 = FloatVector.broadcast(S, x[b0 + o0]).blend(FloatVector.broadcast(S, x[b1 + o0]), m1)
+                                .blend(FloatVector.broadcast(S, x[b2 + o0]), m2).blend(FloatVector.broadcast(S, x[b3 + o0]), m3).fma(g, s0);
+                        s1 = FloatVector.broadcast(S, x[b0 + o1]).blend(FloatVector.broadcast(S, x[b1 + o1]), m1)
+                                .blend(FloatVector.broadcast(S, x[b2 + o1]), m2).blend(FloatVector.broadcast(S, x[b3 + o1]), m3).fma(g, s1);
+                        s2 = FloatVector.broadcast(S, x[b0 + o2]).blend(FloatVector.broadcast(S, x[b1 + o2]), m1)
+                                .blend(FloatVector.broadcast(S, x[b2 + o2]), m2).blend(FloatVector.broadcast(S, x[b3 + o2]), m3).fma(g, s2);
+                        s3 = FloatVector.broadcast(S, x[b0 + o3]).blend(FloatVector.broadcast(S, x[b1 + o3]), m1)
+                                .blend(FloatVector.broadcast(S, x[b2 + o3]), m2).blend(FloatVector.broadcast(S, x[b3 + o3]), m3).fma(g, s3);
+                    }
+                }
+                // taps past the last (when fewer than four remain) repeat it and are not stored
+                s0.intoArray(part, pb + t0 * f + fo);
+                if (t0 + 1 < taps) s1.intoArray(part, pb + (t0 + 1) * f + fo);
+                if (t0 + 2 < taps) s2.intoArray(part, pb + (t0 + 2) * f + fo);
+                if (t0 + 3 < taps) s3.intoArray(part, pb + (t0 + 3) * f + fo);
+            }
+            bias.intoArray(part, pb + taps * f + fo);
+        }
+    }
 
     private static void filterImages(Job j, int i0, int i1) {
         final ConvTaps tt = j.taps;
@@ -349,9 +501,12 @@ public final class ConvMaxPool {
         final int[] base = win.base;
         final FloatVector zero = FloatVector.zero(S);
         final FloatVector one = FloatVector.broadcast(S, 1f), two = FloatVector.broadcast(S, 2f), three = FloatVector.broadcast(S, 3f);
+        final boolean four = allFour(j);
         for (int img = i0; img < i1; img++) {
             final int pb = img * block;
             Arrays.fill(part, pb, pb + block, 0f);
+            if (four) filterFour(j, img, pb);
+            if (four && f % V == 0) continue;
             for (int py = 0; py < j.poh; py++) {
                 int cy0 = Math.max(0, py * j.psh - j.pTop), cy1 = Math.min(j.oh, py * j.psh - j.pTop + j.ph);
                 for (int px = 0; px < j.pow; px++) {
@@ -369,7 +524,7 @@ public final class ConvMaxPool {
                             inside &= tt.inside(iy0, ix0);
                         }
                     int go = ((img * j.poh + py) * j.pow + px) * f;
-                    for (int fo = 0; fo < f; fo += V) {
+                    for (int fo = four ? f - f % V : 0; fo < f; fo += V) { // filterFour did the whole vectors
                         boolean full = fo + V <= f;
                         VectorMask<Float> m = S.indexInRange(fo, f);
                         FloatVector code = full ? FloatVector.fromArray(S, codes, j.codesOff + go + fo) : FloatVector.fromArray(S, codes, j.codesOff + go + fo, m);

@@ -33,6 +33,7 @@ public final class AttrCodec {
             Map.entry("value", Kind.TENSOR), Map.entry("scale", Kind.DOUBLE),
             Map.entry("strides", Kind.INTS), Map.entry("dilation", Kind.INTS), Map.entry("padding", Kind.INTS),
             Map.entry("pool", Kind.INTS), Map.entry("inputSize", Kind.INTS), Map.entry("kernelSize", Kind.INTS),
+            Map.entry("poolStrides", Kind.INTS), Map.entry("poolPadding", Kind.INTS),
             Map.entry("relu", Kind.BOOL), Map.entry("reverse", Kind.BOOL), Map.entry("descending", Kind.BOOL),
             Map.entry("interpolation", Kind.INT), Map.entry("fillMode", Kind.INT));
 

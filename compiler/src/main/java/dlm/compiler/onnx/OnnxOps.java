@@ -137,6 +137,8 @@ public final class OnnxOps {
         none("conv2dBackpropInput", training);
         none("conv2dBackpropFilter", training);
         none("maxPool2dBackprop", training);
+        none("conv2dMaxPool", "a fused kernel form made only just before code generation; export sees the conv2d and maxPool2d it replaces");
+        none("conv2dMaxPoolBackpropFilter", training);
         none("avgPool2dBackprop", training);
         none("imageTransformBackprop", training);
         none("scatterAdd", "ONNX's ScatterElements adds only into a given tensor, not DLM's fresh zeros of a given shape (not mapped yet)");

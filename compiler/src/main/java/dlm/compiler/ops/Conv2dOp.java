@@ -21,9 +21,9 @@ import java.util.List;
  * {@code padding} as in {@link Window2d}. Floating dtypes; N may be symbolic, H, W, C and the
  * kernel must be known.
  *
- * <p>The fused form {@code conv2d(x, k, b)} with attr {@code relu} (made only by
- * {@link dlm.compiler.passes.ConvEpilogueFusion} before code generation) adds a bias
- * {@code b: [F]} and, when {@code relu} is true, applies relu, all before the one rounding.
+ * <p>The fused forms {@code conv2d(x, k[, b])} with attr {@code relu} (made only by
+ * {@link dlm.compiler.passes.ConvEpilogueFusion} before code generation) add a bias
+ * {@code b: [F]} and, when {@code relu} is true, apply relu, all before the one rounding.
  *
  * <p>VJP: {@code dx = conv2dBackpropInput(g, k)}, {@code dk = conv2dBackpropFilter(x, g)} — ops of
  * their own, whose VJPs are again these three ops, so higher derivatives exist. The fused form

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Folds a convolution layer's {@code relu(conv2d(x, k) + b)} (or {@code conv2d(x, k) + b}) into one
- * {@code conv2d(x, k, b)} node with attr {@code relu}, which the runtime kernel computes in its
+ * Folds a convolution layer's {@code relu(conv2d(x, k) + b)} (or {@code conv2d(x, k) + b}, or
+ * {@code relu(conv2d(x, k))}) into one {@code conv2d(x, k[, b])} node with attr {@code relu}, which the runtime kernel computes in its
  * GEMM epilogue: neither the convolution's result nor the sum is stored and re-read. Applies when
  * the convolution and the sum are each read only by the next node of the chain (and are not
  * outputs), and b is a vector of the convolution's filters, of its dtype.
@@ -30,7 +30,9 @@ public final class ConvEpilogueFusion implements KernelFusionPass {
     public String summary() { return "a convolution's bias add and relu run in its GEMM epilogue"; }
 
     @Override
-    public int fired(Graph g) { return (int) g.nodes().stream().filter(n -> n.is("conv2d") && n.inputs().size() == 3).count(); }
+    public int fired(Graph g) {
+        return (int) g.nodes().stream().filter(n -> n.is("conv2d") && (n.inputs().size() == 3 || n.attrs().getBool("relu", false))).count();
+    }
 
     @Override
     public PassResult run(Graph g) {
@@ -43,6 +45,12 @@ public final class ConvEpilogueFusion implements KernelFusionPass {
         Set<Node> absorbed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (Node n : g.nodes()) {
             boolean relu = n.is("relu");
+            if (relu && n.input(0).is("conv2d") && n.input(0).inputs().size() == 2 && !n.input(0).attrs().getBool("relu", false)
+                    && single(n.input(0), uses, outputs)) {
+                fused.put(n, new Node[] {n.input(0), null}); // relu(conv2d(x, k)): no bias
+                absorbed.add(n.input(0));
+                continue;
+            }
             Node sum = relu ? n.input(0) : n;
             if (!sum.is("add") || absorbed.contains(sum) || relu && !single(sum, uses, outputs)) continue;
             for (int side = 0; side < 2; side++) {
@@ -64,8 +72,9 @@ public final class ConvEpilogueFusion implements KernelFusionPass {
                 rw.drop(n);
             } else if (cb != null) {
                 Node conv = cb[0];
-                Node f = rw.create(n, "conv2d", List.of(rw.get(conv.input(0)), rw.get(conv.input(1)), rw.get(cb[1])),
-                        conv.attrs().with("relu", n.is("relu")));
+                List<Node> ins = cb[1] == null ? List.of(rw.get(conv.input(0)), rw.get(conv.input(1)))
+                        : List.of(rw.get(conv.input(0)), rw.get(conv.input(1)), rw.get(cb[1]));
+                Node f = rw.create(n, "conv2d", ins, conv.attrs().with("relu", n.is("relu")));
                 if (f == null) throw new IllegalStateException("conv2d rejected its own bias " + cb[1].type());
                 rw.replace(n, f);
             } else {

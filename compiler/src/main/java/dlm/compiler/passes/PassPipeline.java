@@ -38,7 +38,7 @@ public final class PassPipeline {
      * compiled code may, and the interpreter's reference values must not.
      */
     public static PassPipeline beforeCodegen() {
-        return of(new ConvEpilogueFusion(), new MaxPoolReluMaskFusion(), new DeadCodeElimination());
+        return of(new ConvEpilogueFusion(), new MaxPoolReluMaskFusion(), new ConvMaxPoolFusion(), new DeadCodeElimination());
     }
 
     public static PassPipeline of(GraphPass... passes) { return new PassPipeline(List.of(passes), DEFAULT_MAX_ROUNDS); }

@@ -69,7 +69,9 @@ class OpGradientsTest {
             Map.entry("oneHot", "its only input is integer labels"),
             Map.entry("randomUniform", "its inputs are the integer seed and step"),
             Map.entry("randomNormal", "its inputs are the integer seed and step"),
-            Map.entry("maxPool2dBackprop", "zero derivative in x almost everywhere; the one in dy, a gather at each window's winner, is not an op"));
+            Map.entry("maxPool2dBackprop", "zero derivative in x almost everywhere; the one in dy, a gather at each window's winner, is not an op"),
+            Map.entry("conv2dMaxPool", "a fused f32 kernel form made after differentiation, just before code generation; ConvMaxPoolOpsTest checks its kernel gradient against finite differences"),
+            Map.entry("conv2dMaxPoolBackpropFilter", "a fused f32 gradient made after differentiation; ConvMaxPoolOpsTest checks it against finite differences of conv2dMaxPool"));
 
     /** Ops whose gradient is zero by definition, where finite differences would see the identity: tested on their own. */
     static final Map<String, String> ZERO_GRADIENT = Map.of("stopGradient", "StopGradientTest: the value passes, the gradient stops");
@@ -344,6 +346,13 @@ class OpGradientsTest {
         Attrs pool = pool(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0, 0, 0});
         samples.add(g.add("maxPool2dBackprop", List.of(img, g.add("maxPool2d", List.of(img), pool, GradCheck.AT)), pool, GradCheck.AT));
         samples.add(g.addTyped(OpRegistry.get("param"), List.of(), Attrs.EMPTY, TensorType.of(DType.F64, 2), GradCheck.AT, "w"));
+        Node img32 = GradCheck.input(g, "img32", TensorType.of(DType.F32, 1, 4, 4, 1)), k32 = GradCheck.input(g, "k32", TensorType.of(DType.F32, 3, 3, 1, 2));
+        Attrs fused = Attrs.of("strides", new int[] {1, 1}, "dilation", new int[] {1, 1}, "padding", new int[] {1, 1, 1, 1}, "relu", true,
+                "pool", new int[] {2, 2}, "poolStrides", new int[] {2, 2}, "poolPadding", new int[] {0, 0, 0, 0});
+        Node both = g.add("conv2dMaxPool", List.of(img32, k32), fused, GradCheck.AT);
+        samples.add(both);
+        Node dy32 = GradCheck.input(g, "dy32", TensorType.of(DType.F32, 1, 2, 2, 2));
+        samples.add(g.add("conv2dMaxPoolBackpropFilter", List.of(img32, dy32, dy32), fused.with("kernelSize", new int[] {3, 3}), GradCheck.AT));
         Set<String> seen = new TreeSet<>();
         for (Node n : samples) {
             seen.add(n.opName());

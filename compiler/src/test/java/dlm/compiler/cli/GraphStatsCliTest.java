@@ -20,6 +20,7 @@ class GraphStatsCliTest {
                 rule               fired  what
                 conv-epilogue          0  a convolution's bias add and relu run in its GEMM epilogue
                 maxpool-relu-mask      0  where(x > 0, maxPool2dBackprop(x, dy), 0): a window's gradient goes only to a winner above 0
+                conv-maxpool           0  a first layer's conv2d and maxPool2d in one kernel; its kernel gradient from the pooling's winners
                 gemm-bias-relu         3  a product's bias add and relu run in its epilogue
                 gemm-relu-mask         1  where(y > 0, product, 0) masks the product as it is computed
                 gemm-u8-table          2  a product reads an element-wise function of u8 codes through a 256-entry table

@@ -19,10 +19,10 @@ class FusionRulesTest {
     void theMnistStepsFuseTheirBiasesReluMaskAndInputTable() throws Exception {
         TrainGraph tg = MnistPlanTest.train("mnist.dlm");
         // train: two bias adds and one relu in epilogues; dh masked by the relu; x@W1 and xᵀ@dz read bytes
-        assertEquals(List.of("conv-epilogue 0", "maxpool-relu-mask 0", "gemm-bias-relu 3", "gemm-relu-mask 1", "gemm-u8-table 2"),
+        assertEquals(List.of("conv-epilogue 0", "maxpool-relu-mask 0", "conv-maxpool 0", "gemm-bias-relu 3", "gemm-relu-mask 1", "gemm-u8-table 2"),
                 counts(Codegen.compile(tg, Codegen.StepKind.TRAIN, 128).fusionRules()));
         // eval: the forward pass only, with one product reading bytes
-        assertEquals(List.of("conv-epilogue 0", "maxpool-relu-mask 0", "gemm-bias-relu 3", "gemm-relu-mask 0", "gemm-u8-table 1"),
+        assertEquals(List.of("conv-epilogue 0", "maxpool-relu-mask 0", "conv-maxpool 0", "gemm-bias-relu 3", "gemm-relu-mask 0", "gemm-u8-table 1"),
                 counts(Codegen.compile(tg, Codegen.StepKind.EVAL, 128).fusionRules()));
         // planning alone counts the same as a compilation
         assertEquals(counts(Codegen.compile(tg, Codegen.StepKind.TRAIN, 32).fusionRules()),
@@ -42,18 +42,19 @@ class FusionRulesTest {
             Random r = new Random(3);
             Compilation c = CodegenTestSupport.check(g.g, Map.of("x", CodegenTestSupport.random(d, new int[] {3, 4}, r),
                     "w", CodegenTestSupport.random(d, new int[] {4, 5}, r), "b", CodegenTestSupport.random(d, new int[] {5}, r)), new ParamStore(), 1e-5);
-            assertEquals(List.of("conv-epilogue 0", "maxpool-relu-mask 0", "gemm-bias-relu 0", "gemm-relu-mask 0", "gemm-u8-table 0"), counts(c.fusionRules()), d.toString());
+            assertEquals(List.of("conv-epilogue 0", "maxpool-relu-mask 0", "conv-maxpool 0", "gemm-bias-relu 0", "gemm-relu-mask 0", "gemm-u8-table 0"), counts(c.fusionRules()), d.toString());
         }
     }
 
     @Test
     void theConvnetsStepFusesItsConvolutionEpiloguesAndPoolingMasks() throws Exception {
         TrainGraph tg = MnistPlanTest.train("mnist_convnet.dlm");
-        // three conv layers' bias and relu; conv1's and conv2's relu masks in the pooling gradients
-        // (conv3 is not pooled); the dense layer's bias (softmax follows, no relu)
-        assertEquals(List.of("conv-epilogue 3", "maxpool-relu-mask 2", "gemm-bias-relu 1", "gemm-relu-mask 0", "gemm-u8-table 0"),
+        // conv2's and conv3's bias and relu; conv2's relu mask in its pooling gradient (conv3 is not
+        // pooled); conv1 (one input channel: 9 taps) with its bias, relu, pooling, mask and both
+        // gradients in the fused conv-maxpool kernels; the dense layer's bias (softmax follows, no relu)
+        assertEquals(List.of("conv-epilogue 2", "maxpool-relu-mask 1", "conv-maxpool 1", "gemm-bias-relu 1", "gemm-relu-mask 0", "gemm-u8-table 0"),
                 counts(Codegen.fusionRules(tg, Codegen.StepKind.TRAIN, 16)));
-        assertEquals(List.of("conv-epilogue 3", "maxpool-relu-mask 0", "gemm-bias-relu 1", "gemm-relu-mask 0", "gemm-u8-table 0"),
+        assertEquals(List.of("conv-epilogue 2", "maxpool-relu-mask 0", "conv-maxpool 1", "gemm-bias-relu 1", "gemm-relu-mask 0", "gemm-u8-table 0"),
                 counts(Codegen.fusionRules(tg, Codegen.StepKind.PREDICT, 16)));
     }
 
@@ -67,6 +68,6 @@ class FusionRulesTest {
         Random r = new Random(4);
         Compilation c = CodegenTestSupport.check(g.g, Map.of("x", CodegenTestSupport.random(DType.F32, new int[] {3, 4}, r),
                 "w", CodegenTestSupport.random(DType.F32, new int[] {4, 5}, r), "b", Tensor.of(DType.F32, new int[] {5}, 1, -1, 0, 2, -2)), new ParamStore(), 1e-5);
-        assertEquals(List.of("conv-epilogue 0", "maxpool-relu-mask 0", "gemm-bias-relu 2", "gemm-relu-mask 0", "gemm-u8-table 0"), counts(c.fusionRules()));
+        assertEquals(List.of("conv-epilogue 0", "maxpool-relu-mask 0", "conv-maxpool 0", "gemm-bias-relu 2", "gemm-relu-mask 0", "gemm-u8-table 0"), counts(c.fusionRules()));
     }
 }

@@ -336,6 +336,40 @@ class OpsCompiledTest {
                 Attrs ab = a.with("inputSize", new int[] {v[0][1], v[0][2]});
                 add("avgPool2dBackprop", name, List.of(dy), (g, xs) -> g.op("avgPool2dBackprop", ab, xs.get(0)), true, tol);
             }
+        // A first layer's convolution fused with its max pooling (f32 only), and its kernel and bias
+        // gradients from the winners. Inputs on a grid of halves: every conv value is exact in f32 and
+        // f64, so ties are the same ties on both sides and the winner codes agree exactly.
+        // {x, kernel, conv strides, dilation, conv padding, pool, pool strides, pool padding, {bias?, relu?}}
+        int[][][] convPools = {
+            {{2, 9, 9, 1}, {3, 3, 1, 8}, one, one, none, {2, 2}, {2, 2}, none, {1, 1}},
+            {{2, 8, 7, 3}, {3, 3, 3, 5}, {2, 1}, one, {1, 1, 0, 2}, {3, 3}, {2, 2}, {1, 1, 1, 0}, {1, 1}},
+            {{1, 6, 6, 2}, {2, 2, 2, 17}, one, {2, 2}, none, {2, 2}, one, none, {0, 0}},
+            {{3, 28, 28, 1}, {3, 3, 1, 32}, one, one, none, {2, 2}, {2, 2}, none, {1, 1}}};
+        for (int[][] v : convPools) {
+            Attrs a = Attrs.of("strides", v[2], "dilation", v[3], "padding", v[4], "relu", v[8][1] == 1,
+                    "pool", v[5], "poolStrides", v[6], "poolPadding", v[7]);
+            Attrs af = a.with("kernelSize", new int[] {v[1][0], v[1][1]});
+            Tensor x = random(F32, v[0], r, -4, 4), w = random(F32, v[1], r, -4, 4), b = random(F32, new int[] {v[1][3]}, r, -4, 4);
+            round(x);
+            round(w);
+            round(b);
+            for (Tensor t : List.of(x, w, b)) for (int i = 0; i < t.size(); i++) t.setDouble(i, t.getDouble(i) / 2);
+            List<Tensor> ins = v[8][0] == 1 ? List.of(x, w, b) : List.of(x, w);
+            String name = java.util.Arrays.deepToString(v);
+            int taps = v[1][0] * v[1][1] * v[1][2];
+            add("conv2dMaxPool", name, ins, (g, xs) -> g.op("conv2dMaxPool", a, xs.toArray(Node[]::new)), false, 1e-6 * Math.max(taps, 8));
+            int cy = (v[0][1] + v[4][0] + v[4][1] - ((v[1][0] - 1) * v[3][0] + 1)) / v[2][0] + 1;
+            int cx = (v[0][2] + v[4][2] + v[4][3] - ((v[1][1] - 1) * v[3][1] + 1)) / v[2][1] + 1;
+            int py = (cy + v[7][0] + v[7][1] - v[5][0]) / v[6][0] + 1, px = (cx + v[7][2] + v[7][3] - v[5][1]) / v[6][1] + 1;
+            List<Tensor> gins = new ArrayList<>(ins);
+            gins.add(random(F32, new int[] {v[0][0], py, px, v[1][3]}, r, -2, 2));
+            add("conv2dMaxPoolBackpropFilter", name, gins, (g, xs) -> {
+                Node both = g.op("conv2dMaxPool", a, xs.subList(0, xs.size() - 1).toArray(Node[]::new));
+                Node codes = g.op("squeeze", Attrs.of("axes", new int[] {0}),
+                        g.op("slice", Attrs.of("axes", new int[] {0}, "starts", new int[] {1}, "stops", new int[] {2}, "steps", new int[] {1}), both));
+                return g.op("conv2dMaxPoolBackpropFilter", af, xs.get(0), codes, xs.get(xs.size() - 1));
+            }, false, 1e-6 * Math.max(v[0][0] * py * px * v[1][3], 8));
+        }
         // A NaN wins its max-pool window in both.
         Tensor nan = Tensor.of(F32, new int[] {1, 2, 2, 1}, 1, Double.NaN, 5, 2);
         simple("maxPool2d", Attrs.of("pool", new int[] {2, 2}, "strides", new int[] {2, 2}, "padding", none), false, nan);

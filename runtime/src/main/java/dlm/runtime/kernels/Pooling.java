@@ -258,6 +258,15 @@ public final class Pooling {
     private static final ThreadLocal<int[]> LANES = ThreadLocal.withInitial(() -> new int[V]);
 
     /**
+     * The lanes where v takes a window's maximum from best by the tie rule: v is greater, or v is
+     * the first NaN. (NaN tests as {@code v != v} compares: {@code test(IS_NAN)} and mask
+     * {@code andNot} are not intrinsics on every JDK and made the loops several times slower.)
+     */
+    static VectorMask<Float> takes(FloatVector v, FloatVector best) {
+        return v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v).and(best.compare(VectorOperators.EQ, best)));
+    }
+
+    /**
      * y[yo .. yo + c) takes x[xo .. xo + c) where x wins by the tie rule: greater, or the first NaN
      * (a vector per V channels; a branch on the data mispredicted about every other time).
      */
@@ -265,7 +274,7 @@ public final class Pooling {
         int ch = 0;
         for (; ch <= c - V; ch += V) {
             FloatVector v = FloatVector.fromArray(S, x, xo + ch), b = FloatVector.fromArray(S, y, yo + ch);
-            VectorMask<Float> take = v.compare(VectorOperators.GT, b).or(v.test(VectorOperators.IS_NAN).andNot(b.test(VectorOperators.IS_NAN)));
+            VectorMask<Float> take = takes(v, b);
             b.blend(v, take).intoArray(y, yo + ch);
         }
         for (; ch < c; ch++) {
@@ -289,7 +298,7 @@ public final class Pooling {
                 for (int ix = iy == y0 ? x0 + 1 : x0; ix < x1; ix++) {
                     int cell = (iy * w + ix) * c;
                     FloatVector v = FloatVector.fromArray(S, x, xImg + cell + ch);
-                    VectorMask<Float> take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN)));
+                    VectorMask<Float> take = takes(v, best);
                     best = best.blend(v, take);
                     at = at.blend(cell, take.cast(SI));
                 }
@@ -361,7 +370,7 @@ public final class Pooling {
                 for (int ix = iy == y0 ? x0 + 1 : x0; ix < x1; ix++) {
                     int cell = (iy * w + ix) * c;
                     FloatVector v = FloatVector.fromArray(S, x, xImg + cell + ch);
-                    VectorMask<Float> take = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN).andNot(best.test(VectorOperators.IS_NAN)));
+                    VectorMask<Float> take = takes(v, best);
                     best = best.blend(v, take);
                     at = at.blend(cell, take.cast(SI));
                 }

@@ -39,22 +39,8 @@ final class SmallConv {
         float[] x, k, bias, y;
         int xOff, kOff, biasOff, yOff;
         int n, h, w, c, kh, kw, f, oh, ow, sh, sw, dh, dw, padTop, padLeft;
-        /** Per tap (a, b, ch) in k order: its offset from a window's top-left cell, its row and column. */
-        final int[] tapOff = new int[MAX_TAPS], tapRow = new int[MAX_TAPS], tapCol = new int[MAX_TAPS], tapCh = new int[MAX_TAPS];
-        int taps;
-
-        void geometry() {
-            int t = 0;
-            for (int a = 0; a < kh; a++)
-                for (int b = 0; b < kw; b++)
-                    for (int ch = 0; ch < c; ch++, t++) {
-                        tapRow[t] = a * dh;
-                        tapCol[t] = b * dw;
-                        tapCh[t] = ch;
-                        tapOff[t] = (a * dh * w + b * dw) * c + ch;
-                    }
-            taps = t;
-        }
+        /** The taps, in k order. */
+        final ConvTaps taps = new ConvTaps();
 
         @Override
         public void run(int part, int parts) {
@@ -74,13 +60,13 @@ final class SmallConv {
         j.x = x; j.xOff = xOff;
         j.n = n; j.h = h; j.w = w; j.c = c; j.kh = kh; j.kw = kw; j.f = f; j.oh = oh; j.ow = ow;
         j.sh = sh; j.sw = sw; j.dh = dh; j.dw = dw; j.padTop = padTop; j.padLeft = padLeft;
-        j.geometry();
+        j.taps.set(h, w, c, kh, kw, dh, dw);
         return j;
     }
 
     private static void execute(Job j, int units) {
         try {
-            long fmas = (long) j.n * j.oh * j.ow * j.taps * j.f;
+            long fmas = (long) j.n * j.oh * j.ow * j.taps.taps * j.f;
             int parts = fmas < PARALLEL_MIN_FMAS ? 1 : Math.min(KernelPool.parallelism(), units);
             if (parts <= 1) j.run(0, 1);
             else KernelPool.run(parts, j);
@@ -98,32 +84,21 @@ final class SmallConv {
         execute(j, n * oh);
     }
 
-    /** The input cell of tap t for the window at (iy0, ix0), or 0 when it is outside the input. */
-    private static float cell(Job j, int img, int iy0, int ix0, int t) {
-        int iy = iy0 + j.tapRow[t], ix = ix0 + j.tapCol[t];
-        if (iy < 0 || iy >= j.h || ix < 0 || ix >= j.w) return 0f;
-        return j.x[j.xOff + ((img * j.h + iy) * j.w + ix) * j.c + j.tapCh[t]];
-    }
-
-    /** Whether the window at (iy0, ix0) lies inside the input (then tap t is at base + tapOff[t]). */
-    private static boolean inside(Job j, int iy0, int ix0) {
-        return iy0 >= 0 && ix0 >= 0 && iy0 + j.tapRow[j.taps - 1] < j.h && ix0 + (j.kw - 1) * j.dw < j.w;
-    }
-
     // ---- forward ----------------------------------------------------------------------------------
 
     private static void forwardRows(Job j, int r0, int r1) {
         final float[] x = j.x, k = j.k, y = j.y, bias = j.bias;
-        final int f = j.f, taps = j.taps, kOff = j.kOff, oh = j.oh, ow = j.ow, c = j.c, w = j.w, h = j.h;
+        final ConvTaps tt = j.taps;
+        final int f = j.f, taps = tt.taps, kOff = j.kOff, oh = j.oh, ow = j.ow, c = j.c, w = j.w, h = j.h;
         final int sh = j.sh, sw = j.sw, padTop = j.padTop, padLeft = j.padLeft, biasOff = j.biasOff, xOff = j.xOff, yOff = j.yOff;
         final boolean relu = j.relu;
-        final int[] tapOff = j.tapOff;
+        final int[] tapOff = tt.off;
         final FloatVector z = FloatVector.zero(S);
         for (int r = r0; r < r1; r++) {
             int img = r / oh, oy = r % oh, iy0 = oy * sh - padTop;
             for (int ox = 0; ox < ow; ox++) {
                 int ix0 = ox * sw - padLeft;
-                boolean in = inside(j, iy0, ix0);
+                boolean in = tt.inside(iy0, ix0);
                 int base = xOff + ((img * h + iy0) * w + ix0) * c;
                 int yo = yOff + (r * ow + ox) * f;
                 int fo = 0;
@@ -131,7 +106,7 @@ final class SmallConv {
                 for (; fo + 2 * V <= f; fo += 2 * V) {
                     FloatVector a0 = z, a1 = z;
                     for (int t = 0; t < taps; t++) {
-                        FloatVector b = FloatVector.broadcast(S, in ? x[base + tapOff[t]] : cell(j, img, iy0, ix0, t));
+                        FloatVector b = FloatVector.broadcast(S, in ? x[base + tapOff[t]] : tt.cell(x, xOff, img, iy0, ix0, t));
                         int ko = kOff + t * f + fo;
                         a0 = b.fma(FloatVector.fromArray(S, k, ko), a0);
                         a1 = b.fma(FloatVector.fromArray(S, k, ko + V), a1);
@@ -151,7 +126,7 @@ final class SmallConv {
                     VectorMask<Float> m = S.indexInRange(fo, f);
                     FloatVector acc = z;
                     for (int t = 0; t < taps; t++)
-                        acc = FloatVector.broadcast(S, in ? x[base + tapOff[t]] : cell(j, img, iy0, ix0, t))
+                        acc = FloatVector.broadcast(S, in ? x[base + tapOff[t]] : tt.cell(x, xOff, img, iy0, ix0, t))
                                 .fma(FloatVector.fromArray(S, k, kOff + t * f + fo, m), acc);
                     if (bias != null) acc = acc.add(FloatVector.fromArray(S, bias, biasOff + fo, m));
                     if (relu) acc = acc.max(z);

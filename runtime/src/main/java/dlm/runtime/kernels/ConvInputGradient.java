@@ -16,6 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * instead. Strides and dilations cost nothing extra (no zero taps are multiplied).
  *
  * <p>Scratch: a chunk of cols per thread, grown on demand (nothing allocated in a steady stream of calls).
+ *
+ * <p>Geometries that {@link InputGradientTiles} takes (channels a multiple of the vector width, one k
+ * block of filters) run there instead: the same bits with no cols buffer.
  */
 final class ConvInputGradient implements KernelPool.Job {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -35,6 +38,10 @@ final class ConvInputGradient implements KernelPool.Job {
 
     static void run(float[] dy, int dyOff, float[] k, int kOff, float[] dx, int dxOff, int n, int h, int w, int c,
                     int kh, int kw, int f, int oh, int ow, int sh, int sw, int dh, int dw, int padTop, int padLeft) {
+        if (InputGradientTiles.applies(c, kh, kw, f)) {
+            InputGradientTiles.run(dy, dyOff, k, kOff, dx, dxOff, n, h, w, c, kh, kw, f, oh, ow, sh, sw, dh, dw, padTop, padLeft);
+            return;
+        }
         ConvInputGradient q = LOCAL.get();
         q.dy = dy; q.dyOff = dyOff; q.k = k; q.kOff = kOff; q.dx = dx; q.dxOff = dxOff;
         q.n = n; q.h = h; q.w = w; q.c = c; q.kh = kh; q.kw = kw; q.f = f; q.oh = oh; q.ow = ow;

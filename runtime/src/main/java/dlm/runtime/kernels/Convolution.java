@@ -12,7 +12,8 @@ package dlm.runtime.kernels;
  *   bias and ReLU in the GEMM's epilogue;</li>
  *   <li>input gradient: GEMM + col2im ({@link ConvInputGradient}): dy · kᵀ for a chunk of output
  *   positions at a time into an L2-sized buffer, then added into dx at the cells the forward pass
- *   read. (A direct form, dx = patches(dy) · k' with the kernel's taps flipped, was 0.45-0.8× as
+ *   read; when the channels are a multiple of the vector width, register tiles of dy · kᵀ added
+ *   straight into dx ({@link InputGradientTiles}), with the same bits. (A direct form, dx = patches(dy) · k' with the kernel's taps flipped, was 0.45-0.8× as
  *   fast here: dy's patches cost as much to gather as the product, the zero border is multiplied,
  *   and with strides above 1 most taps are zero; see bench/README.md);</li>
  *   <li>kernel gradient: dk (kh·kw·c × f) = patches(x)ᵀ · dy (n·oh·ow × f).</li>

@@ -8,9 +8,11 @@ import java.util.Arrays;
 /**
  * The backward pass of relu, {@code where(y > 0, g, 0)} with g a product read only here: the
  * product's result is masked right after it is computed ({@code dlm.runtime.kernels.Masks}),
- * with vector compares, instead of by a generated loop. y must be stored, contiguous, of the
- * product's shape; the comparison must be read only by this where (its group, which computes
- * nothing else, is dropped). Fires once per absorbed where.
+ * with vector compares, instead of by a generated loop. g may also be the product reshaped (a
+ * flattened convolution's gradient coming back from a dense layer): the product's C is whole and
+ * row-major, so element i of g is element i of C. y must be stored, contiguous, with as many
+ * elements; the comparison must be read only by this where (its group, which computes nothing
+ * else, is dropped), and g and the reshapes below it only by the next. Fires once per absorbed where.
  */
 final class GemmReluMaskRule implements FusionRule {
     @Override
@@ -32,8 +34,13 @@ final class GemmReluMaskRule implements FusionRule {
         if (zero.lit == null || Double.doubleToRawLongBits(zero.lit.d()) != 0 || yi.view == null || yi.dtype != DType.F32) return false;
         if (zi.lit == null || Double.doubleToRawLongBits(zi.lit.d()) != 0 || zi.dtype != DType.F32) return false;
         if (gi.view == null || !(gi.view.base().producer instanceof Unit.Gemm g) || g.c != gi.view.base()) return false;
-        if (g.dtype != DType.F32 || g.batch.length != 0 || g.mask != null || p.uses.getOrDefault(gi.node, 0) != 1) return false;
-        if (!gi.view.isWhole() || in.shape.length != 2 || !Arrays.equals(gi.shape, in.shape)) return false;
+        if (g.dtype != DType.F32 || g.batch.length != 0 || g.mask != null) return false;
+        for (Node r = gi.node; ; r = r.input(0)) { // g, and each reshape down to the product, read once
+            if (p.uses.getOrDefault(r, 0) != 1) return false;
+            if (!r.is("reshape")) break;
+        }
+        if (!gi.view.isWhole() || !gi.view.isContiguous() || !Arrays.equals(gi.shape, in.shape)) return false;
+        if (View.numel(in.shape) != (long) g.m * g.n) return false;
         View y = yi.view;
         if (!Arrays.equals(y.shape(), in.shape) || !y.isContiguous() || y.base() == g.c) return false;
         p.units.remove(grp);

@@ -49,13 +49,31 @@ class FusionRulesTest {
     @Test
     void theConvnetsStepFusesItsConvolutionEpiloguesAndPoolingMasks() throws Exception {
         TrainGraph tg = MnistPlanTest.train("mnist_convnet.dlm");
-        // conv2's and conv3's bias and relu; conv2's relu mask in its pooling gradient (conv3 is not
-        // pooled); conv1 (one input channel: 9 taps) with its bias, relu, pooling, mask and both
-        // gradients in the fused conv-maxpool kernels; the dense layer's bias (softmax follows, no relu)
-        assertEquals(List.of("conv-epilogue 2", "maxpool-relu-mask 1", "conv-maxpool 1", "gemm-bias-relu 1", "gemm-relu-mask 0", "gemm-u8-table 0"),
+        // conv2's and conv3's bias and relu; conv2's relu mask in its pooling gradient; conv3's relu
+        // mask on the flattened gradient the dense layer's product gives back; conv1 (one input
+        // channel: 9 taps) with its bias, relu, pooling, mask and both gradients in the fused
+        // conv-maxpool kernels; the dense layer's bias (softmax follows, no relu)
+        assertEquals(List.of("conv-epilogue 2", "maxpool-relu-mask 1", "conv-maxpool 1", "gemm-bias-relu 1", "gemm-relu-mask 1", "gemm-u8-table 0"),
                 counts(Codegen.fusionRules(tg, Codegen.StepKind.TRAIN, 16)));
         assertEquals(List.of("conv-epilogue 2", "maxpool-relu-mask 0", "conv-maxpool 1", "gemm-bias-relu 1", "gemm-relu-mask 0", "gemm-u8-table 0"),
                 counts(Codegen.fusionRules(tg, Codegen.StepKind.PREDICT, 16)));
+    }
+
+    @Test
+    void aReshapedProductTakesTheReluMaskToo() {
+        // where(y > 0, reshape(a @ w), 0): the flattened gradient of a convolution's relu output
+        var g = new CodegenTestSupport.G();
+        var a = g.input("a", DType.F32, 4, 5);
+        var w = g.input("w", DType.F32, 5, 6);
+        var y = g.input("y", DType.F32, 4, 2, 3);
+        var zero = g.constant(Tensor.zeros(DType.F32));
+        var flat = g.op("reshape", dlm.compiler.ir.Attrs.of("shape", dlm.compiler.ir.Shape.of(4, 2, 3)), g.op("matmul", a, w));
+        g.out("z", g.op("where", g.op("greater", y, zero), flat, zero));
+        Random r = new Random(5);
+        Compilation c = CodegenTestSupport.check(g.g, Map.of("a", CodegenTestSupport.random(DType.F32, new int[] {4, 5}, r),
+                "w", CodegenTestSupport.random(DType.F32, new int[] {5, 6}, r), "y", CodegenTestSupport.random(DType.F32, new int[] {4, 2, 3}, r)),
+                new ParamStore(), 1e-5);
+        assertEquals(List.of("conv-epilogue 0", "maxpool-relu-mask 0", "conv-maxpool 0", "gemm-bias-relu 0", "gemm-relu-mask 1", "gemm-u8-table 0"), counts(c.fusionRules()));
     }
 
     @Test

@@ -86,13 +86,17 @@ class BackendCliTest {
         String convnet = TestFiles.example("mnist_convnet.dlm").toString(), data = TestFiles.dataDir().toString();
         CliRunner r = CliRunner.run("profile", convnet, "--data", data, "--steps", "2", "--warmup", "1", "--batch-size", "8", "--top", "60");
         assertEquals(0, r.status(), r.err());
-        // the first convolution carries its layer's bias and relu (conv1 names the fused node)
-        assertTrue(Pattern.compile("%  +\\d+\\.\\d +conv2d +conv2d conv1 @7 \\(s\\d+_conv2d_conv1\\)").matcher(r.out()).find(), r.out());
+        // the second convolution carries its layer's bias and relu (conv2 names the fused node); the
+        // first, with its bias, relu and pooling, is one conv2dMaxPool kernel, and both its gradients one more
+        assertTrue(Pattern.compile("%  +\\d+\\.\\d +conv2d +conv2d conv2 @9 \\(s\\d+_conv2d_conv2\\)").matcher(r.out()).find(), r.out());
+        assertTrue(Pattern.compile("%  +\\d+\\.\\d +conv2dMaxPool +conv2dMaxPool %\\d+ @8 ").matcher(r.out()).find(), r.out());
+        assertTrue(Pattern.compile("%  +\\d+\\.\\d +conv2dMaxPoolBackpropFilter +conv2dMaxPoolBackpropFilter %\\d+ @7 ").matcher(r.out()).find(), r.out());
         assertTrue(Pattern.compile("%  +\\d+\\.\\d +conv2dBackpropFilter ").matcher(r.out()).find(), r.out());
         assertTrue(Pattern.compile("%  +\\d+\\.\\d +conv2dBackpropInput ").matcher(r.out()).find(), r.out());
-        // relu's masks of the pooled layers (lines 7 and 9) are in the pooling gradients, no loop of their own
-        assertTrue(Pattern.compile("maxPool2dBackprop +maxPool2dBackprop %\\d+ @8 ").matcher(r.out()).find(), r.out());
-        assertFalse(Pattern.compile("where %\\d+ @(7|9) ").matcher(r.out()).find(), r.out());
+        // relu's masks: conv2's in its pooling gradient, conv3's in the dense layer's product; no loop of their own
+        assertTrue(Pattern.compile("maxPool2dBackprop +maxPool2dBackprop %\\d+ @10 ").matcher(r.out()).find(), r.out());
+        assertFalse(Pattern.compile(" where +where %\\d+ @(7|9|11) ").matcher(r.out()).find(), r.out());
+        assertTrue(Pattern.compile(" matmul +where %\\d+ @11 ").matcher(r.out()).find(), r.out());
     }
 
     @Test

@@ -15,8 +15,14 @@ import dlm.runtime.kernels.ConvMaxPool;
 public final class ConvPool {
     private ConvPool() {}
 
-    /** Whether a kernel of kh×kw×c taps runs fused with its pooling (few taps: recomputing it is cheap). */
-    public static boolean fuses(int kh, int kw, int c) { return ConvMaxPool.applies(kh, kw, c); }
+    /**
+     * Whether a kernel of kh×kw×c taps runs fused with its pooling (a first layer's few taps). Loads
+     * no kernel class: the compiler asks it in commands that never run a kernel.
+     */
+    public static boolean fuses(int kh, int kw, int c) {
+        long taps = (long) kh * kw * c;
+        return taps >= 1 && taps <= ConvMaxPool.MAX_TAPS;
+    }
 
     /**
      * {@code y[0 .. m) = maxPool(conv(x, k) [+ bias] [then relu])} and {@code y[m .. 2m)} the winner

@@ -38,11 +38,12 @@ import jdk.incubator.vector.VectorSpecies;
 public final class ConvMaxPool {
     private ConvMaxPool() {}
 
-    /** Whether the fused forms pay: a kernel of at most {@link SmallConv#MAX_TAPS} taps (recomputing it is cheap). */
-    public static boolean applies(int kh, int kw, int c) {
-        long taps = (long) kh * kw * c;
-        return taps >= 1 && taps <= SmallConv.MAX_TAPS;
-    }
+    /**
+     * The most taps (kh·kw·c) of a kernel the fused forms take: {@link SmallConv}'s (larger kernels'
+     * convolutions run on the GEMM). A constant, so that asking does not load this class (and the
+     * Vector API with it).
+     */
+    public static final int MAX_TAPS = SmallConv.MAX_TAPS;
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();

@@ -22,37 +22,12 @@ public final class LeadingSums {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     /** Floats with as many lanes as {@link #D} (half its bits), converted to doubles lane by lane. */
     private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
-    /**
-     * Output elements per pass over the rows: eight vectors of accumulators, then four. Each pass
-     * reads every row, so the fewer passes the less of x is streamed again (a convolution's bias
-     * gradient reads megabytes: 64 filters were two passes of four vectors, twice the traffic).
-     */
-    private static final int TILE = 4 * D.length(), TILE8 = 8 * D.length();
+    /** Output elements per pass over the rows: four vectors of accumulators. */
+    private static final int TILE = 4 * D.length();
 
     /** {@code y[yOff + i] = Σ_{r < outer} x[xOff + r·inner + i]} for {@code i < inner}; overwrites y. */
     public static void sumLeading(float[] x, int xOff, float[] y, int yOff, int outer, int inner) {
         int L = D.length(), i = 0;
-        for (; i + TILE8 <= inner; i += TILE8) {
-            DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (int r = 0, p = xOff + i; r < outer; r++, p += inner) {
-                a0 = a0.add(widen(x, p));
-                a1 = a1.add(widen(x, p + L));
-                a2 = a2.add(widen(x, p + 2 * L));
-                a3 = a3.add(widen(x, p + 3 * L));
-                a4 = a4.add(widen(x, p + 4 * L));
-                a5 = a5.add(widen(x, p + 5 * L));
-                a6 = a6.add(widen(x, p + 6 * L));
-                a7 = a7.add(widen(x, p + 7 * L));
-            }
-            narrow(a0, y, yOff + i);
-            narrow(a1, y, yOff + i + L);
-            narrow(a2, y, yOff + i + 2 * L);
-            narrow(a3, y, yOff + i + 3 * L);
-            narrow(a4, y, yOff + i + 4 * L);
-            narrow(a5, y, yOff + i + 5 * L);
-            narrow(a6, y, yOff + i + 6 * L);
-            narrow(a7, y, yOff + i + 7 * L);
-        }
         for (; i + TILE <= inner; i += TILE) {
             DoubleVector a0 = DoubleVector.zero(D), a1 = a0, a2 = a0, a3 = a0;
             for (int r = 0, p = xOff + i; r < outer; r++, p += inner) {

@@ -25,7 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Threads claim chunks of whole row tiles; an element is computed by one thread. A chunk is
  * walked in Goto's order (see {@link #rowRange}), in blocks of {@link Gemm#MC} rows, or whole with
  * {@code kOuter} (a kernel gradient: the long k is the output positions, and the chunk's few rows of C
- * stay in cache across its k blocks); its k blocks then walked in L1-sized sub-blocks, see {@link #kSub}).
+ * stay in cache across its k blocks).
  * One instance per calling thread ({@link #local()}), reused: nothing is allocated in a steady
  * stream of calls. The caller guarantees every index {@code rowAt[i] + colAt[p]} is inside x.
  */
@@ -44,27 +44,13 @@ final class DirectGemm implements KernelPool.Job {
     static volatile boolean wide = MR == 8 && !"false".equals(System.getProperty("dlm.conv.directWide"));
     private static final int WIDE_ROWS = 4, WIDE_COLS = 4 * V;
 
-    /**
-     * With {@code kOuter} and wide tiles, each k block is walked in sub-blocks of this many k steps,
-     * all of the chunk's row tiles per sub-block, each tile's running sums kept in a per-thread
-     * scratch between sub-blocks (0: whole blocks). A wide tile's k block of b (up to KC rows of
-     * {@code WIDE_COLS} floats: 64 KB with 16 lanes) does not stay in L1 while the row tiles go by, so
-     * each tile re-read it from L2; a sub-block's (16 KB at 64 steps) does. The 8×2 and 6×2 tiles'
-     * blocks (at most {@link Gemm#SMALL_B_FLOATS}) fit L1 whole and keep whole blocks. Storing and
-     * reloading a sum is exact, so each element's FMA chain, and its bits, are unchanged.
-     */
-    static volatile int kSub = Integer.getInteger("dlm.conv.kSub", 64);
-
     private static final ThreadLocal<DirectGemm> LOCAL = ThreadLocal.withInitial(DirectGemm::new);
 
     private float[] x, b, c, bias;
     private int[] rowAt = new int[0], colAt = new int[0];
     private int m, n, k, bOff, ldb, cOff, ldc, biasOff, e;
     private boolean kOuter, consecutive;
-    /** ks: the k sub-block's length (kcMax when blocks are walked whole; see {@link #kSub}). */
-    private int kcMax, ks, rowTiles, chunks, ldS;
-    /** Per pool part: the running sums of a chunk's rows between k sub-blocks (ldS floats a row). */
-    private float[][] sums = new float[1][];
+    private int kcMax, rowTiles, chunks;
     private final AtomicInteger next = new AtomicInteger();
 
     static DirectGemm local() { return LOCAL.get(); }
@@ -103,12 +89,6 @@ final class DirectGemm implements KernelPool.Job {
             // Each chunk reads all of b: with a long k (a kernel gradient's dy, megabytes) one chunk per
             // thread, else four for balance.
             chunks = parts <= 1 ? 1 : kOuter ? parts : Math.min(rowTiles, 4 * parts);
-            ldS = Gemm.roundUp(n, NR);
-            if (sums.length < parts) sums = java.util.Arrays.copyOf(sums, parts);
-            int sumFloats = (rowTiles + chunks - 1) / chunks * MR * ldS;
-            ks = subBlock(kOuter, n, kcMax);
-            if (ks < kcMax)
-                for (int t = 0; t < parts; t++) if (sums[t] == null || sums[t].length < sumFloats) sums[t] = new float[sumFloats];
             next.set(0);
             if (parts <= 1) run(0, 1);
             else KernelPool.run(parts, this);
@@ -117,108 +97,82 @@ final class DirectGemm implements KernelPool.Job {
         }
     }
 
-    /** The k sub-block's length for a product of n columns in k blocks of kcMax (kcMax: blocks whole; see {@link #kSub}). */
-    static int subBlock(boolean kOuter, int n, int kcMax) {
-        int sub = kSub;
-        return kOuter && sub > 0 && wide && n >= WIDE_COLS && (long) kcMax * WIDE_COLS > Gemm.SMALL_B_FLOATS ? Math.min(sub, kcMax) : kcMax;
-    }
-
     @Override
     public void run(int part, int parts) {
         for (int ch; (ch = next.getAndIncrement()) < chunks; ) {
             int t0 = (int) ((long) rowTiles * ch / chunks), t1 = (int) ((long) rowTiles * (ch + 1) / chunks);
-            rowRange(t0 * MR, Math.min(m, t1 * MR), sums[part]);
+            rowRange(t0 * MR, Math.min(m, t1 * MR));
         }
     }
 
     /**
      * Rows [i0, i1) in blocks of {@link Gemm#MC} rows (all at once with {@code kOuter}); in a block, k
      * block by k block, column tile by column tile, row tile by row tile (Goto's order: a k block of
-     * one column tile of b, read in place, stays in L1 while the block's row tiles go by); a k block
-     * in sub-blocks of {@link #ks} steps, the tiles' running sums in s (the chunk's rows, ldS floats
-     * each) between them.
+     * one column tile of b, read in place, stays in L1 while the block's row tiles go by).
      */
-    private void rowRange(int i0, int i1, float[] s) {
+    private void rowRange(int i0, int i1) {
         int step = kOuter ? i1 - i0 : Gemm.MC;
         for (int ic = i0; ic < i1; ic += step) {
             int ie = Math.min(i1, ic + step);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                int ks = Math.min(this.ks, kc);
                 int wideEnd = wide ? n / WIDE_COLS * WIDE_COLS : 0;
-                for (int ps = pc, end = pc + kc; ps < end; ps += ks) {
-                    int len = Math.min(ks, end - ps);
-                    boolean fromS = ps > pc, finish = ps + len == end;
-                    for (int j = 0; j < wideEnd; j += WIDE_COLS)
-                        for (int i = ic; i < ie; i += WIDE_ROWS) wideTile(i, Math.min(WIDE_ROWS, ie - i), j, pc, kc, ps, len, s, (i - ic) * ldS + j, fromS, finish);
-                    for (int j = wideEnd; j < n; j += NR)
-                        for (int i = ic; i < ie; i += MR) tile(i, Math.min(MR, ie - i), j, pc, kc, ps, len, s, (i - ic) * ldS + j, fromS, finish);
-                }
+                for (int j = 0; j < wideEnd; j += WIDE_COLS)
+                    for (int i = ic; i < ie; i += WIDE_ROWS) wideTile(i, Math.min(WIDE_ROWS, ie - i), j, pc, kc);
+                for (int j = wideEnd; j < n; j += NR)
+                    for (int i = ic; i < ie; i += MR) tile(i, Math.min(MR, ie - i), j, pc, kc);
             }
         }
     }
 
-    /**
-     * Rows [i, i + mr) × columns [j, j + NR) ∩ [0, n): the k steps [ps, ps + len) of the k block
-     * [pc, pc + kc), starting from the running sums in s at si when {@code fromS} (else from zero),
-     * and ending either in C (the block's last steps: {@code finish}) or back in s.
-     */
-    private void tile(int i, int mr, int j, int pc, int kc, int ps, int len, float[] s, int si, boolean fromS, boolean finish) {
+    /** Rows [i, i + mr) × columns [j, j + NR) ∩ [0, n) for the k block [pc, pc + kc). */
+    private void tile(int i, int mr, int j, int pc, int kc) {
         boolean load = pc > 0;
         int ep = pc + kc == k ? e : 0;
-        int bi = bOff + ps * ldb + j, ci = cOff + i * ldc + j, bo = biasOff + j;
+        int bi = bOff + pc * ldb + j, ci = cOff + i * ldc + j, bo = biasOff + j;
         int[] ra = rowAt;
         if (mr == MR && j + NR <= n) {
             if (consecutive) {
-                if (MR == 8) consecutive8(len, x, ra[i], colAt, ps, b, bi, ldb, c, ci, ldc, s, si, ldS, fromS, finish, load, ep, bias, bo);
-                else consecutive6(len, x, ra[i], colAt, ps, b, bi, ldb, c, ci, ldc, s, si, ldS, fromS, finish, load, ep, bias, bo);
+                if (MR == 8) consecutive8(kc, x, ra[i], colAt, pc, b, bi, ldb, c, ci, ldc, load, ep, bias, bo);
+                else consecutive6(kc, x, ra[i], colAt, pc, b, bi, ldb, c, ci, ldc, load, ep, bias, bo);
             } else if (MR == 8) {
-                tile8(len, x, ra[i], ra[i + 1], ra[i + 2], ra[i + 3], ra[i + 4], ra[i + 5], ra[i + 6], ra[i + 7],
-                        colAt, ps, b, bi, ldb, c, ci, ldc, s, si, ldS, fromS, finish, load, ep, bias, bo);
+                tile8(kc, x, ra[i], ra[i + 1], ra[i + 2], ra[i + 3], ra[i + 4], ra[i + 5], ra[i + 6], ra[i + 7],
+                        colAt, pc, b, bi, ldb, c, ci, ldc, load, ep, bias, bo);
             } else {
-                tile6(len, x, ra[i], ra[i + 1], ra[i + 2], ra[i + 3], ra[i + 4], ra[i + 5],
-                        colAt, ps, b, bi, ldb, c, ci, ldc, s, si, ldS, fromS, finish, load, ep, bias, bo);
+                tile6(kc, x, ra[i], ra[i + 1], ra[i + 2], ra[i + 3], ra[i + 4], ra[i + 5],
+                        colAt, pc, b, bi, ldb, c, ci, ldc, load, ep, bias, bo);
             }
         } else {
             int nr = Math.min(NR, n - j);
-            for (int r = 0; r < mr; r++) row(len, x, ra[i + r], colAt, ps, b, bi, ldb, c, ci + r * ldc, nr, s, si + r * ldS, fromS, finish, load, ep, bias, bo);
+            for (int r = 0; r < mr; r++) row(kc, x, ra[i + r], colAt, pc, b, bi, ldb, c, ci + r * ldc, nr, load, ep, bias, bo);
         }
     }
 
-    /** Rows [i, i + mr) × columns [j, j + WIDE_COLS), as {@link #tile}. */
-    private void wideTile(int i, int mr, int j, int pc, int kc, int ps, int len, float[] s, int si, boolean fromS, boolean finish) {
+    /** Rows [i, i + mr) × columns [j, j + WIDE_COLS) for the k block [pc, pc + kc). */
+    private void wideTile(int i, int mr, int j, int pc, int kc) {
         boolean load = pc > 0;
         int ep = pc + kc == k ? e : 0;
-        int bi = bOff + ps * ldb + j, ci = cOff + i * ldc + j, bo = biasOff + j;
+        int bi = bOff + pc * ldb + j, ci = cOff + i * ldc + j, bo = biasOff + j;
         int[] ra = rowAt;
         if (mr == WIDE_ROWS) {
-            if (consecutive && i - i % MR + MR <= m) wideConsecutive4(len, x, ra[i], colAt, ps, b, bi, ldb, c, ci, ldc, s, si, ldS, fromS, finish, load, ep, bias, bo);
-            else wide4(len, x, ra[i], ra[i + 1], ra[i + 2], ra[i + 3], colAt, ps, b, bi, ldb, c, ci, ldc, s, si, ldS, fromS, finish, load, ep, bias, bo);
+            if (consecutive && i - i % MR + MR <= m) wideConsecutive4(kc, x, ra[i], colAt, pc, b, bi, ldb, c, ci, ldc, load, ep, bias, bo);
+            else wide4(kc, x, ra[i], ra[i + 1], ra[i + 2], ra[i + 3], colAt, pc, b, bi, ldb, c, ci, ldc, load, ep, bias, bo);
         } else {
             for (int r = 0; r < mr; r++)
                 for (int jj = 0; jj < WIDE_COLS; jj += NR)
-                    row(len, x, ra[i + r], colAt, ps, b, bi + jj, ldb, c, ci + r * ldc + jj, NR, s, si + r * ldS + jj, fromS, finish, load, ep, bias, bo + jj);
+                    row(kc, x, ra[i + r], colAt, pc, b, bi + jj, ldb, c, ci + r * ldc + jj, NR, load, ep, bias, bo + jj);
         }
     }
 
-    /** One row of a partial tile: nr ≤ NR columns, masked (its running sums in s: two whole vectors). */
+    /** One row of a partial tile: nr ≤ NR columns, masked. */
     private static void row(int kc, float[] x, int r0, int[] colAt, int pc, float[] b, int bi, int ldb, float[] c, int ci, int nr,
-                            float[] s, int si, boolean fromS, boolean finish, boolean load, int e, float[] bias, int bo) {
+                            boolean load, int e, float[] bias, int bo) {
         VectorMask<Float> m0 = S.indexInRange(0, nr), m1 = S.indexInRange(V, nr);
         FloatVector z = FloatVector.zero(S), c0 = z, c1 = z;
-        if (fromS) {
-            c0 = FloatVector.fromArray(S, s, si);
-            c1 = FloatVector.fromArray(S, s, si + V);
-        }
         for (int p = pc, end = pc + kc; p < end; p++, bi += ldb) {
             FloatVector a = FloatVector.broadcast(S, x[r0 + colAt[p]]);
             c0 = a.fma(FloatVector.fromArray(S, b, bi, m0), c0);
             c1 = a.fma(FloatVector.fromArray(S, b, bi + V, m1), c1);
-        }
-        if (!finish) {
-            c0.intoArray(s, si);
-            c1.intoArray(s, si + V);
-            return;
         }
         if (load) {
             c0 = c0.add(FloatVector.fromArray(S, c, ci, m0));
@@ -241,20 +195,10 @@ final class DirectGemm implements KernelPool.Job {
     // as locals of one method. The consecutive form's loads are one index plus constants, whose
     // array bounds checks C2 merges.
 
-    private static void tile8(int kc, float[] x, int q0, int q1, int q2, int q3, int q4, int q5, int q6, int q7, int[] colAt, int pc, float[] b, int bi, int ldb, float[] c, int ci, int ldc, float[] s, int si, int ldS, boolean fromS, boolean finish,
+    private static void tile8(int kc, float[] x, int q0, int q1, int q2, int q3, int q4, int q5, int q6, int q7, int[] colAt, int pc, float[] b, int bi, int ldb, float[] c, int ci, int ldc,
                               boolean load, int e, float[] bias, int bo) {
         final FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
-        if (fromS) {
-            c00 = FloatVector.fromArray(S, s, si); c01 = FloatVector.fromArray(S, s, si + V);
-            c10 = FloatVector.fromArray(S, s, si + ldS); c11 = FloatVector.fromArray(S, s, si + ldS + V);
-            c20 = FloatVector.fromArray(S, s, si + 2 * ldS); c21 = FloatVector.fromArray(S, s, si + 2 * ldS + V);
-            c30 = FloatVector.fromArray(S, s, si + 3 * ldS); c31 = FloatVector.fromArray(S, s, si + 3 * ldS + V);
-            c40 = FloatVector.fromArray(S, s, si + 4 * ldS); c41 = FloatVector.fromArray(S, s, si + 4 * ldS + V);
-            c50 = FloatVector.fromArray(S, s, si + 5 * ldS); c51 = FloatVector.fromArray(S, s, si + 5 * ldS + V);
-            c60 = FloatVector.fromArray(S, s, si + 6 * ldS); c61 = FloatVector.fromArray(S, s, si + 6 * ldS + V);
-            c70 = FloatVector.fromArray(S, s, si + 7 * ldS); c71 = FloatVector.fromArray(S, s, si + 7 * ldS + V);
-        }
         for (int p = pc, end = pc + kc; p < end; p++, bi += ldb) {
             final int o = colAt[p];
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + V);
@@ -275,17 +219,6 @@ final class DirectGemm implements KernelPool.Job {
             a = FloatVector.broadcast(S, x[q7 + o]);
             c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
         }
-        if (!finish) {
-            c00.intoArray(s, si); c01.intoArray(s, si + V);
-            c10.intoArray(s, si + ldS); c11.intoArray(s, si + ldS + V);
-            c20.intoArray(s, si + 2 * ldS); c21.intoArray(s, si + 2 * ldS + V);
-            c30.intoArray(s, si + 3 * ldS); c31.intoArray(s, si + 3 * ldS + V);
-            c40.intoArray(s, si + 4 * ldS); c41.intoArray(s, si + 4 * ldS + V);
-            c50.intoArray(s, si + 5 * ldS); c51.intoArray(s, si + 5 * ldS + V);
-            c60.intoArray(s, si + 6 * ldS); c61.intoArray(s, si + 6 * ldS + V);
-            c70.intoArray(s, si + 7 * ldS); c71.intoArray(s, si + 7 * ldS + V);
-            return;
-        }
         final int r0 = ci, r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc, r4 = ci + 4 * ldc, r5 = ci + 5 * ldc, r6 = ci + 6 * ldc, r7 = ci + 7 * ldc;
         if (load) {
             c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + V));
@@ -328,18 +261,10 @@ final class DirectGemm implements KernelPool.Job {
         c70.intoArray(c, r7); c71.intoArray(c, r7 + V);
     }
 
-    private static void tile6(int kc, float[] x, int q0, int q1, int q2, int q3, int q4, int q5, int[] colAt, int pc, float[] b, int bi, int ldb, float[] c, int ci, int ldc, float[] s, int si, int ldS, boolean fromS, boolean finish,
+    private static void tile6(int kc, float[] x, int q0, int q1, int q2, int q3, int q4, int q5, int[] colAt, int pc, float[] b, int bi, int ldb, float[] c, int ci, int ldc,
                               boolean load, int e, float[] bias, int bo) {
         final FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        if (fromS) {
-            c00 = FloatVector.fromArray(S, s, si); c01 = FloatVector.fromArray(S, s, si + V);
-            c10 = FloatVector.fromArray(S, s, si + ldS); c11 = FloatVector.fromArray(S, s, si + ldS + V);
-            c20 = FloatVector.fromArray(S, s, si + 2 * ldS); c21 = FloatVector.fromArray(S, s, si + 2 * ldS + V);
-            c30 = FloatVector.fromArray(S, s, si + 3 * ldS); c31 = FloatVector.fromArray(S, s, si + 3 * ldS + V);
-            c40 = FloatVector.fromArray(S, s, si + 4 * ldS); c41 = FloatVector.fromArray(S, s, si + 4 * ldS + V);
-            c50 = FloatVector.fromArray(S, s, si + 5 * ldS); c51 = FloatVector.fromArray(S, s, si + 5 * ldS + V);
-        }
         for (int p = pc, end = pc + kc; p < end; p++, bi += ldb) {
             final int o = colAt[p];
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + V);
@@ -355,15 +280,6 @@ final class DirectGemm implements KernelPool.Job {
             c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
             a = FloatVector.broadcast(S, x[q5 + o]);
             c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
-        }
-        if (!finish) {
-            c00.intoArray(s, si); c01.intoArray(s, si + V);
-            c10.intoArray(s, si + ldS); c11.intoArray(s, si + ldS + V);
-            c20.intoArray(s, si + 2 * ldS); c21.intoArray(s, si + 2 * ldS + V);
-            c30.intoArray(s, si + 3 * ldS); c31.intoArray(s, si + 3 * ldS + V);
-            c40.intoArray(s, si + 4 * ldS); c41.intoArray(s, si + 4 * ldS + V);
-            c50.intoArray(s, si + 5 * ldS); c51.intoArray(s, si + 5 * ldS + V);
-            return;
         }
         final int r0 = ci, r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc, r4 = ci + 4 * ldc, r5 = ci + 5 * ldc;
         if (load) {
@@ -399,20 +315,10 @@ final class DirectGemm implements KernelPool.Job {
         c50.intoArray(c, r5); c51.intoArray(c, r5 + V);
     }
 
-    private static void consecutive8(int kc, float[] x, int q0, int[] colAt, int pc, float[] b, int bi, int ldb, float[] c, int ci, int ldc, float[] s, int si, int ldS, boolean fromS, boolean finish,
+    private static void consecutive8(int kc, float[] x, int q0, int[] colAt, int pc, float[] b, int bi, int ldb, float[] c, int ci, int ldc,
                               boolean load, int e, float[] bias, int bo) {
         final FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
-        if (fromS) {
-            c00 = FloatVector.fromArray(S, s, si); c01 = FloatVector.fromArray(S, s, si + V);
-            c10 = FloatVector.fromArray(S, s, si + ldS); c11 = FloatVector.fromArray(S, s, si + ldS + V);
-            c20 = FloatVector.fromArray(S, s, si + 2 * ldS); c21 = FloatVector.fromArray(S, s, si + 2 * ldS + V);
-            c30 = FloatVector.fromArray(S, s, si + 3 * ldS); c31 = FloatVector.fromArray(S, s, si + 3 * ldS + V);
-            c40 = FloatVector.fromArray(S, s, si + 4 * ldS); c41 = FloatVector.fromArray(S, s, si + 4 * ldS + V);
-            c50 = FloatVector.fromArray(S, s, si + 5 * ldS); c51 = FloatVector.fromArray(S, s, si + 5 * ldS + V);
-            c60 = FloatVector.fromArray(S, s, si + 6 * ldS); c61 = FloatVector.fromArray(S, s, si + 6 * ldS + V);
-            c70 = FloatVector.fromArray(S, s, si + 7 * ldS); c71 = FloatVector.fromArray(S, s, si + 7 * ldS + V);
-        }
         for (int p = pc, end = pc + kc; p < end; p++, bi += ldb) {
             final int o = q0 + colAt[p];
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + V);
@@ -433,17 +339,6 @@ final class DirectGemm implements KernelPool.Job {
             a = FloatVector.broadcast(S, x[o + 7]);
             c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
         }
-        if (!finish) {
-            c00.intoArray(s, si); c01.intoArray(s, si + V);
-            c10.intoArray(s, si + ldS); c11.intoArray(s, si + ldS + V);
-            c20.intoArray(s, si + 2 * ldS); c21.intoArray(s, si + 2 * ldS + V);
-            c30.intoArray(s, si + 3 * ldS); c31.intoArray(s, si + 3 * ldS + V);
-            c40.intoArray(s, si + 4 * ldS); c41.intoArray(s, si + 4 * ldS + V);
-            c50.intoArray(s, si + 5 * ldS); c51.intoArray(s, si + 5 * ldS + V);
-            c60.intoArray(s, si + 6 * ldS); c61.intoArray(s, si + 6 * ldS + V);
-            c70.intoArray(s, si + 7 * ldS); c71.intoArray(s, si + 7 * ldS + V);
-            return;
-        }
         final int r0 = ci, r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc, r4 = ci + 4 * ldc, r5 = ci + 5 * ldc, r6 = ci + 6 * ldc, r7 = ci + 7 * ldc;
         if (load) {
             c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + V));
@@ -486,18 +381,10 @@ final class DirectGemm implements KernelPool.Job {
         c70.intoArray(c, r7); c71.intoArray(c, r7 + V);
     }
 
-    private static void consecutive6(int kc, float[] x, int q0, int[] colAt, int pc, float[] b, int bi, int ldb, float[] c, int ci, int ldc, float[] s, int si, int ldS, boolean fromS, boolean finish,
+    private static void consecutive6(int kc, float[] x, int q0, int[] colAt, int pc, float[] b, int bi, int ldb, float[] c, int ci, int ldc,
                               boolean load, int e, float[] bias, int bo) {
         final FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        if (fromS) {
-            c00 = FloatVector.fromArray(S, s, si); c01 = FloatVector.fromArray(S, s, si + V);
-            c10 = FloatVector.fromArray(S, s, si + ldS); c11 = FloatVector.fromArray(S, s, si + ldS + V);
-            c20 = FloatVector.fromArray(S, s, si + 2 * ldS); c21 = FloatVector.fromArray(S, s, si + 2 * ldS + V);
-            c30 = FloatVector.fromArray(S, s, si + 3 * ldS); c31 = FloatVector.fromArray(S, s, si + 3 * ldS + V);
-            c40 = FloatVector.fromArray(S, s, si + 4 * ldS); c41 = FloatVector.fromArray(S, s, si + 4 * ldS + V);
-            c50 = FloatVector.fromArray(S, s, si + 5 * ldS); c51 = FloatVector.fromArray(S, s, si + 5 * ldS + V);
-        }
         for (int p = pc, end = pc + kc; p < end; p++, bi += ldb) {
             final int o = q0 + colAt[p];
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + V);
@@ -513,15 +400,6 @@ final class DirectGemm implements KernelPool.Job {
             c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
             a = FloatVector.broadcast(S, x[o + 5]);
             c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
-        }
-        if (!finish) {
-            c00.intoArray(s, si); c01.intoArray(s, si + V);
-            c10.intoArray(s, si + ldS); c11.intoArray(s, si + ldS + V);
-            c20.intoArray(s, si + 2 * ldS); c21.intoArray(s, si + 2 * ldS + V);
-            c30.intoArray(s, si + 3 * ldS); c31.intoArray(s, si + 3 * ldS + V);
-            c40.intoArray(s, si + 4 * ldS); c41.intoArray(s, si + 4 * ldS + V);
-            c50.intoArray(s, si + 5 * ldS); c51.intoArray(s, si + 5 * ldS + V);
-            return;
         }
         final int r0 = ci, r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc, r4 = ci + 4 * ldc, r5 = ci + 5 * ldc;
         if (load) {
@@ -558,16 +436,10 @@ final class DirectGemm implements KernelPool.Job {
     }
 
 
-    private static void wide4(int kc, float[] x, int q0, int q1, int q2, int q3, int[] colAt, int pc, float[] b, int bi, int ldb, float[] c, int ci, int ldc, float[] s, int si, int ldS, boolean fromS, boolean finish,
+    private static void wide4(int kc, float[] x, int q0, int q1, int q2, int q3, int[] colAt, int pc, float[] b, int bi, int ldb, float[] c, int ci, int ldc,
                               boolean load, int e, float[] bias, int bo) {
         final FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z, c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
-        if (fromS) {
-            c00 = FloatVector.fromArray(S, s, si); c01 = FloatVector.fromArray(S, s, si + V); c02 = FloatVector.fromArray(S, s, si + 2 * V); c03 = FloatVector.fromArray(S, s, si + 3 * V);
-            c10 = FloatVector.fromArray(S, s, si + ldS); c11 = FloatVector.fromArray(S, s, si + ldS + V); c12 = FloatVector.fromArray(S, s, si + ldS + 2 * V); c13 = FloatVector.fromArray(S, s, si + ldS + 3 * V);
-            c20 = FloatVector.fromArray(S, s, si + 2 * ldS); c21 = FloatVector.fromArray(S, s, si + 2 * ldS + V); c22 = FloatVector.fromArray(S, s, si + 2 * ldS + 2 * V); c23 = FloatVector.fromArray(S, s, si + 2 * ldS + 3 * V);
-            c30 = FloatVector.fromArray(S, s, si + 3 * ldS); c31 = FloatVector.fromArray(S, s, si + 3 * ldS + V); c32 = FloatVector.fromArray(S, s, si + 3 * ldS + 2 * V); c33 = FloatVector.fromArray(S, s, si + 3 * ldS + 3 * V);
-        }
         for (int p = pc, end = pc + kc; p < end; p++, bi += ldb) {
             final int o = colAt[p];
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + V), b2 = FloatVector.fromArray(S, b, bi + 2 * V), b3 = FloatVector.fromArray(S, b, bi + 3 * V);
@@ -579,13 +451,6 @@ final class DirectGemm implements KernelPool.Job {
             c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22); c23 = a.fma(b3, c23);
             a = FloatVector.broadcast(S, x[q3 + o]);
             c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32); c33 = a.fma(b3, c33);
-        }
-        if (!finish) {
-            c00.intoArray(s, si); c01.intoArray(s, si + V); c02.intoArray(s, si + 2 * V); c03.intoArray(s, si + 3 * V);
-            c10.intoArray(s, si + ldS); c11.intoArray(s, si + ldS + V); c12.intoArray(s, si + ldS + 2 * V); c13.intoArray(s, si + ldS + 3 * V);
-            c20.intoArray(s, si + 2 * ldS); c21.intoArray(s, si + 2 * ldS + V); c22.intoArray(s, si + 2 * ldS + 2 * V); c23.intoArray(s, si + 2 * ldS + 3 * V);
-            c30.intoArray(s, si + 3 * ldS); c31.intoArray(s, si + 3 * ldS + V); c32.intoArray(s, si + 3 * ldS + 2 * V); c33.intoArray(s, si + 3 * ldS + 3 * V);
-            return;
         }
         final int r0 = ci, r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc;
         if (load) {
@@ -613,16 +478,10 @@ final class DirectGemm implements KernelPool.Job {
         c30.intoArray(c, r3); c31.intoArray(c, r3 + V); c32.intoArray(c, r3 + 2 * V); c33.intoArray(c, r3 + 3 * V);
     }
 
-    private static void wideConsecutive4(int kc, float[] x, int q0, int[] colAt, int pc, float[] b, int bi, int ldb, float[] c, int ci, int ldc, float[] s, int si, int ldS, boolean fromS, boolean finish,
+    private static void wideConsecutive4(int kc, float[] x, int q0, int[] colAt, int pc, float[] b, int bi, int ldb, float[] c, int ci, int ldc,
                               boolean load, int e, float[] bias, int bo) {
         final FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z, c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
-        if (fromS) {
-            c00 = FloatVector.fromArray(S, s, si); c01 = FloatVector.fromArray(S, s, si + V); c02 = FloatVector.fromArray(S, s, si + 2 * V); c03 = FloatVector.fromArray(S, s, si + 3 * V);
-            c10 = FloatVector.fromArray(S, s, si + ldS); c11 = FloatVector.fromArray(S, s, si + ldS + V); c12 = FloatVector.fromArray(S, s, si + ldS + 2 * V); c13 = FloatVector.fromArray(S, s, si + ldS + 3 * V);
-            c20 = FloatVector.fromArray(S, s, si + 2 * ldS); c21 = FloatVector.fromArray(S, s, si + 2 * ldS + V); c22 = FloatVector.fromArray(S, s, si + 2 * ldS + 2 * V); c23 = FloatVector.fromArray(S, s, si + 2 * ldS + 3 * V);
-            c30 = FloatVector.fromArray(S, s, si + 3 * ldS); c31 = FloatVector.fromArray(S, s, si + 3 * ldS + V); c32 = FloatVector.fromArray(S, s, si + 3 * ldS + 2 * V); c33 = FloatVector.fromArray(S, s, si + 3 * ldS + 3 * V);
-        }
         for (int p = pc, end = pc + kc; p < end; p++, bi += ldb) {
             final int o = q0 + colAt[p];
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + V), b2 = FloatVector.fromArray(S, b, bi + 2 * V), b3 = FloatVector.fromArray(S, b, bi + 3 * V);
@@ -634,13 +493,6 @@ final class DirectGemm implements KernelPool.Job {
             c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22); c23 = a.fma(b3, c23);
             a = FloatVector.broadcast(S, x[o + 3]);
             c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32); c33 = a.fma(b3, c33);
-        }
-        if (!finish) {
-            c00.intoArray(s, si); c01.intoArray(s, si + V); c02.intoArray(s, si + 2 * V); c03.intoArray(s, si + 3 * V);
-            c10.intoArray(s, si + ldS); c11.intoArray(s, si + ldS + V); c12.intoArray(s, si + ldS + 2 * V); c13.intoArray(s, si + ldS + 3 * V);
-            c20.intoArray(s, si + 2 * ldS); c21.intoArray(s, si + 2 * ldS + V); c22.intoArray(s, si + 2 * ldS + 2 * V); c23.intoArray(s, si + 2 * ldS + 3 * V);
-            c30.intoArray(s, si + 3 * ldS); c31.intoArray(s, si + 3 * ldS + V); c32.intoArray(s, si + 3 * ldS + 2 * V); c33.intoArray(s, si + 3 * ldS + 3 * V);
-            return;
         }
         final int r0 = ci, r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc;
         if (load) {

@@ -45,10 +45,6 @@ class DirectGemmTest {
      * (rowAt[i] = base + i, columns strided by at least m).
      */
     static void checkTables(Random r, int m, int n, int k, Epilogue e) {
-        checkTables(r, m, n, k, e, r.nextBoolean());
-    }
-
-    static void checkTables(Random r, int m, int n, int k, Epilogue e, boolean kOuter) {
         boolean rowsConsecutive = r.nextBoolean();
         int base = r.nextInt(4);
         int rowStride = rowsConsecutive ? 1 : k + r.nextInt(3), colStride = rowsConsecutive ? m + r.nextInt(3) : 1;
@@ -66,9 +62,8 @@ class DirectGemmTest {
         java.util.Arrays.fill(want, 5f);
         java.util.Arrays.fill(got, 5f);
         Gemm.sgemm(false, false, m, n, k, a, 0, k, b, bOff, ldb, want, 1, ldc, false, bias, 1, e);
-        d.run(x, m, n, k, b, bOff, ldb, got, 1, ldc, bias, 1, e.ordinal(), kOuter, true, rowsConsecutive);
-        assertBits(want, got, "m=" + m + " n=" + n + " k=" + k + " " + e + " consecutive " + rowsConsecutive + " kOuter " + kOuter
-                + " sub-block " + DirectGemm.subBlock(kOuter, n, (k + (k + Gemm.KC - 1) / Gemm.KC - 1) / ((k + Gemm.KC - 1) / Gemm.KC)));
+        d.run(x, m, n, k, b, bOff, ldb, got, 1, ldc, bias, 1, e.ordinal(), r.nextBoolean(), true, rowsConsecutive);
+        assertBits(want, got, "m=" + m + " n=" + n + " k=" + k + " " + e + " consecutive " + rowsConsecutive);
     }
 
     @Test
@@ -101,42 +96,6 @@ class DirectGemmTest {
             }
         } finally {
             DirectGemm.wide = before;
-        }
-    }
-
-    /**
-     * A kernel gradient's k blocks walked in sub-blocks (the running sums parked in a scratch between
-     * them): the same bits for every sub-block length, thread count, partial row and column tile and
-     * epilogue; and the book's conv2 kernel gradient takes that path when the tiles are wide.
-     */
-    @Test
-    void kSubBlocksGiveTheSameBits() {
-        int before = DirectGemm.kSub;
-        Random r = new Random(37);
-        try (var saved = KernelSettings.save()) {
-            Gemm.parallelMinFlops = 0;
-            if (DirectGemm.wide) {
-                DirectGemm.kSub = 64;
-                int conv2Block = (64 * 11 * 11 + 30) / 31; // k = 7744 in 31 blocks
-                assertEquals(64, DirectGemm.subBlock(true, 64, conv2Block), "conv2's kernel gradient in sub-blocks");
-                assertEquals(conv2Block, DirectGemm.subBlock(false, 64, conv2Block), "a forward pass keeps whole blocks");
-                assertEquals(conv2Block, DirectGemm.subBlock(true, Gemm.NR, conv2Block), "8-row tiles' blocks fit L1");
-            }
-            for (int sub : new int[] {1, 5, 64, 100_000, 0}) {
-                DirectGemm.kSub = sub;
-                for (int threads : new int[] {1, 2, 3}) {
-                    KernelPool.setParallelism(threads);
-                    for (int t = 0; t < 12; t++) {
-                        int m = 1 + r.nextInt(50), n = 4 * Gemm.V + r.nextInt(6 * Gemm.V), k = 1 + r.nextInt(3 * Gemm.KC);
-                        checkTables(r, m, n, k, Epilogue.values()[r.nextInt(Epilogue.values().length)], true);
-                    }
-                    checkTables(r, 2 * Gemm.MR + 3, 8 * Gemm.V + 5, 2 * Gemm.KC + 9, Epilogue.NONE, true); // two wide column groups and a tail
-                    checkConv(new ConvGeometry(3, 13, 13, 32, 3, 3, 64, 11, 11, 1, 1, 1, 1, 0, 0), r);     // conv2
-                    checkConv(new ConvGeometry(1, 12, 11, 20, 2, 3, 70, 4, 3, 3, 2, 2, 2, 0, 0), r);       // n=1, strides, dilation, odd c and f
-                }
-            }
-        } finally {
-            DirectGemm.kSub = before;
         }
     }
 

@@ -79,12 +79,12 @@ final class Conv2dMaxPoolBackpropFilterOp implements KernelOp {
         for (int b = 0, i = 0; b < n; b++)
             for (int py = 0; py < pg.oh(); py++)
                 for (int px = 0; px < pg.ow(); px++) {
-                    int y0 = Math.max(0, pg.row(py, 0)), x0 = Math.max(0, pg.col(px, 0)), x1 = Math.min(pg.w(), pg.col(px, pg.kw() - 1) + 1);
+                    int[] win = ConvPoolAttrs.cells(pg, py, px);
                     for (int fo = 0; fo < f; fo++, i++) {
                         int code = (int) codes[i];
                         if (code < 0) continue;
                         dk[taps * f + fo] += dys[i];
-                        int oy = y0 + code / (x1 - x0), ox = x0 + code % (x1 - x0);
+                        int oy = win[0] + code / win[2], ox = win[1] + code % win[2];
                         for (int ky = 0; ky < cg.kh(); ky++) {
                             int iy = cg.row(oy, ky);
                             if (iy < 0 || iy >= cg.h()) continue;

@@ -38,19 +38,13 @@ final class Conv2dMaxPoolOp implements KernelOp {
     public KernelCall kernel(Node node, List<int[]> in, int[] out) {
         int[] k = in.get(1);
         int[] pooled = {out[1], out[2], out[3], out[4]};
-        int[] convShape = convShape(in.get(0), k, node.attrs());
+        Window2d cg = Conv2dOp.geometry(name(), node.input(0).type(), node.input(1).type(), node.attrs());
+        int[] convShape = {in.get(0)[0], cg.oh(), cg.ow(), k[3]};
         KernelCall.Arg bias = node.inputs().size() == 3 ? KernelCall.input(2) : KernelCall.absent(node.type().dtype());
         return Window2d.call(ConvPool.class, "conv2dMaxPool", List.of(KernelCall.input(0), KernelCall.input(1), bias,
                         KernelCall.constant(node.attrs().getBool("relu", false)), KernelCall.output()),
                 ConvPoolAttrs.geometry(in.get(0), k[0], k[1], k[3], convShape, pooled, node.attrs()))
                 .withFlops(Window2d.convFlops(convShape, k));
-    }
-
-    /** The convolution's output shape {n, oh, ow, f} for input x and kernel k. */
-    private static int[] convShape(int[] x, int[] k, Attrs a) {
-        int[] s = a.getInts("strides"), d = a.getInts("dilation"), p = a.getInts("padding");
-        int oh = (x[1] + p[0] + p[1] - ((k[0] - 1) * d[0] + 1)) / s[0] + 1, ow = (x[2] + p[2] + p[3] - ((k[1] - 1) * d[1] + 1)) / s[1] + 1;
-        return new int[] {x[0], oh, ow, k[3]};
     }
 
     @Override
@@ -69,16 +63,19 @@ final class Conv2dMaxPoolOp implements KernelOp {
         TensorType type = infer(TypeRules.typesOf(inputs), attrs);
         boolean relu = attrs.getBool("relu", false);
         Tensor conv = OpRegistry.get("conv2d").eval(inputs, Window2d.convAttrs(attrs).with("relu", relu));
-        Tensor pooled = OpRegistry.get("maxPool2d").eval(List.of(conv), ConvPoolAttrs.pool(attrs));
         Window2d g = MaxPool2dOp.geometry(name(), TypeRules.typeOf(conv), ConvPoolAttrs.pool(attrs));
-        double[] cs = conv.toDoubles(), ps = pooled.toDoubles();
-        double[] out = new double[2 * ps.length];
-        System.arraycopy(ps, 0, out, 0, ps.length);
-        int[] s = pooled.shape();
-        for (int b = 0, i = ps.length; b < s[0]; b++)
-            for (int oy = 0; oy < s[1]; oy++)
-                for (int ox = 0; ox < s[2]; ox++)
-                    for (int ci = 0; ci < s[3]; ci++) out[i++] = ConvPoolAttrs.code(cs, g, s[3], b, oy, ox, ci, relu);
+        double[] cs = conv.toDoubles();
+        int[] s = type.shape().sizes(); // [2, n, ph, pw, f]
+        int m = s[1] * s[2] * s[3] * s[4];
+        double[] out = new double[2 * m];
+        for (int b = 0, i = 0; b < s[1]; b++)
+            for (int oy = 0; oy < s[2]; oy++)
+                for (int ox = 0; ox < s[3]; ox++)
+                    for (int ci = 0; ci < s[4]; ci++, i++) {
+                        int at = MaxPool2dOp.argmax(cs, g, s[4], b, oy, ox, ci);
+                        out[i] = cs[at]; // maxPool2d's value
+                        out[m + i] = ConvPoolAttrs.code(cs, g, s[4], at, oy, ox, relu);
+                    }
         return Conv2dOp.fill(type, out);
     }
 

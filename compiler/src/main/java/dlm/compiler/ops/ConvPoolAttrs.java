@@ -39,15 +39,24 @@ final class ConvPoolAttrs {
     }
 
     /**
-     * The winner code of window (b, oy, ox) and channel ci of a max pooling of {@code conv}
-     * (c channels): the index of {@link MaxPool2dOp#argmax}'s cell among the window's real cells in
-     * row-major order, or −1 when {@code relu} and the maximum is not above 0 (no gradient).
+     * Window (oy, ox) of a pooling {@code g}'s real cells: its first row, first column and width (the
+     * cells are row-major from there; a winner code indexes them).
      */
-    static int code(double[] conv, Window2d g, int c, int b, int oy, int ox, int ci, boolean relu) {
-        int at = MaxPool2dOp.argmax(conv, g, c, b, oy, ox, ci);
-        if (relu && !(conv[at] > 0)) return -1;
-        int cell = (at - ci) / c, ix = cell % g.w(), iy = cell / g.w() % g.h();
+    static int[] cells(Window2d g, int oy, int ox) {
         int y0 = Math.max(0, g.row(oy, 0)), x0 = Math.max(0, g.col(ox, 0)), x1 = Math.min(g.w(), g.col(ox, g.kw() - 1) + 1);
-        return (iy - y0) * (x1 - x0) + (ix - x0);
+        return new int[] {y0, x0, x1 - x0};
+    }
+
+    /**
+     * The winner code of window (oy, ox) of a max pooling {@code g} of {@code conv} (c channels) whose
+     * winning element is {@code conv[at]} ({@link MaxPool2dOp#argmax}): the index of its cell among the
+     * window's real cells in row-major order, or −1 when {@code relu} and the maximum is not above 0
+     * (no gradient).
+     */
+    static int code(double[] conv, Window2d g, int c, int at, int oy, int ox, boolean relu) {
+        if (relu && !(conv[at] > 0)) return -1;
+        int cell = at / c, ix = cell % g.w(), iy = cell / g.w() % g.h();
+        int[] w = cells(g, oy, ox);
+        return (iy - w[0]) * w[2] + (ix - w[1]);
     }
 }

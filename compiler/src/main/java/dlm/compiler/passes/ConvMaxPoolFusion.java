@@ -107,7 +107,7 @@ public final class ConvMaxPoolFusion implements KernelFusionPass {
      */
     private record Made(Node pooled, Node codes, Attrs attrs, Node grads) {}
 
-    /** Rows [from, to) of a 2-D value: a slice of the leading axis (a view). */
+    /** Rows [from, to) of a value: a slice of the leading axis (a view). */
     private static Node rows(Rewriter rw, Node origin, Node x, int from, int to) {
         return required(rw.create(origin, "slice", List.of(x),
                 Attrs.of("axes", new int[] {0}, "starts", new int[] {from}, "stops", new int[] {to}, "steps", new int[] {1})));
@@ -115,9 +115,7 @@ public final class ConvMaxPoolFusion implements KernelFusionPass {
 
     /** [i] of the fused result: a slice of the leading axis, squeezed (views, no copy). */
     private static Node half(Rewriter rw, Node origin, Node both, int i) {
-        Node slice = required(rw.create(origin, "slice", List.of(both),
-                Attrs.of("axes", new int[] {0}, "starts", new int[] {i}, "stops", new int[] {i + 1}, "steps", new int[] {1})));
-        return required(rw.create(origin, "squeeze", List.of(slice), Attrs.of("axes", new int[] {0})));
+        return required(rw.create(origin, "squeeze", List.of(rows(rw, origin, both, i, i + 1)), Attrs.of("axes", new int[] {0})));
     }
 
     private static Node required(Node n) {
@@ -136,11 +134,12 @@ public final class ConvMaxPoolFusion implements KernelFusionPass {
         List<Node> grads = new ArrayList<>(), filters = new ArrayList<>(), sums = new ArrayList<>();
         for (Node r : readers.getOrDefault(conv, List.of())) {
             if (r == pool) continue;
-            if (!r.is("maxPool2dBackprop") || r.input(0) != conv || r.attrs().getBool("relu", false) != relu || !samePooling(r, pool) || outputs.contains(r))
+            if (!r.is("maxPool2dBackprop") || r.input(0) != conv || r.attrs().getBool("relu", false) != relu || !same(r, pool, "pool", "strides", "padding")
+                    || outputs.contains(r))
                 return null;
             grads.add(r);
             for (Node u : readers.getOrDefault(r, List.of())) {
-                if (u.is("conv2dBackpropFilter") && u.input(0) == conv.input(0) && u.input(1) == r && sameConv(u, conv)) filters.add(u);
+                if (u.is("conv2dBackpropFilter") && u.input(0) == conv.input(0) && u.input(1) == r && same(u, conv, "strides", "dilation", "padding")) filters.add(u);
                 else if (u.is("sum") && Arrays.equals(u.attrs().getInts("axes"), new int[] {0, 1, 2}) && !u.attrs().getBool("keepdims", false)) sums.add(u);
                 else return null;
             }
@@ -149,14 +148,9 @@ public final class ConvMaxPoolFusion implements KernelFusionPass {
         return new Site(conv, pool, grads, filters, sums);
     }
 
-    private static boolean samePooling(Node a, Node b) {
-        for (String key : new String[] {"pool", "strides", "padding"})
-            if (!Arrays.equals(a.attrs().getInts(key), b.attrs().getInts(key))) return false;
-        return true;
-    }
-
-    private static boolean sameConv(Node a, Node b) {
-        for (String key : new String[] {"strides", "dilation", "padding"})
+    /** Whether two nodes' int-array attrs {@code keys} are equal. */
+    private static boolean same(Node a, Node b, String... keys) {
+        for (String key : keys)
             if (!Arrays.equals(a.attrs().getInts(key), b.attrs().getInts(key))) return false;
         return true;
     }

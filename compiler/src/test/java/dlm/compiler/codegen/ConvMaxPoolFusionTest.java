@@ -111,6 +111,17 @@ class ConvMaxPoolFusionTest {
     }
 
     @Test
+    void theMeasurementSwitchTurnsTheFusionOff() {
+        System.setProperty("dlm.fusion.convMaxPool", "false");
+        try {
+            List<String> off = kernels(layer(DType.F32, new int[] {2, 8, 8, 1}, new int[] {3, 3, 1, 4}, conv(ONE, VALID), pool(2, 2, VALID), true, true, false));
+            assertTrue(off.containsAll(List.of("conv2d", "conv2dBackpropFilter", "maxPool2d", "maxPool2dBackprop")) && !off.contains("conv2dMaxPool"), off.toString());
+        } finally {
+            System.clearProperty("dlm.fusion.convMaxPool");
+        }
+    }
+
+    @Test
     void aPredictStepFusesTheForwardPass() {
         G g = new G();
         Node x = g.input("x", DType.F32, 3, 12, 12, 1), k = g.input("k", DType.F32, 3, 3, 1, 6), b = g.input("b", DType.F32, 6);

@@ -175,26 +175,32 @@ public final class ConvMaxPool {
     }
 
     /**
-     * The window's cells (row-major, clipped to the convolution's output) and their values
-     * act(conv(x, k) + b), f each, into {@code win}: four cells at a time when their taps are all
-     * inside the input (each k vector loaded once for the four), else cell by cell.
+     * The window's cells (row-major, clipped to the convolution's output) into {@code win}: their rows
+     * and columns, their windows' corners in x, how many, and whether all their taps lie inside the input.
      */
-    private static void windowValues(Job j, int img, int cy0, int cy1, int cx0, int cx1, Window win) {
-        final ConvTaps tt = j.taps;
+    private static void locate(Job j, int img, int cy0, int cy1, int cx0, int cx1, Window win) {
         int q = 0;
         boolean inside = true;
         for (int cy = cy0; cy < cy1; cy++)
             for (int cx = cx0; cx < cx1; cx++, q++) {
-                int iy0 = cy * j.sh - j.padTop, ix0 = cx * j.sw - j.padLeft;
                 win.cy[q] = cy;
                 win.cx[q] = cx;
-                win.base[q] = j.xOff + ((img * j.h + iy0) * j.w + ix0) * j.c;
-                inside &= tt.inside(iy0, ix0);
+                win.base[q] = corner(j, img, cy, cx);
+                inside &= j.taps.inside(cy * j.sh - j.padTop, cx * j.sw - j.padLeft);
             }
         win.cells = q;
         win.inside = inside;
-        int done = 0;
-        if (inside)
+    }
+
+    /**
+     * The window's cells ({@link #locate}) and their values act(conv(x, k) + b), f each, into
+     * {@code win}: four cells at a time when their taps are all inside the input (each k vector loaded
+     * once for the four), else cell by cell.
+     */
+    private static void windowValues(Job j, int img, int cy0, int cy1, int cx0, int cx1, Window win) {
+        locate(j, img, cy0, cy1, cx0, cx1, win);
+        int done = 0, q = win.cells;
+        if (win.inside)
             for (; done + 4 <= q; done += 4) fourCells(j, win, done);
         for (; done < q; done++) cellValues(j, img, win.cy[done], win.cx[done], win.values, done * j.f);
     }
@@ -278,7 +284,7 @@ public final class ConvMaxPool {
         int iy0 = cy * j.sh - j.padTop, ix0 = cx * j.sw - j.padLeft;
         boolean in = tt.inside(iy0, ix0);
         final int[] off = tt.off;
-        int base = j.xOff + ((img * j.h + iy0) * j.w + ix0) * j.c;
+        int base = corner(j, img, cy, cx);
         for (int fo = 0; fo < f; fo += V) {
             VectorMask<Float> m = S.indexInRange(fo, f);
             FloatVector acc = FloatVector.zero(S);
@@ -290,9 +296,6 @@ public final class ConvMaxPool {
             acc.intoArray(out, at + fo, m);
         }
     }
-
-    /** Whether v takes a window's maximum from best: {@link Pooling}'s tie rule. */
-    private static VectorMask<Float> takes(FloatVector v, FloatVector best) { return Pooling.takes(v, best); }
 
     // ---- forward: pooled rows (image, py) -------------------------------------------------------
 
@@ -323,7 +326,7 @@ public final class ConvMaxPool {
                     FloatVector best = FloatVector.fromArray(S, vals, fo), at = FloatVector.zero(S);
                     for (int q = 1; q < cells; q++) {
                         FloatVector v = FloatVector.fromArray(S, vals, q * f + fo);
-                        VectorMask<Float> take = takes(v, best);
+                        VectorMask<Float> take = Pooling.takes(v, best);
                         best = best.blend(v, take);
                         at = at.blend(FloatVector.broadcast(S, q), take);
                     }
@@ -383,12 +386,12 @@ public final class ConvMaxPool {
             if (relu) {
                 a0 = a0.max(z); a1 = a1.max(z); a2 = a2.max(z); a3 = a3.max(z);
             }
-            VectorMask<Float> take = takes(a1, a0);
+            VectorMask<Float> take = Pooling.takes(a1, a0);
             FloatVector best = a0.blend(a1, take), at = z.blend(q1, take);
-            take = takes(a2, best);
+            take = Pooling.takes(a2, best);
             best = best.blend(a2, take);
             at = at.blend(q2, take);
-            take = takes(a3, best);
+            take = Pooling.takes(a3, best);
             best = best.blend(a3, take);
             at = at.blend(q3, take);
             if (relu) at = none.blend(at, best.compare(VectorOperators.GT, 0f));
@@ -420,12 +423,12 @@ public final class ConvMaxPool {
         if (j.relu) {
             a0 = a0.max(z); a1 = a1.max(z); a2 = a2.max(z); a3 = a3.max(z);
         }
-        VectorMask<Float> take = takes(a1, a0);
+        VectorMask<Float> take = Pooling.takes(a1, a0);
         FloatVector best = a0.blend(a1, take), at = z.blend(1f, take);
-        take = takes(a2, best);
+        take = Pooling.takes(a2, best);
         best = best.blend(a2, take);
         at = at.blend(FloatVector.broadcast(S, 2f), take);
-        take = takes(a3, best);
+        take = Pooling.takes(a3, best);
         best = best.blend(a3, take);
         at = at.blend(FloatVector.broadcast(S, 3f), take);
         if (j.relu) at = FloatVector.broadcast(S, -1f).blend(at, best.compare(VectorOperators.GT, 0f));
@@ -513,17 +516,9 @@ public final class ConvMaxPool {
                 for (int px = 0; px < j.pow; px++) {
                     int cx0 = Math.max(0, px * j.psw - j.pLeft), cx1 = Math.min(j.ow, px * j.psw - j.pLeft + j.pw);
                     if (cy0 >= cy1 || cx0 >= cx1) continue;
-                    // the window's cells: their corners in x, and whether all their taps are inside the input
-                    int cells = 0;
-                    boolean inside = true;
-                    for (int cy = cy0; cy < cy1; cy++)
-                        for (int cx = cx0; cx < cx1; cx++, cells++) {
-                            int iy0 = cy * j.sh - j.padTop, ix0 = cx * j.sw - j.padLeft;
-                            win.cy[cells] = cy;
-                            win.cx[cells] = cx;
-                            base[cells] = j.xOff + ((img * j.h + iy0) * j.w + ix0) * j.c;
-                            inside &= tt.inside(iy0, ix0);
-                        }
+                    locate(j, img, cy0, cy1, cx0, cx1, win);
+                    final int cells = win.cells;
+                    final boolean inside = win.inside;
                     int go = ((img * j.poh + py) * j.pow + px) * f;
                     for (int fo = four ? f - f % V : 0; fo < f; fo += V) { // filterFour did the whole vectors
                         boolean full = fo + V <= f;
